@@ -1,0 +1,30 @@
+// What every action receives: the invocation, where it runs, and the loaded registry.
+#pragma once
+
+#include <string>
+
+#include <mr/cmd/invocation.hpp>
+#include <mr/registry/locate.hpp>
+#include <mr/registry/registry.hpp>
+#include <mr/render/renderer.hpp>
+#include <mr/util/paths.hpp>
+
+namespace mr::cmd {
+
+struct CommandContext {
+  const Invocation& invocation;
+  std::string action; // canonical name
+  std::filesystem::path home;
+  util::Place cwd;
+  util::Place directory; // -d DIR, else cwd
+  registry::RootFile root;
+  registry::Registry& registry;
+  render::Options render;
+
+  const GlobalOptions& options() const { return invocation.options; }
+  registry::LoadOptions load_options() const {
+    return {root.path, home, invocation.options.trust_all};
+  }
+};
+
+} // namespace mr::cmd

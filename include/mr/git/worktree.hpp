@@ -1,0 +1,23 @@
+// Finding a repository from a directory inside it, and the facts `register` records.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <mr/util/result.hpp>
+
+namespace mr::git {
+
+struct RegisterInfo {
+  std::filesystem::path top;         // the work tree's top directory (physical)
+  std::optional<std::string> remote; // the remote whose url was taken
+  std::optional<std::string> url;    // as configured (remote.NAME.url), not rewritten
+};
+
+// Looks for a repository at `dir` or above it. The url comes from the current branch's
+// remote (branch.NAME.remote), else "origin", else the only remote if there is exactly one.
+// Errors: not inside a git repository, a bare repository, an unreadable repository.
+Result<RegisterInfo> inspect_for_register(const std::filesystem::path& dir);
+
+} // namespace mr::git

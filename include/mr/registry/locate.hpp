@@ -1,0 +1,22 @@
+// Which file is the registry's root (SPEC §5): -c FILE, else $MR_CONFIG, else the nearest
+// .mrconfig.toml in the current directory or its parents up to $HOME, else ~/.mrconfig.toml.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+namespace mr::registry {
+
+enum class RootSource { option, environment, nearest, home };
+
+struct RootFile {
+  std::filesystem::path path; // absolute
+  RootSource source;
+};
+
+// `cwd` is the logical current directory; relative -c and $MR_CONFIG values are taken
+// relative to it. Only the nearest-file search touches the filesystem.
+RootFile locate_root(const std::optional<std::filesystem::path>& option, const char* environment,
+                     const std::filesystem::path& cwd, const std::filesystem::path& home);
+
+} // namespace mr::registry

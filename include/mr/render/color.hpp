@@ -1,0 +1,22 @@
+// When output is coloured (SPEC §1 --color): "auto" colours only a terminal, and never
+// when NO_COLOR is set (https://no-color.org) or TERM is "dumb".
+#pragma once
+
+#include <string_view>
+
+namespace mr::render {
+
+enum class ColorWhen { automatic, always, never };
+
+bool use_color(ColorWhen when, int fd);
+
+namespace ansi {
+inline constexpr std::string_view reset = "\033[0m";
+inline constexpr std::string_view bold = "\033[1m";
+inline constexpr std::string_view red = "\033[31m";
+inline constexpr std::string_view green = "\033[32m";
+inline constexpr std::string_view yellow = "\033[33m";
+inline constexpr std::string_view cyan = "\033[36m";
+} // namespace ansi
+
+} // namespace mr::render

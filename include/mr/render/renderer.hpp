@@ -1,0 +1,85 @@
+// The output layer: the only code that writes to stdout (SPEC §4, as myrepos).
+//
+// Per repository, one block: the header "mr ACTION: /abs/path" (plus " (in subdir X)"),
+// the output, and a blank line; a failure adds "mr ACTION: REASON" on stderr. At the end
+// the footer "mr ACTION: finished (N ok; M failed; K skipped)", zero parts left out.
+//   -q  only failing repos, their output on stderr; no footer
+//   -m  only repos that produced output or failed; no footer
+//   -s  after the footer: "(skipped: p/ ...)" on stdout, "(failed: p/ ...)" on stderr
+//   --json  one object per repo per line, then one summary object; no text
+#pragma once
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <mr/render/json.hpp>
+#include <mr/task/status.hpp>
+
+namespace mr::render {
+
+struct Options {
+  bool quiet = false;
+  bool minimal = false;
+  bool stats = false;
+  bool json = false;
+  bool color = false; // colour stdout (already resolved from --color)
+  bool color_err = false;
+};
+
+struct Block {
+  std::string path;                  // the repository as registered
+  std::optional<std::string> subdir; // "(in subdir X)"
+  task::Status status = task::Status::ok;
+  int exit_code = 0;
+  std::string output; // what the repo's work printed, stdout and stderr merged
+  std::string reason; // failed/skipped: one line, e.g. "command failed"
+  JsonObject fields;  // action-specific --json members
+};
+
+class Renderer {
+public:
+  Renderer(std::string action, Options options, std::FILE* out = stdout, std::FILE* err = stderr);
+
+  void block(const Block& block);
+
+  // The footer (or the --json summary) and the -s lists. Exit status afterwards.
+  void footer();
+
+  // Lines for actions that are not per repo (register, unregister): a message on stdout
+  // (not under -q or --json), a warning on stderr.
+  void message(std::string_view line);
+  void warning(std::string_view line);
+
+  // "mr ACTION: no repositories found to work on" on stderr (SPEC §2; exit status 2).
+  void no_repositories();
+
+  // 0 when nothing failed, 1 otherwise.
+  int exit_status() const { return m_failed.empty() ? 0 : 1; }
+  std::size_t ok_count() const { return m_ok; }
+  std::size_t failed_count() const { return m_failed.size(); }
+  std::size_t skipped_count() const { return m_skipped.size(); }
+
+private:
+  void write(std::FILE* stream, std::string_view text);
+  std::string header(const Block& block) const;
+
+  std::string m_action;
+  Options m_options;
+  std::FILE* m_out;
+  std::FILE* m_err;
+  std::FILE* m_last = nullptr; // which stream was written last, to flush before switching
+  std::size_t m_ok = 0;
+  std::vector<std::string> m_failed;
+  std::vector<std::string> m_skipped;
+};
+
+// "mr: error: MESSAGE" on stderr: fatal errors before or instead of any per-repo work.
+void print_error(std::string_view message, bool color = false, std::FILE* err = stderr);
+
+// Plain text on stdout (--help, --version).
+void print_text(std::string_view text, std::FILE* out = stdout);
+
+} // namespace mr::render

@@ -1,0 +1,24 @@
+// Small string helpers shared by every layer.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mr::util {
+
+std::string_view trim(std::string_view s);
+std::vector<std::string_view> split_lines(std::string_view text); // keeps no '\n'
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+// Parses a non-negative decimal integer that fits in `unsigned long`; the whole string must
+// be digits. Used for option values, where "8x" must not quietly mean 8.
+bool parse_unsigned(std::string_view s, unsigned long& out);
+
+// strerror(errno) as a std::string, thread-safe.
+std::string errno_text(int err);
+
+// "it's" -> 'it'\''s': safe to paste into /bin/sh.
+std::string shell_quote(std::string_view s);
+
+} // namespace mr::util

@@ -1,0 +1,236 @@
+#include <cstdlib>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <mr/cli/argv.hpp>
+#include <mr/cli/cli.hpp>
+#include <mr/cmd/command_table.hpp>
+#include <mr/cmd/invocation.hpp>
+#include <mr/git/library.hpp>
+#include <mr/render/renderer.hpp>
+#include <mr/util/duration.hpp>
+#include <mr/util/strings.hpp>
+
+namespace mr::cli {
+
+namespace {
+
+constexpr int k_exit_usage = 2;
+constexpr unsigned long k_max_jobs = 4096;
+
+class UsageError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+class Formatter : public CLI::Formatter {
+public:
+  std::string make_usage(const CLI::App*, std::string) const override {
+    return "Usage: mr [OPTIONS] ACTION [ARGS...]\n";
+  }
+};
+
+std::string actions_footer() {
+  std::string text = "Actions (any unique prefix works; co = checkout, ci = commit, ls = list):\n";
+  for (const auto& c : cmd::builtin_commands()) {
+    std::string name(c.name);
+    if (!c.synopsis.empty()) {
+      name += " " + std::string(c.synopsis);
+    }
+    text += "  " + name + std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') +
+            std::string(c.summary) + "\n";
+  }
+  text += "\nOptions go before the action; everything after it belongs to the action.\n"
+          "Exit status: 0 nothing failed, 1 a repository failed, 2 usage or registry error,\n"
+          "130 interrupted. See mr(1) and mrconfig.toml(5).\n";
+  return text;
+}
+
+std::string version_text() {
+  return "mr " MR_VERSION " (libgit2 " + std::string(git::version()) + ")";
+}
+
+struct RawOptions {
+  std::string directory, config, jobs, no_recurse, order, timeout, color;
+  std::vector<std::string> tags;
+  bool quiet = false, minimal = false, stats = false, force = false, trust_all = false,
+       verbose = false, fail_fast = false, json = false;
+};
+
+void define_options(CLI::App& app, RawOptions& raw) {
+  app.formatter(std::make_shared<Formatter>());
+  app.set_help_flag("-h,--help", "Print this help and exit");
+  app.set_version_flag("--version", version_text(), "Print the version and exit");
+  app.allow_extras(true);
+  app.add_option("-d,--directory", raw.directory, "Act on the repos at or below DIR (default: .)")
+      ->option_text("DIR");
+  app.add_option("-c,--config", raw.config, "Use FILE as the registry")->option_text("FILE");
+  app.add_option("-j,--jobs", raw.jobs,
+                 "Run N repos at once; bare -j: CPUs x 4 (default: settings.jobs, else CPUs)")
+      ->option_text("[N]");
+  app.add_flag("-q,--quiet", raw.quiet, "Print only failing repos, their output on stderr");
+  app.add_flag("-m,--minimal", raw.minimal, "Print only repos that produced output or failed");
+  app.add_flag("-s,--stats", raw.stats, "After the footer, list failed and skipped repos");
+  app.add_option("-n,--no-recurse", raw.no_recurse,
+                 "Only repos at most N levels below DIR (bare -n: 0)")
+      ->option_text("[N]");
+  app.add_flag("-f,--force", raw.force, "Ignore `skip`");
+  app.add_flag("-t,--trust-all", raw.trust_all, "Trust every registry file");
+  app.add_option("-g,--tag", raw.tags, "Only repos tagged TAG (repeatable: any of them)")
+      ->option_text("TAG")
+      ->allow_extra_args(false);
+  app.add_option("--order", raw.order, "Print blocks in registry (default) or completion order")
+      ->option_text("WHEN");
+  app.add_flag("-v,--verbose", raw.verbose, "Diagnostics on stderr (also MR_LOG=debug)");
+  app.add_option("--timeout", raw.timeout, "Per-repo time limit, e.g. 30s, 5m")
+      ->option_text("DURATION");
+  app.add_flag("--fail-fast", raw.fail_fast, "The first failing repo cancels the rest");
+  app.add_option("--color", raw.color, "auto (default), always or never")->option_text("WHEN");
+  app.add_flag("--json", raw.json, "Machine-readable output (NDJSON), where supported");
+  app.footer(actions_footer());
+}
+
+// Checks every value and builds the options cmd/ works with; throws UsageError.
+cmd::GlobalOptions validate(const CLI::App& app, const RawOptions& raw) {
+  cmd::GlobalOptions o;
+  const auto given = [&](const char* name) { return app.count(name) > 0; };
+  if (given("--directory")) {
+    if (raw.directory.empty()) {
+      throw UsageError("option -d needs a directory");
+    }
+    o.directory = raw.directory;
+  }
+  if (given("--config")) {
+    if (raw.config.empty()) {
+      throw UsageError("option -c needs a file");
+    }
+    o.config = raw.config;
+  }
+  if (given("--jobs")) {
+    unsigned long n = 0;
+    if (!util::parse_unsigned(raw.jobs, n) || n > k_max_jobs) {
+      throw UsageError("option -j expects a number of jobs from 0 to 4096, not '" + raw.jobs + "'");
+    }
+    o.jobs = static_cast<unsigned>(n);
+  }
+  if (given("--no-recurse")) {
+    unsigned long n = 0;
+    if (!util::parse_unsigned(raw.no_recurse, n)) {
+      throw UsageError("option -n expects a depth (0 or more), not '" + raw.no_recurse + "'");
+    }
+    o.max_depth = n;
+  }
+  if (given("--order")) {
+    if (raw.order == "registry") {
+      o.order = cmd::OutputOrder::registry;
+    } else if (raw.order == "completion") {
+      o.order = cmd::OutputOrder::completion;
+    } else {
+      throw UsageError("option --order expects 'registry' or 'completion', not '" + raw.order +
+                       "'");
+    }
+  }
+  if (given("--timeout")) {
+    const auto d = util::parse_duration(raw.timeout);
+    if (!d || d->count() <= 0) {
+      throw UsageError("option --timeout expects a duration such as 30s, 5m or 1h30m, not '" +
+                       raw.timeout + "'");
+    }
+    o.timeout = d;
+  }
+  if (given("--color")) {
+    if (raw.color == "auto") {
+      o.color = render::ColorWhen::automatic;
+    } else if (raw.color == "always") {
+      o.color = render::ColorWhen::always;
+    } else if (raw.color == "never") {
+      o.color = render::ColorWhen::never;
+    } else {
+      throw UsageError("option --color expects 'auto', 'always' or 'never', not '" + raw.color +
+                       "'");
+    }
+  }
+  for (const auto& tag : raw.tags) {
+    if (tag.empty()) {
+      throw UsageError("option -g needs a tag");
+    }
+  }
+  o.tags = raw.tags;
+  o.quiet = raw.quiet;
+  o.minimal = raw.minimal;
+  o.stats = raw.stats;
+  o.force = raw.force;
+  o.trust_all = raw.trust_all;
+  o.verbose = raw.verbose;
+  o.fail_fast = raw.fail_fast;
+  o.json = raw.json;
+  return o;
+}
+
+void setup_logging(bool verbose) {
+  auto logger = spdlog::stderr_logger_mt("mr");
+  logger->set_pattern("mr: %l: %v");
+  auto level = spdlog::level::warn;
+  if (const char* env = std::getenv("MR_LOG"); env != nullptr && *env != '\0') {
+    level = spdlog::level::from_str(env);
+  }
+  if (verbose && level > spdlog::level::debug) {
+    level = spdlog::level::debug;
+  }
+  logger->set_level(level);
+  spdlog::set_default_logger(std::move(logger));
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+  const bool err_color = render::use_color(render::ColorWhen::automatic, STDERR_FILENO);
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  auto split = split_args(args);
+
+  CLI::App app("mr: manage many git repositories at once", "mr");
+  RawOptions raw;
+  define_options(app, raw);
+  cmd::Invocation invocation;
+  try {
+    std::vector<std::string> reversed(split.options.rbegin(), split.options.rend());
+    app.parse(reversed);
+    if (!app.remaining().empty()) {
+      throw UsageError("unknown option '" + app.remaining().front() + "'");
+    }
+    invocation.options = validate(app, raw);
+    if (split.rest.empty()) {
+      throw UsageError("no action given");
+    }
+  } catch (const CLI::CallForHelp&) {
+    render::print_text(app.help());
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    render::print_text(version_text() + "\n");
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    render::print_error(std::string(e.what()) +
+                            " (usage: mr [OPTIONS] ACTION [ARGS...]; see mr --help)",
+                        err_color);
+    return k_exit_usage;
+  } catch (const UsageError& e) {
+    render::print_error(std::string(e.what()) +
+                            " (usage: mr [OPTIONS] ACTION [ARGS...]; see mr --help)",
+                        err_color);
+    return k_exit_usage;
+  }
+  if (split.rest.front() == "help") {
+    render::print_text(app.help());
+    return 0;
+  }
+  setup_logging(invocation.options.verbose);
+  invocation.action = split.rest.front();
+  invocation.args.assign(split.rest.begin() + 1, split.rest.end());
+  invocation.switches = std::move(split.switches);
+  return cmd::run(invocation);
+}
+
+} // namespace mr::cli

@@ -1,0 +1,84 @@
+// Dispatch: from a parsed command line to an action's exit status. Everything that can
+// go wrong before any repository is touched (a bad -d, a registry that does not load, an
+// unknown action, no repositories) is reported here and exits 2.
+#include <cstdlib>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <mr/cmd/command_table.hpp>
+#include <mr/cmd/context.hpp>
+#include <mr/cmd/invocation.hpp>
+#include <mr/registry/locate.hpp>
+#include <mr/render/renderer.hpp>
+
+namespace mr::cmd {
+
+namespace {
+
+constexpr int k_exit_usage = 2;
+
+render::Options render_options(const GlobalOptions& o) {
+  render::Options r;
+  r.quiet = o.quiet;
+  r.minimal = o.minimal;
+  r.stats = o.stats;
+  r.json = o.json;
+  r.color = render::use_color(o.color, STDOUT_FILENO);
+  r.color_err = render::use_color(o.color, STDERR_FILENO);
+  return r;
+}
+
+} // namespace
+
+int run(const Invocation& invocation) {
+  const auto& options = invocation.options;
+  const bool err_color = render::use_color(options.color, STDERR_FILENO);
+  const auto fatal = [&](const std::string& message) {
+    render::print_error(message, err_color);
+    return k_exit_usage;
+  };
+
+  const auto home = util::home_dir();
+  auto cwd = util::current_place();
+  if (!cwd) {
+    return fatal(cwd.error().message);
+  }
+  util::Place directory = *cwd;
+  if (options.directory) {
+    auto place = util::place_of(util::expand_user(options.directory->string(), home), *cwd);
+    if (!place) {
+      return fatal("-d " + place.error().message);
+    }
+    directory = std::move(*place);
+  }
+
+  const auto root =
+      registry::locate_root(options.config, std::getenv("MR_CONFIG"), cwd->logical, home);
+  spdlog::debug("registry root: {}", root.path.string());
+  auto loaded = registry::load({root.path, home, options.trust_all});
+  if (!loaded) {
+    return fatal(loaded.error().message);
+  }
+  spdlog::debug("loaded {} repos from {} files", loaded->repos.size(), loaded->files.size());
+
+  auto resolution = resolve_action(invocation.action, *loaded);
+  if (!resolution) {
+    return fatal(resolution.error().message);
+  }
+  const CommandInfo& command = *resolution->builtin;
+
+  // An explicitly named registry must exist, except for the actions that create it.
+  const bool explicit_root = root.source == registry::RootSource::option ||
+                             root.source == registry::RootSource::environment;
+  if (explicit_root && !loaded->root_exists && !command.creates_registry) {
+    return fatal("registry " + root.path.string() + " does not exist (create it with mr -c " +
+                 root.path.string() + " register)");
+  }
+
+  CommandContext ctx{invocation, resolution->action,     home, *cwd, directory, root,
+                     *loaded,    render_options(options)};
+  return command.run(ctx);
+}
+
+} // namespace mr::cmd

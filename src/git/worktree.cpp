@@ -1,0 +1,104 @@
+#include <memory>
+
+#include <git2.h>
+
+#include <mr/git/worktree.hpp>
+
+#include "error.hpp"
+
+namespace mr::git {
+
+namespace {
+
+template <class T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+using RepoPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
+using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config, git_config_free>>;
+using RefPtr = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
+
+struct Buf {
+  git_buf buf = GIT_BUF_INIT;
+  Buf() = default;
+  Buf(const Buf&) = delete;
+  Buf& operator=(const Buf&) = delete;
+  ~Buf() { git_buf_dispose(&buf); }
+};
+
+std::optional<std::string> config_string(git_config* cfg, const std::string& name) {
+  Buf value;
+  if (git_config_get_string_buf(&value.buf, cfg, name.c_str()) != 0) {
+    return std::nullopt;
+  }
+  return std::string(value.buf.ptr, value.buf.size);
+}
+
+// The remote of the branch HEAD points at, if it has one configured.
+std::optional<std::string> current_branch_remote(git_repository* repo) {
+  git_reference* raw = nullptr;
+  // An unborn branch or detached HEAD simply has no branch remote.
+  if (git_repository_head(&raw, repo) != 0) {
+    return std::nullopt;
+  }
+  RefPtr head(raw);
+  if (!git_reference_is_branch(head.get())) {
+    return std::nullopt;
+  }
+  Buf remote;
+  if (git_branch_upstream_remote(&remote.buf, repo, git_reference_name(head.get())) != 0) {
+    return std::nullopt;
+  }
+  return std::string(remote.buf.ptr, remote.buf.size);
+}
+
+} // namespace
+
+Result<RegisterInfo> inspect_for_register(const std::filesystem::path& dir) {
+  git_repository* raw = nullptr;
+  if (const int rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr); rc != 0) {
+    if (rc == GIT_ENOTFOUND && git_error_last() != nullptr &&
+        git_error_last()->klass == GIT_ERROR_REPOSITORY) {
+      return fail(dir.string() + ": not inside a git repository");
+    }
+    return fail(dir.string() + ": cannot open repository: " + last_error(rc));
+  }
+  RepoPtr repo(raw);
+  if (git_repository_is_bare(repo.get())) {
+    return fail(dir.string() + ": is a bare repository; mr manages repositories with a work tree");
+  }
+  RegisterInfo info;
+  info.top = std::filesystem::path(git_repository_workdir(repo.get())).lexically_normal();
+  if (!info.top.has_filename()) {
+    info.top = info.top.parent_path();
+  }
+
+  git_config* raw_cfg = nullptr;
+  if (const int rc = git_repository_config_snapshot(&raw_cfg, repo.get()); rc != 0) {
+    return fail(info.top.string() + ": cannot read git config: " + last_error(rc));
+  }
+  ConfigPtr cfg(raw_cfg);
+
+  std::optional<std::string> name = current_branch_remote(repo.get());
+  if (!name && config_string(cfg.get(), "remote.origin.url")) {
+    name = "origin";
+  }
+  if (!name) {
+    git_strarray remotes{};
+    if (git_remote_list(&remotes, repo.get()) == 0) {
+      if (remotes.count == 1) {
+        name = remotes.strings[0];
+      }
+      git_strarray_dispose(&remotes);
+    }
+  }
+  if (name) {
+    info.url = config_string(cfg.get(), "remote." + *name + ".url");
+    if (info.url) {
+      info.remote = name;
+    }
+  }
+  return info;
+}
+
+} // namespace mr::git

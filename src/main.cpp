@@ -1,0 +1,9 @@
+// mr: manage many git repositories at once. See README.md and mr(1).
+#include <mr/cli/cli.hpp>
+#include <mr/git/library.hpp>
+
+int main(int argc, char** argv) {
+  // libgit2 is initialised before any thread exists and shut down after all have ended.
+  const mr::git::Library git;
+  return mr::cli::run(argc, argv);
+}

@@ -1,0 +1,170 @@
+#include <sys/stat.h>
+
+#include <mr/registry/edit.hpp>
+#include <mr/registry/select.hpp>
+#include <mr/util/file_io.hpp>
+
+#include "text_edit.hpp"
+#include "toml_support.hpp"
+
+namespace mr::registry {
+
+namespace {
+
+// Locks held while editing: the root file's directory, plus the defining file's directory
+// when that is another one. Always taken in that order, so two writers cannot deadlock.
+class EditLocks {
+public:
+  Result<void> lock_dir_of(const fs::path& file) {
+    const auto dir = util::resolve_symlinks(file).parent_path();
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) == 0) {
+      for (const auto& held : m_held) {
+        if (held.dev == st.st_dev && held.ino == st.st_ino) {
+          return {}; // flock is per open file: locking the same directory twice would block
+        }
+      }
+    }
+    auto lock = util::DirectoryLock::acquire(dir);
+    if (!lock) {
+      return tl::unexpected(lock.error());
+    }
+    m_held.push_back({st.st_dev, st.st_ino, std::move(*lock)});
+    return {};
+  }
+
+private:
+  struct Held {
+    dev_t dev;
+    ino_t ino;
+    util::DirectoryLock lock;
+  };
+  std::vector<Held> m_held;
+};
+
+// Reads `file`, applies `edit` to its text, checks the result still parses, writes it.
+template <class Edit>
+Result<void> rewrite(const fs::path& file, Edit&& edit) {
+  std::string text;
+  if (util::exists(file)) {
+    auto current = util::read_file(file);
+    if (!current) {
+      return fail("cannot read registry " + current.error().message);
+    }
+    text = std::move(*current);
+  }
+  auto changed = edit(text);
+  if (!changed) {
+    return tl::unexpected(changed.error());
+  }
+  if (auto check = toml_support::parse(*changed, file); !check) {
+    return fail(file.string() + ": not changed, because the edit would not parse (" +
+                check.error().message + "); edit the file by hand");
+  }
+  if (auto written = util::write_file_atomically(file, *changed); !written) {
+    return fail("cannot write registry " + written.error().message);
+  }
+  return {};
+}
+
+const Repo* find_same(const Registry& registry, const util::Place& place) {
+  for (const auto& repo : registry.repos) {
+    if (repo.path == place.logical || repo.path == place.physical) {
+      return &repo;
+    }
+  }
+  for (const auto& repo : registry.repos) {
+    if (util::physical(repo.path) == place.physical) {
+      return &repo;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+std::string key_for(const util::Place& repo, const fs::path& root_file, const fs::path& home) {
+  const auto dir = root_file.parent_path();
+  const auto relative = [](const fs::path& p, const fs::path& base) -> std::optional<std::string> {
+    if (!util::depth_below(p, base)) {
+      return std::nullopt;
+    }
+    auto rel = p.lexically_relative(base).string();
+    return rel.empty() ? "." : rel;
+  };
+  if (auto rel = relative(repo.logical, dir)) {
+    return *rel;
+  }
+  if (auto rel = relative(repo.physical, util::physical(dir))) {
+    return *rel;
+  }
+  if (!home.empty()) {
+    if (auto rel = relative(repo.logical, home)) {
+      return *rel == "." ? "~" : "~/" + *rel;
+    }
+  }
+  return repo.logical.string();
+}
+
+Result<EditOutcome> register_repo(const RegisterRequest& request) {
+  EditLocks locks;
+  if (auto r = locks.lock_dir_of(request.load.root); !r) {
+    return tl::unexpected(r.error());
+  }
+  auto registry = load(request.load);
+  if (!registry) {
+    return tl::unexpected(registry.error());
+  }
+  if (const Repo* existing = find_same(*registry, request.repo)) {
+    EditOutcome outcome{EditKind::unchanged, existing->location.file, existing->path};
+    if (!request.url || existing->url == request.url) {
+      return outcome;
+    }
+    if (auto r = locks.lock_dir_of(existing->location.file); !r) {
+      return tl::unexpected(r.error());
+    }
+    auto written = rewrite(existing->location.file, [&](const std::string& text) {
+      return text_edit::set_repo_url(text, existing->location.file, existing->key, *request.url);
+    });
+    if (!written) {
+      return tl::unexpected(written.error());
+    }
+    outcome.kind = EditKind::updated;
+    return outcome;
+  }
+  const auto key = key_for(request.repo, request.load.root, request.load.home);
+  auto written = rewrite(request.load.root, [&](const std::string& text) -> Result<std::string> {
+    return text_edit::append_repo(text, key, request.url ? &*request.url : nullptr);
+  });
+  if (!written) {
+    return tl::unexpected(written.error());
+  }
+  return EditOutcome{EditKind::added, request.load.root, request.repo.logical};
+}
+
+Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util::Place& target) {
+  EditLocks locks;
+  if (auto r = locks.lock_dir_of(load_options.root); !r) {
+    return tl::unexpected(r.error());
+  }
+  auto registry = load(load_options);
+  if (!registry) {
+    return tl::unexpected(registry.error());
+  }
+  const Repo* repo = find_enclosing(*registry, target);
+  if (repo == nullptr) {
+    return fail(target.logical.string() + " is not registered in " + load_options.root.string());
+  }
+  if (auto r = locks.lock_dir_of(repo->location.file); !r) {
+    return tl::unexpected(r.error());
+  }
+  auto written = rewrite(repo->location.file, [&](const std::string& text) {
+    return text_edit::remove_repo(text, repo->location.file, repo->key);
+  });
+  if (!written) {
+    return tl::unexpected(written.error());
+  }
+  return EditOutcome{EditKind::removed, repo->location.file, repo->path};
+}
+
+} // namespace mr::registry

@@ -1,0 +1,114 @@
+#include "toml_support.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace mr::registry::toml_support {
+
+Result<toml::table> parse(std::string_view text, const std::filesystem::path& file) {
+  const std::string name = file.string();
+  try {
+    return toml::parse(text, std::string_view(name));
+  } catch (const toml::parse_error& e) {
+    std::string what(e.description());
+    // toml++ prefixes its messages with "Error while parsing X: "; keep the substance.
+    return fail(location(file, e.source()) + ": " + what);
+  }
+}
+
+std::vector<std::pair<const toml::key*, const toml::node*>>
+in_source_order(const toml::table& table) {
+  std::vector<std::pair<const toml::key*, const toml::node*>> members;
+  for (auto&& [k, v] : table) {
+    members.emplace_back(&k, &v);
+  }
+  std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
+    const auto& pa = a.first->source().begin;
+    const auto& pb = b.first->source().begin;
+    return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+  });
+  return members;
+}
+
+std::string location(const std::filesystem::path& file, const toml::source_region& where) {
+  return file.string() + ":" + std::to_string(where.begin.line) + ":" +
+         std::to_string(where.begin.column);
+}
+
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+  case toml::node_type::string:
+    return "a string";
+  case toml::node_type::integer:
+    return "an integer";
+  case toml::node_type::floating_point:
+    return "a float";
+  case toml::node_type::boolean:
+    return "a boolean";
+  case toml::node_type::date:
+  case toml::node_type::time:
+  case toml::node_type::date_time:
+    return "a date/time";
+  case toml::node_type::array:
+    return "an array";
+  case toml::node_type::table:
+    return "a table";
+  case toml::node_type::none:
+    break;
+  }
+  return "nothing";
+}
+
+bool valid_action_name(std::string_view name) {
+  if (name.empty()) {
+    return false;
+  }
+  const auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (!alnum(name.front())) {
+    return false;
+  }
+  for (char c : name) {
+    if (!alnum(c) && c != '_' && c != '-' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    default:
+      if (u < 0x20 || u == 0x7f) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04X", u);
+        out += buf;
+      } else {
+        out += c;
+      }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+} // namespace mr::registry::toml_support

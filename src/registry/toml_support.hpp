@@ -1,0 +1,37 @@
+// Private to src/registry: toml++ parsing with mr's error format, and the helpers that the
+// loader and the text editor share.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include <mr/util/result.hpp>
+
+namespace mr::registry::toml_support {
+
+// Parses `text`; a syntax error becomes "FILE:LINE:COL: what toml++ said".
+Result<toml::table> parse(std::string_view text, const std::filesystem::path& file);
+
+// The members of `table` in the order they appear in the file (toml++ iterates in key
+// order), so the first problem in the file is the one reported.
+std::vector<std::pair<const toml::key*, const toml::node*>>
+in_source_order(const toml::table& table);
+
+// "FILE:LINE:COL" of the start of `where`.
+std::string location(const std::filesystem::path& file, const toml::source_region& where);
+
+// "a string", "an integer", ... for error messages.
+std::string type_name(const toml::node& node);
+
+// Command and alias names: a letter or digit, then letters, digits, '_', '-', '.'.
+bool valid_action_name(std::string_view name);
+
+// `s` as a TOML basic string, quotes included.
+std::string quote(std::string_view s);
+
+} // namespace mr::registry::toml_support

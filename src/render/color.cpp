@@ -1,0 +1,27 @@
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+#include <mr/render/color.hpp>
+
+namespace mr::render {
+
+bool use_color(ColorWhen when, int fd) {
+  switch (when) {
+  case ColorWhen::always:
+    return true;
+  case ColorWhen::never:
+    return false;
+  case ColorWhen::automatic:
+    break;
+  }
+  if (const char* no_color = std::getenv("NO_COLOR"); no_color != nullptr && *no_color != '\0') {
+    return false;
+  }
+  if (const char* term = std::getenv("TERM"); term != nullptr && std::strcmp(term, "dumb") == 0) {
+    return false;
+  }
+  return ::isatty(fd) == 1;
+}
+
+} // namespace mr::render

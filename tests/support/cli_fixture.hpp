@@ -1,0 +1,51 @@
+// Base fixture of the black-box CLI tests: a throwaway $HOME, real git repositories made
+// with the git binary, and the built mr binary run in a clean environment.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "process.hpp"
+#include "temp_dir.hpp"
+
+namespace mr::test {
+
+namespace fs = std::filesystem;
+
+fs::path mr_binary();
+std::string read_file(const fs::path& path);
+void write_file(const fs::path& path, std::string_view content);
+std::vector<std::string> lines_of(std::string_view text);
+
+class CliTest : public ::testing::Test {
+protected:
+  CliTest();
+
+  const fs::path& root() const { return m_tmp.path(); }
+  const fs::path& home() const { return m_home; }
+  fs::path registry() const { return m_home / ".mrconfig.toml"; }
+
+  // The environment mr and git run with; `cwd` becomes $PWD.
+  std::map<std::string, std::string> env_for(const fs::path& cwd) const;
+
+  RunResult mr(const std::vector<std::string>& args, const fs::path& cwd,
+               const std::map<std::string, std::string>& extra_env = {}, bool as_nobody = false);
+
+  // Runs git; fails the test (by throwing) when git fails.
+  std::string git(const fs::path& cwd, const std::vector<std::string>& args);
+
+  // A repository at `dir` with one commit on "main"; with `remote`, an "origin" remote
+  // pointing at a bare repository under root()/remotes.
+  fs::path make_repo(const fs::path& dir, bool remote = true);
+
+private:
+  TempDir m_tmp;
+  fs::path m_home;
+};
+
+} // namespace mr::test

@@ -1,0 +1,43 @@
+#include <gtest/gtest.h>
+
+#include <mr/util/strings.hpp>
+
+namespace mr::util {
+
+TEST(Strings, TrimRemovesSurroundingWhitespaceOnly) {
+  EXPECT_EQ(trim("  a b \t\n"), "a b");
+  EXPECT_EQ(trim(""), "");
+  EXPECT_EQ(trim(" \t "), "");
+}
+
+TEST(Strings, SplitLinesDropsTheNewlinesAndAFinalEmptyLine) {
+  EXPECT_EQ(split_lines("a\nb\n"), (std::vector<std::string_view>{"a", "b"}));
+  EXPECT_EQ(split_lines("a\n\nb"), (std::vector<std::string_view>{"a", "", "b"}));
+  EXPECT_TRUE(split_lines("").empty());
+}
+
+TEST(Strings, ParseUnsignedAcceptsOnlyWholeDecimalNumbers) {
+  unsigned long n = 99;
+  EXPECT_TRUE(parse_unsigned("0", n));
+  EXPECT_EQ(n, 0u);
+  EXPECT_TRUE(parse_unsigned("4096", n));
+  EXPECT_EQ(n, 4096u);
+  EXPECT_FALSE(parse_unsigned("", n));
+  EXPECT_FALSE(parse_unsigned("8x", n));
+  EXPECT_FALSE(parse_unsigned("-1", n));
+  EXPECT_FALSE(parse_unsigned(" 1", n));
+  EXPECT_FALSE(parse_unsigned("99999999999999999999999", n));
+}
+
+TEST(Strings, ShellQuoteSurvivesSingleQuotes) {
+  EXPECT_EQ(shell_quote("plain"), "'plain'");
+  EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+  EXPECT_EQ(shell_quote(""), "''");
+}
+
+TEST(Strings, JoinPutsTheSeparatorBetweenParts) {
+  EXPECT_EQ(join({"a", "b", "c"}, ", "), "a, b, c");
+  EXPECT_EQ(join({}, ", "), "");
+}
+
+} // namespace mr::util
