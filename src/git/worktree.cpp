@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include <git2.h>
 
@@ -52,6 +55,31 @@ std::optional<std::string> current_branch_remote(git_repository* repo) {
   return std::string(remote.buf.ptr, remote.buf.size);
 }
 
+// Names of the remotes that have a url. Not git_remote_list(): in libgit2 1.5.1 its regex
+// config match leaks pcre2 match data (found by LeakSanitizer).
+std::vector<std::string> remote_names(git_config* cfg) {
+  std::vector<std::string> names;
+  git_config_iterator* raw = nullptr;
+  if (git_config_iterator_new(&raw, cfg) != 0) {
+    return names;
+  }
+  git_config_entry* entry = nullptr;
+  while (git_config_next(&entry, raw) == 0) {
+    const std::string_view key(entry->name);
+    constexpr std::string_view prefix = "remote.";
+    constexpr std::string_view suffix = ".url";
+    if (key.size() > prefix.size() + suffix.size() && key.substr(0, prefix.size()) == prefix &&
+        key.substr(key.size() - suffix.size()) == suffix) {
+      std::string name(key.substr(prefix.size(), key.size() - prefix.size() - suffix.size()));
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        names.push_back(std::move(name));
+      }
+    }
+  }
+  git_config_iterator_free(raw);
+  return names;
+}
+
 } // namespace
 
 Result<RegisterInfo> inspect_for_register(const std::filesystem::path& dir) {
@@ -84,12 +112,8 @@ Result<RegisterInfo> inspect_for_register(const std::filesystem::path& dir) {
     name = "origin";
   }
   if (!name) {
-    git_strarray remotes{};
-    if (git_remote_list(&remotes, repo.get()) == 0) {
-      if (remotes.count == 1) {
-        name = remotes.strings[0];
-      }
-      git_strarray_dispose(&remotes);
+    if (const auto remotes = remote_names(cfg.get()); remotes.size() == 1) {
+      name = remotes.front();
     }
   }
   if (name) {

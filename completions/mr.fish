@@ -1,0 +1,55 @@
+# fish completion for mr(1)
+
+function __mr_no_action
+    # True while no action has been typed yet (options come before the action).
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l skip 0
+    for w in $words
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        switch $w
+            case -d --directory -c --config -g --tag --order --timeout --color
+                set skip 1
+            case '-*'
+            case '*'
+                return 1
+        end
+    end
+    return 0
+end
+
+function __mr_action_is
+    set -l words (commandline -opc)
+    contains -- $argv[1] $words
+end
+
+complete -c mr -f
+complete -c mr -n __mr_no_action -s d -l directory -r -a '(__fish_complete_directories)' -d 'Act on the repos at or below DIR'
+complete -c mr -n __mr_no_action -s c -l config -r -F -d 'Use FILE as the registry'
+complete -c mr -n __mr_no_action -s j -l jobs -d 'Run N repos at once'
+complete -c mr -n __mr_no_action -s q -l quiet -d 'Print only failing repos'
+complete -c mr -n __mr_no_action -s m -l minimal -d 'Print only repos with output or failure'
+complete -c mr -n __mr_no_action -s s -l stats -d 'List failed and skipped repos after the footer'
+complete -c mr -n __mr_no_action -s n -l no-recurse -d 'Only repos at most N levels below DIR'
+complete -c mr -n __mr_no_action -s f -l force -d 'Ignore skip'
+complete -c mr -n __mr_no_action -s t -l trust-all -d 'Trust every registry file'
+complete -c mr -n __mr_no_action -s g -l tag -x -d 'Only repos tagged TAG'
+complete -c mr -n __mr_no_action -l order -x -a 'registry completion' -d 'Order of the blocks'
+complete -c mr -n __mr_no_action -s v -l verbose -d 'Diagnostics on stderr'
+complete -c mr -n __mr_no_action -l timeout -x -d 'Per-repo time limit'
+complete -c mr -n __mr_no_action -l fail-fast -d 'The first failing repo cancels the rest'
+complete -c mr -n __mr_no_action -l color -x -a 'auto always never' -d 'When to colour'
+complete -c mr -n __mr_no_action -l json -d 'Machine-readable output'
+complete -c mr -n __mr_no_action -s h -l help -d 'Print the usage'
+complete -c mr -n __mr_no_action -l version -d 'Print the version'
+
+complete -c mr -n __mr_no_action -a list -d 'Print the header line of each selected repository'
+complete -c mr -n __mr_no_action -a ls -d 'Alias of list'
+complete -c mr -n __mr_no_action -a register -d 'Add the repository at DIR to the registry'
+complete -c mr -n __mr_no_action -a unregister -d 'Remove the repository at DIR from the registry'
+complete -c mr -n __mr_no_action -a help -d 'Print the usage'
+
+complete -c mr -n '__mr_action_is register; or __mr_action_is unregister' -a '(__fish_complete_directories)'
