@@ -31,27 +31,22 @@ util::Place top_place(const util::Place& dir, const std::filesystem::path& top) 
 
 int run_register(CommandContext& ctx) {
   render::Renderer out(ctx.action, ctx.render);
-  const auto& args = ctx.invocation.args;
-  if (args.size() > 1) {
-    render::print_error("register takes at most one directory (usage: mr register [DIR])",
-                        ctx.render.color_err);
-    return 2;
+  auto arg = ctx.optional_argument("mr register [DIR]");
+  if (!arg) {
+    return ctx.fatal(arg.error().message);
   }
-  auto dir = args.empty() ? ctx.cwd : util::place_of(util::expand_user(args[0], ctx.home), ctx.cwd);
+  auto dir = *arg ? util::place_of(util::expand_user(**arg, ctx.home), ctx.cwd) : ctx.cwd;
   if (!dir) {
-    render::print_error(dir.error().message, ctx.render.color_err);
-    return 2;
+    return ctx.fatal(dir.error().message);
   }
   auto info = git::inspect_for_register(dir->physical);
   if (!info) {
-    render::print_error(info.error().message, ctx.render.color_err);
-    return 2;
+    return ctx.fatal(info.error().message);
   }
   registry::RegisterRequest request{ctx.load_options(), top_place(*dir, info->top), info->url};
   auto outcome = registry::register_repo(request);
   if (!outcome) {
-    render::print_error(outcome.error().message, ctx.render.color_err);
-    return 2;
+    return ctx.fatal(outcome.error().message);
   }
   const auto file = outcome->file.string();
   const auto path = outcome->repo.string();

@@ -31,6 +31,22 @@ render::Options render_options(const GlobalOptions& o) {
 
 } // namespace
 
+int CommandContext::fatal(const std::string& message) const {
+  render::print_error(message, render.color_err);
+  return k_exit_usage;
+}
+
+Result<std::optional<std::string>> CommandContext::optional_argument(std::string_view usage) const {
+  const auto& args = invocation.args;
+  if (args.size() > 1) {
+    return fail(action + " takes at most one argument (usage: " + std::string(usage) + ")");
+  }
+  if (args.empty()) {
+    return std::nullopt;
+  }
+  return args.front();
+}
+
 int run(const Invocation& invocation) {
   const auto& options = invocation.options;
   const bool err_color = render::use_color(options.color, STDERR_FILENO);

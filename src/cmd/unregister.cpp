@@ -8,22 +8,19 @@ namespace mr::cmd {
 
 int run_unregister(CommandContext& ctx) {
   render::Renderer out(ctx.action, ctx.render);
-  const auto& args = ctx.invocation.args;
-  if (args.size() > 1) {
-    render::print_error("unregister takes at most one directory (usage: mr unregister [DIR])",
-                        ctx.render.color_err);
-    return 2;
+  auto arg = ctx.optional_argument("mr unregister [DIR]");
+  if (!arg) {
+    return ctx.fatal(arg.error().message);
   }
   util::Place target = ctx.cwd;
-  if (!args.empty()) {
+  if (*arg) {
     // Not place_of(): unregistering a repository whose directory was deleted must work.
-    target.logical = util::absolute_normal(util::expand_user(args[0], ctx.home), ctx.cwd.logical);
+    target.logical = util::absolute_normal(util::expand_user(**arg, ctx.home), ctx.cwd.logical);
     target.physical = util::physical(target.logical);
   }
   auto outcome = registry::unregister_repo(ctx.load_options(), target);
   if (!outcome) {
-    render::print_error(outcome.error().message, ctx.render.color_err);
-    return 2;
+    return ctx.fatal(outcome.error().message);
   }
   out.message("Unregistered " + outcome->repo.string() + " from " + outcome->file.string());
   return 0;

@@ -3,6 +3,7 @@
 #include <mr/registry/edit.hpp>
 #include <mr/registry/select.hpp>
 #include <mr/util/file_io.hpp>
+#include <mr/util/quote.hpp>
 
 #include "text_edit.hpp"
 #include "toml_support.hpp"
@@ -133,6 +134,10 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
     return outcome;
   }
   const auto key = key_for(request.repo, request.load.root, request.load.home);
+  if (!util::is_valid_utf8(key) || (request.url && !util::is_valid_utf8(*request.url))) {
+    return fail("cannot register " + request.repo.logical.string() +
+                ": its path or url is not valid UTF-8, which a TOML file cannot hold");
+  }
   auto written = rewrite(request.load.root, [&](const std::string& text) -> Result<std::string> {
     return text_edit::append_repo(text, key, request.url ? &*request.url : nullptr);
   });

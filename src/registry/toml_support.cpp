@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <mr/util/quote.hpp>
+
 namespace mr::registry::toml_support {
 
 Result<toml::table> parse(std::string_view text, const std::filesystem::path& file) {
@@ -78,37 +80,7 @@ bool valid_action_name(std::string_view name) {
 }
 
 std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    default:
-      if (u < 0x20 || u == 0x7f) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04X", u);
-        out += buf;
-      } else {
-        out += c;
-      }
-    }
-  }
-  out += '"';
-  return out;
+  return util::quote_string(s);
 }
 
 } // namespace mr::registry::toml_support

@@ -1,7 +1,9 @@
 // What every action receives: the invocation, where it runs, and the loaded registry.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <mr/cmd/invocation.hpp>
 #include <mr/registry/locate.hpp>
@@ -25,6 +27,13 @@ struct CommandContext {
   registry::LoadOptions load_options() const {
     return {root.path, home, invocation.options.trust_all};
   }
+
+  // Prints "mr: error: MESSAGE" and returns exit status 2: for errors before or instead of
+  // any per-repo work.
+  int fatal(const std::string& message) const;
+
+  // The action's one optional argument; more than one is an error naming `usage`.
+  Result<std::optional<std::string>> optional_argument(std::string_view usage) const;
 };
 
 } // namespace mr::cmd

@@ -102,4 +102,11 @@ TEST_F(RegistryEdit, AnEditThatWouldNotParseIsRefused) {
   EXPECT_EQ(test::read_file(root_file()), inline_repos);
 }
 
+TEST_F(RegistryEdit, PathsThatAreNotUtf8AreRefusedNotMangled) {
+  auto r = add(home() / "bad\xff", "u");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("not valid UTF-8"), std::string::npos);
+  EXPECT_FALSE(fs::exists(root_file()));
+}
+
 } // namespace mr::registry

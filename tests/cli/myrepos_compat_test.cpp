@@ -1,0 +1,97 @@
+// Side by side with Debian's myrepos (/usr/bin/mr): where SPEC says "as myrepos", the same
+// bytes on stdout. Skipped when myrepos is not installed.
+#include "cli_fixture.hpp"
+
+namespace mr::test {
+
+namespace {
+
+const fs::path k_myrepos = "/usr/bin/mr";
+
+class MyreposCompat : public CliTest {
+protected:
+  void SetUp() override {
+    if (!fs::exists(k_myrepos) || read_file(k_myrepos).find("myrepos") == std::string::npos) {
+      GTEST_SKIP() << "myrepos is not installed";
+    }
+    for (const char* name : {"alpha", "beta", "gamma", "delta"}) {
+      make_repo(home() / "src" / name);
+    }
+    // The same registry in both formats.
+    write_file(home() / ".mrconfig",
+               "[src/alpha]\ncheckout = git clone 'x' 'alpha'\n\n"
+               "[src/beta]\ncheckout = git clone 'x' 'beta'\norder = 20\n\n"
+               "[src/gamma]\ncheckout = git clone 'x' 'gamma'\nskip = true\n\n"
+               "[src/delta]\ncheckout = git clone 'x' 'delta'\norder = 5\n");
+    write_file(registry(),
+               "[repos.\"src/alpha\"]\n[repos.\"src/beta\"]\norder = 20\n"
+               "[repos.\"src/gamma\"]\nskip = true\n[repos.\"src/delta\"]\norder = 5\n");
+  }
+
+  RunResult myrepos(const std::vector<std::string>& args, const fs::path& cwd) {
+    std::vector<std::string> argv = {k_myrepos.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    RunOptions options;
+    options.cwd = cwd;
+    options.env = env_for(cwd);
+    return run(argv, options);
+  }
+
+  void expect_same(const std::vector<std::string>& args, const fs::path& cwd) {
+    const auto theirs = myrepos(args, cwd);
+    const auto ours = mr(args, cwd);
+    std::string joined;
+    for (const auto& a : args) {
+      joined += a + " ";
+    }
+    SCOPED_TRACE("mr " + joined + "in " + cwd.string());
+    EXPECT_EQ(ours.out, theirs.out);
+    EXPECT_EQ(ours.exit_code, theirs.exit_code);
+  }
+};
+
+} // namespace
+
+TEST_F(MyreposCompat, ListFromAParentWithOrderAndSkip) {
+  expect_same({"list"}, home());
+  expect_same({"list"}, home() / "src");
+  expect_same({"ls"}, home() / "src");
+  expect_same({"-s", "list"}, home());
+  expect_same({"-f", "list"}, home());
+  expect_same({"-q", "list"}, home());
+  expect_same({"-m", "list"}, home());
+}
+
+TEST_F(MyreposCompat, ListInsideARepository) {
+  fs::create_directories(home() / "src/beta/lib/x");
+  expect_same({"list"}, home() / "src/beta/lib/x");
+  expect_same({"list"}, home() / "src/alpha");
+  expect_same({"-n", "list"}, home() / "src/alpha");
+}
+
+TEST_F(MyreposCompat, ListWithDirectoryAndDepth) {
+  expect_same({"-d", "src/delta", "list"}, home());
+  expect_same({"-n", "2", "list"}, home());
+}
+
+TEST_F(MyreposCompat, NoRepositoriesFoundSaysTheSame) {
+  fs::create_directories(root() / "elsewhere");
+  const auto theirs = myrepos({"list"}, root() / "elsewhere");
+  const auto ours = mr({"list"}, root() / "elsewhere");
+  EXPECT_EQ(ours.err, theirs.err);
+  EXPECT_EQ(ours.out, theirs.out);
+  EXPECT_NE(theirs.exit_code, 0);
+  EXPECT_EQ(ours.exit_code, 2); // SPEC §4: 2, where myrepos dies with 255 or 2
+}
+
+TEST_F(MyreposCompat, RegisterReportsTheSameUrl) {
+  const auto repo = make_repo(home() / "work/new");
+  const auto theirs = myrepos({"register"}, repo);
+  const auto ours = mr({"register"}, repo);
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  // Same message; only the registry file differs (.mrconfig vs .mrconfig.toml).
+  EXPECT_EQ(ours.out, theirs.out.substr(0, theirs.out.size() - 1) + ".toml\n");
+}
+
+} // namespace mr::test
