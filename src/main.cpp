@@ -3,7 +3,8 @@
 #include <mr/git/library.hpp>
 
 int main(int argc, char** argv) {
-  // libgit2 is initialised before any thread exists and shut down after all have ended.
+  // libgit2 is initialised on demand (before any thread exists) and shut down after all
+  // threads have ended.
   const mr::git::Library git;
   return mr::cli::run(argc, argv);
 }

@@ -14,7 +14,7 @@ constexpr std::array k_builtins{
     CommandInfo{"list", "", "print the header line of each selected repository", Needs::selection,
                 &run_list},
     CommandInfo{"register", "[DIR]", "add the repository at DIR (default: here) to the registry",
-                Needs::registry, &run_register, true},
+                Needs::registry, &run_register, true, true},
     CommandInfo{"unregister", "[DIR]",
                 "remove the repository at DIR (default: here) from the "
                 "registry",

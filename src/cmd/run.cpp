@@ -8,6 +8,7 @@
 
 #include <mr/cmd/command_table.hpp>
 #include <mr/cmd/context.hpp>
+#include <mr/git/library.hpp>
 #include <mr/cmd/invocation.hpp>
 #include <mr/registry/locate.hpp>
 #include <mr/render/renderer.hpp>
@@ -92,6 +93,9 @@ int run(const Invocation& invocation) {
                  root.path.string() + " register)");
   }
 
+  if (command.uses_git) {
+    git::initialise();
+  }
   CommandContext ctx{invocation, resolution->action,     home, *cwd, directory, root,
                      *loaded,    render_options(options)};
   return command.run(ctx);

@@ -30,6 +30,7 @@ struct CommandInfo {
   Needs needs;
   CommandFn run;
   bool creates_registry = false; // may run when an explicitly named registry does not exist
+  bool uses_git = false;         // initialise libgit2 before running it
 };
 
 std::span<const CommandInfo> builtin_commands();

@@ -11,6 +11,7 @@ namespace {
 
 class Worktree : public test::CliTest {
 protected:
+  Worktree() { initialise(); }
   Library m_git;
 };
 
