@@ -1,0 +1,171 @@
+// The child-process runner against real processes (matrix row 27 and issue #3 item 2).
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include <mr/proc/process.hpp>
+
+#include "cli_fixture.hpp"
+
+namespace mr::proc {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+Outcome run_ok(const Command& c, std::string& out, std::stop_token st = {}, Options o = {}) {
+  auto r = run(c, out, st, o);
+  EXPECT_TRUE(r) << (r ? "" : r.error().message);
+  return r ? *r : Outcome{};
+}
+
+Command sh(const std::string& script) {
+  return Command{{"/bin/sh", "-c", script}, {}, {}, true};
+}
+
+// Running (not gone, not a zombie)?
+bool alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) {
+    return false;
+  }
+  const auto close = line.rfind(')');
+  return close != std::string::npos && line.size() > close + 2 && line[close + 2] != 'Z';
+}
+
+// Waits (bounded) until `file` has a line, and returns it.
+std::string wait_for_line(const std::filesystem::path& file) {
+  for (int i = 0; i < 5000; ++i) {
+    std::ifstream in(file);
+    std::string line;
+    if (std::getline(in, line) && !line.empty()) {
+      return line;
+    }
+    std::this_thread::sleep_for(1ms);
+  }
+  return {};
+}
+
+} // namespace
+
+TEST(Process, MergesStdoutAndStderrInTheOrderWritten) {
+  std::string out;
+  const auto o = run_ok(sh("echo a; echo b >&2; echo c"), out);
+  EXPECT_EQ(out, "a\nb\nc\n");
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_FALSE(o.stopped);
+}
+
+TEST(Process, ReportsExitCodesAndSignals) {
+  std::string out;
+  EXPECT_EQ(run_ok(sh("exit 3"), out).exit_code, 3);
+  const auto o = run_ok(sh("kill -TERM $$"), out);
+  EXPECT_EQ(o.signal, SIGTERM);
+  EXPECT_EQ(o.exit_code, 128 + SIGTERM);
+}
+
+TEST(Process, EnvironmentOverridesAndWorkingDirectory) {
+  test::TempDir tmp;
+  Command c = sh("echo \"$MR_TEST_VAR $PWD\"; pwd -P");
+  c.env = {{"MR_TEST_VAR", "hello"}, {"PWD", tmp.path().string()}};
+  c.cwd = tmp.path();
+  std::string out;
+  run_ok(c, out);
+  EXPECT_EQ(out, "hello " + tmp.path().string() + "\n" + tmp.path().string() + "\n");
+}
+
+TEST(Process, StdinIsDevNullUnlessAskedOtherwise) {
+  std::string out;
+  const auto o = run_ok(Command{{"cat"}, {}, {}, true}, out);
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_EQ(out, "");
+}
+
+TEST(Process, ACommandThatCannotStartIsAnError) {
+  std::string out;
+  auto r = run(Command{{"mr-no-such-program-xyz"}, {}, {}, true}, out, {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "cannot run mr-no-such-program-xyz: No such file or directory");
+  r = run(Command{{"true"}, "/nonexistent/dir", {}, true}, out, {});
+  ASSERT_FALSE(r);
+}
+
+TEST(Process, CancelKillsTheWholeGroupGrandchildrenToo) {
+  test::TempDir tmp;
+  const auto pid_file = tmp.path() / "pid";
+  std::stop_source stop;
+  std::jthread canceller([&] {
+    wait_for_line(pid_file);
+    stop.request_stop();
+  });
+  std::string out;
+  const auto o = run_ok(sh("sleep 100 & echo $! > " + pid_file.string() + "; sleep 100"), out,
+                        stop.get_token());
+  EXPECT_TRUE(o.stopped);
+  EXPECT_EQ(o.signal, SIGTERM);
+  const pid_t grandchild = std::stoi(wait_for_line(pid_file));
+  for (int i = 0; i < 1000 && alive(grandchild); ++i) {
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_FALSE(alive(grandchild));
+  EXPECT_EQ(running_count(), 0u);
+}
+
+TEST(Process, AChildIgnoringSigtermIsKilledAfterTheGracePeriod) {
+  test::TempDir tmp;
+  const auto ready = tmp.path() / "ready";
+  std::stop_source stop;
+  std::jthread canceller([&] {
+    wait_for_line(ready);
+    stop.request_stop();
+  });
+  std::string out;
+  Options o;
+  o.grace = 200ms;
+  const auto outcome = run_ok(sh("trap '' TERM; echo up > " + ready.string() + "; sleep 100"), out,
+                              stop.get_token(), o);
+  EXPECT_TRUE(outcome.stopped);
+  EXPECT_TRUE(outcome.killed);
+  EXPECT_EQ(outcome.signal, SIGKILL);
+}
+
+TEST(Process, LeftoversHoldingThePipeAreKilledWhenTheChildExits) {
+  test::TempDir tmp;
+  const auto pid_file = tmp.path() / "pid";
+  std::string out;
+  const auto start = std::chrono::steady_clock::now();
+  const auto o = run_ok(sh("sleep 100 & echo $! > " + pid_file.string() + "; echo done"), out);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s); // not 100 s
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_FALSE(o.stopped);
+  EXPECT_EQ(out, "done\n");
+  const pid_t leftover = std::stoi(wait_for_line(pid_file));
+  for (int i = 0; i < 1000 && alive(leftover); ++i) {
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_FALSE(alive(leftover));
+}
+
+TEST(Process, LargeOutputArrivesWhole) {
+  std::string out;
+  run_ok(sh("head -c 3000000 /dev/zero | tr '\\0' x; echo; echo end >&2"), out);
+  ASSERT_EQ(out.size(), 3000000u + 1 + 4);
+  EXPECT_EQ(out.substr(out.size() - 5), "\nend\n");
+}
+
+TEST(Process, SignalAllReachesRunningGroups) {
+  test::TempDir tmp;
+  const auto ready = tmp.path() / "ready";
+  std::jthread killer([&] {
+    wait_for_line(ready);
+    signal_all(SIGKILL);
+  });
+  std::string out;
+  const auto o = run_ok(sh("echo up > " + ready.string() + "; sleep 100"), out);
+  EXPECT_EQ(o.signal, SIGKILL);
+}
+
+} // namespace mr::proc
