@@ -7,6 +7,7 @@
 
 #include <mr/cli/argv.hpp>
 #include <mr/cli/cli.hpp>
+#include <mr/cli/signals.hpp>
 #include <mr/cmd/command_table.hpp>
 #include <mr/cmd/invocation.hpp>
 #include <mr/git/library.hpp>
@@ -187,6 +188,8 @@ void setup_logging(bool verbose) {
 } // namespace
 
 int run(int argc, char** argv) {
+  // Before any thread exists (see signals.hpp).
+  SignalGuard signals;
   const bool err_color = render::use_color(render::ColorWhen::automatic, STDERR_FILENO);
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto split = split_args(args);
@@ -230,7 +233,12 @@ int run(int argc, char** argv) {
   invocation.action = split.rest.front();
   invocation.args.assign(split.rest.begin() + 1, split.rest.end());
   invocation.switches = std::move(split.switches);
-  return cmd::run(invocation);
+  invocation.interrupt = signals.token();
+  try {
+    return cmd::run(invocation);
+  } catch (const render::OutputClosed&) {
+    SignalGuard::die_of_sigpipe(); // `mr status | head`: end quietly, as piped tools do
+  }
 }
 
 } // namespace mr::cli

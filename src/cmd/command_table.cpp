@@ -10,15 +10,72 @@ namespace mr::cmd {
 
 namespace {
 
-constexpr std::array k_builtins{
-    CommandInfo{"list", "", "print the header line of each selected repository", Needs::selection,
-                &run_list},
-    CommandInfo{"register", "[DIR]", "add the repository at DIR (default: here) to the registry",
-                Needs::registry, &run_register, true, true},
-    CommandInfo{"unregister", "[DIR]",
-                "remove the repository at DIR (default: here) from the "
-                "registry",
-                Needs::registry, &run_unregister},
+// Shell defaults, as myrepos defines them for git (../shared/reference/myrepos.md §1.2),
+// except that committing nothing is not a failure.
+constexpr std::string_view k_commit = "if git diff-index --quiet HEAD -- 2>/dev/null; then\n"
+                                      "  echo 'nothing to commit, working tree clean'\n"
+                                      "else\n"
+                                      "  git commit -a \"$@\" && git push --all\n"
+                                      "fi";
+constexpr std::string_view k_record = "if git diff-index --quiet HEAD -- 2>/dev/null; then\n"
+                                      "  echo 'nothing to commit, working tree clean'\n"
+                                      "else\n"
+                                      "  git commit -a \"$@\"\n"
+                                      "fi";
+constexpr std::string_view k_clean =
+    "if [ \"x$1\" = x-f ]; then shift; git clean -dx --force \"$@\"; "
+    "else git clean -dx --dry-run \"$@\"; fi";
+
+CommandInfo described(std::string_view name, std::string_view synopsis, std::string_view summary,
+                      Kind kind) {
+  CommandInfo c;
+  c.name = name;
+  c.synopsis = synopsis;
+  c.summary = summary;
+  c.kind = kind;
+  return c;
+}
+
+CommandInfo registry_action(std::string_view name, std::string_view synopsis,
+                            std::string_view summary, CommandFn fn, bool creates, bool git) {
+  CommandInfo c = described(name, synopsis, summary, Kind::registry);
+  c.run = fn;
+  c.creates_registry = creates;
+  c.uses_git = git;
+  return c;
+}
+
+CommandInfo native(std::string_view name, std::string_view synopsis, std::string_view summary,
+                   RepoFn fn, std::size_t min_args = 0, bool needs_directory = true) {
+  CommandInfo c = described(name, synopsis, summary, Kind::per_repo);
+  c.repo = fn;
+  c.min_args = min_args;
+  c.needs_directory = needs_directory;
+  return c;
+}
+
+CommandInfo shell(std::string_view name, std::string_view synopsis, std::string_view summary,
+                  std::string_view script) {
+  CommandInfo c = described(name, synopsis, summary, Kind::per_repo);
+  c.shell = script;
+  return c;
+}
+
+const std::array k_builtins{
+    native("list", "", "print the header line of each selected repository", &repo_list, 0, false),
+    registry_action("register", "[DIR]",
+                    "add the repository at DIR (default: here) to the registry", &run_register,
+                    true, true),
+    registry_action("unregister", "[DIR]",
+                    "remove the repository at DIR (default: here) from the registry",
+                    &run_unregister, false, false),
+    native("run", "CMD [ARGS...]", "run a command in every repository", &repo_run, 1),
+    shell("commit", "[ARGS...]", "git commit -a, then git push --all (ci)", k_commit),
+    shell("record", "[ARGS...]", "git commit -a", k_record),
+    shell("push", "[ARGS...]", "git push", "git push \"$@\""),
+    shell("log", "[ARGS...]", "git log", "git log \"$@\""),
+    shell("grep", "PATTERN", "git grep; never fails", "git grep \"$@\" || true"),
+    shell("clean", "[-f]", "git clean -dx: show what would go; -f removes it", k_clean),
 };
 
 // myrepos' built-in aliases.
@@ -28,13 +85,12 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 3> k_builtin
     {"ls", "list"},
 }};
 
-const CommandInfo* find_builtin(std::string_view name) {
-  for (const auto& c : k_builtins) {
-    if (c.name == name) {
-      return &c;
-    }
+bool user_command(std::string_view name, const registry::Registry& registry) {
+  if (registry.commands.count(name) != 0) {
+    return true;
   }
-  return nullptr;
+  return std::any_of(registry.repos.begin(), registry.repos.end(),
+                     [&](const registry::Repo& r) { return r.commands.count(name) != 0; });
 }
 
 // The alias target of `name`, user aliases first; empty if it is not an alias.
@@ -43,16 +99,19 @@ std::string alias_target(std::string_view name, const registry::Registry& regist
     return it->second;
   }
   for (const auto& [alias, target] : k_builtin_aliases) {
-    if (alias == name && find_builtin(target) != nullptr) {
+    if (alias == name && (find_builtin(target) != nullptr || user_command(target, registry))) {
       return std::string(target);
     }
   }
   return {};
 }
 
-Result<Resolution> resolve_exact(std::string_view name) {
+Result<Resolution> resolve_exact(std::string_view name, const registry::Registry& registry) {
   if (const auto* builtin = find_builtin(name)) {
     return Resolution{std::string(name), builtin};
+  }
+  if (user_command(name, registry)) {
+    return Resolution{std::string(name), nullptr};
   }
   return fail("unknown action \"" + std::string(name) + "\"");
 }
@@ -63,13 +122,37 @@ std::span<const CommandInfo> builtin_commands() {
   return k_builtins;
 }
 
+const CommandInfo* find_builtin(std::string_view name) {
+  for (const auto& c : k_builtins) {
+    if (c.name == name) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+bool is_hook_name(std::string_view name) {
+  return name == "skip" || name.rfind("pre_", 0) == 0 || name.rfind("post_", 0) == 0;
+}
+
 std::vector<std::string> known_actions(const registry::Registry& registry) {
   std::set<std::string> names;
   for (const auto& c : k_builtins) {
     names.emplace(c.name);
   }
+  const auto add_commands = [&](const registry::CommandMap& commands) {
+    for (const auto& [name, script] : commands) {
+      if (!is_hook_name(name)) {
+        names.insert(name);
+      }
+    }
+  };
+  add_commands(registry.commands);
+  for (const auto& repo : registry.repos) {
+    add_commands(repo.commands);
+  }
   for (const auto& [alias, target] : k_builtin_aliases) {
-    if (find_builtin(target) != nullptr) {
+    if (find_builtin(target) != nullptr || names.count(std::string(target)) != 0) {
       names.emplace(alias);
     }
   }
@@ -83,9 +166,9 @@ Result<Resolution> resolve_action(std::string_view typed, const registry::Regist
   const auto via_alias = [&](std::string_view name) -> Result<Resolution> {
     const auto target = alias_target(name, registry);
     if (target.empty()) {
-      return resolve_exact(name);
+      return resolve_exact(name, registry);
     }
-    auto r = resolve_exact(target);
+    auto r = resolve_exact(target, registry);
     if (!r) {
       return fail("alias \"" + std::string(name) + "\" names unknown action \"" + target + "\"");
     }

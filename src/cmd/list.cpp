@@ -2,40 +2,25 @@
 // reads only the registry, never the repositories, so it is instant and works for repos
 // that are not checked out yet.
 #include "actions.hpp"
-#include "select_repos.hpp"
 
 namespace mr::cmd {
 
-int run_list(CommandContext& ctx) {
-  render::Renderer out(ctx.action, ctx.render);
-  const auto selected = selected_repos(ctx);
-  if (selected.empty()) {
-    out.no_repositories();
-    return 2;
+task::TaskResult repo_list(RepoTask& t) {
+  const auto& repo = t.repo;
+  if (repo.url) {
+    t.fields.add("url", *repo.url);
+  } else {
+    t.fields.add_null("url");
   }
-  for (const auto& sel : selected) {
-    auto block = block_for(sel);
-    const auto& repo = *sel.repo;
-    if (repo.skip && !ctx.options().force) {
-      block.status = task::Status::skipped;
-    }
-    if (repo.url) {
-      block.fields.add("url", *repo.url);
-    } else {
-      block.fields.add_null("url");
-    }
-    if (repo.branch) {
-      block.fields.add("branch", *repo.branch);
-    } else {
-      block.fields.add_null("branch");
-    }
-    block.fields.add("tags", repo.tags)
-        .add("order", repo.order)
-        .add("registry", repo.location.file.string());
-    out.block(block);
+  if (repo.branch) {
+    t.fields.add("branch", *repo.branch);
+  } else {
+    t.fields.add_null("branch");
   }
-  out.footer();
-  return out.exit_status();
+  t.fields.add("tags", repo.tags)
+      .add("order", repo.order)
+      .add("registry", repo.location.file.string());
+  return task::TaskResult::ok();
 }
 
 } // namespace mr::cmd

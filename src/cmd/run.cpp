@@ -8,10 +8,12 @@
 
 #include <mr/cmd/command_table.hpp>
 #include <mr/cmd/context.hpp>
-#include <mr/git/library.hpp>
 #include <mr/cmd/invocation.hpp>
+#include <mr/git/library.hpp>
 #include <mr/registry/locate.hpp>
 #include <mr/render/renderer.hpp>
+
+#include "actions.hpp"
 
 namespace mr::cmd {
 
@@ -27,6 +29,9 @@ render::Options render_options(const GlobalOptions& o) {
   r.json = o.json;
   r.color = render::use_color(o.color, STDOUT_FILENO);
   r.color_err = render::use_color(o.color, STDERR_FILENO);
+  const char* term = std::getenv("TERM");
+  r.progress = !o.quiet && !o.json && ::isatty(STDERR_FILENO) == 1 &&
+               (term == nullptr || std::string_view(term) != "dumb");
   return r;
 }
 
@@ -83,22 +88,25 @@ int run(const Invocation& invocation) {
   if (!resolution) {
     return fatal(resolution.error().message);
   }
-  const CommandInfo& command = *resolution->builtin;
+  const CommandInfo* builtin = resolution->builtin;
 
   // An explicitly named registry must exist, except for the actions that create it.
   const bool explicit_root = root.source == registry::RootSource::option ||
                              root.source == registry::RootSource::environment;
-  if (explicit_root && !loaded->root_exists && !command.creates_registry) {
+  if (explicit_root && !loaded->root_exists && (builtin == nullptr || !builtin->creates_registry)) {
     return fatal("registry " + root.path.string() + " does not exist (create it with mr -c " +
                  root.path.string() + " register)");
   }
 
-  if (command.uses_git) {
-    git::initialise();
+  if (builtin != nullptr && builtin->uses_git) {
+    git::initialise(); // before the executor starts any thread
   }
   CommandContext ctx{invocation, resolution->action,     home, *cwd, directory, root,
                      *loaded,    render_options(options)};
-  return command.run(ctx);
+  if (builtin != nullptr && builtin->kind == Kind::registry) {
+    return builtin->run(ctx);
+  }
+  return run_per_repo(ctx, builtin);
 }
 
 } // namespace mr::cmd

@@ -1,3 +1,7 @@
+#include <cerrno>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <mr/render/color.hpp>
 #include <mr/render/renderer.hpp>
 
@@ -13,8 +17,9 @@ std::string paint(std::string_view text, std::string_view color, bool enabled) {
 }
 
 void write_raw(std::FILE* stream, std::string_view text) {
-  if (!text.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stream);
+  if (!text.empty() && std::fwrite(text.data(), 1, text.size(), stream) != text.size() &&
+      errno == EPIPE) {
+    throw OutputClosed();
   }
 }
 
@@ -26,21 +31,82 @@ std::string with_newline(std::string_view text) {
   return out;
 }
 
+std::size_t terminal_width(std::FILE* stream) {
+  winsize ws{};
+  if (::ioctl(::fileno(stream), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+    return ws.ws_col;
+  }
+  return 80;
+}
+
+// The first `columns` code points of `text`.
+std::string_view clip(std::string_view text, std::size_t columns) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (count == columns) {
+        return text.substr(0, i);
+      }
+      ++count;
+    }
+  }
+  return text;
+}
+
 } // namespace
 
 Renderer::Renderer(std::string action, Options options, std::FILE* out, std::FILE* err)
     : m_action(std::move(action)), m_options(options), m_out(out), m_err(err) {}
 
+void Renderer::flush(std::FILE* stream) {
+  if (std::fflush(stream) != 0 && errno == EPIPE) {
+    throw OutputClosed();
+  }
+}
+
 void Renderer::write(std::FILE* stream, std::string_view text) {
   if (text.empty()) {
     return;
   }
+  erase_progress();
   // stdout and stderr often end up in the same place; keep them in the order written.
   if (m_last != nullptr && m_last != stream) {
-    std::fflush(m_last);
+    flush(m_last);
   }
   m_last = stream;
   write_raw(stream, text);
+}
+
+void Renderer::erase_progress() {
+  if (m_progress_shown) {
+    flush(m_out);
+    write_raw(m_err, "\r\033[K");
+    flush(m_err);
+    m_progress_shown = false;
+  }
+}
+
+void Renderer::redraw_progress() {
+  if (!m_options.progress || m_progress.empty()) {
+    return;
+  }
+  if (m_last != nullptr) {
+    flush(m_last);
+  }
+  const std::string line =
+      "\r" + std::string(clip(m_progress, terminal_width(m_err) - 1)) + "\033[K";
+  write_raw(m_err, line);
+  flush(m_err);
+  m_progress_shown = true;
+}
+
+void Renderer::progress(std::size_t done, std::size_t total, std::string_view label) {
+  if (!m_options.progress) {
+    return;
+  }
+  m_progress = "[" + std::to_string(done) + "/" + std::to_string(total) + "] " + m_action +
+               (label.empty() ? "" : " ") + std::string(label);
+  redraw_progress();
 }
 
 std::string Renderer::header(const Block& block) const {
@@ -81,35 +147,47 @@ void Renderer::block(const Block& block) {
     }
     obj.append(block.fields);
     write(m_out, obj.str() + "\n");
+    flush(m_out);
     return;
   }
 
-  const std::string reason_line =
-      block.reason.empty() ? std::string() : "mr " + m_action + ": " + block.reason + "\n";
-  if (tally == task::Tally::skipped) {
-    // myrepos prints nothing for a skipped repo, except a reason worth knowing, on stderr.
-    if (!m_options.quiet && !m_options.minimal) {
-      write(m_err, reason_line);
-    }
-    return;
-  }
   const bool failed = tally == task::Tally::failed;
-  if (m_options.quiet && !failed) {
+  // A cancelled repo shows what it did before it was stopped; one that never started, or
+  // chose to skip, shows at most its reason (myrepos prints nothing for a skip).
+  const bool cancelled = block.status == task::Status::cancelled;
+  if (tally == task::Tally::skipped && !cancelled) {
+    if (!m_options.quiet && !m_options.minimal && !block.reason.empty()) {
+      write(m_err, "mr " + m_action + ": " + block.reason + "\n");
+      flush(m_err);
+    }
+    redraw_progress();
     return;
   }
-  if (m_options.minimal && !failed && block.output.empty()) {
+  if (m_options.quiet && !failed) {
+    redraw_progress();
+    return;
+  }
+  if (m_options.minimal && !failed && !cancelled && block.output.empty()) {
+    redraw_progress();
     return;
   }
   write(m_out, paint(header(block), ansi::bold, m_options.color) + "\n");
   write(m_options.quiet ? m_err : m_out, with_newline(block.output));
-  if (failed) {
-    const std::string reason = block.reason.empty() ? std::string("command failed") : block.reason;
+  if (failed || cancelled) {
+    const std::string reason = !block.reason.empty() ? block.reason
+                               : cancelled           ? std::string("cancelled")
+                                                     : std::string("command failed");
     write(m_err, paint("mr " + m_action + ": " + reason, ansi::red, m_options.color_err) + "\n");
   }
   write(m_out, "\n");
+  flush(m_out);
+  flush(m_err);
+  redraw_progress();
 }
 
 void Renderer::footer() {
+  erase_progress();
+  m_progress.clear();
   if (m_options.json) {
     JsonObject obj;
     obj.add("type", "summary")
@@ -154,8 +232,8 @@ void Renderer::footer() {
       }
     }
   }
-  std::fflush(m_out);
-  std::fflush(m_err);
+  flush(m_out);
+  flush(m_err);
 }
 
 void Renderer::message(std::string_view line) {
@@ -163,15 +241,44 @@ void Renderer::message(std::string_view line) {
     return;
   }
   write(m_out, with_newline(line));
+  flush(m_out);
 }
 
 void Renderer::warning(std::string_view line) {
   write(m_err, "mr " + m_action + ": warning: " + with_newline(line));
+  flush(m_err);
 }
 
 void Renderer::no_repositories() {
   write(m_err, "mr " + m_action + ": no repositories found to work on\n");
-  std::fflush(m_err);
+  flush(m_err);
+}
+
+void Renderer::still_waiting(std::string_view path) {
+  write(m_err, "mr " + m_action + ": still waiting for " + std::string(path) +
+                   " (not responding to cancellation)\n");
+  flush(m_err);
+  redraw_progress();
+}
+
+void BlockSequencer::add(std::size_t index, Block block) {
+  if (!m_registry_order) {
+    m_renderer.block(block);
+    return;
+  }
+  m_waiting.emplace(index, std::move(block));
+  while (!m_waiting.empty() && m_waiting.begin()->first == m_next) {
+    m_renderer.block(m_waiting.begin()->second);
+    m_waiting.erase(m_waiting.begin());
+    ++m_next;
+  }
+}
+
+void BlockSequencer::flush() {
+  for (auto& [index, block] : m_waiting) {
+    m_renderer.block(block);
+  }
+  m_waiting.clear();
 }
 
 void print_error(std::string_view message, bool color, std::FILE* err) {
@@ -182,7 +289,9 @@ void print_error(std::string_view message, bool color, std::FILE* err) {
 
 void print_text(std::string_view text, std::FILE* out) {
   write_raw(out, text);
-  std::fflush(out);
+  if (std::fflush(out) != 0 && errno == EPIPE) {
+    throw OutputClosed();
+  }
 }
 
 } // namespace mr::render

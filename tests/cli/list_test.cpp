@@ -35,7 +35,7 @@ TEST_F(List, LsAndPrefixesAreTheSameAction) {
   const auto full = mr({"list"}, home());
   EXPECT_EQ(mr({"ls"}, home()).out, full.out);
   EXPECT_EQ(mr({"li"}, home()).out, full.out);
-  EXPECT_EQ(mr({"l"}, home()).out, full.out);
+  EXPECT_EQ(mr({"lis"}, home()).out, full.out);
 }
 
 TEST_F(List, InsideARepoOnlyThatRepoWithItsSubdir) {

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <poll.h>
+#include <pty.h>
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -39,7 +40,19 @@ Spawned start(const std::vector<std::string>& argv_in, const RunOptions& options
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   if (capture) {
-    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+    if (::pipe2(out, O_CLOEXEC) != 0) {
+      throw std::runtime_error("pipe failed");
+    }
+    if (options.stderr_tty) {
+      winsize ws{};
+      ws.ws_col = 100;
+      ws.ws_row = 30;
+      if (::openpty(&err[0], &err[1], nullptr, nullptr, &ws) != 0) {
+        throw std::runtime_error("openpty failed");
+      }
+      ::fcntl(err[0], F_SETFD, FD_CLOEXEC);
+      ::fcntl(err[1], F_SETFD, FD_CLOEXEC);
+    } else if (::pipe2(err, O_CLOEXEC) != 0) {
       throw std::runtime_error("pipe failed");
     }
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
@@ -48,7 +61,7 @@ Spawned start(const std::vector<std::string>& argv_in, const RunOptions& options
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   }
-  if (options.input) {
+  if (options.input || options.stdin_open_pipe) {
     if (::pipe2(in, O_CLOEXEC) != 0) {
       throw std::runtime_error("pipe failed");
     }
@@ -82,7 +95,7 @@ Spawned start(const std::vector<std::string>& argv_in, const RunOptions& options
     ::close(out[1]);
     ::close(err[1]);
   }
-  if (options.input) {
+  if (options.input || options.stdin_open_pipe) {
     ::close(in[0]);
   }
   if (rc != 0) {
@@ -106,22 +119,38 @@ int wait_for(int pid) {
   return WEXITSTATUS(status);
 }
 
-RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
+Running::Running(const std::vector<std::string>& argv, const RunOptions& options) {
   auto child = start(argv, options, true);
+  m_pid = child.pid;
+  m_out = child.out_fd;
+  m_err = child.err_fd;
+  m_in = child.in_fd;
+  m_err_is_tty = options.stderr_tty;
   if (options.input) {
     const std::string& data = *options.input;
     std::size_t written = 0;
     while (written < data.size()) {
-      const auto n = ::write(child.in_fd, data.data() + written, data.size() - written);
+      const auto n = ::write(m_in, data.data() + written, data.size() - written);
       if (n <= 0) {
         break;
       }
       written += static_cast<std::size_t>(n);
     }
-    ::close(child.in_fd);
+    ::close(m_in);
+    m_in = -1;
   }
+}
+
+Running::~Running() {
+  if (!m_finished) {
+    finish();
+  }
+}
+
+RunResult Running::finish() {
+  m_finished = true;
   RunResult result;
-  pollfd fds[2] = {{child.out_fd, POLLIN, 0}, {child.err_fd, POLLIN, 0}};
+  pollfd fds[2] = {{m_out, POLLIN, 0}, {m_err, POLLIN, 0}};
   std::string* sinks[2] = {&result.out, &result.err};
   int open_fds = 2;
   char buf[65536];
@@ -138,15 +167,43 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
         if (n > 0) {
           sinks[i]->append(buf, static_cast<std::size_t>(n));
         } else if (n == 0 || errno != EINTR) {
+          // A pty reports EIO once the child side is closed.
           ::close(fds[i].fd);
           fds[i].fd = -1;
           --open_fds;
         }
       }
     }
+    if (m_err_is_tty && fds[0].fd < 0 && fds[1].fd >= 0) {
+      // Our copy of the pty's child side is closed, but a pty may not report EOF until
+      // the process is gone: stop reading once it has exited and nothing is pending.
+      int status = 0;
+      if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+        char rest[65536];
+        ssize_t n;
+        ::fcntl(fds[1].fd, F_SETFL, O_NONBLOCK);
+        while ((n = ::read(fds[1].fd, rest, sizeof rest)) > 0) {
+          result.err.append(rest, static_cast<std::size_t>(n));
+        }
+        ::close(fds[1].fd);
+        result.exit_code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+        if (m_in >= 0) {
+          ::close(m_in);
+        }
+        return result;
+      }
+    }
   }
-  result.exit_code = wait_for(child.pid);
+  if (m_in >= 0) {
+    ::close(m_in);
+    m_in = -1;
+  }
+  result.exit_code = wait_for(m_pid);
   return result;
+}
+
+RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
+  return Running(argv, options).finish();
 }
 
 int spawn(const std::vector<std::string>& argv, const RunOptions& options) {

@@ -1,6 +1,7 @@
 // The built-in actions, and how a typed action name is resolved (SPEC §1, as myrepos):
 // user aliases and the built-in aliases co/ci/ls first, then exact names, then a unique
-// prefix of any known name; an ambiguous prefix lists the candidates.
+// prefix of any known name (built-ins, aliases, and commands defined in the registry); an
+// ambiguous prefix lists the candidates.
 #pragma once
 
 #include <span>
@@ -9,40 +10,49 @@
 #include <vector>
 
 #include <mr/registry/registry.hpp>
+#include <mr/task/task_group.hpp>
 #include <mr/util/result.hpp>
 
 namespace mr::cmd {
 
 struct CommandContext;
+struct RepoTask;
 using CommandFn = int (*)(CommandContext&);
+using RepoFn = task::TaskResult (*)(RepoTask&);
 
-// How much of the world an action needs before it runs (ninja's "when" field).
-enum class Needs {
-  nothing,   // help: not even the registry
-  registry,  // the loaded registry (register, unregister)
-  selection, // the repos selected from it (list and every per-repo action)
+enum class Kind {
+  registry, // works on the registry itself, once: register, unregister
+  per_repo, // runs in every selected repository, through the executor
 };
 
 struct CommandInfo {
   std::string_view name;
-  std::string_view synopsis; // "[DIR]"
+  std::string_view synopsis; // "[DIR]", "CMD [ARGS...]"
   std::string_view summary;
-  Needs needs;
-  CommandFn run;
+  Kind kind = Kind::per_repo;
+  CommandFn run = nullptr;       // Kind::registry
+  RepoFn repo = nullptr;         // Kind::per_repo, native (in-process) implementation
+  std::string_view shell;        // Kind::per_repo, or a shell default (as myrepos)
+  std::size_t min_args = 0;      // fewer is a usage error
+  bool needs_directory = true;   // per_repo: a missing repository directory fails it
   bool creates_registry = false; // may run when an explicitly named registry does not exist
-  bool uses_git = false;         // initialise libgit2 before running it
+  bool uses_git = false;         // initialise libgit2 first
 };
 
 std::span<const CommandInfo> builtin_commands();
+const CommandInfo* find_builtin(std::string_view name);
 
 struct Resolution {
   std::string action;         // the canonical name, printed in headers and footers
-  const CommandInfo* builtin; // never null for now
+  const CommandInfo* builtin; // null for a command defined only in the registry
 };
 
 Result<Resolution> resolve_action(std::string_view typed, const registry::Registry& registry);
 
 // Every name `resolve_action` accepts as a target, sorted (for messages and completion).
 std::vector<std::string> known_actions(const registry::Registry& registry);
+
+// pre_ACTION, post_ACTION and skip are hooks, not actions.
+bool is_hook_name(std::string_view name);
 
 } // namespace mr::cmd

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@ struct Invocation {
   std::string action;                // as typed: may be an alias or a unique prefix
   std::vector<std::string> args;     // everything after the action
   std::vector<std::string> switches; // the option words before the action, as typed
+  std::stop_token interrupt;         // fires on Ctrl-C / SIGTERM / SIGHUP: cancel, exit 130
 };
 
 // Runs the invocation and returns the process exit status (SPEC §4: 0, 1, 2 or 130).

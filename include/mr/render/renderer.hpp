@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdio>
+#include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +29,14 @@ struct Options {
   bool json = false;
   bool color = false; // colour stdout (already resolved from --color)
   bool color_err = false;
+  bool progress = false; // a live progress line on stderr (a terminal, not -q, not --json)
+};
+
+// stdout or stderr was closed under us (EPIPE: `mr status | head`). The caller stops the
+// work and ends quietly.
+class OutputClosed : public std::runtime_error {
+public:
+  OutputClosed() : std::runtime_error("output closed") {}
 };
 
 struct Block {
@@ -56,6 +66,13 @@ public:
   // "mr ACTION: no repositories found to work on" on stderr (SPEC §2; exit status 2).
   void no_repositories();
 
+  // The live line "[DONE/TOTAL] ACTION LABEL" on stderr, redrawn in place and erased
+  // before anything else is printed. Does nothing unless Options::progress.
+  void progress(std::size_t done, std::size_t total, std::string_view label);
+
+  // Once per repo still running after its deadline and the grace period.
+  void still_waiting(std::string_view path);
+
   // 0 when nothing failed, 1 otherwise.
   int exit_status() const { return m_failed.empty() ? 0 : 1; }
   std::size_t ok_count() const { return m_ok; }
@@ -64,6 +81,9 @@ public:
 
 private:
   void write(std::FILE* stream, std::string_view text);
+  void flush(std::FILE* stream);
+  void erase_progress();
+  void redraw_progress();
   std::string header(const Block& block) const;
 
   std::string m_action;
@@ -74,6 +94,26 @@ private:
   std::size_t m_ok = 0;
   std::vector<std::string> m_failed;
   std::vector<std::string> m_skipped;
+  std::string m_progress; // the text of the live line, if any
+  bool m_progress_shown = false;
+};
+
+// Blocks arrive in completion order; this prints them in registry order (a reorder buffer
+// that prints the finished prefix as soon as it is complete) or, for --order=completion,
+// at once.
+class BlockSequencer {
+public:
+  BlockSequencer(Renderer& renderer, bool registry_order)
+      : m_renderer(renderer), m_registry_order(registry_order) {}
+  void add(std::size_t index, Block block);
+  // Prints whatever is still buffered, in index order (nothing is, once every index came).
+  void flush();
+
+private:
+  Renderer& m_renderer;
+  bool m_registry_order;
+  std::size_t m_next = 0;
+  std::map<std::size_t, Block> m_waiting;
 };
 
 // "mr: error: MESSAGE" on stderr: fatal errors before or instead of any per-repo work.

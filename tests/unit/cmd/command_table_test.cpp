@@ -20,15 +20,41 @@ TEST(CommandTable, ExactNamesAndUniquePrefixes) {
 
 TEST(CommandTable, BuiltinAliasesResolveAndDoNotMakePrefixesAmbiguous) {
   EXPECT_EQ(resolved("ls"), "list");
-  EXPECT_EQ(resolved("l"), "list"); // list and ls both mean list
+  EXPECT_EQ(resolved("ci"), "commit");
+  registry::Registry reg;
+  reg.aliases = {{"lis", "list"}};
+  EXPECT_EQ(resolved("li", reg), "list"); // list and lis both mean list
+  EXPECT_EQ(resolved("l"), "error: ambiguous action \"l\" (matches: list, log, ls)");
+}
+
+TEST(CommandTable, RegistryCommandsAreActions) {
+  registry::Registry reg;
+  reg.commands = {{"pullr", "git pull --rebase"}, {"pre_status", "echo hook"}};
+  registry::Repo repo;
+  repo.commands = {{"test", "make check"}, {"post_test", "echo done"}};
+  reg.repos.push_back(repo);
+  auto r = resolve_action("pul", reg);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->action, "pullr");
+  EXPECT_EQ(r->builtin, nullptr);
+  EXPECT_EQ(resolved("tes", reg), "test");
+  EXPECT_FALSE(resolve_action("pre_status", reg)); // hooks are not actions
+  EXPECT_FALSE(resolve_action("post_test", reg));
+  // A registry command with a built-in's name is still the built-in action.
+  reg.commands["list"] = "echo mine";
+  r = resolve_action("list", reg);
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->builtin, nullptr);
 }
 
 TEST(CommandTable, UnknownAndAmbiguousNamesListTheCandidates) {
   registry::Registry reg;
   reg.aliases = {{"rel", "list"}};
-  EXPECT_EQ(resolved("re", reg), "error: ambiguous action \"re\" (matches: register, rel)");
+  EXPECT_EQ(resolved("reg", reg), "register");
+  EXPECT_EQ(resolved("re", reg), "error: ambiguous action \"re\" (matches: record, register, rel)");
   EXPECT_EQ(resolved("zz", reg),
-            "error: unknown action \"zz\" (known actions: list, ls, register, rel, unregister)");
+            "error: unknown action \"zz\" (known actions: ci, clean, commit, grep, list, log, "
+            "ls, push, record, register, rel, run, unregister)");
 }
 
 TEST(CommandTable, UserAliasesComeFirst) {

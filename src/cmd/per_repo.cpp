@@ -1,0 +1,240 @@
+// The per-repo engine: every per-repo action (built-in, shell default or registry
+// command) runs through here. One task per selected repository in a task group on a -j
+// executor; blocks stream to the output layer in registry (or completion) order; the
+// footer and the exit status come from the outcomes.
+#include <cerrno>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+#include <mr/cmd/command_table.hpp>
+#include <mr/util/duration.hpp>
+#include <mr/util/strings.hpp>
+
+#include "actions.hpp"
+#include "select_repos.hpp"
+
+namespace mr::cmd {
+
+namespace {
+
+constexpr int k_exit_interrupted = 130;
+
+unsigned effective_jobs(const CommandContext& ctx) {
+  const unsigned cpus = std::max(1U, std::thread::hardware_concurrency());
+  if (const auto jobs = ctx.options().jobs) {
+    return *jobs == 0 ? cpus * 4 : *jobs; // bare -j: network-bound work
+  }
+  return ctx.registry.settings.jobs.value_or(cpus);
+}
+
+std::optional<std::chrono::milliseconds> effective_timeout(const CommandContext& ctx) {
+  return ctx.options().timeout ? ctx.options().timeout : ctx.registry.settings.timeout;
+}
+
+std::string mr_path() {
+  std::string path(4096, '\0');
+  const auto n = ::readlink("/proc/self/exe", path.data(), path.size());
+  path.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return path;
+}
+
+RunSettings run_settings(const CommandContext& ctx) {
+  RunSettings s;
+  std::string switches;
+  for (const auto& w : ctx.invocation.switches) {
+    switches += w + " "; // as myrepos: "-d dirty "
+  }
+  s.env = {{"MR_SWITCHES", switches},
+           {"MR_PATH", mr_path()},
+           {"GIT_TERMINAL_PROMPT", "0"},
+           {"PAGER", "cat"},
+           {"GIT_PAGER", "cat"}};
+  return s;
+}
+
+// The registry command for `name` in this repo: its own, else [commands].
+const std::string* registry_command(const CommandContext& ctx, const registry::Repo& repo,
+                                    const std::string& name) {
+  if (auto it = repo.commands.find(name); it != repo.commands.end()) {
+    return &it->second;
+  }
+  if (auto it = ctx.registry.commands.find(name); it != ctx.registry.commands.end()) {
+    return &it->second;
+  }
+  return nullptr;
+}
+
+// Runs hook `name` if the registry defines one; nullopt when it succeeded or there is none.
+std::optional<task::TaskResult> run_hook(RepoTask& t, const std::string& name) {
+  const std::string* script = registry_command(t.command, t.repo, name);
+  if (script == nullptr) {
+    return std::nullopt;
+  }
+  auto outcome = run_shell(t, t.command.action, *script, {});
+  auto result = result_of(outcome);
+  if (result.status == task::Status::ok) {
+    return std::nullopt;
+  }
+  if (result.status == task::Status::failed && outcome) {
+    result.error = name + " failed";
+  }
+  return result;
+}
+
+task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
+  const auto& ctx = t.command;
+  const auto& repo = t.repo;
+  const std::string& action = ctx.action;
+  if (!ctx.options().force) {
+    if (repo.skip) {
+      return task::TaskResult::skipped();
+    }
+    if (repo.skip_predicate) {
+      // As myrepos: the action is $1; exit status 0 means skip.
+      auto outcome = run_shell(t, action, *repo.skip_predicate, {action});
+      if (!outcome || outcome->stopped) {
+        return result_of(outcome);
+      }
+      if (outcome->exit_code == 0) {
+        return task::TaskResult::skipped();
+      }
+    }
+  }
+
+  // A registry command replaces any action, built-in ones included.
+  std::optional<std::string_view> script;
+  if (const std::string* own = registry_command(ctx, repo, action)) {
+    script = *own;
+  } else if (builtin != nullptr && !builtin->shell.empty()) {
+    script = builtin->shell;
+  }
+  const bool native = !script && builtin != nullptr && builtin->repo != nullptr;
+  if (!script && !native) {
+    return task::TaskResult::skipped("no defined action for git repository " + repo.path.string() +
+                                     ", skipping");
+  }
+  if (!native || builtin->needs_directory) {
+    struct stat st {};
+    if (::stat(repo.path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      const int err = errno;
+      return task::TaskResult::failed("failed to chdir to " + repo.path.string() +
+                                      "/: " + util::errno_text(err != 0 ? err : ENOTDIR));
+    }
+  }
+
+  if (auto failed = run_hook(t, "pre_" + action)) {
+    return std::move(*failed);
+  }
+  task::TaskResult result =
+      native ? builtin->repo(t) : result_of(run_shell(t, action, *script, ctx.invocation.args));
+  if (result.status != task::Status::ok) {
+    return result;
+  }
+  if (auto failed = run_hook(t, "post_" + action)) {
+    return std::move(*failed);
+  }
+  return result;
+}
+
+// What the progress line names: the repo relative to where mr was started.
+std::string short_label(const registry::Repo& repo, const CommandContext& ctx) {
+  if (util::depth_below(repo.path, ctx.directory.logical).value_or(0) > 0) {
+    return repo.path.lexically_relative(ctx.directory.logical).string();
+  }
+  return repo.path.string();
+}
+
+} // namespace
+
+int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
+  render::Renderer out(ctx.action, ctx.render);
+  if (builtin != nullptr && ctx.invocation.args.size() < builtin->min_args) {
+    return ctx.fatal(ctx.action + " needs at least " + std::to_string(builtin->min_args) +
+                     " argument (usage: mr " + ctx.action + " " + std::string(builtin->synopsis) +
+                     ")");
+  }
+  const auto selected = selected_repos(ctx);
+  if (selected.empty()) {
+    out.no_repositories();
+    return 2;
+  }
+
+  const unsigned jobs = effective_jobs(ctx);
+  const auto timeout = effective_timeout(ctx);
+  const RunSettings settings = run_settings(ctx);
+  std::vector<render::JsonObject> fields(selected.size());
+
+  task::Executor executor(std::min<std::size_t>(jobs, selected.size()));
+  task::GroupOptions options;
+  options.executor = &executor;
+  options.policy =
+      ctx.options().fail_fast ? task::ErrorPolicy::fail_fast : task::ErrorPolicy::keep_going;
+  options.task_timeout = timeout;
+  options.parent = ctx.invocation.interrupt;
+  options.parent_reason = task::StopReason::interrupted;
+
+  render::BlockSequencer sequencer(out, ctx.options().order == OutputOrder::registry);
+  std::vector<bool> finished(selected.size(), false);
+  std::size_t done = 0;
+  std::size_t first_unfinished = 0;
+  const auto show_progress = [&] {
+    while (first_unfinished < finished.size() && finished[first_unfinished]) {
+      ++first_unfinished;
+    }
+    out.progress(done, selected.size(),
+                 first_unfinished < selected.size()
+                     ? short_label(*selected[first_unfinished].repo, ctx)
+                     : std::string());
+  };
+
+  task::JoinHooks hooks;
+  hooks.keep_output = false;
+  hooks.on_done = [&](const task::TaskResult& r) {
+    render::Block block = block_for(selected[r.index]);
+    block.status = r.status;
+    block.exit_code = r.exit_code;
+    block.output = r.output;
+    block.reason = r.error;
+    if (r.status == task::Status::timed_out) {
+      block.reason = "timed out after " +
+                     util::format_duration(timeout.value_or(std::chrono::milliseconds(0)));
+    } else if (r.status == task::Status::cancelled &&
+               r.stop_reason == task::StopReason::interrupted) {
+      block.reason = "interrupted";
+    } else if (r.status == task::Status::crashed) {
+      block.reason = "internal error: " + r.error;
+    }
+    block.fields = std::move(fields[r.index]);
+    finished[r.index] = true;
+    ++done;
+    sequencer.add(r.index, std::move(block));
+    show_progress();
+  };
+  hooks.on_tick = show_progress;
+  hooks.on_overdue = [&](std::size_t index, std::string_view) {
+    out.still_waiting(selected[index].repo->path.string());
+  };
+
+  show_progress();
+  task::run_task_group(
+      std::move(options),
+      [&](task::TaskGroup& group) {
+        for (std::size_t i = 0; i < selected.size(); ++i) {
+          const auto& sel = selected[i];
+          group.spawn(sel.repo->path.string(), [&, i, builtin](task::TaskContext& tc) {
+            RepoTask t{tc, ctx, settings, *selected[i].repo, selected[i].subdir, fields[i]};
+            return perform(t, builtin);
+          });
+        }
+      },
+      std::move(hooks));
+  sequencer.flush();
+  out.footer();
+  if (ctx.invocation.interrupt.stop_requested()) {
+    return k_exit_interrupted;
+  }
+  return out.exit_status();
+}
+
+} // namespace mr::cmd

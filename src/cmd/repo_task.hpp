@@ -1,0 +1,51 @@
+// Private to src/cmd: what a per-repo action gets on its worker thread, and the helpers
+// for running commands there with the environment myrepos gives them.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <mr/cmd/context.hpp>
+#include <mr/proc/process.hpp>
+#include <mr/registry/registry.hpp>
+#include <mr/render/json.hpp>
+#include <mr/task/task_group.hpp>
+
+namespace mr::cmd {
+
+// Shared by every task of one invocation; read-only while tasks run.
+struct RunSettings {
+  std::vector<std::pair<std::string, std::string>> env; // MR_SWITCHES, MR_PATH, no prompts
+};
+
+struct RepoTask {
+  task::TaskContext& task;
+  const CommandContext& command;
+  const RunSettings& settings;
+  const registry::Repo& repo;
+  const std::optional<std::string>& subdir;
+  render::JsonObject& fields; // action-specific --json members of this repo's block
+
+  // Where commands run: the repository's top, or the current directory when mr was
+  // started inside the repository (as myrepos: no chdir, "(in subdir X)").
+  std::filesystem::path workdir() const;
+};
+
+// Runs argv in the repository with the per-repo environment (MR_REPO, MR_CONFIG,
+// MR_ACTION, ...), output into the task's buffer, cancelled by the task's stop token.
+Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
+                               const std::vector<std::string>& argv);
+
+// Runs a registry or default shell snippet as myrepos does: /bin/sh, `set -e`, the
+// arguments as "$@". A snippet that is exactly `true` or `false` runs no shell at all.
+Result<proc::Outcome> run_shell(RepoTask& t, std::string_view action, std::string_view script,
+                                const std::vector<std::string>& args);
+
+// The task's result for a finished command: ok, failed with "command failed" and the exit
+// code, or cancelled when it was stopped.
+task::TaskResult result_of(const Result<proc::Outcome>& outcome);
+
+} // namespace mr::cmd

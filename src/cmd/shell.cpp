@@ -1,0 +1,61 @@
+// Running commands in a repository with the environment myrepos gives them.
+#include <mr/util/strings.hpp>
+
+#include "repo_task.hpp"
+
+namespace mr::cmd {
+
+std::filesystem::path RepoTask::workdir() const {
+  return subdir ? command.directory.logical : repo.path;
+}
+
+Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
+                               const std::vector<std::string>& argv) {
+  proc::Command command;
+  command.argv = argv;
+  command.cwd = t.workdir();
+  // Always /dev/null: output is captured, so a prompt could never be seen or answered,
+  // and an inherited stdin that never closes would hang the repo until its timeout.
+  command.stdin_null = true;
+  command.env = t.settings.env;
+  command.env.emplace_back("MR_REPO", t.repo.path.string());
+  command.env.emplace_back("MR_CONFIG", t.repo.location.file.string());
+  command.env.emplace_back("MR_ACTION", std::string(action));
+  command.env.emplace_back("PWD", command.cwd.string());
+  return proc::run(command, t.task.output(), t.task.stop_token());
+}
+
+Result<proc::Outcome> run_shell(RepoTask& t, std::string_view action, std::string_view script,
+                                const std::vector<std::string>& args) {
+  // myrepos runs `true` and `false` without a shell; so do we (skip = "true", list = ...).
+  const auto trimmed = util::trim(script);
+  if (trimmed == "true" || trimmed == "false") {
+    proc::Outcome outcome;
+    outcome.exit_code = trimmed == "true" ? 0 : 1;
+    return outcome;
+  }
+  std::vector<std::string> argv = {"/bin/sh", "-c", "set -e\n" + std::string(script), "sh"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_argv(t, action, argv);
+}
+
+task::TaskResult result_of(const Result<proc::Outcome>& outcome) {
+  if (!outcome) {
+    return task::TaskResult::failed(outcome.error().message, 127);
+  }
+  if (outcome->stopped) {
+    auto r = task::TaskResult::cancelled();
+    r.exit_code = outcome->exit_code;
+    return r;
+  }
+  if (outcome->signal != 0) {
+    return task::TaskResult::failed("command killed by signal " + std::to_string(outcome->signal),
+                                    outcome->exit_code);
+  }
+  if (outcome->exit_code != 0) {
+    return task::TaskResult::failed("command failed", outcome->exit_code);
+  }
+  return task::TaskResult::ok();
+}
+
+} // namespace mr::cmd

@@ -1,0 +1,191 @@
+// Cancellation end to end (issue #3): --timeout, a child ignoring SIGTERM, --fail-fast,
+// Ctrl-C mid-run. Every test checks that no process is left behind.
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include "cli_fixture.hpp"
+
+namespace mr::test {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+bool alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) {
+    return false;
+  }
+  const auto close = line.rfind(')');
+  return close != std::string::npos && line.size() > close + 2 && line[close + 2] != 'Z';
+}
+
+// Waits (bounded) for processes to disappear; true if they did.
+bool all_gone(const std::vector<pid_t>& pids) {
+  for (int i = 0; i < 2000; ++i) {
+    bool any = false;
+    for (pid_t p : pids) {
+      any = any || alive(p);
+    }
+    if (!any) {
+      return true;
+    }
+    std::this_thread::sleep_for(1ms);
+  }
+  return false;
+}
+
+class Cancel : public CliTest {
+protected:
+  void make_repos(int n) {
+    std::string text;
+    for (int i = 0; i < n; ++i) {
+      const auto name = "r" + std::to_string(i);
+      fs::create_directories(home() / "ws" / name);
+      text += "[repos.\"ws/" + name + "\"]\norder = " + std::to_string(i) + "\n";
+    }
+    write_file(registry(), text);
+  }
+  std::vector<pid_t> pids_in(const std::string& file_name, int n) {
+    std::vector<pid_t> pids;
+    for (int i = 0; i < n; ++i) {
+      std::ifstream in(home() / "ws" / ("r" + std::to_string(i)) / file_name);
+      pid_t p = 0;
+      while (in >> p) {
+        pids.push_back(p);
+      }
+    }
+    return pids;
+  }
+  // Waits until `count` repos have written `file_name`.
+  void wait_for_files(const std::string& file_name, int count, int n) {
+    for (int tries = 0; tries < 10'000; ++tries) {
+      int found = 0;
+      for (int i = 0; i < n; ++i) {
+        std::ifstream in(home() / "ws" / ("r" + std::to_string(i)) / file_name);
+        std::string line;
+        found += std::getline(in, line) && !line.empty() ? 1 : 0;
+      }
+      if (found >= count) {
+        return;
+      }
+      std::this_thread::sleep_for(1ms);
+    }
+    FAIL() << "the repos never started";
+  }
+};
+
+} // namespace
+
+TEST_F(Cancel, TimeoutKillsTheCommandAndItsGrandchildren) {
+  make_repos(2);
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = mr({"--timeout", "1s", "run", "sh", "-c",
+                     "sleep 100 & echo $! >> pids; echo $$ >> pids; sleep 100"},
+                    home());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "mr run: timed out after 1s\nmr run: timed out after 1s\n");
+  EXPECT_NE(r.out.find("mr run: finished (2 failed)"), std::string::npos);
+  const auto pids = pids_in("pids", 2);
+  EXPECT_EQ(pids.size(), 4u);
+  EXPECT_TRUE(all_gone(pids));
+}
+
+TEST_F(Cancel, AChildIgnoringSigtermIsKilledAfterTheGracePeriod) {
+  make_repos(1);
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = mr({"--timeout", "1s", "--json", "run", "sh", "-c",
+                     "trap '' TERM; echo $$ > pids; sleep 100 & echo $! >> pids; wait"},
+                    home());
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(elapsed, 2900ms); // 1 s timeout + 2 s grace
+  EXPECT_LT(elapsed, 20s);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("\"status\":\"timed_out\""), std::string::npos) << r.out;
+  EXPECT_TRUE(all_gone(pids_in("pids", 1)));
+}
+
+TEST_F(Cancel, FailFastCancelsTheRest) {
+  make_repos(10);
+  const auto r =
+      mr({"-j1", "--fail-fast", "-s", "run", "sh", "-c", "test \"$(basename \"$MR_REPO\")\" != r2"},
+         home());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("mr run: finished (2 ok; 1 failed; 7 skipped)\n"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.err.rfind("mr run: command failed\nmr run: (failed: ", 0), 0u) << r.err;
+}
+
+TEST_F(Cancel, FailFastStopsRunningSiblings) {
+  make_repos(4);
+  const auto start = std::chrono::steady_clock::now();
+  const auto r =
+      mr({"-j4", "--fail-fast", "run", "sh", "-c",
+          "echo $$ > pids; test \"$(basename \"$MR_REPO\")\" = r0 && exit 1; exec sleep 100"},
+         home());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(all_gone(pids_in("pids", 4)));
+}
+
+TEST_F(Cancel, SigintMidRunPrintsFinishedBlocksAndTheFooterThenExits130) {
+  make_repos(6);
+  RunOptions options;
+  options.cwd = home();
+  options.env = env_for(home());
+  // r0 and r1 finish at once; the others block until cancelled.
+  Running mr_process({mr_binary().string(), "-j4", "run", "sh", "-c",
+                      "case \"$(basename \"$MR_REPO\")\" in r0|r1) echo quick;; "
+                      "*) echo $$ > pids; exec sleep 100;; esac"},
+                     options);
+  wait_for_files("pids", 4, 6);
+  const auto start = std::chrono::steady_clock::now();
+  ::kill(mr_process.pid(), SIGINT);
+  const auto r = mr_process.finish();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_EQ(r.exit_code, 130);
+  const auto r0 = (home() / "ws/r0").string();
+  const auto r1 = (home() / "ws/r1").string();
+  EXPECT_EQ(r.out.rfind("mr run: " + r0 + "\nquick\n\nmr run: " + r1 + "\nquick\n\n", 0), 0u)
+      << r.out;
+  EXPECT_NE(r.out.find("mr run: finished (2 ok; 4 skipped)\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.rfind("mr: interrupted, cancelling", 0), 0u) << r.err;
+  EXPECT_TRUE(all_gone(pids_in("pids", 6)));
+}
+
+TEST_F(Cancel, ASecondSigintKillsAtOnce) {
+  make_repos(2);
+  RunOptions options;
+  options.cwd = home();
+  options.env = env_for(home());
+  // A child that ignores SIGTERM would hold the first cancel for the whole grace period.
+  Running mr_process({mr_binary().string(), "-j2", "run", "sh", "-c",
+                      "trap '' TERM; echo $$ > pids; sleep 100 & wait"},
+                     options);
+  wait_for_files("pids", 2, 2);
+  ::kill(mr_process.pid(), SIGINT);
+  std::this_thread::sleep_for(100ms);
+  ::kill(mr_process.pid(), SIGINT);
+  const auto r = mr_process.finish();
+  EXPECT_EQ(r.exit_code, 128 + SIGINT); // died by the signal, as the shell expects
+  EXPECT_TRUE(all_gone(pids_in("pids", 2)));
+}
+
+TEST_F(Cancel, AClosedStdoutEndsMrQuietly) {
+  make_repos(30);
+  RunOptions options;
+  options.cwd = home();
+  options.env = env_for(home());
+  const auto r = run({"sh", "-c",
+                      "'" + mr_binary().string() +
+                          "' -j2 run echo hi | head -n 1; "
+                          "echo \"status ${PIPESTATUS:-n/a}\""},
+                     options);
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "mr run: " + (home() / "ws/r0").string());
+  EXPECT_EQ(r.err, "");
+}
+
+} // namespace mr::test
