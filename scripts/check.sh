@@ -1,10 +1,15 @@
 #!/bin/sh
 # Builds mr and runs every test through ctest: the plain build, then the whole suite again
-# under AddressSanitizer + UndefinedBehaviorSanitizer. This is what CI runs (.ci/run).
+# under AddressSanitizer + UndefinedBehaviorSanitizer, and under ThreadSanitizer (the
+# executor, the process runner and the signal thread are concurrent). This is what CI runs
+# (.ci/run). A sanitizer report fails the test that triggered it.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-for preset in default asan; do
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
+for preset in default asan tsan; do
   echo "== $preset: build" >&2
   scripts/build.sh "$preset"
   echo "== $preset: test" >&2

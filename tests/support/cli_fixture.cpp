@@ -1,5 +1,6 @@
 #include "cli_fixture.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -48,7 +49,7 @@ CliTest::CliTest() : m_home(m_tmp.path() / "home") {
 }
 
 std::map<std::string, std::string> CliTest::env_for(const fs::path& cwd) const {
-  return {
+  std::map<std::string, std::string> env = {
       {"HOME", m_home.string()},
       {"PWD", cwd.string()},
       {"PATH", "/usr/local/bin:/usr/bin:/bin"},
@@ -60,6 +61,13 @@ std::map<std::string, std::string> CliTest::env_for(const fs::path& cwd) const {
       {"GIT_COMMITTER_NAME", "Test"},
       {"GIT_COMMITTER_EMAIL", "test@example.org"},
   };
+  // Sanitizer settings reach the binary under test, so its reports fail the test.
+  for (const char* name : {"ASAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+    if (const char* value = std::getenv(name)) {
+      env[name] = value;
+    }
+  }
+  return env;
 }
 
 RunResult CliTest::mr(const std::vector<std::string>& args, const fs::path& cwd,

@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# Sourced by the bench scripts: paths, the workspace generator, hyperfine.
+set -euo pipefail
+BENCH_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$BENCH_HERE/.." && pwd)
+SHARED_BENCH=${SHARED_BENCH:-$REPO_ROOT/../shared/bench}
+MR_BIN=${MR_BIN:-$REPO_ROOT/build/mr}
+MYREPOS=${MYREPOS:-/usr/bin/mr}
+BENCH_DIR=${BENCH_DIR:-/tmp/mr-bench}
+
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  else
+    echo "bench: $1 is missing (apt-get install $2)" >&2
+    exit 1
+  fi
+}
+
+# make_workspace N FILES: the shared generator's workspace of N repos, reused when present.
+make_workspace() {
+  local n=$1 files=$2
+  WS_DIR="$BENCH_DIR/ws-$n-$files"
+  if [ ! -f "$WS_DIR/ws/.mrconfig.toml" ]; then
+    bash "$SHARED_BENCH/mkworkspace.sh" "$WS_DIR" "$n" "$files" >/dev/null 2>&1
+  fi
+  export DIR="$WS_DIR"
+  # shellcheck source=/dev/null
+  . "$SHARED_BENCH/benchenv.sh"
+}
