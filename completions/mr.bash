@@ -5,7 +5,12 @@ _mr() {
     local cur prev words cword
     _init_completion || return
 
-    local actions="list ls register unregister help"
+    local actions="list ls register unregister run commit ci record push log grep clean help"
+    # Commands defined in the registry: [commands] keys and [alias] names.
+    local reg="${MR_CONFIG:-$HOME/.mrconfig.toml}"
+    if [[ -r "$reg" ]]; then
+        actions+=" $(sed -n '/^\[commands\]/,/^\[/{s/^\([A-Za-z0-9][A-Za-z0-9_.-]*\)[[:space:]]*=.*/\1/p}; /^\[alias\]/,/^\[/{s/^\([A-Za-z0-9][A-Za-z0-9_.-]*\)[[:space:]]*=.*/\1/p}' "$reg" 2>/dev/null | grep -v '^\(pre\|post\)_' | tr '\n' ' ')"
+    fi
     local opts="-d --directory -c --config -j --jobs -q --quiet -m --minimal -s --stats
         -n --no-recurse -f --force -t --trust-all -g --tag --order -v --verbose --timeout
         --fail-fast --color --json -h --help --version"
@@ -15,6 +20,7 @@ _mr() {
     for ((i = 1; i < cword; i++)); do
         case "${words[i]}" in
             -d|--directory|-c|--config|-g|--tag|--order|--timeout|--color) ((i++)) ;;
+            -j|--jobs|-n|--no-recurse) [[ ${words[i+1]} =~ ^[0-9]+$ ]] && ((i++)) ;;
             -*) ;;
             *) action="${words[i]}"; action_at=$i; break ;;
         esac
@@ -26,7 +32,8 @@ _mr() {
             -c|--config) _filedir toml; return ;;
             --order) COMPREPLY=($(compgen -W "registry completion" -- "$cur")); return ;;
             --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
-            --timeout|-g|--tag|-j|--jobs|-n|--no-recurse) return ;;
+            --timeout|-g|--tag) return ;;
+            -j|--jobs|-n|--no-recurse) [[ -z "$cur" || "$cur" =~ ^[0-9]+$ ]] && return ;;
         esac
         if [[ "$cur" == -* ]]; then
             COMPREPLY=($(compgen -W "$opts" -- "$cur"))
@@ -38,5 +45,8 @@ _mr() {
 
     case "$action" in
         register|reg*|unregister|unr*) _filedir -d ;;
+        run) if [[ $cword -eq $((action_at + 1)) ]]; then COMPREPLY=($(compgen -c -- "$cur")); else _filedir; fi ;;
+        clean) COMPREPLY=($(compgen -W "-f" -- "$cur")) ;;
+        *) _filedir ;;
     esac
 } && complete -F _mr mr

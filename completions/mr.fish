@@ -21,6 +21,13 @@ function __mr_no_action
     return 0
 end
 
+function __mr_registry_commands
+    set -l reg $HOME/.mrconfig.toml
+    set -q MR_CONFIG; and set reg $MR_CONFIG
+    test -r $reg; or return
+    sed -n '/^\[commands\]/,/^\[/{s/^\([A-Za-z0-9][A-Za-z0-9_.-]*\)[[:space:]]*=.*/\1/p}; /^\[alias\]/,/^\[/{s/^\([A-Za-z0-9][A-Za-z0-9_.-]*\)[[:space:]]*=.*/\1/p}' $reg 2>/dev/null | string match -v -r '^(pre|post)_'
+end
+
 function __mr_action_is
     set -l words (commandline -opc)
     contains -- $argv[1] $words
@@ -50,6 +57,17 @@ complete -c mr -n __mr_no_action -a list -d 'Print the header line of each selec
 complete -c mr -n __mr_no_action -a ls -d 'Alias of list'
 complete -c mr -n __mr_no_action -a register -d 'Add the repository at DIR to the registry'
 complete -c mr -n __mr_no_action -a unregister -d 'Remove the repository at DIR from the registry'
+complete -c mr -n __mr_no_action -a run -d 'Run a command in every repository'
+complete -c mr -n __mr_no_action -a commit -d 'git commit -a, then git push --all'
+complete -c mr -n __mr_no_action -a ci -d 'Alias of commit'
+complete -c mr -n __mr_no_action -a record -d 'git commit -a'
+complete -c mr -n __mr_no_action -a push -d 'git push'
+complete -c mr -n __mr_no_action -a log -d 'git log'
+complete -c mr -n __mr_no_action -a grep -d 'git grep; never fails'
+complete -c mr -n __mr_no_action -a clean -d 'git clean -dx (dry run; -f removes)'
 complete -c mr -n __mr_no_action -a help -d 'Print the usage'
+complete -c mr -n __mr_no_action -a '(__mr_registry_commands)' -d 'Defined in the registry'
 
 complete -c mr -n '__mr_action_is register; or __mr_action_is unregister' -a '(__fish_complete_directories)'
+complete -c mr -n '__mr_action_is run' -a '(__fish_complete_command)'
+complete -c mr -n '__mr_action_is clean' -a '-f' -d 'Remove the files'

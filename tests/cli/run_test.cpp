@@ -179,6 +179,31 @@ TEST_F(Run, OneMegabytePerRepoFromTwentyReposAtEightJobsStaysWhole) {
   }
 }
 
+// taskgroup.md matrix row 32: the same bytes, in registry order, run after run.
+TEST_F(Run, RegistryOrderIsByteIdenticalAcrossRuns) {
+  make_repos(100);
+  std::string first;
+  for (int round = 0; round < 5; ++round) {
+    const auto r = mr({"-j8", "run", "sh", "-c",
+                       "n=$(basename \"$MR_REPO\"); n=${n#r}; n=${n#0}; "
+                       "head -c $((100000 + n * 7)) /dev/zero | tr '\\0' y; echo"},
+                      home());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    if (round == 0) {
+      first = r.out;
+      const auto parsed = blocks(r.out, "run");
+      ASSERT_EQ(parsed.size(), 100u);
+      for (int i = 0; i < 100; ++i) {
+        EXPECT_EQ(parsed[static_cast<std::size_t>(i)].first, path_of(i));
+        EXPECT_EQ(parsed[static_cast<std::size_t>(i)].second.size(),
+                  100000u + static_cast<std::size_t>(i) * 7 + 1);
+      }
+    } else {
+      ASSERT_EQ(r.out, first) << "round " << round;
+    }
+  }
+}
+
 TEST_F(Run, AProgressLineOnlyOnATerminal) {
   make_repos(3);
   RunOptions options;

@@ -150,4 +150,61 @@ TEST(Renderer, SkippedReasonsGoToStderrUnlessMinimal) {
   EXPECT_EQ(c.out_text(), "");
 }
 
+// taskgroup.md matrix row 29: how each status is counted, printed and named in --json.
+TEST(Renderer, EveryStatusIsTalliedAsTheDesignSays) {
+  Captured c;
+  Renderer r("run", {}, c.out(), c.err());
+  r.block(make("/r/ok", task::Status::ok));
+  r.block(make("/r/failed", task::Status::failed, "", "command failed"));
+  r.block(make("/r/crashed", task::Status::crashed, "", "internal error: boom"));
+  r.block(make("/r/timed_out", task::Status::timed_out, "", "timed out after 5s"));
+  r.block(make("/r/skipped", task::Status::skipped));
+  r.block(make("/r/cancelled", task::Status::cancelled, "partial", "interrupted"));
+  r.block(make("/r/not_started", task::Status::not_started));
+  r.footer();
+  EXPECT_EQ(r.exit_status(), 1);
+  EXPECT_EQ(r.ok_count(), 1u);
+  EXPECT_EQ(r.failed_count(), 3u);
+  EXPECT_EQ(r.skipped_count(), 3u);
+  // A cancelled repo shows what it printed; one that never started prints nothing.
+  EXPECT_NE(c.out_text().find("mr run: /r/cancelled\npartial\n\n"), std::string::npos);
+  EXPECT_EQ(c.out_text().find("/r/not_started"), std::string::npos);
+  EXPECT_EQ(c.err_text(), "mr run: command failed\nmr run: internal error: boom\n"
+                          "mr run: timed out after 5s\nmr run: interrupted\n");
+  EXPECT_NE(c.out_text().find("finished (1 ok; 3 failed; 3 skipped)"), std::string::npos);
+
+  Captured j;
+  Options o;
+  o.json = true;
+  Renderer rj("run", o, j.out(), j.err());
+  for (auto s :
+       {task::Status::ok, task::Status::failed, task::Status::crashed, task::Status::timed_out,
+        task::Status::skipped, task::Status::cancelled, task::Status::not_started}) {
+    rj.block(make("/r", s));
+  }
+  const auto text = j.out_text();
+  for (const char* status : {"ok", "failed", "timed_out", "skipped", "cancelled"}) {
+    EXPECT_NE(text.find(std::string("\"status\":\"") + status + "\""), std::string::npos) << status;
+  }
+}
+
+TEST(Renderer, BlocksComeInRegistryOrderWhateverTheCompletionOrder) {
+  Captured c;
+  Renderer r("run", {}, c.out(), c.err());
+  BlockSequencer in_order(r, true);
+  in_order.add(2, make("/r/2", task::Status::ok));
+  EXPECT_EQ(c.out_text(), "");
+  in_order.add(0, make("/r/0", task::Status::ok));
+  EXPECT_EQ(c.out_text(), "mr run: /r/0\n\n");
+  in_order.add(1, make("/r/1", task::Status::ok));
+  EXPECT_EQ(c.out_text(), "mr run: /r/0\n\nmr run: /r/1\n\nmr run: /r/2\n\n");
+
+  Captured d;
+  Renderer r2("run", {}, d.out(), d.err());
+  BlockSequencer as_done(r2, false);
+  as_done.add(2, make("/r/2", task::Status::ok));
+  as_done.add(0, make("/r/0", task::Status::ok));
+  EXPECT_EQ(d.out_text(), "mr run: /r/2\n\nmr run: /r/0\n\n");
+}
+
 } // namespace mr::render
