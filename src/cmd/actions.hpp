@@ -4,6 +4,7 @@
 
 #include <mr/cmd/command_table.hpp>
 #include <mr/cmd/context.hpp>
+#include <mr/git/status.hpp>
 
 #include "repo_task.hpp"
 
@@ -14,6 +15,16 @@ int run_unregister(CommandContext& ctx);
 
 task::TaskResult repo_list(RepoTask& t);
 task::TaskResult repo_run(RepoTask& t);
+task::TaskResult repo_status(RepoTask& t);
+task::TaskResult repo_summary(RepoTask& t);
+
+// Shared by status and summary (status.cpp).
+Result<void> check_status_args(const std::vector<std::string>& args);
+Result<void> check_summary_args(const std::vector<std::string>& args);
+Result<git::RepoStatus> read_repo_status(RepoTask& t, bool unpushed_log);
+void add_status_fields(render::JsonObject& fields, const git::RepoStatus& st);
+std::string operation_label(git::Operation op);
+task::TaskResult index_lock_failure(const registry::Repo& repo);
 
 // The per-repo engine: selection, the task group, hooks, skip, rendering, exit status.
 int run_per_repo(CommandContext& ctx, const CommandInfo* builtin);

@@ -54,6 +54,14 @@ CommandInfo native(std::string_view name, std::string_view synopsis, std::string
   return c;
 }
 
+CommandInfo in_git(CommandInfo c, Result<void> (*check)(const std::vector<std::string>&),
+                   bool table = false) {
+  c.uses_git = true;
+  c.check_args = check;
+  c.table = table;
+  return c;
+}
+
 CommandInfo shell(std::string_view name, std::string_view synopsis, std::string_view summary,
                   std::string_view script) {
   CommandInfo c = described(name, synopsis, summary, Kind::per_repo);
@@ -70,6 +78,13 @@ const std::array k_builtins{
                     "remove the repository at DIR (default: here) from the registry",
                     &run_unregister, false, false),
     native("run", "CMD [ARGS...]", "run a command in every repository", &repo_run, 1),
+    in_git(native("status", "[-uMODE]",
+                  "changes, unpushed branches and stashes, as myrepos (git status -s)",
+                  &repo_status),
+           &check_status_args),
+    in_git(native("summary", "[--dirty]", "one line per repository: branch, upstream, changes (ll)",
+                  &repo_summary),
+           &check_summary_args, true),
     shell("commit", "[ARGS...]", "git commit -a, then git push --all (ci)", k_commit),
     shell("record", "[ARGS...]", "git commit -a", k_record),
     shell("push", "[ARGS...]", "git push", "git push \"$@\""),
@@ -79,10 +94,11 @@ const std::array k_builtins{
 };
 
 // myrepos' built-in aliases.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 3> k_builtin_aliases{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 4> k_builtin_aliases{{
     {"co", "checkout"},
     {"ci", "commit"},
     {"ls", "list"},
+    {"ll", "summary"},
 }};
 
 bool user_command(std::string_view name, const registry::Registry& registry) {

@@ -148,7 +148,9 @@ std::string short_label(const registry::Repo& repo, const CommandContext& ctx) {
 } // namespace
 
 int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
-  render::Renderer out(ctx.action, ctx.render);
+  render::Options render_options = ctx.render;
+  render_options.table = builtin != nullptr && builtin->table;
+  render::Renderer out(ctx.action, render_options);
   if (builtin != nullptr && ctx.invocation.args.size() < builtin->min_args) {
     return ctx.fatal(ctx.action + " needs at least " + std::to_string(builtin->min_args) +
                      " argument (usage: mr " + ctx.action + " " + std::string(builtin->synopsis) +
@@ -164,6 +166,7 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
   const auto timeout = effective_timeout(ctx);
   const RunSettings settings = run_settings(ctx);
   std::vector<render::JsonObject> fields(selected.size());
+  std::vector<std::vector<std::string>> cells(selected.size());
 
   task::Executor executor(std::min<std::size_t>(jobs, selected.size()));
   task::GroupOptions options;
@@ -206,6 +209,8 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
       block.reason = "internal error: " + r.error;
     }
     block.fields = std::move(fields[r.index]);
+    block.cells = std::move(cells[r.index]);
+    block.label = short_label(*selected[r.index].repo, ctx);
     finished[r.index] = true;
     ++done;
     sequencer.add(r.index, std::move(block));
@@ -223,7 +228,8 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
         for (std::size_t i = 0; i < selected.size(); ++i) {
           const auto& sel = selected[i];
           group.spawn(sel.repo->path.string(), [&, i, builtin](task::TaskContext& tc) {
-            RepoTask t{tc, ctx, settings, *selected[i].repo, selected[i].subdir, fields[i]};
+            RepoTask t{tc,        ctx,     settings, *selected[i].repo, selected[i].subdir,
+                       fields[i], cells[i]};
             return perform(t, builtin);
           });
         }

@@ -27,11 +27,15 @@ struct RepoTask {
   const RunSettings& settings;
   const registry::Repo& repo;
   const std::optional<std::string>& subdir;
-  render::JsonObject& fields; // action-specific --json members of this repo's block
+  render::JsonObject& fields;      // action-specific --json members of this repo's block
+  std::vector<std::string>& cells; // table actions: this repo's line, after its name
 
   // Where commands run: the repository's top, or the current directory when mr was
   // started inside the repository (as myrepos: no chdir, "(in subdir X)").
   std::filesystem::path workdir() const;
+
+  // Where mr runs, relative to the repository's top, as git's prefix ("" or "sub/dir/").
+  std::string prefix() const;
 };
 
 // Runs argv in the repository with the per-repo environment (MR_REPO, MR_CONFIG,

@@ -9,6 +9,10 @@ std::filesystem::path RepoTask::workdir() const {
   return subdir ? command.directory.logical : repo.path;
 }
 
+std::string RepoTask::prefix() const {
+  return subdir && !subdir->empty() && *subdir != "." ? *subdir + "/" : std::string();
+}
+
 Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
                                const std::vector<std::string>& argv) {
   proc::Command command;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cerrno>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -152,6 +153,17 @@ void Renderer::block(const Block& block) {
   }
 
   const bool failed = tally == task::Tally::failed;
+  if (m_options.table) {
+    if (failed) {
+      m_rows.push_back({block.label, paint("error: " + block.reason, ansi::red, m_options.color)});
+    } else if (!block.cells.empty() && !m_options.quiet) {
+      std::vector<std::string> row{block.label};
+      row.insert(row.end(), block.cells.begin(), block.cells.end());
+      m_rows.push_back(std::move(row));
+    }
+    redraw_progress();
+    return;
+  }
   // A cancelled repo shows what it did before it was stopped; one that never started, or
   // chose to skip, shows at most its reason (myrepos prints nothing for a skip).
   const bool cancelled = block.status == task::Status::cancelled;
@@ -188,6 +200,9 @@ void Renderer::block(const Block& block) {
 void Renderer::footer() {
   erase_progress();
   m_progress.clear();
+  if (!m_rows.empty()) {
+    write(m_out, align_columns(m_rows));
+  }
   if (m_options.json) {
     JsonObject obj;
     obj.add("type", "summary")
@@ -259,6 +274,54 @@ void Renderer::still_waiting(std::string_view path) {
                    " (not responding to cancellation)\n");
   flush(m_err);
   redraw_progress();
+}
+
+namespace {
+
+// Terminal columns of `text`: code points, not counting ANSI colour sequences.
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\033') {
+      while (i < text.size() && text[i] != 'm') {
+        ++i;
+      }
+      continue;
+    }
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++width;
+    }
+  }
+  return width;
+}
+
+} // namespace
+
+std::string align_columns(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c + 1 < row.size(); ++c) {
+      if (widths.size() <= c) {
+        widths.resize(c + 1, 0);
+      }
+      widths[c] = std::max(widths[c], display_width(row[c]));
+    }
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      line += row[c];
+      if (c + 1 < row.size()) {
+        line += std::string(widths[c] - display_width(row[c]) + 2, ' ');
+      }
+    }
+    while (!line.empty() && line.back() == ' ') {
+      line.pop_back();
+    }
+    out += line + "\n";
+  }
+  return out;
 }
 
 void BlockSequencer::add(std::size_t index, Block block) {

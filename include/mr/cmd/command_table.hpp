@@ -37,6 +37,9 @@ struct CommandInfo {
   bool needs_directory = true;   // per_repo: a missing repository directory fails it
   bool creates_registry = false; // may run when an explicitly named registry does not exist
   bool uses_git = false;         // initialise libgit2 first
+  bool table = false;            // per_repo: one aligned line per repo instead of blocks
+  // per_repo: checks the action's arguments once, before any repo runs.
+  Result<void> (*check_args)(const std::vector<std::string>& args) = nullptr;
 };
 
 std::span<const CommandInfo> builtin_commands();

@@ -30,6 +30,7 @@ struct Options {
   bool color = false; // colour stdout (already resolved from --color)
   bool color_err = false;
   bool progress = false; // a live progress line on stderr (a terminal, not -q, not --json)
+  bool table = false;    // one aligned line per repo (Block::cells) instead of blocks
 };
 
 // stdout or stderr was closed under us (EPIPE: `mr status | head`). The caller stops the
@@ -44,9 +45,11 @@ struct Block {
   std::optional<std::string> subdir; // "(in subdir X)"
   task::Status status = task::Status::ok;
   int exit_code = 0;
-  std::string output; // what the repo's work printed, stdout and stderr merged
-  std::string reason; // failed/skipped: one line, e.g. "command failed"
-  JsonObject fields;  // action-specific --json members
+  std::string output;             // what the repo's work printed, stdout and stderr merged
+  std::string reason;             // failed/skipped: one line, e.g. "command failed"
+  JsonObject fields;              // action-specific --json members
+  std::string label;              // table mode: the repo's name in the first column
+  std::vector<std::string> cells; // table mode: the rest of its line (may hold colours)
 };
 
 class Renderer {
@@ -96,7 +99,12 @@ private:
   std::vector<std::string> m_skipped;
   std::string m_progress; // the text of the live line, if any
   bool m_progress_shown = false;
+  std::vector<std::vector<std::string>> m_rows; // table mode, printed by footer()
 };
+
+// Columns padded to their widest cell (in terminal columns: colour codes do not count);
+// the last column is not padded. Each row ends with a newline.
+std::string align_columns(const std::vector<std::vector<std::string>>& rows);
 
 // Blocks arrive in completion order; this prints them in registry order (a reorder buffer
 // that prints the finished prefix as soon as it is complete) or, for --order=completion,

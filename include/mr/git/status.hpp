@@ -1,0 +1,94 @@
+// What state a repository is in, read in process through libgit2 (no git child process):
+// the facts behind `mr status` (the same text as myrepos' `git status -s`, unpushed
+// branches and `git stash list`) and `mr summary` (branch, upstream, counts, operation in
+// progress).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include <mr/util/result.hpp>
+
+namespace mr::git {
+
+// One line of `git status -s`: X (index) and Y (work tree) as git prints them, '?' '?'
+// for untracked, the path relative to the repository's top, and for a rename its source.
+struct StatusEntry {
+  char index = ' ';
+  char worktree = ' ';
+  std::string path;
+  std::string from;
+  bool unmerged = false;
+};
+
+struct Decoration {
+  enum class Kind { head, branch, remote, tag, other };
+  Kind kind;
+  std::string name;   // as git prints it: "main", "origin/main", "v1.0", "refs/stash"
+  std::string target; // for "HEAD -> main": "main"; empty otherwise
+};
+
+// One line of `git log --oneline --decorate`.
+struct LogLine {
+  std::string abbrev;
+  std::vector<Decoration> decorations;
+  std::string subject;
+};
+
+enum class Operation { none, merge, rebase, cherry_pick, revert, bisect, apply_mailbox };
+
+struct Upstream {
+  std::string name;                 // "origin/main"
+  bool gone = false;                // configured, but the remote-tracking branch does not exist
+  std::optional<std::size_t> ahead; // unknown in shallow repositories
+  std::optional<std::size_t> behind;
+};
+
+struct RepoStatus {
+  std::vector<StatusEntry> changes;   // tracked paths, in git's order
+  std::vector<StatusEntry> untracked; // then these
+  std::vector<LogLine> unpushed;      // git log --branches --not --remotes --simplify-by-decoration
+  std::vector<std::string> stashes;   // "stash@{0}: WIP on main: 1a2b3c4 subject"
+
+  std::string branch; // the current branch ("" when detached)
+  bool detached = false;
+  bool unborn = false;
+  std::string head_abbrev; // the commit HEAD points at, abbreviated; "" when unborn
+  std::optional<Upstream> upstream;
+  Operation operation = Operation::none;
+  bool index_locked = false; // .git/index.lock exists
+  bool quote_path = true;    // core.quotePath
+
+  std::size_t staged = 0;
+  std::size_t modified = 0; // work tree changes to tracked files
+  std::size_t conflicted = 0;
+  std::size_t untracked_count = 0;
+};
+
+enum class Untracked { no, normal, all }; // git status -u<mode>
+
+struct StatusRequest {
+  std::filesystem::path repo;         // the work tree's top
+  std::string prefix;                 // where mr runs, relative to the top ("" or "sub/dir/")
+  bool unpushed_log = true;           // the unpushed commits (mr status)
+  bool stashes = true;                // the stash list
+  bool upstream = true;               // upstream, ahead and behind
+  std::optional<Untracked> untracked; // override of status.showUntrackedFiles
+};
+
+// Everything in RepoStatus, or one line saying why the repository cannot be read (not a
+// repository, corrupt objects, a HEAD that names a missing commit, ...).
+Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_token& stop);
+
+// The text `git status -s; git log ...; git stash list` prints (myrepos' `mr status`),
+// with paths relative to `prefix`, quoted as git quotes them, in git's colours if asked.
+std::string format_status(const RepoStatus& status, const std::string& prefix, bool color);
+
+// git's quoting of a path in status output (core.quotePath, spaces quoted).
+std::string quote_path(const std::string& path, const std::string& prefix, bool quote_high);
+
+} // namespace mr::git

@@ -1,0 +1,141 @@
+// `mr status`: per repository, the text myrepos prints for git (`git status -s`, then the
+// unpushed branches, then `git stash list`), computed in process through libgit2.
+// `mr summary` (summary.cpp) shares the reading and the --json fields.
+#include <mr/git/status.hpp>
+
+#include "actions.hpp"
+
+namespace mr::cmd {
+
+namespace {
+
+// The `git status -s` options myrepos passes through that mr understands: the untracked
+// files mode, and -s itself.
+Result<std::optional<git::Untracked>> untracked_option(const std::vector<std::string>& args) {
+  std::optional<git::Untracked> mode;
+  for (const auto& arg : args) {
+    std::string value;
+    if (arg == "-s" || arg == "--short") {
+      continue;
+    }
+    if (arg == "-u" || arg == "--untracked-files") {
+      value = "all";
+    } else if (arg.rfind("--untracked-files=", 0) == 0) {
+      value = arg.substr(18);
+    } else if (arg.rfind("-u", 0) == 0) {
+      value = arg.substr(2);
+    } else {
+      return fail("status does not support '" + arg +
+                  "' (it understands -u/--untracked-files=no|normal|all; for anything else "
+                  "use mr run git status ...)");
+    }
+    if (value == "no") {
+      mode = git::Untracked::no;
+    } else if (value == "normal") {
+      mode = git::Untracked::normal;
+    } else if (value == "all") {
+      mode = git::Untracked::all;
+    } else {
+      return fail("status: untracked files mode must be no, normal or all, not '" + value + "'");
+    }
+  }
+  return mode;
+}
+
+std::string_view operation_name(git::Operation op) {
+  switch (op) {
+  case git::Operation::none:
+    return "";
+  case git::Operation::merge:
+    return "merge";
+  case git::Operation::rebase:
+    return "rebase";
+  case git::Operation::cherry_pick:
+    return "cherry-pick";
+  case git::Operation::revert:
+    return "revert";
+  case git::Operation::bisect:
+    return "bisect";
+  case git::Operation::apply_mailbox:
+    return "am";
+  }
+  return "";
+}
+
+} // namespace
+
+Result<void> check_status_args(const std::vector<std::string>& args) {
+  auto parsed = untracked_option(args);
+  if (!parsed) {
+    return tl::unexpected(parsed.error());
+  }
+  return {};
+}
+
+std::string operation_label(git::Operation op) {
+  return std::string(operation_name(op));
+}
+
+Result<git::RepoStatus> read_repo_status(RepoTask& t, bool unpushed_log) {
+  git::StatusRequest request;
+  request.repo = t.repo.path;
+  request.prefix = t.prefix();
+  request.unpushed_log = unpushed_log;
+  if (auto mode = untracked_option(t.command.invocation.args); mode) {
+    request.untracked = *mode;
+  }
+  return git::read_status(request, t.task.stop_token());
+}
+
+void add_status_fields(render::JsonObject& fields, const git::RepoStatus& st) {
+  if (st.detached) {
+    fields.add_null("branch");
+  } else {
+    fields.add("branch", st.branch);
+  }
+  fields.add("detached", st.detached).add("unborn", st.unborn);
+  if (st.detached) {
+    fields.add("head", st.head_abbrev);
+  }
+  if (st.upstream) {
+    fields.add("upstream", st.upstream->name).add("upstream_gone", st.upstream->gone);
+    if (st.upstream->ahead && st.upstream->behind) {
+      fields.add("ahead", *st.upstream->ahead).add("behind", *st.upstream->behind);
+    } else {
+      fields.add_null("ahead").add_null("behind");
+    }
+  } else {
+    fields.add_null("upstream").add("upstream_gone", false).add_null("ahead").add_null("behind");
+  }
+  fields.add("staged", st.staged)
+      .add("modified", st.modified)
+      .add("untracked", st.untracked_count)
+      .add("conflicted", st.conflicted)
+      .add("stashes", st.stashes.size());
+  if (st.operation == git::Operation::none) {
+    fields.add_null("state");
+  } else {
+    fields.add("state", operation_name(st.operation));
+  }
+}
+
+task::TaskResult index_lock_failure(const registry::Repo& repo) {
+  return task::TaskResult::failed("index.lock exists: another git process is running, or one "
+                                  "crashed (if none is running: rm " +
+                                  (repo.path / ".git/index.lock").string() + ")");
+}
+
+task::TaskResult repo_status(RepoTask& t) {
+  auto st = read_repo_status(t, true);
+  if (!st) {
+    return task::TaskResult::failed(st.error().message);
+  }
+  t.task.output() += git::format_status(*st, t.prefix(), t.command.render.color);
+  add_status_fields(t.fields, *st);
+  if (st->index_locked) {
+    return index_lock_failure(t.repo);
+  }
+  return task::TaskResult::ok();
+}
+
+} // namespace mr::cmd

@@ -1,0 +1,133 @@
+// `mr summary` (alias `ll`): one aligned line per repository: where it is, its branch, how
+// it relates to its upstream, what is changed, stashed or in progress. `--dirty` leaves
+// out the repositories that need no attention.
+#include <mr/git/status.hpp>
+#include <mr/render/color.hpp>
+
+#include "actions.hpp"
+
+namespace mr::cmd {
+
+namespace {
+
+std::string paint(const std::string& text, std::string_view color, bool enabled) {
+  return enabled ? std::string(color) + text + std::string(render::ansi::reset) : text;
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+struct Relation {
+  std::string text;
+  std::string_view color;
+  bool attention;
+};
+
+Relation relation_of(const git::RepoStatus& st) {
+  if (!st.upstream) {
+    return {"no upstream", "\033[2m", false};
+  }
+  const auto& up = *st.upstream;
+  if (up.gone) {
+    return {up.name + " gone", render::ansi::red, true};
+  }
+  if (!up.ahead || !up.behind) {
+    return {up.name + " ahead/behind unknown (shallow)", render::ansi::yellow, false};
+  }
+  const auto ahead = *up.ahead;
+  const auto behind = *up.behind;
+  if (ahead == 0 && behind == 0) {
+    return {up.name + " up to date", render::ansi::green, false};
+  }
+  if (behind == 0) {
+    return {up.name + " ahead " + std::to_string(ahead), render::ansi::cyan, true};
+  }
+  if (ahead == 0) {
+    return {up.name + " behind " + std::to_string(behind), render::ansi::yellow, true};
+  }
+  return {up.name + " diverged: ahead " + std::to_string(ahead) + ", behind " +
+              std::to_string(behind),
+          render::ansi::red, true};
+}
+
+} // namespace
+
+Result<void> check_summary_args(const std::vector<std::string>& args) {
+  for (const auto& arg : args) {
+    if (arg != "--dirty") {
+      return fail("summary does not support '" + arg + "' (usage: mr summary [--dirty])");
+    }
+  }
+  return {};
+}
+
+task::TaskResult repo_summary(RepoTask& t) {
+  auto read = read_repo_status(t, false);
+  if (!read) {
+    return task::TaskResult::failed(read.error().message);
+  }
+  const auto& st = *read;
+  add_status_fields(t.fields, st);
+  const bool color = t.command.render.color;
+
+  std::string branch = st.branch;
+  if (st.detached) {
+    branch = "(detached at " + st.head_abbrev + ")";
+  } else if (st.unborn) {
+    branch += " (no commits)";
+  }
+  const Relation relation = relation_of(st);
+
+  std::vector<std::string> changes;
+  if (st.conflicted != 0) {
+    changes.push_back(paint(std::to_string(st.conflicted) + " conflicted", "\033[1;31m", color));
+  }
+  if (st.staged != 0) {
+    changes.push_back(paint(std::to_string(st.staged) + " staged", render::ansi::green, color));
+  }
+  if (st.modified != 0) {
+    changes.push_back(paint(std::to_string(st.modified) + " modified", render::ansi::red, color));
+  }
+  if (st.untracked_count != 0) {
+    changes.push_back(
+        paint(std::to_string(st.untracked_count) + " untracked", render::ansi::red, color));
+  }
+  if (!st.stashes.empty()) {
+    changes.push_back(
+        paint(plural(st.stashes.size(), "stash", "stashes"), render::ansi::yellow, color));
+  }
+  std::string change_text;
+  for (const auto& c : changes) {
+    change_text += (change_text.empty() ? "" : ", ") + c;
+  }
+  if (change_text.empty()) {
+    change_text = paint("clean", render::ansi::green, color);
+  }
+  std::string operation = operation_label(st.operation);
+  for (auto& ch : operation) {
+    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  }
+  if (!operation.empty()) {
+    operation = paint(operation + " IN PROGRESS", "\033[1;33m", color);
+  }
+
+  const bool attention = !changes.empty() || relation.attention || st.detached ||
+                         st.operation != git::Operation::none || st.index_locked;
+  const auto& args = t.command.invocation.args;
+  const bool dirty_only = std::find(args.begin(), args.end(), "--dirty") != args.end();
+  if (dirty_only && !attention) {
+    return task::TaskResult::ok(); // no line
+  }
+  t.cells = {st.detached ? paint(branch, render::ansi::yellow, color) : branch,
+             paint(relation.text, relation.color, color), change_text};
+  if (!operation.empty()) {
+    t.cells.push_back(operation);
+  }
+  if (st.index_locked) {
+    return index_lock_failure(t.repo);
+  }
+  return task::TaskResult::ok();
+}
+
+} // namespace mr::cmd

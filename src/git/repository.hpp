@@ -1,0 +1,34 @@
+// Private to src/git: opening one repository for one task, with errors a user can act on.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <mr/util/result.hpp>
+
+#include "handles.hpp"
+
+namespace mr::git {
+
+struct OpenOptions {
+  bool read_only_config = false; // the task reads config but never writes it
+};
+
+// Opens the repository whose work tree is exactly `path` (no search upwards, so a
+// directory that is not a repository is not silently taken for its parent's).
+Result<RepoPtr> open_repository(const std::filesystem::path& path, OpenOptions options = {});
+
+// A read-only snapshot of the repository's configuration (all levels).
+class Config {
+public:
+  explicit Config(git_repository* repo);
+  std::optional<std::string> string(const char* name) const;
+  std::optional<bool> boolean(const char* name) const;
+  std::optional<long long> integer(const char* name) const;
+
+private:
+  ConfigPtr m_snapshot;
+};
+
+} // namespace mr::git

@@ -1,0 +1,418 @@
+// read_status(): everything `mr status` and `mr summary` show about one repository.
+#include <algorithm>
+#include <cstring>
+#include <sys/stat.h>
+
+#include <mr/git/status.hpp>
+
+#include "log.hpp"
+#include "repository.hpp"
+
+namespace mr::git {
+
+namespace {
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+Operation operation_of(int state) {
+  switch (state) {
+  case GIT_REPOSITORY_STATE_MERGE:
+    return Operation::merge;
+  case GIT_REPOSITORY_STATE_REVERT:
+  case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+    return Operation::revert;
+  case GIT_REPOSITORY_STATE_CHERRYPICK:
+  case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+    return Operation::cherry_pick;
+  case GIT_REPOSITORY_STATE_BISECT:
+    return Operation::bisect;
+  case GIT_REPOSITORY_STATE_REBASE:
+  case GIT_REPOSITORY_STATE_REBASE_INTERACTIVE:
+  case GIT_REPOSITORY_STATE_REBASE_MERGE:
+    return Operation::rebase;
+  case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
+  case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE:
+    return Operation::apply_mailbox;
+  default:
+    return Operation::none;
+  }
+}
+
+// The two letters git shows for an unmerged path (wt-status.c): which stages exist.
+std::pair<char, char> unmerged_letters(git_index* index, const char* path) {
+  const git_index_entry* ancestor = nullptr;
+  const git_index_entry* ours = nullptr;
+  const git_index_entry* theirs = nullptr;
+  if (index == nullptr || git_index_conflict_get(&ancestor, &ours, &theirs, index, path) != 0) {
+    return {'U', 'U'};
+  }
+  const int mask =
+      (ancestor != nullptr ? 1 : 0) | (ours != nullptr ? 2 : 0) | (theirs != nullptr ? 4 : 0);
+  switch (mask) {
+  case 1:
+    return {'D', 'D'};
+  case 2:
+    return {'A', 'U'};
+  case 3:
+    return {'U', 'D'};
+  case 4:
+    return {'U', 'A'};
+  case 5:
+    return {'D', 'U'};
+  case 6:
+    return {'A', 'A'};
+  default:
+    return {'U', 'U'};
+  }
+}
+
+char index_letter(unsigned s) {
+  if ((s & GIT_STATUS_INDEX_NEW) != 0) {
+    return 'A';
+  }
+  if ((s & GIT_STATUS_INDEX_RENAMED) != 0) {
+    return 'R';
+  }
+  if ((s & GIT_STATUS_INDEX_DELETED) != 0) {
+    return 'D';
+  }
+  if ((s & GIT_STATUS_INDEX_TYPECHANGE) != 0) {
+    return 'T';
+  }
+  if ((s & GIT_STATUS_INDEX_MODIFIED) != 0) {
+    return 'M';
+  }
+  return ' ';
+}
+
+char worktree_letter(unsigned s) {
+  if ((s & GIT_STATUS_WT_DELETED) != 0) {
+    return 'D';
+  }
+  if ((s & GIT_STATUS_WT_TYPECHANGE) != 0) {
+    return 'T';
+  }
+  if ((s & GIT_STATUS_WT_RENAMED) != 0) {
+    return 'R';
+  }
+  if ((s & GIT_STATUS_WT_MODIFIED) != 0) {
+    return 'M';
+  }
+  return ' ';
+}
+
+// A submodule's work tree column (wt-status.c, short format): 'M' new commits, 'm'
+// modified content, '?' untracked content.
+char submodule_letter(git_repository* repo, const char* path) {
+  unsigned int st = 0;
+  if (git_submodule_status(&st, repo, path, GIT_SUBMODULE_IGNORE_UNSPECIFIED) != 0) {
+    return 'M';
+  }
+  if ((st & GIT_SUBMODULE_STATUS_WD_MODIFIED) != 0) {
+    return 'M';
+  }
+  if ((st & (GIT_SUBMODULE_STATUS_WD_INDEX_MODIFIED | GIT_SUBMODULE_STATUS_WD_WD_MODIFIED)) != 0) {
+    return 'm';
+  }
+  if ((st & GIT_SUBMODULE_STATUS_WD_UNTRACKED) != 0) {
+    return '?';
+  }
+  return ' ';
+}
+
+Untracked untracked_mode(const Config& config, const std::optional<Untracked>& requested) {
+  if (requested) {
+    return *requested;
+  }
+  const auto setting = config.string("status.showuntrackedfiles");
+  if (setting == "no") {
+    return Untracked::no;
+  }
+  if (setting == "all") {
+    return Untracked::all;
+  }
+  return Untracked::normal;
+}
+
+Result<StatusListPtr> status_list(git_repository* repo, unsigned flags) {
+  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+  opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  opts.flags = flags;
+  git_status_list* raw = nullptr;
+  int rc = git_status_list_new(&raw, repo, &opts);
+  if (rc == GIT_ELOCKED && (flags & GIT_STATUS_OPT_UPDATE_INDEX) != 0) {
+    // Someone holds index.lock: read without refreshing the index.
+    opts.flags &= ~static_cast<unsigned>(GIT_STATUS_OPT_UPDATE_INDEX);
+    rc = git_status_list_new(&raw, repo, &opts);
+  }
+  if (rc != 0) {
+    return fail(last_error(rc));
+  }
+  return StatusListPtr(raw);
+}
+
+// The remote-tracking ref of `branch`, as git computes it: branch.NAME.remote and
+// branch.NAME.merge, mapped through the remote's fetch refspecs. Not through
+// git_branch_upstream_name(): its git_remote_lookup() matches config keys with a regex,
+// and libgit2 1.5.1 leaks pcre2 match data on every such match (~20 KB each).
+std::optional<std::string> upstream_ref(git_repository* repo, const std::string& branch) {
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo) != 0) {
+    return std::nullopt;
+  }
+  ConfigPtr cfg(raw);
+  const auto get = [&](const std::string& key) -> std::optional<std::string> {
+    Buf value;
+    if (git_config_get_string_buf(&value.buf, cfg.get(), key.c_str()) != 0) {
+      return std::nullopt;
+    }
+    return value.str();
+  };
+  const auto remote = get("branch." + branch + ".remote");
+  const auto merge = get("branch." + branch + ".merge");
+  if (!remote || !merge) {
+    return std::nullopt;
+  }
+  if (*remote == ".") {
+    return merge; // a local branch as upstream
+  }
+  struct Search {
+    const std::string* merge;
+    std::optional<std::string> found;
+  } search{&*merge, std::nullopt};
+  const std::string key = "remote." + *remote + ".fetch";
+  git_config_get_multivar_foreach(
+      cfg.get(), key.c_str(), nullptr,
+      [](const git_config_entry* entry, void* payload) {
+        auto* s = static_cast<Search*>(payload);
+        git_refspec* spec = nullptr;
+        if (s->found || git_refspec_parse(&spec, entry->value, 1) != 0) {
+          return 0;
+        }
+        if (git_refspec_src_matches(spec, s->merge->c_str()) != 0) {
+          Buf out;
+          if (git_refspec_transform(&out.buf, spec, s->merge->c_str()) == 0) {
+            s->found = out.str();
+          }
+        }
+        git_refspec_free(spec);
+        return 0;
+      },
+      &search);
+  return search.found;
+}
+
+void read_upstream(git_repository* repo, RepoStatus& st) {
+  if (st.detached || st.unborn || st.branch.empty()) {
+    return;
+  }
+  const std::string local = "refs/heads/" + st.branch;
+  const auto full_name = upstream_ref(repo, st.branch);
+  if (!full_name) {
+    return; // no upstream configured
+  }
+  Upstream up;
+  const std::string& full = *full_name;
+  if (full.rfind("refs/remotes/", 0) == 0) {
+    up.name = full.substr(13);
+  } else if (full.rfind("refs/heads/", 0) == 0) {
+    up.name = full.substr(11);
+  } else {
+    up.name = full;
+  }
+  git_oid upstream_id;
+  git_oid local_id;
+  if (git_reference_name_to_id(&upstream_id, repo, full.c_str()) != 0) {
+    up.gone = true;
+  } else if (git_reference_name_to_id(&local_id, repo, local.c_str()) == 0) {
+    std::size_t ahead = 0;
+    std::size_t behind = 0;
+    // Shallow clones make the walk fail on libgit2 1.5: the counts stay unknown.
+    if (git_graph_ahead_behind(&ahead, &behind, repo, &local_id, &upstream_id) == 0) {
+      up.ahead = ahead;
+      up.behind = behind;
+    }
+  }
+  st.upstream = std::move(up);
+}
+
+Result<std::vector<std::string>> stash_list(git_repository* repo) {
+  std::vector<std::string> stashes;
+  const auto rc = git_stash_foreach(
+      repo,
+      [](size_t index, const char* message, const git_oid*, void* payload) {
+        static_cast<std::vector<std::string>*>(payload)->push_back(
+            "stash@{" + std::to_string(index) + "}: " + (message != nullptr ? message : ""));
+        return 0;
+      },
+      &stashes);
+  if (rc != 0 && rc != GIT_ENOTFOUND) {
+    return fail("cannot read the stash list: " + last_error(rc));
+  }
+  return stashes;
+}
+
+} // namespace
+
+Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_token& stop) {
+  auto opened = open_repository(request.repo, {.read_only_config = true});
+  if (!opened) {
+    return tl::unexpected(opened.error());
+  }
+  git_repository* repo = opened->get();
+  const Config config(repo);
+  RepoStatus st;
+  st.quote_path = config.boolean("core.quotepath").value_or(true);
+
+  // HEAD, checked before status: libgit2 1.5 treats a HEAD naming a missing commit as an
+  // unborn branch and would report every file as added, where git says "bad object".
+  git_reference* head_raw = nullptr;
+  int rc = git_repository_head(&head_raw, repo);
+  RefPtr head(head_raw);
+  if (rc == GIT_EUNBORNBRANCH) {
+    st.unborn = true;
+    git_reference* sym = nullptr;
+    if (git_reference_lookup(&sym, repo, "HEAD") == 0) {
+      RefPtr symbolic(sym);
+      if (const char* target = git_reference_symbolic_target(symbolic.get())) {
+        st.branch = std::string(target).rfind("refs/heads/", 0) == 0
+                        ? std::string(target).substr(11)
+                        : std::string(target);
+      }
+    }
+  } else if (rc != 0) {
+    return fail("cannot read HEAD: " + last_error(rc));
+  } else {
+    st.detached = git_repository_head_detached(repo) == 1;
+    if (!st.detached) {
+      st.branch = git_reference_shorthand(head.get());
+    }
+    git_commit* commit_raw = nullptr;
+    const git_oid* target = git_reference_target(head.get());
+    if (target == nullptr || git_commit_lookup(&commit_raw, repo, target) != 0) {
+      return fail("HEAD names a commit that cannot be read (" +
+                  std::string(target != nullptr ? git_oid_tostr_s(target) : "?") +
+                  "): " + last_error(-1));
+    }
+    CommitPtr commit(commit_raw);
+    git_tree* tree_raw = nullptr;
+    if (git_commit_tree(&tree_raw, commit.get()) != 0) {
+      return fail("the tree of HEAD cannot be read: " + last_error(-1));
+    }
+    TreePtr tree(tree_raw);
+    if (st.detached) {
+      st.head_abbrev = Abbreviator(repo)(*target);
+    }
+  }
+  if (stop.stop_requested()) {
+    return fail("cancelled");
+  }
+
+  const std::string gitdir = git_repository_path(repo);
+  st.index_locked = file_exists(gitdir + "index.lock");
+  st.operation = operation_of(git_repository_state(repo));
+
+  unsigned flags = GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
+  switch (untracked_mode(config, request.untracked)) {
+  case Untracked::no:
+    break;
+  case Untracked::normal:
+    flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED;
+    break;
+  case Untracked::all:
+    flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+    break;
+  }
+  const bool renames =
+      config.boolean("status.renames").value_or(config.boolean("diff.renames").value_or(true));
+  if (renames) {
+    flags |= GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
+  }
+  if (!st.index_locked) {
+    // Write refreshed stat data back, as git does: otherwise files whose stat data is
+    // stale are hashed again on every run (libgit2 #4230).
+    flags |= GIT_STATUS_OPT_UPDATE_INDEX;
+  }
+  auto list = status_list(repo, flags);
+  if (!list) {
+    return tl::unexpected(list.error());
+  }
+  git_index* index_raw = nullptr;
+  IndexPtr index;
+  if (git_repository_index(&index_raw, repo) == 0) {
+    index.reset(index_raw);
+  }
+
+  const std::size_t count = git_status_list_entrycount(list->get());
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_status_entry* e = git_status_byindex(list->get(), i);
+    const unsigned s = e->status;
+    const git_diff_delta* staged = e->head_to_index;
+    const git_diff_delta* unstaged = e->index_to_workdir;
+    const char* path = staged != nullptr ? staged->new_file.path
+                                         : (unstaged != nullptr ? unstaged->old_file.path : "");
+    StatusEntry entry;
+    entry.path = path;
+    if ((s & GIT_STATUS_CONFLICTED) != 0) {
+      std::tie(entry.index, entry.worktree) = unmerged_letters(index.get(), path);
+      entry.unmerged = true;
+      ++st.conflicted;
+      st.changes.push_back(std::move(entry));
+      continue;
+    }
+    if ((s & GIT_STATUS_WT_NEW) != 0 && index_letter(s) == ' ') {
+      entry.index = entry.worktree = '?';
+      ++st.untracked_count;
+      st.untracked.push_back(std::move(entry));
+      continue;
+    }
+    entry.index = index_letter(s);
+    if (entry.index == 'R' && staged != nullptr) {
+      entry.from = staged->old_file.path;
+    }
+    if (unstaged != nullptr &&
+        (unstaged->old_file.mode == GIT_FILEMODE_COMMIT ||
+         unstaged->new_file.mode == GIT_FILEMODE_COMMIT) &&
+        (s & GIT_STATUS_WT_MODIFIED) != 0) {
+      entry.worktree = submodule_letter(repo, unstaged->old_file.path);
+    } else {
+      entry.worktree = worktree_letter(s);
+    }
+    if (entry.index == ' ' && entry.worktree == ' ') {
+      continue;
+    }
+    st.staged += entry.index != ' ' ? 1 : 0;
+    st.modified += entry.worktree != ' ' ? 1 : 0;
+    st.changes.push_back(std::move(entry));
+  }
+  const auto by_path = [](const StatusEntry& a, const StatusEntry& b) { return a.path < b.path; };
+  std::stable_sort(st.changes.begin(), st.changes.end(), by_path);
+  std::stable_sort(st.untracked.begin(), st.untracked.end(), by_path);
+
+  if (request.upstream) {
+    read_upstream(repo, st);
+  }
+  if (request.unpushed_log) {
+    if (stop.stop_requested()) {
+      return fail("cancelled");
+    }
+    auto log = unpushed_log(repo);
+    if (!log) {
+      return tl::unexpected(log.error());
+    }
+    st.unpushed = std::move(*log);
+  }
+  if (request.stashes) {
+    auto stashes = stash_list(repo);
+    if (!stashes) {
+      return tl::unexpected(stashes.error());
+    }
+    st.stashes = std::move(*stashes);
+  }
+  return st;
+}
+
+} // namespace mr::git
