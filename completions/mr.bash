@@ -5,7 +5,7 @@ _mr() {
     local cur prev words cword
     _init_completion || return
 
-    local actions="list ls register unregister run commit ci record push log grep clean help"
+    local actions="list ls status summary ll register unregister run commit ci record push log grep clean help"
     # Commands defined in the registry: [commands] keys and [alias] names.
     local reg="${MR_CONFIG:-$HOME/.mrconfig.toml}"
     if [[ -r "$reg" ]]; then
@@ -47,6 +47,8 @@ _mr() {
         register|reg*|unregister|unr*) _filedir -d ;;
         run) if [[ $cword -eq $((action_at + 1)) ]]; then COMPREPLY=($(compgen -c -- "$cur")); else _filedir; fi ;;
         clean) COMPREPLY=($(compgen -W "-f" -- "$cur")) ;;
+        status|stat*) COMPREPLY=($(compgen -W "-uno -unormal -uall --untracked-files=" -- "$cur")) ;;
+        summary|su*|ll) COMPREPLY=($(compgen -W "--dirty" -- "$cur")) ;;
         *) _filedir ;;
     esac
 } && complete -F _mr mr

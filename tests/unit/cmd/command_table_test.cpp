@@ -24,7 +24,10 @@ TEST(CommandTable, BuiltinAliasesResolveAndDoNotMakePrefixesAmbiguous) {
   registry::Registry reg;
   reg.aliases = {{"lis", "list"}};
   EXPECT_EQ(resolved("li", reg), "list"); // list and lis both mean list
-  EXPECT_EQ(resolved("l"), "error: ambiguous action \"l\" (matches: list, log, ls)");
+  EXPECT_EQ(resolved("l"), "error: ambiguous action \"l\" (matches: list, ll, log, ls)");
+  EXPECT_EQ(resolved("ll"), "summary");
+  EXPECT_EQ(resolved("st"), "status"); // as myrepos: mr st
+  EXPECT_EQ(resolved("su"), "summary");
 }
 
 TEST(CommandTable, RegistryCommandsAreActions) {
@@ -53,8 +56,8 @@ TEST(CommandTable, UnknownAndAmbiguousNamesListTheCandidates) {
   EXPECT_EQ(resolved("reg", reg), "register");
   EXPECT_EQ(resolved("re", reg), "error: ambiguous action \"re\" (matches: record, register, rel)");
   EXPECT_EQ(resolved("zz", reg),
-            "error: unknown action \"zz\" (known actions: ci, clean, commit, grep, list, log, "
-            "ls, push, record, register, rel, run, unregister)");
+            "error: unknown action \"zz\" (known actions: ci, clean, commit, grep, list, ll, "
+            "log, ls, push, record, register, rel, run, status, summary, unregister)");
 }
 
 TEST(CommandTable, UserAliasesComeFirst) {

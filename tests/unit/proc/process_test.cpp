@@ -1,4 +1,5 @@
 // The child-process runner against real processes (matrix row 27 and issue #3 item 2).
+#include <atomic>
 #include <csignal>
 #include <fstream>
 #include <thread>
@@ -159,12 +160,18 @@ TEST(Process, LargeOutputArrivesWhole) {
 TEST(Process, SignalAllReachesRunningGroups) {
   test::TempDir tmp;
   const auto ready = tmp.path() / "ready";
+  std::atomic<bool> done{false};
   std::jthread killer([&] {
     wait_for_line(ready);
-    signal_all(SIGKILL);
+    // The child can write its file before run() has registered its group: keep trying.
+    while (!done) {
+      signal_all(SIGKILL);
+      std::this_thread::sleep_for(1ms);
+    }
   });
   std::string out;
   const auto o = run_ok(sh("echo up > " + ready.string() + "; sleep 100"), out);
+  done = true;
   EXPECT_EQ(o.signal, SIGKILL);
 }
 
