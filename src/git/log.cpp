@@ -1,9 +1,15 @@
-// The unpushed log of myrepos' status, in process. The walk follows git's limit_list()
-// (revision.c): tips in a list ordered by commit date, uninteresting (remote) ancestry
-// propagated as it is discovered, the walk ending a few steps (SLOP) after only
-// uninteresting commits remain; then --simplify-by-decoration keeps decorated commits and
-// root commits with a non-empty tree. Decorations list refs in reverse name order with
-// HEAD first, as `git log --decorate` prints them.
+// The unpushed log of myrepos' status, in process, following git's revision.c step by step:
+//  1. limit_list(): tips in a list ordered by commit date, uninteresting (remote) ancestry
+//     propagated as it is discovered, the walk ending a few steps (SLOP) after only
+//     uninteresting commits remain;
+//  2. --simplify-by-decoration makes an undecorated commit TREESAME (a root: when its tree
+//     is empty) and turns on --topo-order and --simplify-merges:
+//  3. sort_in_topological_order() in graph order;
+//  4. simplify_merges(): parents rewritten to what they simplify to, duplicate, redundant
+//     and TREESAME-root parents dropped, TREESAME commits folded into their parent;
+//  5. get_commit_action(): what remains is shown, except TREESAME commits that are not
+//     merges of two relevant lines.
+// Decorations list refs in reverse name order with HEAD first, as `git log --decorate`.
 #include "log.hpp"
 
 #include <algorithm>
@@ -32,17 +38,37 @@ struct OidEq {
   }
 };
 
-enum : unsigned { k_seen = 1, k_uninteresting = 2 };
+enum : unsigned {
+  k_seen = 1,
+  k_uninteresting = 2,
+  k_bottom = 4, // a tip given after --not (a remote-tracking branch)
+  k_treesame = 8,
+  k_tmp_mark = 16,
+};
+
+struct Node;
+struct SimplifyState {
+  Node* simplified = nullptr;
+};
 
 struct Node {
   git_oid id{};
   git_time_t date = 0;
   std::vector<Node*> parents;
+  std::vector<bool> treesame; // per parent, for merges (revision.c treesame_state)
   bool parsed = false;
   bool root = false; // no parents
   bool empty_tree = false;
+  bool decorated = false;
   unsigned flags = 0;
+  SimplifyState state;
+  int indegree = 0; // topological sort
 };
+
+// relevant_commit(): not uninteresting, or a bottom (--not) tip.
+bool relevant(const Node* n) {
+  return (n->flags & (k_uninteresting | k_bottom)) != k_uninteresting;
+}
 
 class Walk {
 public:
@@ -132,7 +158,25 @@ public:
       p->flags |= k_seen;
       insert_by_date(p);
     }
+    try_to_simplify(c);
     return true;
+  }
+
+  // try_to_simplify_commit() under --simplify-by-decoration: a commit differs from its
+  // parents exactly when a ref points at it; a root, when its tree is not empty.
+  static void try_to_simplify(Node* c) {
+    if (c->root) {
+      if (c->empty_tree) {
+        c->flags |= k_treesame;
+      }
+      return;
+    }
+    if (c->parents.size() > 1) {
+      c->treesame.assign(c->parents.size(), !c->decorated);
+    }
+    if (!c->decorated) {
+      c->flags |= k_treesame;
+    }
   }
 
   bool everybody_uninteresting() const {
@@ -180,6 +224,228 @@ public:
       out.push_back(c);
     }
     return out;
+  }
+
+  // sort_in_topological_order(..., REV_SORT_IN_GRAPH_ORDER): Kahn's algorithm with a
+  // stack, the tips taken in list order.
+  static std::vector<Node*> topo_sort(const std::vector<Node*>& list) {
+    for (Node* n : list) {
+      n->indegree = 1;
+    }
+    for (Node* n : list) {
+      for (Node* p : n->parents) {
+        if (p->indegree != 0) {
+          ++p->indegree;
+        }
+      }
+    }
+    std::vector<Node*> stack;
+    for (auto it = list.rbegin(); it != list.rend(); ++it) {
+      if ((*it)->indegree == 1) {
+        stack.push_back(*it); // reversed, so the first tip pops first
+      }
+    }
+    std::vector<Node*> out;
+    while (!stack.empty()) {
+      Node* c = stack.back();
+      stack.pop_back();
+      for (Node* p : c->parents) {
+        if (p->indegree == 0) {
+          continue;
+        }
+        if (--p->indegree == 1) {
+          stack.push_back(p);
+        }
+      }
+      c->indegree = 0;
+      out.push_back(c);
+    }
+    return out;
+  }
+
+  // reduce_heads(): drop parents that are ancestors of another parent.
+  int mark_redundant_parents(Node* c) {
+    int marked = 0;
+    for (Node* p : c->parents) {
+      for (Node* q : c->parents) {
+        if (p != q && git_graph_descendant_of(m_repo, &q->id, &p->id) == 1) {
+          p->flags |= k_tmp_mark;
+          ++marked;
+          break;
+        }
+      }
+    }
+    return marked;
+  }
+
+  static int mark_treesame_root_parents(Node* c) {
+    int marked = 0;
+    for (Node* p : c->parents) {
+      if (p->root && (p->flags & k_treesame) != 0) {
+        p->flags |= k_tmp_mark;
+        ++marked;
+      }
+    }
+    return marked;
+  }
+
+  // If we are TREESAME only to parents marked for removal, keep the first of them.
+  static int leave_one_treesame_to_parent(Node* c) {
+    Node* marked = nullptr;
+    for (std::size_t n = 0; n < c->parents.size() && n < c->treesame.size(); ++n) {
+      if (!c->treesame[n]) {
+        continue;
+      }
+      Node* p = c->parents[n];
+      if ((p->flags & k_tmp_mark) == 0) {
+        return 0; // TREESAME to a parent that stays
+      }
+      if (marked == nullptr) {
+        marked = p;
+      }
+    }
+    if (marked != nullptr) {
+      marked->flags &= ~k_tmp_mark;
+      return 1;
+    }
+    return 0;
+  }
+
+  static std::size_t remove_marked_parents(Node* c) {
+    std::vector<Node*> kept;
+    std::vector<bool> kept_treesame;
+    for (std::size_t n = 0; n < c->parents.size(); ++n) {
+      Node* p = c->parents[n];
+      if ((p->flags & k_tmp_mark) != 0) {
+        p->flags &= ~k_tmp_mark;
+        continue;
+      }
+      kept.push_back(p);
+      if (n < c->treesame.size()) {
+        kept_treesame.push_back(c->treesame[n]);
+      }
+    }
+    c->parents = std::move(kept);
+    c->treesame = std::move(kept_treesame);
+    return c->parents.size();
+  }
+
+  static std::size_t remove_duplicate_parents(Node* c) {
+    std::vector<Node*> kept;
+    std::vector<bool> kept_treesame;
+    for (std::size_t n = 0; n < c->parents.size(); ++n) {
+      if (std::find(kept.begin(), kept.end(), c->parents[n]) != kept.end()) {
+        continue;
+      }
+      kept.push_back(c->parents[n]);
+      if (n < c->treesame.size()) {
+        kept_treesame.push_back(c->treesame[n]);
+      }
+    }
+    c->parents = std::move(kept);
+    c->treesame = std::move(kept_treesame);
+    return c->parents.size();
+  }
+
+  // one_relevant_parent(): the single parent of a non-merge; of a merge, its only
+  // relevant parent, if exactly one is.
+  static Node* one_relevant_parent(const Node* c) {
+    if (c->parents.empty()) {
+      return nullptr;
+    }
+    if (c->parents.size() == 1) {
+      return c->parents.front();
+    }
+    Node* found = nullptr;
+    for (Node* p : c->parents) {
+      if (relevant(p)) {
+        if (found != nullptr) {
+          return nullptr;
+        }
+        found = p;
+      }
+    }
+    return found;
+  }
+
+  // simplify_one(): false when a parent still needs simplifying first.
+  bool simplify_one(Node* c, std::vector<Node*>& again) {
+    if (c->state.simplified != nullptr) {
+      return true;
+    }
+    if ((c->flags & k_uninteresting) != 0 || c->parents.empty()) {
+      c->state.simplified = c;
+      return true;
+    }
+    bool ready = true;
+    for (Node* p : c->parents) {
+      if (p->state.simplified == nullptr) {
+        again.push_back(p);
+        ready = false;
+      }
+    }
+    if (!ready) {
+      again.push_back(c);
+      return false;
+    }
+    for (Node*& p : c->parents) {
+      p = p->state.simplified;
+    }
+    std::size_t count = remove_duplicate_parents(c);
+    if (count > 1) {
+      int marked = mark_redundant_parents(c);
+      marked += mark_treesame_root_parents(c);
+      if (marked != 0) {
+        marked -= leave_one_treesame_to_parent(c);
+      }
+      if (marked != 0) {
+        count = remove_marked_parents(c);
+      }
+    }
+    Node* parent = nullptr;
+    if (count == 0 || (c->flags & k_uninteresting) != 0 || (c->flags & k_treesame) == 0 ||
+        (parent = one_relevant_parent(c)) == nullptr) {
+      c->state.simplified = c;
+    } else {
+      c->state.simplified = parent->state.simplified;
+    }
+    return true;
+  }
+
+  // simplify_merges(): the commits that simplify to themselves, in list order.
+  std::vector<Node*> simplify_merges(const std::vector<Node*>& list) {
+    std::vector<Node*> todo(list.rbegin(), list.rend()); // fed reversed
+    while (!todo.empty()) {
+      std::vector<Node*> again;
+      for (Node* c : todo) {
+        simplify_one(c, again);
+      }
+      todo = std::move(again);
+    }
+    std::vector<Node*> out;
+    for (Node* c : list) {
+      if (c->state.simplified == c) {
+        out.push_back(c);
+      }
+    }
+    return out;
+  }
+
+  // get_commit_action() for a simplified, topologically sorted commit.
+  static bool shown(const Node* c) {
+    if ((c->flags & k_uninteresting) != 0) {
+      return false;
+    }
+    if ((c->flags & k_treesame) == 0) {
+      return true;
+    }
+    if (c->parents.size() < 2) {
+      return false;
+    }
+    // With --simplify-merges a TREESAME merge still ties two relevant lines together.
+    const auto relevant_parents = std::count_if(c->parents.begin(), c->parents.end(),
+                                                [](const Node* p) { return relevant(p); });
+    return relevant_parents >= 2;
   }
 
 private:
@@ -254,7 +520,7 @@ Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
   for (const auto& r : refs) {
     if (r.has_commit && starts_with(r.name, "refs/remotes/")) {
       Node* n = walk.node(r.commit);
-      n->flags |= k_uninteresting;
+      n->flags |= k_uninteresting | k_bottom;
       starts.push_back(n);
     }
   }
@@ -268,11 +534,6 @@ Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
       walk.mark_parents_uninteresting(n);
     }
   }
-  auto walked = walk.limit(starts);
-  if (!walked) {
-    return tl::unexpected(walked.error());
-  }
-
   // Decorations: refs in reverse name order, then HEAD in front.
   std::unordered_map<git_oid, std::vector<Decoration>, OidHash, OidEq> decorations;
   for (auto it = refs.rbegin(); it != refs.rend(); ++it) {
@@ -300,18 +561,24 @@ Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
       list.insert(list.begin(), d);
     }
   }
+  for (const auto& [id, list] : decorations) {
+    walk.node(id)->decorated = !list.empty();
+  }
+
+  auto walked = walk.limit(starts);
+  if (!walked) {
+    return tl::unexpected(walked.error());
+  }
+  const auto ordered = walk.simplify_merges(Walk::topo_sort(*walked));
 
   Abbreviator abbrev(repo);
   std::vector<LogLine> lines;
-  for (Node* n : *walked) {
-    if ((n->flags & k_uninteresting) != 0) {
+  for (Node* n : ordered) {
+    if (!Walk::shown(n)) {
       continue;
     }
     const auto found = decorations.find(n->id);
     const bool decorated = found != decorations.end() && !found->second.empty();
-    if (n->root ? n->empty_tree : !decorated) {
-      continue; // TREESAME under --simplify-by-decoration
-    }
     git_commit* raw = nullptr;
     if (git_commit_lookup(&raw, repo, &n->id) != 0) {
       return fail(last_error(-1));

@@ -84,13 +84,22 @@ RunResult CliTest::mr(const std::vector<std::string>& args, const fs::path& cwd,
   return run(argv, options);
 }
 
-std::string CliTest::git(const fs::path& cwd, const std::vector<std::string>& args) {
+RunResult CliTest::git_result(const fs::path& cwd, const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"git"};
   argv.insert(argv.end(), args.begin(), args.end());
   RunOptions options;
   options.cwd = cwd;
   options.env = env_for(cwd);
-  auto result = run(argv, options);
+  const std::string date = "@" + std::to_string(1'700'000'000 + ++m_clock) + " +0000";
+  options.env["GIT_AUTHOR_DATE"] = date;
+  options.env["GIT_COMMITTER_DATE"] = date;
+  return run(argv, options);
+}
+
+std::string CliTest::git(const fs::path& cwd, const std::vector<std::string>& args) {
+  auto result = git_result(cwd, args);
+  std::vector<std::string> argv = {"git"};
+  argv.insert(argv.end(), args.begin(), args.end());
   if (result.exit_code != 0) {
     std::string cmd;
     for (const auto& a : argv) {

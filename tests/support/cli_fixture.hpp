@@ -36,8 +36,11 @@ protected:
   RunResult mr(const std::vector<std::string>& args, const fs::path& cwd,
                const std::map<std::string, std::string>& extra_env = {}, bool as_nobody = false);
 
-  // Runs git; fails the test (by throwing) when git fails.
+  // Runs git; fails the test (by throwing) when git fails. Every call moves the author and
+  // committer dates one second on, so commit order never hangs on two sharing a second.
   std::string git(const fs::path& cwd, const std::vector<std::string>& args);
+  // The same, returning the whole result instead of throwing (for commands that fail).
+  RunResult git_result(const fs::path& cwd, const std::vector<std::string>& args);
 
   // A repository at `dir` with one commit on "main"; with `remote`, an "origin" remote
   // pointing at a bare repository under root()/remotes.
@@ -46,6 +49,7 @@ protected:
 private:
   TempDir m_tmp;
   fs::path m_home;
+  long m_clock = 0;
 };
 
 } // namespace mr::test

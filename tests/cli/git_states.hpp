@@ -1,0 +1,50 @@
+// Repositories in every state issue #4 lists, built with the git binary, for the
+// differential tests of status, summary and diff against git itself.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cli_fixture.hpp"
+
+namespace mr::test {
+
+class GitStates : public CliTest {
+public:
+  using CliTest::root;
+
+  // A repository at root()/ws/NAME cloned from a bare remote root()/remotes/NAME.git that
+  // holds two commits on main (README, src/lib.c, data.bin, notes.txt, a-b, script.sh).
+  fs::path cloned(const std::string& name);
+  // Runs git in `dir` and fails the test if git fails.
+  std::string g(const fs::path& dir, const std::vector<std::string>& args) {
+    return git(dir, args);
+  }
+  RunResult g_result(const fs::path& dir, const std::vector<std::string>& args) {
+    return git_result(dir, args);
+  }
+  // Writes `content` to dir/rel (creating directories).
+  void put(const fs::path& dir, const std::string& rel, const std::string& content);
+  // A commit on `dir`'s current branch touching `file`.
+  void commit_change(const fs::path& dir, const std::string& file, const std::string& content,
+                     const std::string& message);
+
+  // What myrepos' status prints for git, run by git itself in `cwd`.
+  std::string git_status_text(const fs::path& cwd);
+};
+
+struct RepoState {
+  std::string name;
+  // Builds the repository; returns the directory the tools run in (the repo, or a
+  // directory inside it).
+  std::function<fs::path(GitStates& t, const std::string& name)> build;
+};
+
+std::vector<RepoState> repo_states();
+
+inline void PrintTo(const RepoState& state, std::ostream* os) {
+  *os << state.name;
+}
+
+} // namespace mr::test
