@@ -5,7 +5,7 @@ _mr() {
     local cur prev words cword
     _init_completion || return
 
-    local actions="list ls status summary ll register unregister run commit ci record push log grep clean help"
+    local actions="list ls status summary ll diff register unregister run commit ci record push log grep clean help"
     # Commands defined in the registry: [commands] keys and [alias] names.
     local reg="${MR_CONFIG:-$HOME/.mrconfig.toml}"
     if [[ -r "$reg" ]]; then
@@ -49,6 +49,12 @@ _mr() {
         clean) COMPREPLY=($(compgen -W "-f" -- "$cur")) ;;
         status|stat*) COMPREPLY=($(compgen -W "-uno -unormal -uall --untracked-files=" -- "$cur")) ;;
         summary|su*|ll) COMPREPLY=($(compgen -W "--dirty" -- "$cur")) ;;
+        diff|di*)
+            if [[ "$cur" == -* ]]; then
+                COMPREPLY=($(compgen -W "--cached --staged --stat --" -- "$cur"))
+            else
+                _filedir
+            fi ;;
         *) _filedir ;;
     esac
 } && complete -F _mr mr

@@ -17,6 +17,8 @@ task::TaskResult repo_list(RepoTask& t);
 task::TaskResult repo_run(RepoTask& t);
 task::TaskResult repo_status(RepoTask& t);
 task::TaskResult repo_summary(RepoTask& t);
+task::TaskResult repo_diff(RepoTask& t);
+Result<void> check_diff_args(const std::vector<std::string>& args);
 
 // Shared by status and summary (status.cpp).
 Result<void> check_status_args(const std::vector<std::string>& args);

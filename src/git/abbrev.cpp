@@ -76,10 +76,16 @@ std::string Abbreviator::operator()(const git_oid& id) {
       m_odb.reset(raw);
     }
   }
+  if (git_oid_is_zero(&id)) {
+    return std::string(static_cast<std::size_t>(m_min_length), '0');
+  }
+  // Unique among the objects there are; an object that is not in the store itself (a work
+  // tree file's blob) must not share the prefix with one that is.
   for (int len = m_min_length; len < GIT_OID_HEXSZ; ++len) {
     git_oid found;
-    if (!m_odb || git_odb_exists_prefix(&found, m_odb.get(), &id, static_cast<size_t>(len)) !=
-                      GIT_EAMBIGUOUS) {
+    const int rc = m_odb ? git_odb_exists_prefix(&found, m_odb.get(), &id, static_cast<size_t>(len))
+                         : GIT_ENOTFOUND;
+    if (rc == GIT_ENOTFOUND || (rc == 0 && git_oid_equal(&found, &id))) {
       return std::string(hex, static_cast<std::size_t>(len));
     }
   }

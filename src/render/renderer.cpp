@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -355,6 +356,17 @@ void print_text(std::string_view text, std::FILE* out) {
   if (std::fflush(out) != 0 && errno == EPIPE) {
     throw OutputClosed();
   }
+}
+
+std::size_t output_columns() {
+  if (const char* env = std::getenv("COLUMNS"); env != nullptr) {
+    char* end = nullptr;
+    const unsigned long columns = std::strtoul(env, &end, 10);
+    if (end != env && *end == '\0' && columns > 0) {
+      return columns;
+    }
+  }
+  return terminal_width(stdout);
 }
 
 } // namespace mr::render

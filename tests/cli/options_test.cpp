@@ -83,18 +83,20 @@ TEST_F(Options, AliasesAndPrefixes) {
             "mr list: " + (home() / "src/a").string() + "\n\nmr list: finished (1 ok)\n");
   const auto unknown = mr({"frob"}, home());
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_EQ(unknown.err, "mr: error: unknown action \"frob\" (known actions: ci, clean, commit, "
-                         "grep, list, ll, log, ls, push, record, register, run, show, status, "
-                         "summary, unregister)\n");
+  EXPECT_EQ(unknown.err,
+            "mr: error: unknown action \"frob\" (known actions: ci, clean, commit, diff, "
+            "grep, list, ll, log, ls, push, record, register, run, show, status, "
+            "summary, unregister)\n");
 }
 
 TEST_F(Options, AmbiguousPrefixListsTheMatches) {
   write_file(registry(), "[repos.\"src/a\"]\n[alias]\nreport = \"list\"\n");
   const auto r = mr({"rx"}, home());
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "mr: error: unknown action \"rx\" (known actions: ci, clean, commit, grep, "
-                   "list, ll, log, ls, push, record, register, report, run, status, summary, "
-                   "unregister)\n");
+  EXPECT_EQ(r.err,
+            "mr: error: unknown action \"rx\" (known actions: ci, clean, commit, diff, grep, "
+            "list, ll, log, ls, push, record, register, report, run, status, summary, "
+            "unregister)\n");
   const auto amb = mr({"re"}, home());
   EXPECT_EQ(amb.exit_code, 2);
   EXPECT_EQ(amb.err, "mr: error: ambiguous action \"re\" (matches: record, register, report)\n");

@@ -102,6 +102,10 @@ private:
   std::vector<std::vector<std::string>> m_rows; // table mode, printed by footer()
 };
 
+// The width git formats for (term_columns()): $COLUMNS, else the width of the terminal on
+// stdout, else 80. `mr diff --stat` scales its bars to it, as git does.
+std::size_t output_columns();
+
 // Columns padded to their widest cell (in terminal columns: colour codes do not count);
 // the last column is not padded. Each row ends with a newline.
 std::string align_columns(const std::vector<std::vector<std::string>>& rows);

@@ -56,7 +56,7 @@ TEST(CommandTable, UnknownAndAmbiguousNamesListTheCandidates) {
   EXPECT_EQ(resolved("reg", reg), "register");
   EXPECT_EQ(resolved("re", reg), "error: ambiguous action \"re\" (matches: record, register, rel)");
   EXPECT_EQ(resolved("zz", reg),
-            "error: unknown action \"zz\" (known actions: ci, clean, commit, grep, list, ll, "
+            "error: unknown action \"zz\" (known actions: ci, clean, commit, diff, grep, list, ll, "
             "log, ls, push, record, register, rel, run, status, summary, unregister)");
 }
 
