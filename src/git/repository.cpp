@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2/sys/repository.h>
 
@@ -43,6 +44,10 @@ Result<RepoPtr> open_repository(const std::filesystem::path& path, OpenOptions o
     }
     const git_error* e = git_error_last();
     if (rc == GIT_ENOTFOUND && e != nullptr && e->klass == GIT_ERROR_REPOSITORY) {
+      // libgit2 cannot tell a directory it may not look into from one without .git.
+      if (::access(path.c_str(), R_OK | X_OK) != 0) {
+        return fail("cannot read " + path.string() + ": " + util::errno_text(errno));
+      }
       return fail("not a git repository");
     }
     return fail(last_error(rc));

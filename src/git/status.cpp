@@ -293,14 +293,17 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     git_commit* commit_raw = nullptr;
     const git_oid* target = git_reference_target(head.get());
     if (target == nullptr || git_commit_lookup(&commit_raw, repo, target) != 0) {
-      return fail("HEAD names a commit that cannot be read (" +
+      // libgit2 says "object not found - no match for id (SHA)"; the SHA is given once.
+      auto reason = last_error(-1);
+      reason = reason.substr(0, reason.find(" - no match for id"));
+      return fail("HEAD names commit " +
                   std::string(target != nullptr ? git_oid_tostr_s(target) : "?") +
-                  "): " + last_error(-1));
+                  ", which cannot be read: " + reason + " (git fsck tells more)");
     }
     CommitPtr commit(commit_raw);
     git_tree* tree_raw = nullptr;
     if (git_commit_tree(&tree_raw, commit.get()) != 0) {
-      return fail("the tree of HEAD cannot be read: " + last_error(-1));
+      return fail("the tree of HEAD cannot be read: " + last_error(-1) + " (git fsck tells more)");
     }
     TreePtr tree(tree_raw);
     if (st.detached) {

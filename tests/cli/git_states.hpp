@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,13 @@ struct RepoState {
 };
 
 std::vector<RepoState> repo_states();
+
+// One JSON member's raw value in an NDJSON line ("42", "\"main\"", "null", "true").
+inline std::string json_value(const std::string& line, const std::string& key) {
+  const std::regex re("\"" + key + "\":(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}]*)");
+  std::smatch m;
+  return std::regex_search(line, m, re) ? m[1].str() : "<missing>";
+}
 
 inline void PrintTo(const RepoState& state, std::ostream* os) {
   *os << state.name;

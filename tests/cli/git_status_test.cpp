@@ -1,7 +1,5 @@
 // Differential tests: mr status and summary against the git binary, for every state of
 // issue #4 (git_states.cpp).
-#include <regex>
-
 #include "git_states.hpp"
 
 namespace mr::test {
@@ -32,13 +30,6 @@ protected:
     return r.out.substr(first_nl + 1, end + 1 - (first_nl + 1));
   }
 };
-
-// One JSON member's raw value ("42", "\"main\"", "null", "true").
-std::string json_value(const std::string& line, const std::string& key) {
-  const std::regex re("\"" + key + "\":(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}]*)");
-  std::smatch m;
-  return std::regex_search(line, m, re) ? m[1].str() : "<missing>";
-}
 
 struct GitFacts {
   std::string branch = "null";
