@@ -1,6 +1,8 @@
+#include <git2.h>
+
 #include <mr/git/library.hpp>
 
-#include <git2.h>
+#include "shared_config.hpp"
 
 namespace mr::git {
 
@@ -17,6 +19,7 @@ void initialise() {
   // With unlimited mapped-window files, many workers over repos with many packs run out of
   // descriptors (libgit2 #2758); 128 per process is plenty and keeps us under ulimit -n.
   git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, 128);
+  load_shared_config();
   g_initialised = true;
 }
 
@@ -27,6 +30,8 @@ Library::~Library() {
   }
 }
 
-const char* version() { return LIBGIT2_VERSION; }
+const char* version() {
+  return LIBGIT2_VERSION;
+}
 
 } // namespace mr::git

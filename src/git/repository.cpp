@@ -9,6 +9,8 @@
 
 #include <mr/util/strings.hpp>
 
+#include "shared_config.hpp"
+
 namespace mr::git {
 
 namespace {
@@ -22,6 +24,11 @@ bool is_ownership_error(int rc) {
   // not found" (GIT_ENOTFOUND, class config): the same refusal (libgit2 #6427).
   return rc == GIT_ENOTFOUND && e != nullptr && e->klass == GIT_ERROR_CONFIG &&
          e->message != nullptr && std::strstr(e->message, "safe.directory") != nullptr;
+}
+
+std::string owned_by_another(unsigned uid, const std::filesystem::path& path) {
+  return "repository owned by another user (uid " + std::to_string(uid) +
+         "); if you trust it: git config --global --add safe.directory " + path.string();
 }
 
 } // namespace
@@ -39,8 +46,7 @@ Result<RepoPtr> open_repository(const std::filesystem::path& path, OpenOptions o
       git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   if (rc != 0) {
     if (is_ownership_error(rc)) {
-      return fail("repository owned by another user (uid " + std::to_string(st.st_uid) +
-                  "); if you trust it: git config --global --add safe.directory " + path.string());
+      return fail(owned_by_another(st.st_uid, path));
     }
     const git_error* e = git_error_last();
     if (rc == GIT_ENOTFOUND && e != nullptr && e->klass == GIT_ERROR_REPOSITORY) {
@@ -56,10 +62,38 @@ Result<RepoPtr> open_repository(const std::filesystem::path& path, OpenOptions o
   if (git_repository_is_bare(repo.get())) {
     return fail("a bare repository (mr manages repositories with a work tree)");
   }
+  if (shared_config_active()) {
+    // libgit2's own ownership check is off (it would read the user's config again): the
+    // same rule as git's, safe.directory = * included.
+    const std::string workdir = git_repository_workdir(repo.get());
+    const std::string dotgit = path / ".git";
+    struct stat gitfile {};
+    const bool has_gitfile = ::lstat(dotgit.c_str(), &gitfile) == 0 && S_ISREG(gitfile.st_mode);
+    for (const std::string& p : {workdir, has_gitfile ? dotgit : std::string(),
+                                 std::string(git_repository_path(repo.get()))}) {
+      struct stat owner {};
+      // git compares safe.directory with the physical path; the path as registered also
+      // counts, as it is what the user sees and copies into the config.
+      if (!p.empty() && ::lstat(p.c_str(), &owner) == 0 &&
+          !owner_allowed(owner.st_uid, path.string()) && !owner_allowed(owner.st_uid, workdir)) {
+        return fail(owned_by_another(owner.st_uid, path));
+      }
+    }
+    git_config* cfg_raw = nullptr;
+    if (const int crc = git_repository_config(&cfg_raw, repo.get()); crc != 0) {
+      return fail(last_error(crc));
+    }
+    ConfigPtr cfg(cfg_raw);
+    if (const int arc = add_shared_config(cfg.get()); arc != 0) {
+      return fail(last_error(arc));
+    }
+    if (!options.read_only_config) {
+      git_repository_set_config(repo.get(), cfg.get()); // forgets values cached from before
+    }
+  }
   if (options.read_only_config) {
-    // libgit2 re-stats every config file (repository, global, system) on each lookup to
-    // notice edits; a task that only reads takes one snapshot instead, which saves some
-    // fifty system calls per repository in a status run.
+    // libgit2 re-stats every config file on each lookup to notice edits; a task that only
+    // reads takes one snapshot instead.
     git_config* snapshot = nullptr;
     if (git_repository_config_snapshot(&snapshot, repo.get()) == 0) {
       git_repository_set_config(repo.get(), snapshot);
