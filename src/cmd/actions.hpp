@@ -23,7 +23,9 @@ Result<void> check_diff_args(const std::vector<std::string>& args);
 // Shared by status and summary (status.cpp).
 Result<void> check_status_args(const std::vector<std::string>& args);
 Result<void> check_summary_args(const std::vector<std::string>& args);
-Result<git::RepoStatus> read_repo_status(RepoTask& t, bool unpushed_log);
+// `for_status`: what `mr status` prints (the unpushed log; upstream and operation only
+// for --json); otherwise what `mr summary` shows (no log).
+Result<git::RepoStatus> read_repo_status(RepoTask& t, bool for_status);
 void add_status_fields(render::JsonObject& fields, const git::RepoStatus& st);
 std::string operation_label(git::Operation op);
 task::TaskResult index_lock_failure(const registry::Repo& repo);

@@ -76,11 +76,13 @@ std::string operation_label(git::Operation op) {
   return std::string(operation_name(op));
 }
 
-Result<git::RepoStatus> read_repo_status(RepoTask& t, bool unpushed_log) {
+Result<git::RepoStatus> read_repo_status(RepoTask& t, bool for_status) {
   git::StatusRequest request;
   request.repo = t.repo.path;
   request.prefix = t.prefix();
-  request.unpushed_log = unpushed_log;
+  request.unpushed_log = for_status;
+  // The text of `mr status` shows neither; computing them costs object reads.
+  request.upstream = request.operation = !for_status || t.command.render.json;
   if (auto mode = untracked_option(t.command.invocation.args); mode) {
     request.untracked = *mode;
   }

@@ -19,6 +19,8 @@
 #include <map>
 #include <unordered_map>
 
+#include "ref_tips.hpp"
+
 namespace mr::git {
 
 namespace {
@@ -503,9 +505,49 @@ Decoration decoration_of(const std::string& refname) {
   return {Decoration::Kind::other, refname, {}};
 }
 
+// The commits the refs matching `glob` point at (symbolic refs resolved), without reading
+// any object.
+std::vector<git_oid> tips(git_repository* repo, const char* glob) {
+  std::vector<git_oid> out;
+  git_reference_iterator* it = nullptr;
+  if (git_reference_iterator_glob_new(&it, repo, glob) != 0) {
+    return out;
+  }
+  git_reference* raw = nullptr;
+  while (git_reference_next(&raw, it) == 0) {
+    RefPtr ref(raw);
+    if (const git_oid* id = git_reference_target(ref.get())) {
+      out.push_back(*id);
+    } else if (git_reference* target = nullptr; git_reference_resolve(&target, ref.get()) == 0) {
+      out.push_back(*git_reference_target(target));
+      git_reference_free(target);
+    }
+  }
+  git_reference_iterator_free(it);
+  return out;
+}
+
+// The usual case, decided from the refs alone: every branch is exactly where some
+// remote-tracking branch is, so nothing is unpushed. Saves peeling every tag and walking.
+bool nothing_unpushed(git_repository* repo) {
+  const auto fast = read_ref_tips(git_repository_commondir(repo));
+  const auto branches = fast ? fast->branches : tips(repo, "refs/heads/*");
+  if (branches.empty()) {
+    return true;
+  }
+  const auto remotes = fast ? fast->remotes : tips(repo, "refs/remotes/*");
+  return std::all_of(branches.begin(), branches.end(), [&](const git_oid& b) {
+    return std::any_of(remotes.begin(), remotes.end(),
+                       [&](const git_oid& r) { return git_oid_equal(&b, &r) != 0; });
+  });
+}
+
 } // namespace
 
 Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
+  if (nothing_unpushed(repo)) {
+    return std::vector<LogLine>{};
+  }
   const auto refs = all_refs(repo);
   Walk walk(repo);
   std::vector<Node*> starts;

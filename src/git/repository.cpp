@@ -105,7 +105,9 @@ Result<RepoPtr> open_repository(const std::filesystem::path& path, OpenOptions o
 
 Config::Config(git_repository* repo) {
   git_config* raw = nullptr;
-  if (git_repository_config_snapshot(&raw, repo) == 0) {
+  // A repository opened with read_only_config already holds a snapshot: share it rather
+  // than copy every entry again.
+  if (git_repository_config(&raw, repo) == 0) {
     m_snapshot.reset(raw);
   }
 }

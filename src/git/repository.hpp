@@ -19,7 +19,8 @@ struct OpenOptions {
 // directory that is not a repository is not silently taken for its parent's).
 Result<RepoPtr> open_repository(const std::filesystem::path& path, OpenOptions options = {});
 
-// A read-only snapshot of the repository's configuration (all levels).
+// The repository's configuration (all levels), for reading: a snapshot when the
+// repository was opened with read_only_config, else the live one.
 class Config {
 public:
   explicit Config(git_repository* repo);

@@ -137,10 +137,12 @@ Untracked untracked_mode(const Config& config, const std::optional<Untracked>& r
   return Untracked::normal;
 }
 
-Result<StatusListPtr> status_list(git_repository* repo, unsigned flags) {
+// `head` is HEAD's tree, null on an unborn branch (libgit2 would look HEAD up again).
+Result<StatusListPtr> status_list(git_repository* repo, git_tree* head, unsigned flags) {
   git_status_options opts = GIT_STATUS_OPTIONS_INIT;
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   opts.flags = flags;
+  opts.baseline = head;
   git_status_list* raw = nullptr;
   int rc = git_status_list_new(&raw, repo, &opts);
   if (rc == GIT_ELOCKED && (flags & GIT_STATUS_OPT_UPDATE_INDEX) != 0) {
@@ -160,7 +162,7 @@ Result<StatusListPtr> status_list(git_repository* repo, unsigned flags) {
 // and libgit2 1.5.1 leaks pcre2 match data on every such match (~20 KB each).
 std::optional<std::string> upstream_ref(git_repository* repo, const std::string& branch) {
   git_config* raw = nullptr;
-  if (git_repository_config_snapshot(&raw, repo) != 0) {
+  if (git_repository_config(&raw, repo) != 0) { // a snapshot already (read_status)
     return std::nullopt;
   }
   ConfigPtr cfg(raw);
@@ -230,6 +232,11 @@ void read_upstream(git_repository* repo, RepoStatus& st) {
   } else if (git_reference_name_to_id(&local_id, repo, local.c_str()) == 0) {
     std::size_t ahead = 0;
     std::size_t behind = 0;
+    if (git_oid_equal(&local_id, &upstream_id) != 0) {
+      up.ahead = up.behind = 0; // in sync: no walk
+      st.upstream = std::move(up);
+      return;
+    }
     // Shallow clones make the walk fail on libgit2 1.5: the counts stay unknown.
     if (git_graph_ahead_behind(&ahead, &behind, repo, &local_id, &upstream_id) == 0) {
       up.ahead = ahead;
@@ -268,30 +275,33 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   st.quote_path = config.boolean("core.quotepath").value_or(true);
 
   // HEAD, checked before status: libgit2 1.5 treats a HEAD naming a missing commit as an
-  // unborn branch and would report every file as added, where git says "bad object".
+  // unborn branch and would report every file as added, where git says "bad object". Read
+  // once here (git_repository_head() and friends would each read it again) and handed on.
   git_reference* head_raw = nullptr;
-  int rc = git_repository_head(&head_raw, repo);
-  RefPtr head(head_raw);
-  if (rc == GIT_EUNBORNBRANCH) {
-    st.unborn = true;
-    git_reference* sym = nullptr;
-    if (git_reference_lookup(&sym, repo, "HEAD") == 0) {
-      RefPtr symbolic(sym);
-      if (const char* target = git_reference_symbolic_target(symbolic.get())) {
-        st.branch = std::string(target).rfind("refs/heads/", 0) == 0
-                        ? std::string(target).substr(11)
-                        : std::string(target);
-      }
-    }
-  } else if (rc != 0) {
+  if (const int rc = git_reference_lookup(&head_raw, repo, "HEAD"); rc != 0) {
     return fail("cannot read HEAD: " + last_error(rc));
-  } else {
-    st.detached = git_repository_head_detached(repo) == 1;
-    if (!st.detached) {
-      st.branch = git_reference_shorthand(head.get());
+  }
+  RefPtr head(head_raw);
+  RefPtr resolved;
+  if (git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC) {
+    const std::string target = git_reference_symbolic_target(head.get());
+    st.branch = target.rfind("refs/heads/", 0) == 0 ? target.substr(11) : target;
+    git_reference* raw = nullptr;
+    const int rc = git_reference_resolve(&raw, head.get());
+    if (rc == GIT_ENOTFOUND) {
+      st.unborn = true;
+    } else if (rc != 0) {
+      return fail("cannot read HEAD: " + last_error(rc));
     }
+    resolved.reset(raw);
+  } else {
+    st.detached = true;
+  }
+  TreePtr tree;
+  git_oid head_id{};
+  if (!st.unborn) {
+    const git_oid* target = git_reference_target(resolved ? resolved.get() : head.get());
     git_commit* commit_raw = nullptr;
-    const git_oid* target = git_reference_target(head.get());
     if (target == nullptr || git_commit_lookup(&commit_raw, repo, target) != 0) {
       // libgit2 says "object not found - no match for id (SHA)"; the SHA is given once.
       auto reason = last_error(-1);
@@ -300,12 +310,13 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
                   std::string(target != nullptr ? git_oid_tostr_s(target) : "?") +
                   ", which cannot be read: " + reason + " (git fsck tells more)");
     }
+    head_id = *target;
     CommitPtr commit(commit_raw);
     git_tree* tree_raw = nullptr;
     if (git_commit_tree(&tree_raw, commit.get()) != 0) {
       return fail("the tree of HEAD cannot be read: " + last_error(-1) + " (git fsck tells more)");
     }
-    TreePtr tree(tree_raw);
+    tree.reset(tree_raw);
     if (st.detached) {
       st.head_abbrev = Abbreviator(repo)(*target);
     }
@@ -316,7 +327,9 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
 
   const std::string gitdir = git_repository_path(repo);
   st.index_locked = file_exists(gitdir + "index.lock");
-  st.operation = operation_of(git_repository_state(repo));
+  if (request.operation) {
+    st.operation = operation_of(git_repository_state(repo));
+  }
 
   unsigned flags = GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
   switch (untracked_mode(config, request.untracked)) {
@@ -339,7 +352,7 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     // stale are hashed again on every run (libgit2 #4230).
     flags |= GIT_STATUS_OPT_UPDATE_INDEX;
   }
-  auto list = status_list(repo, flags);
+  auto list = status_list(repo, tree.get(), flags);
   if (!list) {
     return tl::unexpected(list.error());
   }

@@ -77,6 +77,7 @@ struct StatusRequest {
   bool unpushed_log = true;           // the unpushed commits (mr status)
   bool stashes = true;                // the stash list
   bool upstream = true;               // upstream, ahead and behind
+  bool operation = true;              // the operation in progress (merge, rebase, ...)
   std::optional<Untracked> untracked; // override of status.showUntrackedFiles
 };
 
