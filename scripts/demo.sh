@@ -34,9 +34,10 @@ echo "notes" > "$demo/home/src/dirty/notes.txt"
 git clone -q "$demo/remotes/behind.git" "$demo/other" 2>/dev/null
 (cd "$demo/other" && echo upstream >> README.md && git commit -qam "upstream change" && git push -q)
 (cd "$demo/home/src/behind" && git fetch -q)
-# local-only: no remote at all
+# local-only: no remote at all, one change staged and a stash
 git init -q "$demo/home/src/local-only"
-(cd "$demo/home/src/local-only" && echo x > x && git add x && git commit -qm "only here")
+(cd "$demo/home/src/local-only" && echo x > x && git add x && git commit -qm "only here" &&
+ echo y >> x && git stash -q && echo z > z && git add z)
 
 run() {
   printf '\n$ %s\n' "$*"
@@ -48,7 +49,11 @@ for r in clean dirty ahead behind local-only; do
 done
 run cat "$HOME/.mrconfig.toml"
 run "$mr" list
-run "$mr" -d "$demo/home/src/dirty" list
-run "$mr" --json list
+run "$mr" status
+run "$mr" summary
+run "$mr" summary --dirty
+run "$mr" diff --stat
+run "$mr" -d "$demo/home/src/dirty" diff
+run "$mr" --json summary
 echo
-echo "Demo workspace: $demo (HOME=$demo/home). Try: HOME=$demo/home $mr -d $demo/home/src list"
+echo "Demo workspace: $demo (HOME=$demo/home). Try: cd $demo/home/src && HOME=$demo/home $mr status"

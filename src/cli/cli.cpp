@@ -41,7 +41,9 @@ std::string actions_footer() {
     if (!c.synopsis.empty()) {
       name += " " + std::string(c.synopsis);
     }
-    text += "  " + name + std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') +
+    // A long synopsis gets the summary on a line of its own, in the same column.
+    text += "  " + name +
+            (name.size() < 22 ? std::string(22 - name.size(), ' ') : "\n" + std::string(24, ' ')) +
             std::string(c.summary) + "\n";
   }
   text += "\nOptions go before the action; everything after it belongs to the action.\n"

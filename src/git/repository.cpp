@@ -4,6 +4,7 @@
 #include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 #include <git2/sys/repository.h>
 
@@ -65,18 +66,28 @@ Result<RepoPtr> open_repository(const std::filesystem::path& path, OpenOptions o
   if (shared_config_active()) {
     // libgit2's own ownership check is off (it would read the user's config again): the
     // same rule as git's, safe.directory = * included.
+    // git's rule: the work tree, the .git file if there is one, and the git directory.
+    // `st` (above) is the work tree; `.git` is either the git directory itself or a file.
     const std::string workdir = git_repository_workdir(repo.get());
     const std::string dotgit = path / ".git";
-    struct stat gitfile {};
-    const bool has_gitfile = ::lstat(dotgit.c_str(), &gitfile) == 0 && S_ISREG(gitfile.st_mode);
-    for (const std::string& p : {workdir, has_gitfile ? dotgit : std::string(),
-                                 std::string(git_repository_path(repo.get()))}) {
-      struct stat owner {};
+    const std::string gitdir = git_repository_path(repo.get());
+    struct stat dot {};
+    const bool has_dot = ::lstat(dotgit.c_str(), &dot) == 0;
+    std::vector<unsigned> owners = {st.st_uid};
+    if (has_dot) {
+      owners.push_back(dot.st_uid);
+    }
+    if (!has_dot || !S_ISDIR(dot.st_mode) || dotgit + "/" != gitdir) {
+      struct stat g {};
+      if (::lstat(gitdir.c_str(), &g) == 0) {
+        owners.push_back(g.st_uid);
+      }
+    }
+    for (const unsigned uid : owners) {
       // git compares safe.directory with the physical path; the path as registered also
       // counts, as it is what the user sees and copies into the config.
-      if (!p.empty() && ::lstat(p.c_str(), &owner) == 0 &&
-          !owner_allowed(owner.st_uid, path.string()) && !owner_allowed(owner.st_uid, workdir)) {
-        return fail(owned_by_another(owner.st_uid, path));
+      if (!owner_allowed(uid, path.string()) && !owner_allowed(uid, workdir)) {
+        return fail(owned_by_another(uid, path));
       }
     }
     git_config* cfg_raw = nullptr;
