@@ -19,7 +19,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "ref_tips.hpp"
+#include "refs.hpp"
 
 namespace mr::git {
 
@@ -527,15 +527,31 @@ std::vector<git_oid> tips(git_repository* repo, const char* glob) {
   return out;
 }
 
-// The usual case, decided from the refs alone: every branch is exactly where some
-// remote-tracking branch is, so nothing is unpushed. Saves peeling every tag and walking.
+// The usual case, decided from the refs alone: every branch sits exactly on its upstream
+// remote-tracking branch (read cheaply through RefStore), or failing that on some
+// remote-tracking branch (libgit2's listing), so nothing is unpushed. Saves peeling every
+// tag and walking history.
 bool nothing_unpushed(git_repository* repo) {
-  const auto fast = read_ref_tips(git_repository_commondir(repo));
-  const auto branches = fast ? fast->branches : tips(repo, "refs/heads/*");
+  RefStore store(git_repository_commondir(repo));
+  if (const auto branches = store.branches()) {
+    const bool all_on_upstream =
+        std::all_of(branches->begin(), branches->end(), [&](const auto& branch) {
+          const auto up = upstream_ref(repo, branch.first.substr(11));
+          if (!up || !starts_with(*up, "refs/remotes/")) {
+            return false;
+          }
+          const auto id = store.resolve(*up);
+          return id && git_oid_equal(&*id, &branch.second) != 0;
+        });
+    if (all_on_upstream) {
+      return true;
+    }
+  }
+  const auto branches = tips(repo, "refs/heads/*");
   if (branches.empty()) {
     return true;
   }
-  const auto remotes = fast ? fast->remotes : tips(repo, "refs/remotes/*");
+  const auto remotes = tips(repo, "refs/remotes/*");
   return std::all_of(branches.begin(), branches.end(), [&](const git_oid& b) {
     return std::any_of(remotes.begin(), remotes.end(),
                        [&](const git_oid& r) { return git_oid_equal(&b, &r) != 0; });

@@ -6,6 +6,7 @@
 #include <mr/git/status.hpp>
 
 #include "log.hpp"
+#include "refs.hpp"
 #include "repository.hpp"
 
 namespace mr::git {
@@ -154,57 +155,6 @@ Result<StatusListPtr> status_list(git_repository* repo, git_tree* head, unsigned
     return fail(last_error(rc));
   }
   return StatusListPtr(raw);
-}
-
-// The remote-tracking ref of `branch`, as git computes it: branch.NAME.remote and
-// branch.NAME.merge, mapped through the remote's fetch refspecs. Not through
-// git_branch_upstream_name(): its git_remote_lookup() matches config keys with a regex,
-// and libgit2 1.5.1 leaks pcre2 match data on every such match (~20 KB each).
-std::optional<std::string> upstream_ref(git_repository* repo, const std::string& branch) {
-  git_config* raw = nullptr;
-  if (git_repository_config(&raw, repo) != 0) { // a snapshot already (read_status)
-    return std::nullopt;
-  }
-  ConfigPtr cfg(raw);
-  const auto get = [&](const std::string& key) -> std::optional<std::string> {
-    Buf value;
-    if (git_config_get_string_buf(&value.buf, cfg.get(), key.c_str()) != 0) {
-      return std::nullopt;
-    }
-    return value.str();
-  };
-  const auto remote = get("branch." + branch + ".remote");
-  const auto merge = get("branch." + branch + ".merge");
-  if (!remote || !merge) {
-    return std::nullopt;
-  }
-  if (*remote == ".") {
-    return merge; // a local branch as upstream
-  }
-  struct Search {
-    const std::string* merge;
-    std::optional<std::string> found;
-  } search{&*merge, std::nullopt};
-  const std::string key = "remote." + *remote + ".fetch";
-  git_config_get_multivar_foreach(
-      cfg.get(), key.c_str(), nullptr,
-      [](const git_config_entry* entry, void* payload) {
-        auto* s = static_cast<Search*>(payload);
-        git_refspec* spec = nullptr;
-        if (s->found || git_refspec_parse(&spec, entry->value, 1) != 0) {
-          return 0;
-        }
-        if (git_refspec_src_matches(spec, s->merge->c_str()) != 0) {
-          Buf out;
-          if (git_refspec_transform(&out.buf, spec, s->merge->c_str()) == 0) {
-            s->found = out.str();
-          }
-        }
-        git_refspec_free(spec);
-        return 0;
-      },
-      &search);
-  return search.found;
 }
 
 void read_upstream(git_repository* repo, RepoStatus& st) {

@@ -1,0 +1,240 @@
+#include "refs.hpp"
+
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <string_view>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "handles.hpp"
+
+namespace mr::git {
+
+namespace {
+
+// The whole of a small file, or nullopt (errno says why) if it cannot be read.
+std::optional<std::string> slurp(int dirfd, const char* name) {
+  const int fd = ::openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return std::nullopt;
+  }
+  std::string out;
+  char buf[8192];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      const int saved = errno;
+      ::close(fd);
+      errno = saved;
+      return std::nullopt;
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+    if (static_cast<std::size_t>(n) < sizeof buf) {
+      break; // a short read of a regular file is its end: no extra read to learn that
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+bool parse_oid(git_oid& out, std::string_view hex) {
+  return hex.size() == GIT_OID_HEXSZ && git_oid_fromstrn(&out, hex.data(), hex.size()) == 0;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+} // namespace
+
+bool RefStore::load_packed() {
+  if (m_packed_loaded) {
+    return m_packed_ok;
+  }
+  m_packed_loaded = true;
+  const auto text = slurp(AT_FDCWD, (m_dir + "packed-refs").c_str());
+  if (!text) {
+    m_packed_ok = errno == ENOENT;
+    return m_packed_ok;
+  }
+  // "<hex> <name>" lines; "^<hex>" peels the tag above it; "#" starts the header.
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    const auto line = rest.substr(0, nl);
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    if (line.empty() || line.front() == '#' || line.front() == '^') {
+      continue;
+    }
+    const auto space = line.find(' ');
+    git_oid id{};
+    if (space == std::string_view::npos || !parse_oid(id, line.substr(0, space))) {
+      return m_packed_ok = false;
+    }
+    const auto name = line.substr(space + 1);
+    if (starts_with(name, "refs/heads/") || starts_with(name, "refs/remotes/")) {
+      m_packed.emplace(std::string(name), id);
+    }
+  }
+  return m_packed_ok = true;
+}
+
+// A loose ref file: "<hex>\n" or "ref: <name>\n". nullopt with errno ENOENT when absent.
+std::optional<RefStore::Value> RefStore::loose(const std::string& name) {
+  auto text = slurp(AT_FDCWD, (m_dir + name).c_str());
+  if (!text) {
+    return std::nullopt;
+  }
+  std::string_view t = *text;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) {
+    t.remove_suffix(1);
+  }
+  Value v;
+  if (starts_with(t, "ref:")) {
+    t.remove_prefix(4);
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) {
+      t.remove_prefix(1);
+    }
+    v.symbolic = std::string(t);
+    if (!v.symbolic.empty()) {
+      return v;
+    }
+  } else if (parse_oid(v.id, t)) {
+    return v;
+  }
+  errno = EINVAL;
+  return std::nullopt;
+}
+
+std::optional<git_oid> RefStore::resolve(const std::string& name) {
+  std::string current = name;
+  for (int hops = 0; hops < 5; ++hops) {
+    if (auto v = loose(current)) {
+      if (v->symbolic.empty()) {
+        return v->id;
+      }
+      current = v->symbolic;
+      continue;
+    }
+    if (errno != ENOENT && errno != ENOTDIR) {
+      return std::nullopt;
+    }
+    if (!load_packed()) {
+      return std::nullopt;
+    }
+    const auto packed = m_packed.find(current);
+    if (packed == m_packed.end()) {
+      return std::nullopt;
+    }
+    return packed->second;
+  }
+  return std::nullopt; // a loop of symbolic refs
+}
+
+std::optional<std::vector<std::pair<std::string, git_oid>>> RefStore::branches() {
+  struct stat st {};
+  if (::stat((m_dir + "reftable").c_str(), &st) == 0 || !load_packed()) {
+    return std::nullopt; // not the files backend, or a packed-refs we do not understand
+  }
+  std::map<std::string, git_oid> found;
+  for (const auto& [name, id] : m_packed) {
+    if (starts_with(name, "refs/heads/")) {
+      found.emplace(name, id);
+    }
+  }
+  // Loose refs below refs/heads/, recursively; they win over packed ones.
+  std::vector<std::string> pending = {"refs/heads/"};
+  while (!pending.empty()) {
+    const std::string prefix = std::move(pending.back());
+    pending.pop_back();
+    DIR* dir = ::opendir((m_dir + prefix).c_str());
+    if (dir == nullptr) {
+      if (errno == ENOENT && prefix == "refs/heads/") {
+        continue;
+      }
+      return std::nullopt;
+    }
+    bool ok = true;
+    while (const dirent* e = ::readdir(dir)) {
+      const std::string_view entry = e->d_name;
+      if (entry == "." || entry == ".." ||
+          (entry.size() >= 5 && entry.substr(entry.size() - 5) == ".lock")) {
+        continue; // a .lock file is a ref being written: git ignores it too
+      }
+      const std::string name = prefix + e->d_name;
+      unsigned char type = e->d_type;
+      if (type == DT_UNKNOWN || type == DT_LNK) {
+        if (::stat((m_dir + name).c_str(), &st) != 0) {
+          ok = false;
+          break;
+        }
+        type = S_ISDIR(st.st_mode) ? DT_DIR : (S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN);
+      }
+      if (type == DT_DIR) {
+        pending.push_back(name + "/");
+      } else if (type == DT_REG) {
+        const auto id = resolve(name);
+        if (!id) {
+          ok = false; // broken, or symbolic to something we cannot place: libgit2 judges
+          break;
+        }
+        found[name] = *id;
+      }
+    }
+    ::closedir(dir);
+    if (!ok) {
+      return std::nullopt;
+    }
+  }
+  return std::vector<std::pair<std::string, git_oid>>(found.begin(), found.end());
+}
+
+std::optional<std::string> upstream_ref(git_repository* repo, const std::string& branch) {
+  git_config* raw = nullptr;
+  if (git_repository_config(&raw, repo) != 0) { // a snapshot already (read_status)
+    return std::nullopt;
+  }
+  ConfigPtr cfg(raw);
+  const auto get = [&](const std::string& key) -> std::optional<std::string> {
+    Buf value;
+    if (git_config_get_string_buf(&value.buf, cfg.get(), key.c_str()) != 0) {
+      return std::nullopt;
+    }
+    return value.str();
+  };
+  const auto remote = get("branch." + branch + ".remote");
+  const auto merge = get("branch." + branch + ".merge");
+  if (!remote || !merge) {
+    return std::nullopt;
+  }
+  if (*remote == ".") {
+    return merge; // a local branch as upstream
+  }
+  struct Search {
+    const std::string* merge;
+    std::optional<std::string> found;
+  } search{&*merge, std::nullopt};
+  const std::string key = "remote." + *remote + ".fetch";
+  git_config_get_multivar_foreach(
+      cfg.get(), key.c_str(), nullptr,
+      [](const git_config_entry* entry, void* payload) {
+        auto* s = static_cast<Search*>(payload);
+        git_refspec* spec = nullptr;
+        if (s->found || git_refspec_parse(&spec, entry->value, 1) != 0) {
+          return 0;
+        }
+        if (git_refspec_src_matches(spec, s->merge->c_str()) != 0) {
+          Buf out;
+          if (git_refspec_transform(&out.buf, spec, s->merge->c_str()) == 0) {
+            s->found = out.str();
+          }
+        }
+        git_refspec_free(spec);
+        return 0;
+      },
+      &search);
+  return search.found;
+}
+
+} // namespace mr::git
