@@ -64,10 +64,9 @@ Result<RepoPtr> open_repository(const std::filesystem::path& path, OpenOptions o
     return fail("a bare repository (mr manages repositories with a work tree)");
   }
   if (shared_config_active()) {
-    // libgit2's own ownership check is off (it would read the user's config again): the
-    // same rule as git's, safe.directory = * included.
-    // git's rule: the work tree, the .git file if there is one, and the git directory.
-    // `st` (above) is the work tree; `.git` is either the git directory itself or a file.
+    // libgit2's own ownership check is off (it would read the user's config again), so
+    // git's rule is applied here, safe.directory = * included: the work tree (`st`), the
+    // .git file if there is one, and the git directory.
     const std::string workdir = git_repository_workdir(repo.get());
     const std::string dotgit = path / ".git";
     const std::string gitdir = git_repository_path(repo.get());
@@ -90,27 +89,23 @@ Result<RepoPtr> open_repository(const std::filesystem::path& path, OpenOptions o
         return fail(owned_by_another(uid, path));
       }
     }
-    git_config* cfg_raw = nullptr;
-    if (const int crc = git_repository_config(&cfg_raw, repo.get()); crc != 0) {
-      return fail(last_error(crc));
-    }
-    ConfigPtr cfg(cfg_raw);
+  }
+  // libgit2 re-stats the repository's config file on every lookup to notice edits; a task
+  // that only reads takes one snapshot instead (the shared levels are immutable anyway).
+  git_config* cfg_raw = nullptr;
+  const int crc = options.read_only_config ? git_repository_config_snapshot(&cfg_raw, repo.get())
+                                           : git_repository_config(&cfg_raw, repo.get());
+  if (crc != 0) {
+    return fail(last_error(crc));
+  }
+  ConfigPtr cfg(cfg_raw);
+  if (shared_config_active()) {
     if (const int arc = add_shared_config(cfg.get()); arc != 0) {
       return fail(last_error(arc));
     }
-    if (!options.read_only_config) {
-      git_repository_set_config(repo.get(), cfg.get()); // forgets values cached from before
-    }
   }
-  if (options.read_only_config) {
-    // libgit2 re-stats every config file on each lookup to notice edits; a task that only
-    // reads takes one snapshot instead.
-    git_config* snapshot = nullptr;
-    if (git_repository_config_snapshot(&snapshot, repo.get()) == 0) {
-      git_repository_set_config(repo.get(), snapshot);
-      git_config_free(snapshot);
-    }
-  }
+  // Also makes libgit2 forget values it cached from the configuration before.
+  git_repository_set_config(repo.get(), cfg.get());
   return repo;
 }
 
