@@ -182,7 +182,13 @@ void TaskGroup::run(Slot& slot) {
     m_executor.deadlines().remove(*timeout);
   }
   slot.fn = nullptr;
-  result.elapsed = time.now() - slot.started;
+  const TimePoint ended = time.now();
+  result.elapsed = ended - slot.started;
+  if (m_options.task_timeout && ended >= slot.started + *m_options.task_timeout) {
+    // Over time, even if the watcher thread has not fired the deadline yet: the same
+    // outcome whichever thread gets there first.
+    slot.stop->request(StopReason::deadline);
+  }
   result.stop_reason = slot.stop->reason();
   // A task that was stopped reports what stopped it, whatever it returned.
   if (result.status != Status::crashed && result.status != Status::skipped) {
