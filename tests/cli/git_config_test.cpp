@@ -19,19 +19,6 @@ protected:
     return r;
   }
 
-  // mr status's block body for the single registered repository.
-  std::string mr_status(const fs::path& cwd, const std::map<std::string, std::string>& env = {}) {
-    const auto r = mr({"status"}, cwd, env);
-    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    const auto first_nl = r.out.find('\n');
-    const auto end = r.out.rfind("\n\nmr status: finished");
-    if (first_nl == std::string::npos || end == std::string::npos || end < first_nl) {
-      ADD_FAILURE() << "unexpected output:\n" << r.out << r.err;
-      return {};
-    }
-    return r.out.substr(first_nl + 1, end + 1 - (first_nl + 1));
-  }
-
   // git status -s (what myrepos shows first) with the same environment.
   std::string git_short(const fs::path& cwd, const std::map<std::string, std::string>& env = {}) {
     RunOptions options;
@@ -49,7 +36,7 @@ protected:
                        const std::string& untracked_shown) {
     const auto git = git_short(cwd, env);
     EXPECT_EQ(git, untracked_shown) << "the test's premise: git shows this";
-    EXPECT_EQ(mr_status(cwd, env).substr(0, git.size()), git);
+    EXPECT_EQ(one_block({"status"}, cwd, env).substr(0, git.size()), git);
   }
 };
 
@@ -153,7 +140,7 @@ TEST_F(UserGitConfig, ARepositoryOfAnotherUserNeedsSafeDirectory) {
   // clears the list, as in git.
   for (const std::string& value : {r.string(), std::string("*")}) {
     write_file(home() / ".gitconfig", "[safe]\n\tdirectory = " + value + "\n");
-    EXPECT_EQ(mr_status(r), git_status_text(r)) << value;
+    EXPECT_EQ(one_block({"status"}, r), git_status_text(r)) << value;
   }
   write_file(home() / ".gitconfig", "[safe]\n\tdirectory = " + r.string() + "/\n");
   EXPECT_EQ(mr({"status"}, r).exit_code, 1) << "git compares the path exactly";

@@ -10,22 +10,8 @@ class DiffAgainstGit : public GitStates, public ::testing::WithParamInterface<Re
 protected:
   fs::path prepare() {
     const auto cwd = GetParam().build(*this, GetParam().name);
-    auto top = g(cwd, {"rev-parse", "--show-toplevel"});
-    top.pop_back();
-    write_file(registry(), "[repos.\"" + top + "\"]\n");
+    register_only(cwd);
     return cwd;
-  }
-  // The block body of `mr ARGS` (no header, blank line or footer).
-  std::string mr_body(const std::vector<std::string>& args, const fs::path& cwd) {
-    const auto r = mr(args, cwd);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    const auto first_nl = r.out.find('\n');
-    const auto end = r.out.rfind("\n\nmr diff: finished");
-    if (first_nl == std::string::npos || end == std::string::npos || end < first_nl) {
-      ADD_FAILURE() << "unexpected output:\n" << r.out << r.err;
-      return {};
-    }
-    return r.out.substr(first_nl + 1, end + 1 - (first_nl + 1));
   }
   std::string git_out(const std::vector<std::string>& args, const fs::path& cwd) {
     RunOptions options;
@@ -45,7 +31,7 @@ protected:
     for (const auto& a : diff_args) {
       shown += " " + a;
     }
-    EXPECT_EQ(mr_body(mr_args, cwd), git_out(git_args, cwd))
+    EXPECT_EQ(one_block(mr_args, cwd), git_out(git_args, cwd))
         << "state " << GetParam().name << ": diff" << shown;
   }
 };
@@ -84,7 +70,7 @@ TEST_P(DiffAgainstGit, GitsColours) {
     mr_args.insert(mr_args.end(), args.begin(), args.end());
     std::vector<std::string> git_args = {"-c", "color.ui=always", "diff"};
     git_args.insert(git_args.end(), args.begin(), args.end());
-    EXPECT_EQ(mr_body(mr_args, cwd), git_out(git_args, cwd)) << "state " << GetParam().name;
+    EXPECT_EQ(one_block(mr_args, cwd), git_out(git_args, cwd)) << "state " << GetParam().name;
   }
 }
 

@@ -52,6 +52,37 @@ std::string GitStates::git_status_text(const fs::path& cwd) {
   return r.out + r.err;
 }
 
+void GitStates::register_only(const fs::path& cwd) {
+  auto top = g(cwd, {"rev-parse", "--show-toplevel"});
+  top.pop_back();
+  write_file(registry(), "[repos.\"" + top + "\"]\n");
+}
+
+std::string GitStates::one_block(const std::vector<std::string>& args, const fs::path& cwd,
+                                 const std::map<std::string, std::string>& env) {
+  const auto r = mr(args, cwd, env);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  // The action is the first word that is neither an option nor an option's value.
+  std::string action;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a == "--color" || a == "-c" || a == "-d" || a == "-g" || a == "--order" ||
+        a == "--timeout") {
+      ++i;
+    } else if (a.empty() || a[0] != '-') {
+      action = a;
+      break;
+    }
+  }
+  const auto first_nl = r.out.find('\n');
+  const auto end = r.out.rfind("\n\nmr " + action + ": finished");
+  if (first_nl == std::string::npos || end == std::string::npos || end < first_nl) {
+    ADD_FAILURE() << "unexpected output:\n" << r.out << r.err;
+    return {};
+  }
+  return r.out.substr(first_nl + 1, end + 1 - (first_nl + 1));
+}
+
 namespace {
 
 // A second clone that pushes a commit, so the first one can fetch and be behind.

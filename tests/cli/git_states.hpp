@@ -33,6 +33,14 @@ public:
 
   // What myrepos' status prints for git, run by git itself in `cwd`.
   std::string git_status_text(const fs::path& cwd);
+
+  // Registers the repository that contains `cwd` as the registry's only one.
+  void register_only(const fs::path& cwd);
+
+  // The body of the one block `mr ARGS` prints in `cwd` (no header, blank line or
+  // footer), expecting success; a failure is recorded when the output has another shape.
+  std::string one_block(const std::vector<std::string>& args, const fs::path& cwd,
+                        const std::map<std::string, std::string>& env = {});
 };
 
 struct RepoState {

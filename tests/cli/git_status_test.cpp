@@ -11,23 +11,8 @@ protected:
   // Builds the state's repository and registers it; returns where to run.
   fs::path prepare() {
     const auto cwd = GetParam().build(*this, GetParam().name);
-    auto top = g(cwd, {"rev-parse", "--show-toplevel"});
-    top.pop_back();
-    write_file(registry(), "[repos.\"" + top + "\"]\n");
+    register_only(cwd);
     return cwd;
-  }
-
-  // The block body mr prints for the repo (without header, blank line and footer).
-  std::string mr_block(const fs::path& cwd, const std::string& action = "status") {
-    const auto r = mr({action}, cwd);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    const auto first_nl = r.out.find('\n');
-    const auto end = r.out.rfind("\n\nmr " + action + ": finished");
-    if (first_nl == std::string::npos || end == std::string::npos || end < first_nl) {
-      ADD_FAILURE() << "unexpected output:\n" << r.out;
-      return {};
-    }
-    return r.out.substr(first_nl + 1, end + 1 - (first_nl + 1));
   }
 };
 
@@ -70,7 +55,7 @@ GitFacts parse_porcelain_v2(const std::string& text) {
 TEST_P(StatusAgainstGit, StatusTextIsGits) {
   const auto cwd = prepare();
   const auto expected = git_status_text(cwd);
-  EXPECT_EQ(mr_block(cwd), expected) << "state " << GetParam().name;
+  EXPECT_EQ(one_block({"status"}, cwd), expected) << "state " << GetParam().name;
 }
 
 TEST_P(StatusAgainstGit, SummaryFieldsAgreeWithPorcelainV2) {
