@@ -5,7 +5,7 @@ _mr() {
     local cur prev words cword
     _init_completion || return
 
-    local actions="list ls status summary ll diff register unregister run commit ci record push log grep clean help"
+    local actions="list ls status summary ll diff update fetch checkout co register unregister run commit ci record push log grep clean help"
     # Commands defined in the registry: [commands] keys and [alias] names.
     local reg="${MR_CONFIG:-$HOME/.mrconfig.toml}"
     if [[ -r "$reg" ]]; then

@@ -18,6 +18,12 @@ task::TaskResult repo_run(RepoTask& t);
 task::TaskResult repo_status(RepoTask& t);
 task::TaskResult repo_summary(RepoTask& t);
 task::TaskResult repo_diff(RepoTask& t);
+
+// The network actions (network.cpp).
+task::TaskResult repo_fetch(RepoTask& t);
+task::TaskResult repo_update(RepoTask& t);
+task::TaskResult repo_checkout(RepoTask& t);
+Result<void> check_no_args(const std::vector<std::string>& args);
 Result<void> check_diff_args(const std::vector<std::string>& args);
 
 // Shared by status and summary (status.cpp).

@@ -12,6 +12,7 @@
 #include <mr/util/strings.hpp>
 
 #include "actions.hpp"
+#include "net_support.hpp"
 #include "select_repos.hpp"
 
 namespace mr::cmd {
@@ -82,10 +83,15 @@ std::optional<task::TaskResult> run_hook(RepoTask& t, const std::string& name) {
   return result;
 }
 
+bool directory_exists(const std::filesystem::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
   const auto& ctx = t.command;
   const auto& repo = t.repo;
-  const std::string& action = ctx.action;
+  std::string action = ctx.action;
   if (!ctx.options().force) {
     if (repo.skip) {
       return task::TaskResult::skipped();
@@ -102,6 +108,28 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
     }
   }
 
+  // As myrepos: updating a repository that is not there checks it out instead, and a
+  // checkout runs in the parent directory (created first) and skips what exists.
+  const bool missing = !directory_exists(repo.path);
+  if (action == "update" && missing) {
+    action = "checkout";
+    builtin = find_builtin(action);
+    t.header_action = action;
+  }
+  const bool checkout = action == "checkout";
+  if (checkout) {
+    if (!missing) {
+      return task::TaskResult::skipped();
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(repo.path.parent_path(), ec);
+    if (ec) {
+      return task::TaskResult::failed("cannot create " + repo.path.parent_path().string() + ": " +
+                                      ec.message());
+    }
+    t.cwd = repo.path.parent_path();
+  }
+
   // A registry command replaces any action, built-in ones included.
   std::optional<std::string_view> script;
   if (const std::string* own = registry_command(ctx, repo, action)) {
@@ -114,13 +142,11 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
     return task::TaskResult::skipped("no defined action for git repository " + repo.path.string() +
                                      ", skipping");
   }
-  if (!native || builtin->needs_directory) {
+  if (!checkout && (!native || builtin->needs_directory) && missing) {
     struct stat st {};
-    if (::stat(repo.path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      const int err = errno;
-      return task::TaskResult::failed("failed to chdir to " + repo.path.string() +
-                                      "/: " + util::errno_text(err != 0 ? err : ENOTDIR));
-    }
+    const int err = ::stat(repo.path.c_str(), &st) != 0 ? errno : ENOTDIR;
+    return task::TaskResult::failed("failed to chdir to " + repo.path.string() +
+                                    "/: " + util::errno_text(err));
   }
 
   if (auto failed = run_hook(t, "pre_" + action)) {
@@ -130,6 +156,9 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
       native ? builtin->repo(t) : result_of(run_shell(t, action, *script, ctx.invocation.args));
   if (result.status != task::Status::ok) {
     return result;
+  }
+  if (checkout && !directory_exists(repo.path)) {
+    return task::TaskResult::failed(repo.path.string() + " missing after checkout");
   }
   if (auto failed = run_hook(t, "post_" + action)) {
     return std::move(*failed);
@@ -164,9 +193,12 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
 
   const unsigned jobs = effective_jobs(ctx);
   const auto timeout = effective_timeout(ctx);
-  const RunSettings settings = run_settings(ctx);
+  RunSettings settings = run_settings(ctx);
+  settings.hosts = std::make_shared<HostLimits>(ctx.registry.settings.connections_per_host);
+  settings.board = std::make_shared<ProgressBoard>(selected.size());
   std::vector<render::JsonObject> fields(selected.size());
   std::vector<std::vector<std::string>> cells(selected.size());
+  std::vector<std::string> header_actions(selected.size());
 
   task::Executor executor(std::min<std::size_t>(jobs, selected.size()));
   task::GroupOptions options;
@@ -185,10 +217,14 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
     while (first_unfinished < finished.size() && finished[first_unfinished]) {
       ++first_unfinished;
     }
-    out.progress(done, selected.size(),
-                 first_unfinished < selected.size()
-                     ? short_label(*selected[first_unfinished].repo, ctx)
-                     : std::string());
+    std::string label;
+    if (first_unfinished < selected.size()) {
+      label = short_label(*selected[first_unfinished].repo, ctx);
+      if (const auto detail = settings.board->get(first_unfinished); !detail.empty()) {
+        label += " " + detail;
+      }
+    }
+    out.progress(done, selected.size(), label);
   };
 
   task::JoinHooks hooks;
@@ -207,6 +243,9 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
       block.reason = "interrupted";
     } else if (r.status == task::Status::crashed) {
       block.reason = "internal error: " + r.error;
+    }
+    if (!header_actions[r.index].empty()) {
+      block.action = header_actions[r.index];
     }
     block.fields = std::move(fields[r.index]);
     block.cells = std::move(cells[r.index]);
@@ -228,8 +267,15 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
         for (std::size_t i = 0; i < selected.size(); ++i) {
           const auto& sel = selected[i];
           group.spawn(sel.repo->path.string(), [&, i, builtin](task::TaskContext& tc) {
-            RepoTask t{tc,        ctx,     settings, *selected[i].repo, selected[i].subdir,
-                       fields[i], cells[i]};
+            RepoTask t{tc,
+                       ctx,
+                       settings,
+                       *selected[i].repo,
+                       selected[i].subdir,
+                       fields[i],
+                       cells[i],
+                       header_actions[i],
+                       i};
             return perform(t, builtin);
           });
         }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,9 +17,15 @@
 
 namespace mr::cmd {
 
-// Shared by every task of one invocation; read-only while tasks run.
+class HostLimits;
+class ProgressBoard;
+
+// Shared by every task of one invocation; read-only while tasks run (the objects pointed
+// to synchronise themselves).
 struct RunSettings {
   std::vector<std::pair<std::string, std::string>> env; // MR_SWITCHES, MR_PATH, no prompts
+  std::shared_ptr<HostLimits> hosts;                    // network actions' per-host limit
+  std::shared_ptr<ProgressBoard> board;                 // detail for the progress line
 };
 
 struct RepoTask {
@@ -29,9 +36,16 @@ struct RepoTask {
   const std::optional<std::string>& subdir;
   render::JsonObject& fields;      // action-specific --json members of this repo's block
   std::vector<std::string>& cells; // table actions: this repo's line, after its name
+  std::string& header_action;      // the action its block is headed with, if not the
+                                   // command's ("checkout" for update on a missing repo)
+  std::size_t index;               // its place in the selection
+  std::optional<std::filesystem::path> cwd = {}; // where commands run instead (checkout)
+
+  // The detail of this repository on the live progress line ("receiving 42%").
+  void progress(std::string detail) const;
 
   // Where commands run: the repository's top, or the current directory when mr was
-  // started inside the repository (as myrepos: no chdir, "(in subdir X)").
+  // started inside the repository (as myrepos: no chdir, "(in subdir X)"), or `cwd`.
   std::filesystem::path workdir() const;
 
   // Where mr runs, relative to the repository's top, as git's prefix ("" or "sub/dir/").

@@ -1,12 +1,22 @@
 // Running commands in a repository with the environment myrepos gives them.
 #include <mr/util/strings.hpp>
 
+#include "net_support.hpp"
 #include "repo_task.hpp"
 
 namespace mr::cmd {
 
 std::filesystem::path RepoTask::workdir() const {
+  if (cwd) {
+    return *cwd;
+  }
   return subdir ? command.directory.logical : repo.path;
+}
+
+void RepoTask::progress(std::string detail) const {
+  if (settings.board) {
+    settings.board->set(index, std::move(detail));
+  }
 }
 
 std::string RepoTask::prefix() const {

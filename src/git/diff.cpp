@@ -1,10 +1,12 @@
 // mr diff: git diff's bytes through libgit2 (see include/mr/git/diff.hpp).
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <sys/stat.h>
 
 #include <mr/git/diff.hpp>
 
+#include "diffstat.hpp"
 #include "log.hpp"
 #include "repository.hpp"
 #include "similarity.hpp"
@@ -389,6 +391,67 @@ int print_line(const git_diff_delta* delta, const git_diff_hunk*, const git_diff
   return 0;
 }
 
+// The files of `diff` as git's diffstat counts them; totals added to `out`.
+std::vector<StatFile> collect_stat(git_diff* diff, bool quote_high, DiffOutput& out) {
+  std::vector<StatFile> stat_files;
+  const std::size_t deltas = git_diff_num_deltas(diff);
+  for (std::size_t i = 0; i < deltas; ++i) {
+    git_patch* patch_raw = nullptr;
+    if (git_patch_from_diff(&patch_raw, diff, i) != 0 || patch_raw == nullptr) {
+      continue;
+    }
+    const git_diff_delta* delta = git_patch_get_delta(patch_raw);
+    std::size_t context = 0;
+    std::size_t adds = 0;
+    std::size_t dels = 0;
+    git_patch_line_stats(&context, &adds, &dels, patch_raw);
+    const bool binary = (delta->flags & GIT_DIFF_FLAG_BINARY) != 0;
+    if (delta->old_file.mode == GIT_FILEMODE_COMMIT &&
+        delta->new_file.mode == GIT_FILEMODE_COMMIT &&
+        git_oid_equal(&delta->old_file.id, &delta->new_file.id)) {
+      adds = dels = 0; // a dirty submodule at the same commit: git counts no lines
+    }
+    const bool submodule_dirt = delta->old_file.mode == GIT_FILEMODE_COMMIT &&
+                                delta->new_file.mode == GIT_FILEMODE_COMMIT && adds == 0;
+    if (!submodule_dirt && delta->status == GIT_DELTA_MODIFIED &&
+        delta->old_file.mode == delta->new_file.mode && adds == 0 && dels == 0 && !binary) {
+      // Stat-dirty but equal once filtered (CRLF): git drops it from the queue.
+      git_patch_free(patch_raw);
+      continue;
+    }
+    if (delta->status == GIT_DELTA_ADDED && !stat_files.empty() && !binary &&
+        !stat_files.back().binary && stat_files.back().path == delta->new_file.path) {
+      // A type change comes from libgit2 as a deletion and an addition; git counts one file.
+      stat_files.back().added += adds;
+      stat_files.back().deleted += dels;
+      out.insertions += adds;
+      out.deletions += dels;
+      git_patch_free(patch_raw);
+      continue;
+    }
+    StatFile f;
+    f.path = delta->new_file.path;
+    if (delta->status == GIT_DELTA_RENAMED || delta->status == GIT_DELTA_COPIED) {
+      f.name = rename_name(delta->old_file.path, delta->new_file.path, quote_high);
+    } else {
+      f.name = quote_c_style(delta->new_file.path, quote_high);
+    }
+    if (binary) {
+      f.binary = true;
+      f.deleted = static_cast<std::size_t>(delta->old_file.size);
+      f.added = static_cast<std::size_t>(delta->new_file.size);
+    } else {
+      f.added = adds;
+      f.deleted = dels;
+      out.insertions += adds;
+      out.deletions += dels;
+    }
+    stat_files.push_back(std::move(f));
+    git_patch_free(patch_raw);
+  }
+  return stat_files;
+}
+
 std::string normalize_path(const std::string& path) {
   std::vector<std::string> parts;
   std::size_t pos = 0;
@@ -618,62 +681,7 @@ Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
   }
 
   DiffOutput out;
-  std::vector<StatFile> stat_files;
-  const std::size_t deltas = git_diff_num_deltas(diff.get());
-  for (std::size_t i = 0; i < deltas; ++i) {
-    git_patch* patch_raw = nullptr;
-    if (git_patch_from_diff(&patch_raw, diff.get(), i) != 0 || patch_raw == nullptr) {
-      continue;
-    }
-    const git_diff_delta* delta = git_patch_get_delta(patch_raw);
-    std::size_t context = 0;
-    std::size_t adds = 0;
-    std::size_t dels = 0;
-    git_patch_line_stats(&context, &adds, &dels, patch_raw);
-    const bool binary = (delta->flags & GIT_DIFF_FLAG_BINARY) != 0;
-    if (delta->old_file.mode == GIT_FILEMODE_COMMIT &&
-        delta->new_file.mode == GIT_FILEMODE_COMMIT &&
-        git_oid_equal(&delta->old_file.id, &delta->new_file.id)) {
-      adds = dels = 0; // a dirty submodule at the same commit: git counts no lines
-    }
-    const bool submodule_dirt = delta->old_file.mode == GIT_FILEMODE_COMMIT &&
-                                delta->new_file.mode == GIT_FILEMODE_COMMIT && adds == 0;
-    if (!submodule_dirt && delta->status == GIT_DELTA_MODIFIED &&
-        delta->old_file.mode == delta->new_file.mode && adds == 0 && dels == 0 && !binary) {
-      // Stat-dirty but equal once filtered (CRLF): git drops it from the queue.
-      git_patch_free(patch_raw);
-      continue;
-    }
-    if (delta->status == GIT_DELTA_ADDED && !stat_files.empty() && !binary &&
-        !stat_files.back().binary && stat_files.back().path == delta->new_file.path) {
-      // A type change comes from libgit2 as a deletion and an addition; git counts one file.
-      stat_files.back().added += adds;
-      stat_files.back().deleted += dels;
-      out.insertions += adds;
-      out.deletions += dels;
-      git_patch_free(patch_raw);
-      continue;
-    }
-    StatFile f;
-    f.path = delta->new_file.path;
-    if (delta->status == GIT_DELTA_RENAMED || delta->status == GIT_DELTA_COPIED) {
-      f.name = rename_name(delta->old_file.path, delta->new_file.path, quote_high);
-    } else {
-      f.name = quote_c_style(delta->new_file.path, quote_high);
-    }
-    if (binary) {
-      f.binary = true;
-      f.deleted = static_cast<std::size_t>(delta->old_file.size);
-      f.added = static_cast<std::size_t>(delta->new_file.size);
-    } else {
-      f.added = adds;
-      f.deleted = dels;
-      out.insertions += adds;
-      out.deletions += dels;
-    }
-    stat_files.push_back(std::move(f));
-    git_patch_free(patch_raw);
-  }
+  const auto stat_files = collect_stat(diff.get(), quote_high, out);
   out.files = stat_files.size();
 
   if (request.args.stat) {
@@ -687,6 +695,64 @@ Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
     return fail(last_error(prc));
   }
   return out;
+}
+
+std::string diffstat_between(git_repository* repo, git_tree* from, git_tree* to,
+                             std::size_t width) {
+  const Config config(repo);
+  const bool quote_high = config.boolean("core.quotepath").value_or(true);
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  git_diff* raw = nullptr;
+  if (git_diff_tree_to_tree(&raw, repo, from, to, &opts) != 0) {
+    git_error_clear();
+    return {};
+  }
+  DiffPtr diff(raw);
+  const auto renames = config.string("diff.renames");
+  if (!renames || (*renames != "false" && *renames != "no" && *renames != "0")) {
+    git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+    find.flags = GIT_DIFF_FIND_RENAMES;
+    find.metric = git_similarity_metric();
+    (void)git_diff_find_similar(diff.get(), &find);
+  }
+  DiffOutput totals;
+  std::string text = format_stat(collect_stat(diff.get(), quote_high, totals), width, false);
+  // The --summary lines of diff.c's diff_summary().
+  const auto mode = [](unsigned m) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%06o", m);
+    return std::string(buf);
+  };
+  const std::size_t n = git_diff_num_deltas(diff.get());
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+    const std::string name = quote_c_style(d->new_file.path, quote_high);
+    switch (d->status) {
+    case GIT_DELTA_ADDED:
+      text += " create mode " + mode(d->new_file.mode) + " " + name + "\n";
+      break;
+    case GIT_DELTA_DELETED:
+      text += " delete mode " + mode(d->old_file.mode) + " " +
+              quote_c_style(d->old_file.path, quote_high) + "\n";
+      break;
+    case GIT_DELTA_RENAMED:
+    case GIT_DELTA_COPIED:
+      text += std::string(d->status == GIT_DELTA_RENAMED ? " rename " : " copy ") +
+              rename_name(d->old_file.path, d->new_file.path, quote_high) + " (" +
+              std::to_string(d->similarity) + "%)\n";
+      if (d->old_file.mode != d->new_file.mode) {
+        text += " mode change " + mode(d->old_file.mode) + " => " + mode(d->new_file.mode) + "\n";
+      }
+      break;
+    default:
+      if (d->old_file.mode != 0 && d->new_file.mode != 0 && d->old_file.mode != d->new_file.mode) {
+        text += " mode change " + mode(d->old_file.mode) + " => " + mode(d->new_file.mode) + " " +
+                name + "\n";
+      }
+      break;
+    }
+  }
+  return text;
 }
 
 } // namespace mr::git

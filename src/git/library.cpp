@@ -2,6 +2,7 @@
 
 #include <mr/git/library.hpp>
 
+#include "net_stream.hpp"
 #include "shared_config.hpp"
 
 namespace mr::git {
@@ -20,6 +21,7 @@ void initialise() {
   // descriptors (libgit2 #2758); 128 per process is plenty and keeps us under ulimit -n.
   git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, 128);
   load_shared_config();
+  register_net_stream(); // cancellable, time-limited connections (net_stream.hpp)
   g_initialised = true;
 }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <mutex>
 #include <poll.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -96,6 +97,29 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return out;
 }
 
+// write() to a child's stdin that may have exited: EPIPE instead of a SIGPIPE that would
+// end mr (its caller may not block SIGPIPE, as the test programs do not).
+ssize_t write_no_sigpipe(int fd, const char* data, std::size_t len) {
+  sigset_t pipe_set;
+  sigset_t old;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+  sigset_t pending;
+  sigpending(&pending);
+  const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+  const ssize_t put = ::write(fd, data, len);
+  const int saved = errno;
+  if (put < 0 && saved == EPIPE && !was_pending) {
+    const timespec no_wait{};
+    while (::sigtimedwait(&pipe_set, nullptr, &no_wait) < 0 && errno == EINTR) {
+    }
+  }
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = saved;
+  return put;
+}
+
 int decode(int status, Outcome& outcome) {
   if (WIFSIGNALED(status)) {
     outcome.signal = WTERMSIG(status);
@@ -106,20 +130,45 @@ int decode(int status, Outcome& outcome) {
 
 } // namespace
 
-Result<Outcome> run(const Command& command, std::string& output, const std::stop_token& stop,
-                    const Options& options) {
+namespace {
+
+// `errors` null: stderr goes with stdout into `output`, in the order written.
+Result<Outcome> run_child(const Command& command, std::string& output, std::string* errors,
+                          const std::stop_token& stop, const Options& options) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
     return fail("cannot create a pipe: " + util::errno_text(errno));
   }
   Fd read_end(fds[0]);
   Fd write_end(fds[1]);
+  Fd err_read;
+  Fd err_write;
+  if (errors != nullptr) {
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+      return fail("cannot create a pipe: " + util::errno_text(errno));
+    }
+    err_read.reset(fds[0]);
+    err_write.reset(fds[1]);
+  }
+  Fd in_read;
+  Fd in_write;
+  if (command.input) {
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+      return fail("cannot create a pipe: " + util::errno_text(errno));
+    }
+    in_read.reset(fds[0]);
+    in_write.reset(fds[1]);
+    ::fcntl(in_write.get(), F_SETFL, ::fcntl(in_write.get(), F_GETFL) | O_NONBLOCK);
+  }
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDERR_FILENO);
-  if (command.stdin_null) {
+  posix_spawn_file_actions_adddup2(&actions, errors != nullptr ? err_write.get() : write_end.get(),
+                                   STDERR_FILENO);
+  if (command.input) {
+    posix_spawn_file_actions_adddup2(&actions, in_read.get(), STDIN_FILENO);
+  } else if (command.stdin_null) {
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   }
   if (!command.cwd.empty()) {
@@ -152,6 +201,8 @@ Result<Outcome> run(const Command& command, std::string& output, const std::stop
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   write_end.reset(); // only the child writes now: EOF comes when it and its heirs are done
+  err_write.reset();
+  in_read.reset();
   if (rc != 0) {
     return fail("cannot run " + command.argv[0] + ": " + util::errno_text(rc));
   }
@@ -163,11 +214,16 @@ Result<Outcome> run(const Command& command, std::string& output, const std::stop
   Outcome outcome;
   bool exited = false;
   bool pipe_open = true;
+  bool err_open = errors != nullptr;
+  std::size_t input_written = 0;
+  if (command.input && command.input->empty()) {
+    in_write.reset();
+  }
   bool termed = false;
   auto termed_at = std::chrono::steady_clock::now();
   auto exited_at = termed_at;
   char buf[65536];
-  while (!exited || pipe_open) {
+  while (!exited || pipe_open || err_open) {
     const auto now = std::chrono::steady_clock::now();
     if (stop.stop_requested() && !termed) {
       ::kill(-pid, SIGTERM);
@@ -175,7 +231,7 @@ Result<Outcome> run(const Command& command, std::string& output, const std::stop
       termed_at = now;
       outcome.stopped = true;
     }
-    if (exited && pipe_open && !termed && now - exited_at >= k_linger) {
+    if (exited && (pipe_open || err_open) && !termed && now - exited_at >= k_linger) {
       // The child is gone but something it started still holds the pipe: it goes too.
       ::kill(-pid, SIGTERM);
       termed = true;
@@ -185,10 +241,22 @@ Result<Outcome> run(const Command& command, std::string& output, const std::stop
       ::kill(-pid, SIGKILL);
       outcome.killed = true;
     }
-    pollfd fds_to_poll[2];
+    pollfd fds_to_poll[4];
     nfds_t n = 0;
+    int out_slot = -1;
+    int err_slot = -1;
+    int in_slot = -1;
     if (pipe_open) {
+      out_slot = static_cast<int>(n);
       fds_to_poll[n++] = {read_end.get(), POLLIN, 0};
+    }
+    if (err_open) {
+      err_slot = static_cast<int>(n);
+      fds_to_poll[n++] = {err_read.get(), POLLIN, 0};
+    }
+    if (in_write.get() >= 0) {
+      in_slot = static_cast<int>(n);
+      fds_to_poll[n++] = {in_write.get(), POLLOUT, 0};
     }
     const bool have_pidfd = pidfd.get() >= 0 && !exited;
     if (have_pidfd) {
@@ -200,12 +268,29 @@ Result<Outcome> run(const Command& command, std::string& output, const std::stop
     if (ready < 0 && errno != EINTR) {
       break;
     }
-    if (pipe_open && (fds_to_poll[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-      const ssize_t got = ::read(read_end.get(), buf, sizeof buf);
-      if (got > 0) {
-        output.append(buf, static_cast<std::size_t>(got));
-      } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-        pipe_open = false;
+    const auto drain = [&](int slot, const Fd& fd, std::string& into, bool& open) {
+      if (slot >= 0 && (fds_to_poll[slot].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+        const ssize_t got = ::read(fd.get(), buf, sizeof buf);
+        if (got > 0) {
+          into.append(buf, static_cast<std::size_t>(got));
+        } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+          open = false;
+        }
+      }
+    };
+    drain(out_slot, read_end, output, pipe_open);
+    if (errors != nullptr) {
+      drain(err_slot, err_read, *errors, err_open);
+    }
+    if (in_slot >= 0 && (fds_to_poll[in_slot].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
+      const ssize_t put = write_no_sigpipe(in_write.get(), command.input->data() + input_written,
+                                           command.input->size() - input_written);
+      if (put > 0) {
+        input_written += static_cast<std::size_t>(put);
+      }
+      if ((put < 0 && errno != EINTR && errno != EAGAIN) ||
+          input_written == command.input->size()) {
+        in_write.reset(); // all given (or the child stopped reading): EOF
       }
     }
     if (!exited) {
@@ -228,6 +313,18 @@ Result<Outcome> run(const Command& command, std::string& output, const std::stop
     ::kill(-pid, SIGKILL); // whatever is left of a group we cancelled
   }
   return outcome;
+}
+
+} // namespace
+
+Result<Outcome> run(const Command& command, std::string& output, const std::stop_token& stop,
+                    const Options& options) {
+  return run_child(command, output, nullptr, stop, options);
+}
+
+Result<Outcome> run(const Command& command, std::string& output, std::string& errors,
+                    const std::stop_token& stop, const Options& options) {
+  return run_child(command, output, &errors, stop, options);
 }
 
 void signal_all(int sig) noexcept {

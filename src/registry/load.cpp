@@ -36,7 +36,21 @@ const Repo* Registry::find(const fs::path& path) const {
 
 namespace {
 
-constexpr std::string_view k_repo_keys = "url, branch, tags, order, skip, chain, commands";
+constexpr std::string_view k_repo_keys =
+    "url, branch, tags, order, skip, chain, transport, commands";
+
+std::optional<Transport> parse_transport(std::string_view s) {
+  if (s == "auto") {
+    return Transport::automatic;
+  }
+  if (s == "libgit2") {
+    return Transport::libgit2;
+  }
+  if (s == "git") {
+    return Transport::git;
+  }
+  return std::nullopt;
+}
 
 bool has_glob_magic(std::string_view s) {
   return s.find_first_of("*?[") != std::string_view::npos;
@@ -240,10 +254,28 @@ private:
                        "'settings.timeout' must be a duration such as \"30s\", \"5m\" or \"1h\""));
         }
         m_registry.settings.timeout = d;
+      } else if (name == "transport") {
+        const auto* s = v.as_string();
+        const auto t = s != nullptr ? parse_transport(s->get()) : std::nullopt;
+        if (!t) {
+          return tl::unexpected(error_at(ctx, v.source(),
+                                         "'settings.transport' must be \"auto\", \"libgit2\" or "
+                                         "\"git\""));
+        }
+        m_registry.settings.transport = *t;
+      } else if (name == "connections_per_host") {
+        const auto* i = v.as_integer();
+        if (i == nullptr || i->get() < 1 || i->get() > 1024) {
+          return tl::unexpected(
+              error_at(ctx, v.source(),
+                       "'settings.connections_per_host' must be an integer from 1 to 1024"));
+        }
+        m_registry.settings.connections_per_host = static_cast<unsigned>(i->get());
       } else {
-        return tl::unexpected(
-            error_at(ctx, k.source(),
-                     "unknown setting '" + std::string(name) + "' (expected jobs or timeout)"));
+        return tl::unexpected(error_at(ctx, k.source(),
+                                       "unknown setting '" + std::string(name) +
+                                           "' (expected jobs, timeout, transport or "
+                                           "connections_per_host)"));
       }
     }
     return {};
@@ -426,6 +458,14 @@ private:
                                      toml_support::type_name(v));
         }
         repo.chain = b->get();
+      } else if (field == "transport") {
+        const auto* s = v.as_string();
+        const auto t = s != nullptr ? parse_transport(s->get()) : std::nullopt;
+        if (!t) {
+          return bad(v.source(),
+                     "'transport' of repo '" + name + "' must be \"auto\", \"libgit2\" or \"git\"");
+        }
+        repo.transport = *t;
       } else if (field == "commands") {
         if (!ctx.trusted) {
           return bad(k.source(), "commands are not allowed in an untrusted registry file (" +

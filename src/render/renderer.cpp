@@ -112,7 +112,7 @@ void Renderer::progress(std::size_t done, std::size_t total, std::string_view la
 }
 
 std::string Renderer::header(const Block& block) const {
-  std::string h = "mr " + m_action + ": " + block.path;
+  std::string h = "mr " + block.action.value_or(m_action) + ": " + block.path;
   if (block.subdir) {
     h += " (in subdir " + *block.subdir + ")";
   }
@@ -137,7 +137,7 @@ void Renderer::block(const Block& block) {
     JsonObject obj;
     obj.add("type", "repo")
         .add("path", block.path)
-        .add("action", m_action)
+        .add("action", block.action.value_or(m_action))
         .add("status", task::json_name(block.status))
         .add("exit_code", block.exit_code)
         .add("output", block.output);
@@ -170,7 +170,7 @@ void Renderer::block(const Block& block) {
   const bool cancelled = block.status == task::Status::cancelled;
   if (tally == task::Tally::skipped && !cancelled) {
     if (!m_options.quiet && !m_options.minimal && !block.reason.empty()) {
-      write(m_err, "mr " + m_action + ": " + block.reason + "\n");
+      write(m_err, "mr " + block.action.value_or(m_action) + ": " + block.reason + "\n");
       flush(m_err);
     }
     redraw_progress();
@@ -190,7 +190,9 @@ void Renderer::block(const Block& block) {
     const std::string reason = !block.reason.empty() ? block.reason
                                : cancelled           ? std::string("cancelled")
                                                      : std::string("command failed");
-    write(m_err, paint("mr " + m_action + ": " + reason, ansi::red, m_options.color_err) + "\n");
+    write(m_err, paint("mr " + block.action.value_or(m_action) + ": " + reason, ansi::red,
+                       m_options.color_err) +
+                     "\n");
   }
   write(m_out, "\n");
   flush(m_out);

@@ -68,4 +68,36 @@ std::string shell_quote(std::string_view s) {
   return out;
 }
 
+std::string base64(std::string_view bytes, bool pad) {
+  static constexpr char k_alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16) |
+                   (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8) |
+                   static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 2]));
+    out += k_alphabet[(n >> 18) & 63];
+    out += k_alphabet[(n >> 12) & 63];
+    out += k_alphabet[(n >> 6) & 63];
+    out += k_alphabet[n & 63];
+  }
+  if (const auto rest = bytes.size() - i; rest > 0) {
+    auto n = static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16;
+    if (rest == 2) {
+      n |= static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    }
+    out += k_alphabet[(n >> 18) & 63];
+    out += k_alphabet[(n >> 12) & 63];
+    if (rest == 2) {
+      out += k_alphabet[(n >> 6) & 63];
+    }
+    if (pad) {
+      out += rest == 2 ? "=" : "==";
+    }
+  }
+  return out;
+}
+
 } // namespace mr::util

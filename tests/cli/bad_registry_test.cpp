@@ -46,7 +46,7 @@ TEST_F(BadRegistry, MalformedToml) {
 TEST_F(BadRegistry, UnknownKeys) {
   expect_refused("[repos.\"src/a\"]\nurl = \"x\"\nbrnach = \"main\"\n",
                  at(3, 1) + "unknown key 'brnach' in repo 'src/a' (expected url, branch, tags, "
-                            "order, skip, chain, commands)");
+                            "order, skip, chain, transport, commands)");
   expect_refused("[setings]\n", at(1, 2) + "unknown key 'setings'");
   expect_refused("[settings]\njbos = 3\n", at(2, 1) + "unknown setting 'jbos'");
 }

@@ -90,11 +90,11 @@ TEST_F(Completion, BashCompletesActionsOptionsValuesAndRegistryCommands) {
   const auto reg = root() / "reg.toml";
   write_file(reg, "[commands]\nhello = 'x'\npre_run = 'y'\n[alias]\nup = \"update\"\n[repos.a]\n");
   EXPECT_EQ(bash_complete("mr he", reg), "hello help ");
-  EXPECT_EQ(bash_complete("mr u", reg), "unregister up ");
+  EXPECT_EQ(bash_complete("mr u", reg), "unregister up update ");
   EXPECT_EQ(bash_complete("mr --co", reg), "--color --config ");
   EXPECT_EQ(bash_complete("mr --color a", reg), "always auto ");
-  EXPECT_EQ(bash_complete("mr -j 4 c", reg), "ci clean commit ");
-  EXPECT_EQ(bash_complete("mr -j c", reg), "ci clean commit ");
+  EXPECT_EQ(bash_complete("mr -j 4 c", reg), "checkout ci clean co commit ");
+  EXPECT_EQ(bash_complete("mr -j c", reg), "checkout ci clean co commit ");
   EXPECT_EQ(bash_complete("mr --order ", reg), "completion registry ");
   EXPECT_EQ(bash_complete("mr clean ", reg), "-f ");
   EXPECT_EQ(bash_complete("mr pre", reg), " "); // hooks are not actions: no match

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <utility>
@@ -22,6 +23,7 @@ struct Command {
   std::filesystem::path cwd;
   std::vector<std::pair<std::string, std::string>> env; // set over the inherited environment
   bool stdin_null = true;
+  std::optional<std::string> input; // written to stdin, which is then closed (over stdin_null)
 };
 
 struct Outcome {
@@ -40,6 +42,11 @@ struct Options {
 // missing).
 Result<Outcome> run(const Command& command, std::string& output, const std::stop_token& stop,
                     const Options& options = {});
+
+// The same with standard error kept apart, in `errors`: for helper programs whose output
+// is data (git credential fill, ssh -G).
+Result<Outcome> run(const Command& command, std::string& output, std::string& errors,
+                    const std::stop_token& stop, const Options& options = {});
 
 // Sends `sig` to every child process group still running (a second Ctrl-C).
 void signal_all(int sig) noexcept;

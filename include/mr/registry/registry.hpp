@@ -36,6 +36,9 @@ struct SourceLocation {
 // The name of the registry file a directory may hold (chain = true, nearest-file lookup).
 inline constexpr std::string_view k_file_name = ".mrconfig.toml";
 
+// How the network actions reach a repository's remotes (see mr(1), TRANSPORTS).
+enum class Transport { automatic, libgit2, git };
+
 struct Repo {
   fs::path path;           // absolute, lexically normal: what block headers print
   std::string key;         // the table key as written in the file
@@ -48,6 +51,7 @@ struct Repo {
   std::optional<std::string> skip_predicate; // skip = "shell snippet" (trusted files only)
   bool chain = false;                        // also load <path>/.mrconfig.toml
   CommandMap commands;                       // per-repo commands and overrides (trusted files only)
+  std::optional<Transport> transport;        // overrides settings.transport
   bool trusted = false;                      // defined in a trusted file
 
   bool has_tag(std::string_view tag) const;
@@ -56,6 +60,8 @@ struct Repo {
 struct Settings {
   std::optional<unsigned> jobs;
   std::optional<std::chrono::milliseconds> timeout;
+  Transport transport = Transport::automatic;
+  unsigned connections_per_host = 8; // network actions: at most this many at once per host
 };
 
 struct Registry {

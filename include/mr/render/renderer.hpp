@@ -42,6 +42,7 @@ public:
 
 struct Block {
   std::string path;                  // the repository as registered
+  std::optional<std::string> action; // when not the invocation's ("mr checkout: ...")
   std::optional<std::string> subdir; // "(in subdir X)"
   task::Status status = task::Status::ok;
   int exit_code = 0;

@@ -13,13 +13,16 @@ namespace mr {
 // file (and line and column) or the repository involved, and what the user can do.
 struct Error {
   std::string message;
+  // What the operation had already printed when it failed (a fetch's lines before the
+  // fast-forward was refused), shown above the message.
+  std::string output = {};
 };
 
 template <class T>
 using Result = tl::expected<T, Error>;
 
-inline tl::unexpected<Error> fail(std::string message) {
-  return tl::unexpected<Error>(Error{std::move(message)});
+inline tl::unexpected<Error> fail(std::string message, std::string output = {}) {
+  return tl::unexpected<Error>(Error{std::move(message), std::move(output)});
 }
 
 } // namespace mr

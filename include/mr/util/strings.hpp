@@ -21,4 +21,7 @@ std::string errno_text(int err);
 // "it's" -> 'it'\''s': safe to paste into /bin/sh.
 std::string shell_quote(std::string_view s);
 
+// RFC 4648 base64; without `pad`, no trailing '=' (as ssh prints SHA256 fingerprints).
+std::string base64(std::string_view bytes, bool pad = true);
+
 } // namespace mr::util

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <mr/proc/process.hpp>
+#include <mr/util/strings.hpp>
 
 #include "cli_fixture.hpp"
 
@@ -23,7 +24,7 @@ Outcome run_ok(const Command& c, std::string& out, std::stop_token st = {}, Opti
 }
 
 Command sh(const std::string& script) {
-  return Command{{"/bin/sh", "-c", script}, {}, {}, true};
+  return Command{{"/bin/sh", "-c", script}, {}, {}, true, std::nullopt};
 }
 
 // Running (not gone, not a zombie)?
@@ -80,17 +81,17 @@ TEST(Process, EnvironmentOverridesAndWorkingDirectory) {
 
 TEST(Process, StdinIsDevNullUnlessAskedOtherwise) {
   std::string out;
-  const auto o = run_ok(Command{{"cat"}, {}, {}, true}, out);
+  const auto o = run_ok(Command{{"cat"}, {}, {}, true, std::nullopt}, out);
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_EQ(out, "");
 }
 
 TEST(Process, ACommandThatCannotStartIsAnError) {
   std::string out;
-  auto r = run(Command{{"mr-no-such-program-xyz"}, {}, {}, true}, out, {});
+  auto r = run(Command{{"mr-no-such-program-xyz"}, {}, {}, true, std::nullopt}, out, {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "cannot run mr-no-such-program-xyz: No such file or directory");
-  r = run(Command{{"true"}, "/nonexistent/dir", {}, true}, out, {});
+  r = run(Command{{"true"}, "/nonexistent/dir", {}, true, std::nullopt}, out, {});
   ASSERT_FALSE(r);
 }
 
@@ -173,6 +174,36 @@ TEST(Process, SignalAllReachesRunningGroups) {
   const auto o = run_ok(sh("echo up > " + ready.string() + "; sleep 100"), out);
   done = true;
   EXPECT_EQ(o.signal, SIGKILL);
+}
+
+} // namespace mr::proc
+
+namespace mr::proc {
+
+TEST(Process, InputAndSeparateStderrForHelperPrograms) {
+  Command c = sh("cat; echo err >&2; echo out");
+  c.input = std::string("line one\nline two\n");
+  std::string out;
+  std::string err;
+  auto r = run(c, out, err, {});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->exit_code, 0);
+  EXPECT_EQ(out, "line one\nline two\nout\n");
+  EXPECT_EQ(err, "err\n");
+  // Input larger than a pipe's buffer, to a child that reads it all.
+  c = sh("wc -c");
+  c.input = std::string(300000, 'x');
+  out.clear();
+  err.clear();
+  r = run(c, out, err, {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(util::trim(out), "300000");
+  // A child that never reads its input still ends.
+  c = sh("exit 3");
+  c.input = std::string(300000, 'x');
+  r = run(c, out, err, {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 3);
 }
 
 } // namespace mr::proc

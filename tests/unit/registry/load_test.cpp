@@ -139,7 +139,7 @@ TEST_F(RegistryLoad, UnknownRepoKeyListsTheValidOnes) {
   EXPECT_EQ(error_of(load_root("[repos.a]\nurll = \"x\"\n")),
             root_file().string() +
                 ":2:1: unknown key 'urll' in repo 'a' (expected url, branch, tags, order, skip, "
-                "chain, commands)");
+                "chain, transport, commands)");
 }
 
 TEST_F(RegistryLoad, WrongTypesSayWhatWasExpected) {
@@ -167,7 +167,7 @@ TEST_F(RegistryLoad, SettingsAreValidated) {
                 .find(":2:11: 'settings.timeout' must be a duration"),
             std::string::npos);
   EXPECT_EQ(error_of(load_root("[settings]\ncolour = \"always\"\n")),
-            root_file().string() + ":2:1: unknown setting 'colour' (expected jobs or timeout)");
+            root_file().string() + ":2:1: unknown setting 'colour' (expected jobs, timeout, transport or connections_per_host)");
 }
 
 TEST_F(RegistryLoad, CommandNamesAreValidated) {

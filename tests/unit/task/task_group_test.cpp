@@ -95,6 +95,11 @@ TEST(TaskGroup, FailFastStopsTenThousandAfterTheFifth) {
       if (ctx.stop_requested()) {
         ++started_after_cancel; // raced the cancel between dequeue and start
       }
+      // Later tasks hold their worker until the cancel, so how many run before the fifth
+      // fails does not depend on how the scheduler treats the failing worker.
+      while (i > 5 && !ctx.stop_requested()) {
+        std::this_thread::yield();
+      }
       return i == 5 ? TaskResult::failed("five") : TaskResult::ok();
     });
   }
@@ -103,7 +108,7 @@ TEST(TaskGroup, FailFastStopsTenThousandAfterTheFifth) {
   EXPECT_EQ(*report.first_failure, 5u);
   EXPECT_EQ(report.stop_reason, StopReason::sibling_failed);
   EXPECT_EQ(report.results[5].status, Status::failed);
-  EXPECT_GT(report.count(Status::not_started), 9'000u);
+  EXPECT_GE(report.count(Status::not_started), 10'000u - 6 - 2); // 0..5, one per worker
   for (const auto& r : report.results) {
     if (r.index != 5) {
       EXPECT_TRUE(is_one_of(r.status, {Status::ok, Status::cancelled, Status::not_started}));

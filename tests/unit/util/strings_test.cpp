@@ -41,3 +41,16 @@ TEST(Strings, JoinPutsTheSeparatorBetweenParts) {
 }
 
 } // namespace mr::util
+
+TEST(Strings, Base64AsRfc4648) {
+  // RFC 4648 section 10 test vectors.
+  EXPECT_EQ(mr::util::base64(""), "");
+  EXPECT_EQ(mr::util::base64("f"), "Zg==");
+  EXPECT_EQ(mr::util::base64("fo"), "Zm8=");
+  EXPECT_EQ(mr::util::base64("foo"), "Zm9v");
+  EXPECT_EQ(mr::util::base64("foob"), "Zm9vYg==");
+  EXPECT_EQ(mr::util::base64("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(mr::util::base64("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(mr::util::base64("fo", false), "Zm8");
+  EXPECT_EQ(mr::util::base64(std::string("\xff\xfe\x00", 3)), "//4A");
+}

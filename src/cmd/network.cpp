@@ -1,0 +1,155 @@
+// `mr fetch`, `mr update` and `mr checkout`: the network actions, in process through
+// libgit2 (include/mr/git/network.hpp). This file connects them to the task: its stop
+// token, helper programs run through proc, the per-host limit and the progress line.
+#include <cstdio>
+
+#include <mr/git/network.hpp>
+#include <mr/render/renderer.hpp>
+
+#include "actions.hpp"
+#include "net_support.hpp"
+
+namespace mr::cmd {
+
+namespace {
+
+std::string mib(std::size_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+std::string percent(std::size_t done, std::size_t total) {
+  return total == 0 ? "0%" : std::to_string(done * 100 / total) + "%";
+}
+
+// "receiving 42% (120/285), 1.2 MiB", "resolving deltas 80%", "checking out 50%".
+std::string describe(const git::TransferProgress& p) {
+  if (p.checking_out) {
+    return "checking out " + percent(p.checked_out, p.to_check_out);
+  }
+  if (p.total_objects > 0 && p.received_objects < p.total_objects) {
+    return "receiving " + percent(p.received_objects, p.total_objects) + " (" +
+           std::to_string(p.received_objects) + "/" + std::to_string(p.total_objects) + "), " +
+           mib(p.received_bytes);
+  }
+  if (p.total_deltas > 0) {
+    return "resolving deltas " + percent(p.indexed_deltas, p.total_deltas);
+  }
+  return {};
+}
+
+git::Transport transport_of(const RepoTask& t) {
+  switch (t.repo.transport.value_or(t.command.registry.settings.transport)) {
+  case registry::Transport::libgit2:
+    return git::Transport::libgit2;
+  case registry::Transport::git:
+    return git::Transport::git;
+  default:
+    return git::Transport::automatic;
+  }
+}
+
+git::NetContext net_context(RepoTask& t) {
+  git::NetContext net;
+  net.stop = t.task.stop_token();
+  net.transport = transport_of(t);
+  const char* home = std::getenv("HOME");
+  net.home = home != nullptr ? home : "/";
+  net.run = [&t](const std::vector<std::string>& argv, const std::string& input,
+                 const std::filesystem::path& cwd) -> Result<git::ProgramResult> {
+    proc::Command command;
+    command.argv = argv;
+    command.cwd = cwd;
+    command.env = t.settings.env; // GIT_TERMINAL_PROMPT=0, no pager
+    command.input = input;
+    git::ProgramResult result;
+    auto outcome = proc::run(command, result.out, result.err, t.task.stop_token());
+    if (!outcome) {
+      return tl::unexpected(outcome.error());
+    }
+    result.exit_code = outcome->exit_code;
+    return result;
+  };
+  net.progress = [&t](const git::TransferProgress& p) { t.progress(describe(p)); };
+  if (t.settings.hosts) {
+    auto hosts = t.settings.hosts;
+    net.host_slot = [hosts, &t](const std::string& host) {
+      t.progress("waiting for a connection to " + host);
+      auto slot = hosts->acquire(host, t.task.stop_token());
+      t.progress({});
+      return slot;
+    };
+  }
+  return net;
+}
+
+// A failed network action: what it printed before failing, then the reason.
+task::TaskResult failed(RepoTask& t, const Error& error) {
+  t.progress({});
+  t.task.output() += error.output;
+  if (t.task.stop_token().stop_requested()) {
+    return task::TaskResult::cancelled();
+  }
+  return task::TaskResult::failed(error.message);
+}
+
+} // namespace
+
+Result<void> check_no_args(const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    return fail("'" + args.front() +
+                "': this action takes no arguments (for git's own options: mr run git ...)");
+  }
+  return {};
+}
+
+task::TaskResult repo_fetch(RepoTask& t) {
+  auto net = net_context(t);
+  auto r = git::fetch_all(t.repo.path, net);
+  if (!r) {
+    return failed(t, r.error());
+  }
+  t.progress({});
+  t.task.output() += r->text;
+  t.fields.add("updated", r->updated);
+  return task::TaskResult::ok();
+}
+
+task::TaskResult repo_update(RepoTask& t) {
+  auto net = net_context(t);
+  auto r = git::update(t.repo.path, net, render::output_columns());
+  if (!r) {
+    return failed(t, r.error());
+  }
+  t.progress({});
+  t.task.output() += r->text;
+  switch (r->kind) {
+  case git::UpdateResult::Kind::skipped:
+    return task::TaskResult::skipped(t.repo.path.string() + ": " + r->reason + ", skipping");
+  case git::UpdateResult::Kind::fast_forwarded:
+    t.fields.add("result", "fast-forwarded");
+    break;
+  case git::UpdateResult::Kind::up_to_date:
+    t.fields.add("result", "up-to-date");
+    break;
+  }
+  return task::TaskResult::ok();
+}
+
+task::TaskResult repo_checkout(RepoTask& t) {
+  if (!t.repo.url) {
+    return task::TaskResult::failed("no url to check out from (add url = \"...\" to its entry in " +
+                                    t.repo.location.file.string() + ", or a checkout command)");
+  }
+  auto net = net_context(t);
+  auto r = git::clone(*t.repo.url, t.repo.branch, t.repo.path, net);
+  if (!r) {
+    return failed(t, r.error());
+  }
+  t.progress({});
+  t.task.output() += *r;
+  return task::TaskResult::ok();
+}
+
+} // namespace mr::cmd

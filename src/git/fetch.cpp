@@ -1,0 +1,271 @@
+// mr fetch, and the fetch half of mr update.
+#include "fetch.hpp"
+
+#include <algorithm>
+
+#include <mr/util/strings.hpp>
+
+#include "error.hpp"
+#include "handles.hpp"
+#include "log.hpp"
+#include "net_stream.hpp"
+#include "repository.hpp"
+#include "transfer.hpp"
+
+namespace mr::git {
+
+namespace {
+
+// git's prettify_refname(): refs/heads/, refs/tags/ and refs/remotes/ dropped.
+std::string pretty(const std::string& ref) {
+  for (const char* prefix : {"refs/heads/", "refs/tags/", "refs/remotes/"}) {
+    const std::string_view p = prefix;
+    if (ref.compare(0, p.size(), p) == 0) {
+      return ref.substr(p.size());
+    }
+  }
+  return ref;
+}
+
+// The remote's name for a local ref, through the refspecs that map to it.
+std::string remote_name_of(const std::string& local, const std::vector<std::string>& refspecs) {
+  if (local.rfind("refs/tags/", 0) == 0) {
+    return local;
+  }
+  for (const auto& text : refspecs) {
+    git_refspec* spec = nullptr;
+    if (git_refspec_parse(&spec, text.c_str(), 1) != 0) {
+      git_error_clear();
+      continue;
+    }
+    Buf src;
+    const bool found = git_refspec_dst_matches(spec, local.c_str()) != 0 &&
+                       git_refspec_rtransform(&src.buf, spec, local.c_str()) == 0;
+    git_refspec_free(spec);
+    if (found) {
+      return src.str();
+    }
+  }
+  git_error_clear();
+  return local;
+}
+
+struct Line {
+  char code;
+  std::string summary;
+  std::string remote;
+  std::string local;
+  std::string note;
+  int order; // deletions first, then branches, then tags, as git prints them
+};
+
+// builtin/fetch.c's format_display() with its default column widths.
+std::string format_tips(git_repository* repo, const std::vector<TipUpdate>& tips,
+                        const std::vector<std::string>& refspecs, const std::string& from) {
+  if (tips.empty()) {
+    return {};
+  }
+  Abbreviator abbrev(repo);
+  std::vector<Line> lines;
+  std::size_t abbrev_width = 7;
+  for (const auto& t : tips) {
+    Line l;
+    l.local = pretty(t.ref);
+    l.remote = pretty(remote_name_of(t.ref, refspecs));
+    const bool is_tag = t.ref.rfind("refs/tags/", 0) == 0;
+    l.order = is_tag ? 2 : 1;
+    if (git_oid_is_zero(&t.new_id)) {
+      l.code = '-';
+      l.summary = "[deleted]";
+      l.remote = "(none)";
+      l.order = 0;
+    } else if (git_oid_is_zero(&t.old_id)) {
+      l.code = '*';
+      l.summary = is_tag
+                      ? "[new tag]"
+                      : (t.ref.rfind("refs/remotes/", 0) == 0 || t.ref.rfind("refs/heads/", 0) == 0
+                             ? "[new branch]"
+                             : "[new ref]");
+    } else if (is_tag) {
+      l.code = 't';
+      l.summary = "[tag update]";
+    } else {
+      const auto a = abbrev(t.old_id);
+      const auto b = abbrev(t.new_id);
+      abbrev_width = std::max({abbrev_width, a.size(), b.size()});
+      const bool fast_forward = git_graph_descendant_of(repo, &t.new_id, &t.old_id) == 1;
+      git_error_clear();
+      l.code = fast_forward ? ' ' : '+';
+      l.summary = a + (fast_forward ? ".." : "...") + b;
+      if (!fast_forward) {
+        l.note = "  (forced update)";
+      }
+    }
+    lines.push_back(std::move(l));
+  }
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const Line& x, const Line& y) { return x.order < y.order; });
+  const std::size_t summary_width = 2 * abbrev_width + 3;
+  std::size_t refcol = 10;
+  for (const auto& l : lines) {
+    // adjust_refcol_width(): lines too long for 80 columns do not widen the column.
+    if (21 + l.remote.size() + 4 + l.local.size() < 80) {
+      refcol = std::max(refcol, l.remote.size());
+    }
+  }
+  std::string out = "From " + from + "\n";
+  for (const auto& l : lines) {
+    std::string summary = l.summary;
+    summary.resize(std::max(summary.size(), summary_width), ' ');
+    std::string remote = l.remote;
+    remote.resize(std::max(remote.size(), refcol), ' ');
+    out +=
+        std::string(" ") + l.code + " " + summary + " " + remote + " -> " + l.local + l.note + "\n";
+  }
+  return out;
+}
+
+std::size_t count_ref_lines(const std::string& text) {
+  std::size_t n = 0;
+  for (const auto line : util::split_lines(text)) {
+    if (line.find(" -> ") != std::string_view::npos) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+// For remotes libgit2 cannot reach: git fetch itself, which never prompts here (batch
+// mode ssh unless the user chose an ssh command, no terminal prompts).
+Result<FetchResult> fetch_with_git(git_repository* repo, const fs::path& workdir,
+                                   const RemoteConfig& remote, const FetchSpec& spec,
+                                   const NetContext& net) {
+  std::vector<std::string> argv = {"git"};
+  const Config config(repo);
+  if (!config.string("core.sshcommand") && std::getenv("GIT_SSH_COMMAND") == nullptr &&
+      std::getenv("GIT_SSH") == nullptr) {
+    argv.insert(argv.end(), {"-c", "core.sshCommand=ssh -o BatchMode=yes"});
+  }
+  argv.insert(argv.end(), {"fetch", spec.prune ? "--prune" : "--no-prune", remote.name});
+  auto r = net.run(argv, "", workdir);
+  if (!r) {
+    return tl::unexpected(r.error());
+  }
+  FetchResult out;
+  out.text = r->err + r->out;
+  if (r->exit_code != 0) {
+    const auto lines = util::split_lines(util::trim(r->err));
+    return fail(lines.empty() ? "git fetch " + remote.name + " failed" : std::string(lines.back()));
+  }
+  if (spec.all_tags) {
+    // Tags in a second fetch without --prune: a pruning --tags fetch deletes local tags.
+    auto tags = net.run({"git", "fetch", "--no-prune", "--tags", remote.name}, "", workdir);
+    if (!tags) {
+      return tl::unexpected(tags.error());
+    }
+    if (tags->exit_code != 0) {
+      return fail("git fetch --tags " + remote.name + " failed");
+    }
+    out.text += tags->err + tags->out;
+  }
+  out.updated = count_ref_lines(out.text);
+  return out;
+}
+
+} // namespace
+
+Result<FetchResult> fetch_remote(git_repository* repo, const fs::path& workdir,
+                                 const RemoteConfig& remote, const FetchSpec& spec,
+                                 const NetContext& net) {
+  const Endpoint endpoint = plan_endpoint(remote.url, net);
+  std::shared_ptr<void> slot;
+  if (!endpoint.host.empty() && net.host_slot) {
+    slot = net.host_slot(endpoint.host);
+    if (!slot) {
+      return fail("cancelled");
+    }
+  }
+  if (endpoint.use_git) {
+    return fetch_with_git(repo, workdir, remote, spec, net);
+  }
+  git_remote_create_options create = GIT_REMOTE_CREATE_OPTIONS_INIT;
+  create.repository = repo;
+  create.name = nullptr; // anonymous: nothing is written to the config
+  create.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+  git_remote* raw = nullptr;
+  if (const int rc = git_remote_create_with_opts(&raw, endpoint.connect_url.c_str(), &create);
+      rc != 0) {
+    return fail("remote " + remote.name + ": " + last_error(rc));
+  }
+  std::unique_ptr<git_remote, decltype(&git_remote_free)> handle(raw, &git_remote_free);
+
+  Transfer transfer(net, endpoint);
+  git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
+  options.callbacks = transfer.callbacks();
+  options.prune = spec.prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE;
+  options.download_tags = spec.all_tags                   ? GIT_REMOTE_DOWNLOAD_TAGS_ALL
+                          : remote.tag_opt == "--no-tags" ? GIT_REMOTE_DOWNLOAD_TAGS_NONE
+                          : remote.tag_opt == "--tags"    ? GIT_REMOTE_DOWNLOAD_TAGS_ALL
+                                                          : GIT_REMOTE_DOWNLOAD_TAGS_AUTO;
+  options.proxy_opts.type = GIT_PROXY_AUTO; // http.proxy and the *_proxy variables, as git
+  std::vector<char*> specs;
+  for (const auto& r : remote.fetch) {
+    specs.push_back(const_cast<char*>(r.c_str()));
+  }
+  git_strarray refspecs{specs.data(), specs.size()};
+  const std::string reflog = "fetch " + remote.name;
+  int rc = 0;
+  {
+    NetScope scope(net.stop, net.idle);
+    rc = git_remote_fetch(handle.get(), &refspecs, &options, reflog.c_str());
+  }
+  transfer.settle_credentials(rc == 0);
+  if (rc != 0) {
+    return fail(transfer.failure(rc));
+  }
+  FetchResult out;
+  out.text = format_tips(repo, transfer.tips(), remote.fetch, endpoint.url.display());
+  out.updated = transfer.tips().size();
+  return out;
+}
+
+Result<FetchResult> fetch_all(const fs::path& repo_path, const NetContext& net) {
+  auto opened = open_repository(repo_path, {.read_only_config = true});
+  if (!opened) {
+    return tl::unexpected(opened.error());
+  }
+  git_repository* repo = opened->get();
+  git_config* cfg_raw = nullptr;
+  if (const int rc = git_repository_config(&cfg_raw, repo); rc != 0) {
+    return fail(last_error(rc));
+  }
+  ConfigPtr cfg(cfg_raw);
+  const auto remotes = read_remotes(cfg.get());
+  FetchResult all;
+  std::vector<std::string> failed;
+  for (const auto& remote : remotes.remotes) {
+    if (net.stop.stop_requested()) {
+      return fail("cancelled");
+    }
+    all.text += "Fetching " + remote.name + "\n";
+    auto one = fetch_remote(repo, repo_path, remote, {.prune = true, .all_tags = true}, net);
+    if (!one) {
+      all.text += "error: could not fetch " + remote.name + ": " + one.error().message + "\n";
+      failed.push_back(remote.name);
+      if (net.stop.stop_requested()) {
+        return fail(one.error().message);
+      }
+      continue;
+    }
+    all.text += one->text;
+    all.updated += one->updated;
+  }
+  if (!failed.empty()) {
+    return fail(remotes.remotes.size() == 1 ? "could not fetch " + failed.front()
+                                            : "could not fetch " + util::join(failed, ", "),
+                all.text);
+  }
+  return all;
+}
+
+} // namespace mr::git

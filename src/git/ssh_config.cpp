@@ -1,0 +1,183 @@
+#include "ssh_config.hpp"
+
+#include <map>
+#include <mutex>
+#include <pwd.h>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mr/util/strings.hpp>
+
+namespace mr::git {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_file(const fs::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// ssh's tokens in file names: ~, %d (home), %u (local user), %h (host), %r (remote user).
+fs::path expand(const std::string& value, const fs::path& home, const std::string& host,
+                const std::string& remote_user) {
+  std::string out;
+  std::string_view v = value;
+  if (v == "~" || v.substr(0, 2) == "~/") {
+    out = home.string();
+    v.remove_prefix(1);
+  }
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] != '%' || i + 1 == v.size()) {
+      out += v[i];
+      continue;
+    }
+    const char t = v[++i];
+    if (t == 'd') {
+      out += home.string();
+    } else if (t == 'h') {
+      out += host;
+    } else if (t == 'r') {
+      out += remote_user;
+    } else if (t == 'u') {
+      const passwd* pw = ::getpwuid(::geteuid());
+      out += pw != nullptr ? pw->pw_name : "";
+    } else if (t == '%') {
+      out += '%';
+    } else {
+      out += '%';
+      out += t;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> words(std::string_view s) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(s)};
+  std::string w;
+  while (in >> w) {
+    out.push_back(w);
+  }
+  return out;
+}
+
+std::mutex g_mutex;
+std::map<std::string, SshTarget>& cache() {
+  static std::map<std::string, SshTarget> entries;
+  return entries;
+}
+
+SshTarget defaults(const std::string& host, const std::string& user, const std::string& port,
+                   const fs::path& home) {
+  SshTarget t;
+  t.hostname = host;
+  t.port = port.empty() ? "22" : port;
+  t.user = user;
+  for (const char* name : {"id_rsa", "id_ecdsa", "id_ed25519"}) {
+    if (const auto p = home / ".ssh" / name; is_file(p)) {
+      t.identity_files.push_back(p);
+    }
+  }
+  t.known_hosts = {home / ".ssh/known_hosts", home / ".ssh/known_hosts2",
+                   "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"};
+  return t;
+}
+
+} // namespace
+
+std::string SshTarget::known_hosts_name() const {
+  const std::string& name = host_key_alias.empty() ? hostname : host_key_alias;
+  return port == "22" || !host_key_alias.empty() ? name : "[" + name + "]:" + port;
+}
+
+SshTarget parse_ssh_g(const std::string& text, const fs::path& home) {
+  SshTarget t;
+  std::vector<std::string> identity;
+  std::vector<std::string> user_known;
+  std::vector<std::string> global_known;
+  for (const auto line : util::split_lines(text)) {
+    const auto space = line.find(' ');
+    if (space == std::string_view::npos) {
+      continue;
+    }
+    const std::string key(line.substr(0, space));
+    const std::string value(util::trim(line.substr(space + 1)));
+    if (key == "hostname") {
+      t.hostname = value;
+    } else if (key == "port") {
+      t.port = value;
+    } else if (key == "user") {
+      t.user = value;
+    } else if (key == "identityfile") {
+      identity.push_back(value);
+    } else if (key == "userknownhostsfile") {
+      user_known = words(value);
+    } else if (key == "globalknownhostsfile") {
+      global_known = words(value);
+    } else if (key == "hostkeyalias") {
+      t.host_key_alias = value;
+    } else if ((key == "proxycommand" || key == "proxyjump") && value != "none") {
+      t.needs_openssh = true;
+      t.why_openssh = (key == "proxycommand" ? "ProxyCommand " : "ProxyJump ") + value;
+    }
+  }
+  for (const auto& f : identity) {
+    const auto p = expand(f, home, t.hostname, t.user);
+    if (is_file(p)) {
+      t.identity_files.push_back(p);
+    }
+  }
+  for (const auto* list : {&user_known, &global_known}) {
+    for (const auto& f : *list) {
+      t.known_hosts.push_back(expand(f, home, t.hostname, t.user));
+    }
+  }
+  return t;
+}
+
+SshTarget resolve_ssh(const std::string& host, const std::string& user, const std::string& port,
+                      const NetContext& net) {
+  const std::string key = host + "\n" + user + "\n" + port;
+  {
+    std::lock_guard lock(g_mutex);
+    if (const auto found = cache().find(key); found != cache().end()) {
+      return found->second;
+    }
+  }
+  SshTarget target = defaults(host, user, port, net.home);
+  if (net.run) {
+    std::vector<std::string> argv = {"ssh", "-G"};
+    // ssh reads the config of the passwd home directory; mr follows $HOME, so a different
+    // $HOME names its config explicitly.
+    const passwd* pw = ::getpwuid(::geteuid());
+    const fs::path config = net.home / ".ssh/config";
+    if ((pw == nullptr || fs::path(pw->pw_dir) != net.home) && is_file(config)) {
+      argv.insert(argv.end(), {"-F", config.string()});
+    }
+    if (!port.empty()) {
+      argv.insert(argv.end(), {"-p", port});
+    }
+    if (!user.empty()) {
+      argv.insert(argv.end(), {"-l", user});
+    }
+    argv.push_back(host);
+    if (auto r = net.run(argv, "", net.home); r && r->exit_code == 0) {
+      auto parsed = parse_ssh_g(r->out, net.home);
+      if (!parsed.hostname.empty()) {
+        target = std::move(parsed);
+      }
+    }
+  }
+  if (target.user.empty()) {
+    const passwd* pw = ::getpwuid(::geteuid());
+    target.user = pw != nullptr ? pw->pw_name : "git";
+  }
+  std::lock_guard lock(g_mutex);
+  cache().emplace(key, target);
+  return target;
+}
+
+} // namespace mr::git
