@@ -5,7 +5,7 @@ set -eu
 
 packages="g++ cmake ninja-build pkg-config git ca-certificates
 libgit2-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libexpected-dev
-libgtest-dev scdoc util-linux myrepos bash-completion zsh fish"
+libgtest-dev scdoc util-linux myrepos bash-completion zsh fish openssh-client openssh-server"
 
 missing=""
 for p in $packages; do

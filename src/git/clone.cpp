@@ -10,6 +10,7 @@
 #include "error.hpp"
 #include "handles.hpp"
 #include "net_stream.hpp"
+#include "ssh_config.hpp"
 #include "transfer.hpp"
 
 namespace mr::git {
@@ -89,10 +90,7 @@ Result<std::string> clone(const std::string& url, const std::optional<std::strin
     }
   }
   if (endpoint.use_git) {
-    std::vector<std::string> argv = {"git"};
-    if (std::getenv("GIT_SSH_COMMAND") == nullptr && std::getenv("GIT_SSH") == nullptr) {
-      argv.insert(argv.end(), {"-c", "core.sshCommand=ssh -o BatchMode=yes"});
-    }
+    auto argv = git_argv_without_prompts(false, net);
     argv.insert(argv.end(), {"clone", "--quiet"});
     if (branch) {
       argv.insert(argv.end(), {"--branch", *branch});

@@ -9,7 +9,9 @@
 #include "handles.hpp"
 #include "log.hpp"
 #include "net_stream.hpp"
+#include "refs.hpp"
 #include "repository.hpp"
+#include "ssh_config.hpp"
 #include "transfer.hpp"
 
 namespace mr::git {
@@ -56,12 +58,15 @@ struct Line {
   std::string remote;
   std::string local;
   std::string note;
-  int order; // deletions first, then branches, then tags, as git prints them
+  int order; // deletions, the branch to merge, other branches, tags: as git prints them
 };
 
-// builtin/fetch.c's format_display() with its default column widths.
+// builtin/fetch.c's format_display() with its default column widths, in the order of
+// store_updated_refs(): pruned refs, then the current branch's upstream (FETCH_HEAD's
+// for-merge pass), then the other branches and the tags, each by remote name.
 std::string format_tips(git_repository* repo, const std::vector<TipUpdate>& tips,
-                        const std::vector<std::string>& refspecs, const std::string& from) {
+                        const std::vector<std::string>& refspecs, const std::string& from,
+                        const std::string& merge_ref) {
   if (tips.empty()) {
     return {};
   }
@@ -73,7 +78,7 @@ std::string format_tips(git_repository* repo, const std::vector<TipUpdate>& tips
     l.local = pretty(t.ref);
     l.remote = pretty(remote_name_of(t.ref, refspecs));
     const bool is_tag = t.ref.rfind("refs/tags/", 0) == 0;
-    l.order = is_tag ? 2 : 1;
+    l.order = t.ref == merge_ref ? 1 : (is_tag ? 3 : 2);
     if (git_oid_is_zero(&t.new_id)) {
       l.code = '-';
       l.summary = "[deleted]";
@@ -103,8 +108,9 @@ std::string format_tips(git_repository* repo, const std::vector<TipUpdate>& tips
     }
     lines.push_back(std::move(l));
   }
-  std::stable_sort(lines.begin(), lines.end(),
-                   [](const Line& x, const Line& y) { return x.order < y.order; });
+  std::stable_sort(lines.begin(), lines.end(), [](const Line& x, const Line& y) {
+    return x.order != y.order ? x.order < y.order : x.remote < y.remote;
+  });
   const std::size_t summary_width = 2 * abbrev_width + 3;
   std::size_t refcol = 10;
   for (const auto& l : lines) {
@@ -140,12 +146,9 @@ std::size_t count_ref_lines(const std::string& text) {
 Result<FetchResult> fetch_with_git(git_repository* repo, const fs::path& workdir,
                                    const RemoteConfig& remote, const FetchSpec& spec,
                                    const NetContext& net) {
-  std::vector<std::string> argv = {"git"};
   const Config config(repo);
-  if (!config.string("core.sshcommand") && std::getenv("GIT_SSH_COMMAND") == nullptr &&
-      std::getenv("GIT_SSH") == nullptr) {
-    argv.insert(argv.end(), {"-c", "core.sshCommand=ssh -o BatchMode=yes"});
-  }
+  auto argv = git_argv_without_prompts(config.string("core.sshcommand").has_value(), net);
+  const auto git = argv;
   argv.insert(argv.end(), {"fetch", spec.prune ? "--prune" : "--no-prune", remote.name});
   auto r = net.run(argv, "", workdir);
   if (!r) {
@@ -159,7 +162,9 @@ Result<FetchResult> fetch_with_git(git_repository* repo, const fs::path& workdir
   }
   if (spec.all_tags) {
     // Tags in a second fetch without --prune: a pruning --tags fetch deletes local tags.
-    auto tags = net.run({"git", "fetch", "--no-prune", "--tags", remote.name}, "", workdir);
+    auto tags_argv = git;
+    tags_argv.insert(tags_argv.end(), {"fetch", "--no-prune", "--tags", remote.name});
+    auto tags = net.run(tags_argv, "", workdir);
     if (!tags) {
       return tl::unexpected(tags.error());
     }
@@ -223,8 +228,22 @@ Result<FetchResult> fetch_remote(git_repository* repo, const fs::path& workdir,
   if (rc != 0) {
     return fail(transfer.failure(rc));
   }
+  // The current branch's upstream, if it comes from this remote.
+  std::string merge_ref;
+  git_reference* head = nullptr;
+  if (git_reference_lookup(&head, repo, "HEAD") == 0) {
+    RefPtr h(head);
+    const char* target = git_reference_symbolic_target(h.get());
+    const std::string branch = target != nullptr ? target : "";
+    const Config config(repo);
+    if (branch.rfind("refs/heads/", 0) == 0 &&
+        config.string(("branch." + branch.substr(11) + ".remote").c_str()) == remote.name) {
+      merge_ref = upstream_ref(repo, branch.substr(11)).value_or("");
+    }
+  }
+  git_error_clear();
   FetchResult out;
-  out.text = format_tips(repo, transfer.tips(), remote.fetch, endpoint.url.display());
+  out.text = format_tips(repo, transfer.tips(), remote.fetch, endpoint.url.display(), merge_ref);
   out.updated = transfer.tips().size();
   return out;
 }
@@ -247,7 +266,9 @@ Result<FetchResult> fetch_all(const fs::path& repo_path, const NetContext& net) 
     if (net.stop.stop_requested()) {
       return fail("cancelled");
     }
-    all.text += "Fetching " + remote.name + "\n";
+    if (remotes.remotes.size() > 1) {
+      all.text += "Fetching " + remote.name + "\n"; // git fetch --all says so for several
+    }
     auto one = fetch_remote(repo, repo_path, remote, {.prune = true, .all_tags = true}, net);
     if (!one) {
       all.text += "error: could not fetch " + remote.name + ": " + one.error().message + "\n";

@@ -1,5 +1,6 @@
 #include "ssh_config.hpp"
 
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <pwd.h>
@@ -130,12 +131,48 @@ SshTarget parse_ssh_g(const std::string& text, const fs::path& home) {
       t.identity_files.push_back(p);
     }
   }
-  for (const auto* list : {&user_known, &global_known}) {
-    for (const auto& f : *list) {
-      t.known_hosts.push_back(expand(f, home, t.hostname, t.user));
+  // ssh -G prints the user files with its own home directory (the passwd one) already
+  // put in; mr follows $HOME, so that prefix becomes $HOME.
+  const passwd* pw = ::getpwuid(::geteuid());
+  const std::string pw_home = pw != nullptr ? std::string(pw->pw_dir) + "/" : std::string();
+  for (const auto& f : user_known) {
+    auto p = expand(f, home, t.hostname, t.user).string();
+    if (!pw_home.empty() && p.rfind(pw_home, 0) == 0) {
+      p = (home / p.substr(pw_home.size())).string();
     }
+    t.known_hosts.emplace_back(p);
+  }
+  for (const auto& f : global_known) {
+    t.known_hosts.push_back(expand(f, home, t.hostname, t.user));
   }
   return t;
+}
+
+namespace {
+
+// $HOME, when ssh itself would look elsewhere (the passwd home directory).
+bool home_differs(const fs::path& home) {
+  const passwd* pw = ::getpwuid(::geteuid());
+  return pw == nullptr || fs::path(pw->pw_dir) != home;
+}
+
+} // namespace
+
+std::vector<std::string> git_argv_without_prompts(bool configured, const NetContext& net) {
+  if (configured || std::getenv("GIT_SSH_COMMAND") != nullptr ||
+      std::getenv("GIT_SSH") != nullptr) {
+    return {"git"};
+  }
+  std::string command = "ssh -o BatchMode=yes";
+  if (home_differs(net.home)) {
+    if (const auto config = net.home / ".ssh/config"; is_file(config)) {
+      command += " -F " + util::shell_quote(config.string());
+    }
+    command += " -o " +
+               util::shell_quote("UserKnownHostsFile=" + (net.home / ".ssh/known_hosts").string() +
+                                 " " + (net.home / ".ssh/known_hosts2").string());
+  }
+  return {"git", "-c", "core.sshCommand=" + command};
 }
 
 SshTarget resolve_ssh(const std::string& host, const std::string& user, const std::string& port,
@@ -152,9 +189,8 @@ SshTarget resolve_ssh(const std::string& host, const std::string& user, const st
     std::vector<std::string> argv = {"ssh", "-G"};
     // ssh reads the config of the passwd home directory; mr follows $HOME, so a different
     // $HOME names its config explicitly.
-    const passwd* pw = ::getpwuid(::geteuid());
     const fs::path config = net.home / ".ssh/config";
-    if ((pw == nullptr || fs::path(pw->pw_dir) != net.home) && is_file(config)) {
+    if (home_differs(net.home) && is_file(config)) {
       argv.insert(argv.end(), {"-F", config.string()});
     }
     if (!port.empty()) {

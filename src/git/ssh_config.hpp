@@ -33,6 +33,13 @@ struct SshTarget {
 SshTarget resolve_ssh(const std::string& host, const std::string& user, const std::string& port,
                       const NetContext& net);
 
+// The start of a git command line that never lets ssh prompt: {"git", "-c",
+// "core.sshCommand=ssh -o BatchMode=yes ..."}, unless the user chose an ssh command
+// (GIT_SSH_COMMAND, GIT_SSH, or `configured`, their core.sshCommand). When $HOME is not
+// the passwd home directory, ssh is pointed at $HOME's config and known_hosts, as mr's
+// own ssh connections are.
+std::vector<std::string> git_argv_without_prompts(bool configured, const NetContext& net);
+
 // Parses `ssh -G` output (for tests).
 SshTarget parse_ssh_g(const std::string& text, const std::filesystem::path& home);
 

@@ -1,0 +1,110 @@
+// Real servers on loopback for the network tests, started and stopped by the tests:
+// git daemon (git://), OpenSSH's sshd with a generated host key and user key (ssh://), an
+// ssh-agent holding a key, and a TCP relay that can slow a transfer down, go silent or
+// drop every connection at once (a server killed mid-fetch).
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace mr::test {
+
+namespace fs = std::filesystem;
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int free_port();
+// Waits until something accepts connections on 127.0.0.1:port; false after `seconds`.
+bool wait_for_port(int port, double seconds = 10);
+
+// `git daemon` serving every repository below `base` as git://127.0.0.1:PORT/NAME.
+class GitDaemon {
+public:
+  explicit GitDaemon(const fs::path& base);
+  ~GitDaemon();
+  GitDaemon(const GitDaemon&) = delete;
+  GitDaemon& operator=(const GitDaemon&) = delete;
+  int port() const { return m_port; }
+  std::string url(const std::string& path) const; // git://127.0.0.1:PORT/path
+
+private:
+  int m_pid = -1;
+  int m_port = 0;
+};
+
+// sshd on 127.0.0.1:PORT for the current user, with its own host key, accepting the
+// generated user key (unencrypted ed25519) and nothing else.
+class SshServer {
+public:
+  explicit SshServer(const fs::path& dir);
+  ~SshServer();
+  SshServer(const SshServer&) = delete;
+  SshServer& operator=(const SshServer&) = delete;
+
+  static bool available(); // sshd installed, and we may run it (root)
+  int port() const { return m_port; }
+  const fs::path& user_key() const { return m_user_key; }
+  const fs::path& host_key_pub() const { return m_host_key_pub; }
+  std::string user() const;
+  // The line for known_hosts: "[127.0.0.1]:PORT ssh-ed25519 AAAA...".
+  std::string known_hosts_line() const;
+  std::string url(const fs::path& repo) const; // ssh://USER@127.0.0.1:PORT/abs/path
+
+private:
+  fs::path m_dir;
+  fs::path m_user_key;
+  fs::path m_host_key_pub;
+  int m_pid = -1;
+  int m_port = 0;
+};
+
+// ssh-agent on a socket in `dir`, holding `key`.
+class SshAgent {
+public:
+  SshAgent(const fs::path& dir, const fs::path& key);
+  ~SshAgent();
+  SshAgent(const SshAgent&) = delete;
+  SshAgent& operator=(const SshAgent&) = delete;
+  const fs::path& socket() const { return m_socket; }
+
+private:
+  fs::path m_socket;
+  int m_pid = -1;
+};
+
+// Listens on 127.0.0.1:port() and relays each connection to 127.0.0.1:target. It can
+// limit the rate, stay silent (accept and never answer), or drop everything.
+class TcpRelay {
+public:
+  explicit TcpRelay(int target, std::size_t bytes_per_second = 0, bool silent = false);
+  ~TcpRelay();
+  TcpRelay(const TcpRelay&) = delete;
+  TcpRelay& operator=(const TcpRelay&) = delete;
+  int port() const { return m_port; }
+  // Closes every connection and stops listening, as a server that died.
+  void kill();
+  std::size_t bytes_to_client() const { return m_to_client.load(); }
+  std::size_t connections() const { return m_connections.load(); }
+  std::size_t max_concurrent() const { return m_max_concurrent.load(); }
+
+private:
+  void run();
+
+  int m_listen = -1;
+  int m_port = 0;
+  int m_target;
+  std::size_t m_rate;
+  bool m_silent;
+  int m_wake[2] = {-1, -1};
+  std::atomic<bool> m_stop{false};
+  std::atomic<std::size_t> m_to_client{0};
+  std::atomic<std::size_t> m_connections{0};
+  std::atomic<std::size_t> m_max_concurrent{0};
+  std::thread m_thread;
+};
+
+} // namespace mr::test
