@@ -19,25 +19,6 @@ need /usr/bin/time time
 [ -x "$MYREPOS" ] || need mr myrepos
 [ -x "$MR_BIN" ] || { echo "bench: build mr first (scripts/build.sh)" >&2; exit 1; }
 
-# ratios RESULTS_DIR: mr's rows against the floor and the peers, from peers.sh's raw.tsv.
-ratios() {
-  python3 - "$1/raw.tsv" <<'PY'
-import csv, statistics, sys
-runs = {}
-for row in csv.DictReader(open(sys.argv[1]), delimiter="\t"):
-    if row["run"] != "0":
-        runs.setdefault(row["row"], []).append(float(row["wall_s"]))
-med = {k: statistics.median(v) for k, v in runs.items()}
-mine = [k for k in med if k.startswith("new mr")]
-others = [k for k in med if not k.startswith("new mr") and not k.startswith("harness")]
-for m in mine:
-    print(f"  {m}: {med[m]:.3f} s")
-    for o in others:
-        r = med[o] / med[m]
-        print(f"      {o:42} {med[o]:8.3f} s  " + (f"{r:6.1f}x faster" if r >= 1 else f"{1/r:6.2f}x the time"))
-PY
-}
-
 run_size() {
   local n=$1 only=$2
   make_workspace "$n" 20

@@ -47,6 +47,9 @@ cd "$demo/home/src"
 for r in clean dirty ahead behind local-only; do
   (cd "$r" && "$mr" register)
 done
+# A repository registered on another machine and not cloned here yet.
+printf '\n[repos."%s"]\nurl = "%s"\n' "$demo/home/src/not-cloned-yet" "$demo/remotes/clean.git" \
+  >> "$HOME/.mrconfig.toml"
 run cat "$HOME/.mrconfig.toml"
 run "$mr" list
 run "$mr" status
@@ -55,5 +58,7 @@ run "$mr" summary --dirty
 run "$mr" diff --stat
 run "$mr" -d "$demo/home/src/dirty" diff
 run "$mr" --json summary
+run "$mr" update
+run "$mr" summary
 echo
 echo "Demo workspace: $demo (HOME=$demo/home). Try: cd $demo/home/src && HOME=$demo/home $mr status"

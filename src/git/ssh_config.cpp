@@ -16,6 +16,28 @@ namespace {
 
 namespace fs = std::filesystem;
 
+struct Account {
+  std::string name;
+  std::string home;
+};
+
+// The effective user's passwd entry, read once (getpwuid() is not thread-safe, and the
+// tasks ask from every worker).
+const Account& account() {
+  static const Account a = [] {
+    Account out;
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    if (::getpwuid_r(::geteuid(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+      out.name = found->pw_name != nullptr ? found->pw_name : "";
+      out.home = found->pw_dir != nullptr ? found->pw_dir : "";
+    }
+    return out;
+  }();
+  return a;
+}
+
 bool is_file(const fs::path& p) {
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
@@ -43,8 +65,7 @@ fs::path expand(const std::string& value, const fs::path& home, const std::strin
     } else if (t == 'r') {
       out += remote_user;
     } else if (t == 'u') {
-      const passwd* pw = ::getpwuid(::geteuid());
-      out += pw != nullptr ? pw->pw_name : "";
+      out += account().name;
     } else if (t == '%') {
       out += '%';
     } else {
@@ -133,8 +154,7 @@ SshTarget parse_ssh_g(const std::string& text, const fs::path& home) {
   }
   // ssh -G prints the user files with its own home directory (the passwd one) already
   // put in; mr follows $HOME, so that prefix becomes $HOME.
-  const passwd* pw = ::getpwuid(::geteuid());
-  const std::string pw_home = pw != nullptr ? std::string(pw->pw_dir) + "/" : std::string();
+  const std::string pw_home = account().home.empty() ? std::string() : account().home + "/";
   for (const auto& f : user_known) {
     auto p = expand(f, home, t.hostname, t.user).string();
     if (!pw_home.empty() && p.rfind(pw_home, 0) == 0) {
@@ -152,8 +172,7 @@ namespace {
 
 // $HOME, when ssh itself would look elsewhere (the passwd home directory).
 bool home_differs(const fs::path& home) {
-  const passwd* pw = ::getpwuid(::geteuid());
-  return pw == nullptr || fs::path(pw->pw_dir) != home;
+  return account().home.empty() || fs::path(account().home) != home;
 }
 
 } // namespace
@@ -208,8 +227,7 @@ SshTarget resolve_ssh(const std::string& host, const std::string& user, const st
     }
   }
   if (target.user.empty()) {
-    const passwd* pw = ::getpwuid(::geteuid());
-    target.user = pw != nullptr ? pw->pw_name : "git";
+    target.user = account().name.empty() ? "git" : account().name;
   }
   std::lock_guard lock(g_mutex);
   cache().emplace(key, target);
