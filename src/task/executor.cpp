@@ -27,7 +27,10 @@ std::size_t Executor::threads_started() const {
 void Executor::submit(const void* tag, UniqueFunction<void()> run) {
   std::lock_guard lock(m_mutex);
   m_queue.push_back({tag, std::move(run)});
-  if (m_idle == 0 && m_threads.size() < m_size) {
+  // An idle worker that was notified but has not woken yet still counts as idle, so compare
+  // the jobs waiting with the workers waiting: "none idle" would let two quick submits share
+  // one sleeping worker and leave the pool short of N threads for good.
+  if (m_queue.size() > m_idle && m_threads.size() < m_size) {
     m_threads.emplace_back([this](const std::stop_token& stop) { work(stop); });
   } else {
     m_cv.notify_one();
