@@ -1,6 +1,6 @@
-#include <git2.h>
-
 #include <ctime>
+
+#include <git2.h>
 
 #include <mr/git/library.hpp>
 

@@ -187,6 +187,7 @@ int Transfer::ssh_key(git_credential** out, const std::string& user) {
 int Transfer::user_password(git_credential** out, const std::string& url,
                             const char* user_from_url) {
   if (m_password_tried) {
+    m_password_refused = true;
     m_refusal = "authentication failed for " + m_endpoint.url.display() +
                 ": the server refused the credentials git's credential helper gave";
     return GIT_EUSER;
@@ -212,7 +213,9 @@ int Transfer::user_password(git_credential** out, const std::string& url,
 }
 
 void Transfer::settle_credentials(bool worked) {
-  if (m_credential_input.empty() || !m_net.run) {
+  // As git: a helper forgets a credential only when the server refused it, not when the
+  // connection broke or the user cancelled.
+  if (m_credential_input.empty() || !m_net.run || (!worked && !m_password_refused)) {
     return;
   }
   (void)m_net.run({"git", "credential", worked ? "approve" : "reject"}, m_credential_input + "\n",

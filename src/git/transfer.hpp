@@ -48,8 +48,9 @@ public:
   // a cancellation, else libgit2's message.
   std::string failure(int rc) const;
 
-  // After the transfer: tells git's credential helpers whether the password they gave
-  // worked (git credential approve/reject).
+  // After the transfer: tells git's credential helpers that the password they gave worked
+  // (git credential approve) or that the server refused it (reject); other failures leave
+  // the helper alone.
   void settle_credentials(bool worked);
 
   const std::vector<TipUpdate>& tips() const { return m_tips; }
@@ -72,8 +73,9 @@ private:
   std::size_t m_next_key = 0;
   std::vector<std::string> m_tried; // "ssh-agent", "~/.ssh/id_ed25519", ...
   bool m_password_tried = false;
-  std::string m_credential_input; // what git credential fill was given and answered
-  std::string m_refusal;          // our own one-line reason, when we refused something
+  bool m_password_refused = false; // the server asked again after the helper's answer
+  std::string m_credential_input;  // what git credential fill was given and answered
+  std::string m_refusal;           // our own one-line reason, when we refused something
   std::vector<TipUpdate> m_tips;
 };
 

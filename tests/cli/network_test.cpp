@@ -1,5 +1,6 @@
 // mr update, fetch and checkout against real servers on loopback, started by the tests:
-// local paths and file://, git daemon (git://), sshd with an agent or key files (ssh://),
+// local paths and file://, git daemon (git://), git http-backend behind HTTP Basic auth
+// with git's credential helpers (http://), sshd with an agent or key files (ssh://),
 // and a relay that slows a transfer, goes silent or dies. Results are checked with git.
 #include <chrono>
 #include <csignal>
@@ -364,6 +365,76 @@ TEST_F(Network, GitDaemonFetchUpdateAndClone) {
   EXPECT_NE(r.out.find("From git://127.0.0.1:" + std::to_string(daemon.port()) + "/g\n"),
             std::string::npos)
       << r.out;
+}
+
+// HTTP: the password comes from git's credential helpers (here `store`), never a prompt.
+class Http : public Network {
+protected:
+  Http() : server(srv(), "alice", "s3cret") {}
+  void store_credential(const std::string& password) {
+    write_file(home() / ".gitconfig", "[credential]\n\thelper = store\n");
+    write_file(home() / ".git-credentials",
+               "http://alice:" + password + "@127.0.0.1:" + std::to_string(server.port()) + "\n");
+  }
+  HttpGitServer server;
+};
+
+TEST_F(Http, UpdateAndCloneWithTheHelpersPassword) {
+  upstream("h");
+  const auto h = working_copy("h", server.url("h.git"));
+  const auto head = push_change("h", "a.txt", "over http\n");
+  store_credential("s3cret");
+  register_repo(h);
+  register_repo(ws() / "h2", "url = \"" + server.url("h.git") + "\"\n");
+  const auto r = mr({"update"}, ws());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(rev(h, "HEAD"), head);
+  EXPECT_EQ(rev(ws() / "h2", "HEAD"), head);
+  EXPECT_EQ(server.refused(), 0U);
+  EXPECT_NE(r.out.find("From " + server.url("h") + "\n"), std::string::npos) << r.out;
+  // Approved, so still stored (git credential-store writes the port escaped, as for git).
+  EXPECT_NE(read_file(home() / ".git-credentials").find("http://alice:s3cret@127.0.0.1"),
+            std::string::npos);
+}
+
+TEST_F(Http, AWrongPasswordFailsAtOnceAndTheHelperForgetsIt) {
+  upstream("w");
+  const auto w = working_copy("w", server.url("w.git"));
+  const auto before = rev(w, "HEAD");
+  push_change("w", "a.txt", "unreachable\n");
+  store_credential("wrong");
+  register_repo(w);
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = mr({"update"}, ws());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("mr update: authentication failed for " + server.url("w") +
+                       ": the server refused the credentials git's credential helper gave\n"),
+            std::string::npos)
+      << r.out << r.err;
+  EXPECT_EQ(server.refused(), 1U); // one try with the helper's password, no retry loop
+  EXPECT_EQ(read_file(home() / ".git-credentials"), ""); // git credential reject
+  EXPECT_EQ(rev(w, "HEAD"), before);
+  expect_consistent(w);
+}
+
+TEST_F(Http, NoCredentialFailsWithoutPrompting) {
+  upstream("n");
+  const auto n = working_copy("n", server.url("n.git"));
+  register_repo(n);
+  RunOptions o;
+  o.cwd = ws();
+  o.env = env_for(ws());
+  o.stdin_open_pipe = true; // a prompt would wait here for ever
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run({mr_binary().string(), "fetch"}, o);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("authentication required for " + server.url("n") +
+                       " and no credential helper has it"),
+            std::string::npos)
+      << r.out << r.err;
+  EXPECT_EQ(server.refused(), 0U);
 }
 
 TEST_F(Network, TimeoutStopsASilentServer) {

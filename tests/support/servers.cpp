@@ -1,11 +1,14 @@
 #include "servers.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <optional>
 #include <poll.h>
 #include <pwd.h>
 #include <stdexcept>
@@ -130,6 +133,234 @@ GitDaemon::~GitDaemon() {
 
 std::string GitDaemon::url(const std::string& path) const {
   return "git://127.0.0.1:" + std::to_string(m_port) + "/" + path;
+}
+
+// ---- git http-backend ------------------------------------------------------------------
+
+namespace {
+
+std::string base64(std::string_view in) {
+  static constexpr char k_alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t i = 0; i < in.size(); i += 3) {
+    const auto byte = [&](std::size_t k) {
+      return k < in.size() ? static_cast<unsigned char>(in[k]) : 0u;
+    };
+    const unsigned n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+    out += k_alphabet[(n >> 18) & 63];
+    out += k_alphabet[(n >> 12) & 63];
+    out += i + 1 < in.size() ? k_alphabet[(n >> 6) & 63] : '=';
+    out += i + 2 < in.size() ? k_alphabet[n & 63] : '=';
+  }
+  return out;
+}
+
+// Reads from `fd` until `done(buffer)` or end of input; false on error, EOF or 10 s of
+// silence.
+template <typename Done>
+bool read_until(int fd, std::string& buffer, Done done) {
+  char chunk[16384];
+  while (!done(buffer)) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 10'000) <= 0) {
+      return false;
+    }
+    const ssize_t got = ::recv(fd, chunk, sizeof chunk, 0);
+    if (got <= 0) {
+      return false;
+    }
+    buffer.append(chunk, static_cast<std::size_t>(got));
+  }
+  return true;
+}
+
+void send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t put = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (put <= 0) {
+      return;
+    }
+    data.remove_prefix(static_cast<std::size_t>(put));
+  }
+}
+
+// The body of a chunked request starting at `data`; nullopt until all of it has arrived.
+std::optional<std::string> dechunk(std::string_view data) {
+  std::string body;
+  for (;;) {
+    const auto eol = data.find("\r\n");
+    if (eol == std::string_view::npos) {
+      return std::nullopt;
+    }
+    const auto size = std::stoul(std::string(data.substr(0, eol)), nullptr, 16);
+    if (data.size() < eol + 2 + size + 2) {
+      return std::nullopt;
+    }
+    if (size == 0) {
+      return body;
+    }
+    body.append(data.substr(eol + 2, size));
+    data.remove_prefix(eol + 2 + size + 2);
+  }
+}
+
+} // namespace
+
+HttpGitServer::HttpGitServer(const fs::path& base, std::string user, std::string password)
+    : m_base(base), m_authorization("Basic " + base64(user + ":" + password)) {
+  m_listen = listen_on(0, m_port);
+  if (::pipe2(m_wake, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  m_thread = std::thread([this] { run(); });
+}
+
+HttpGitServer::~HttpGitServer() {
+  m_stop = true;
+  const char c = 1;
+  (void)::write(m_wake[1], &c, 1);
+  m_thread.join();
+  ::close(m_listen);
+  ::close(m_wake[0]);
+  ::close(m_wake[1]);
+}
+
+std::string HttpGitServer::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(m_port) + "/" + path;
+}
+
+void HttpGitServer::run() {
+  while (!m_stop.load()) {
+    pollfd fds[2] = {{m_listen, POLLIN, 0}, {m_wake[0], POLLIN, 0}};
+    ::poll(fds, 2, -1);
+    if ((fds[0].revents & POLLIN) != 0) {
+      const int client = ::accept4(m_listen, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client >= 0) {
+        serve(client);
+        ::close(client);
+      }
+    }
+  }
+}
+
+void HttpGitServer::serve(int client) {
+  std::string in;
+  if (!read_until(client, in,
+                  [](const std::string& b) { return b.find("\r\n\r\n") != std::string::npos; })) {
+    return;
+  }
+  ++m_requests;
+  const auto head_end = in.find("\r\n\r\n");
+  const auto lines = lines_of(in.substr(0, head_end));
+  std::map<std::string, std::string> headers;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const auto colon = lines[i].find(':');
+    if (colon == std::string::npos) {
+      continue;
+    }
+    std::string name = lines[i].substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    auto value = lines[i].substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    while (!value.empty() && (value.back() == '\r' || value.back() == ' ')) {
+      value.pop_back();
+    }
+    headers[name] = value;
+  }
+  // "GET /path?query HTTP/1.1"
+  const auto& request = lines.empty() ? std::string() : lines[0];
+  const auto method = request.substr(0, request.find(' '));
+  const auto target_start = request.find(' ') + 1;
+  const auto target = request.substr(target_start, request.find(' ', target_start) - target_start);
+  const auto question = target.find('?');
+  const auto path = target.substr(0, question);
+  const auto query = question == std::string::npos ? std::string() : target.substr(question + 1);
+
+  // The body, by length or chunked.
+  std::string body;
+  const auto body_start = head_end + 4;
+  if (headers.count("content-length") != 0) {
+    const auto length = std::stoul(headers["content-length"]);
+    if (!read_until(client, in,
+                    [&](const std::string& b) { return b.size() >= body_start + length; })) {
+      return;
+    }
+    body = in.substr(body_start, length);
+  } else if (headers["transfer-encoding"] == "chunked") {
+    std::optional<std::string> whole;
+    if (!read_until(client, in, [&](const std::string& b) {
+          whole = dechunk(std::string_view(b).substr(body_start));
+          return whole.has_value();
+        })) {
+      return;
+    }
+    body = std::move(*whole);
+  }
+
+  const auto auth = headers.find("authorization");
+  if (auth == headers.end() || auth->second != m_authorization) {
+    if (auth != headers.end()) {
+      ++m_refused;
+    }
+    send_all(client, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"git\"\r\n"
+                     "Content-Length: 0\r\nConnection: close\r\n\r\n");
+    return;
+  }
+
+  RunOptions cgi;
+  cgi.cwd = m_base;
+  cgi.input = body;
+  cgi.env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
+             {"HOME", m_base.string()},
+             {"GIT_CONFIG_NOSYSTEM", "1"},
+             {"GIT_PROJECT_ROOT", m_base.string()},
+             {"GIT_HTTP_EXPORT_ALL", "1"},
+             {"REQUEST_METHOD", method},
+             {"PATH_INFO", path},
+             {"QUERY_STRING", query},
+             {"REMOTE_USER", "git"},
+             {"REMOTE_ADDR", "127.0.0.1"},
+             {"CONTENT_LENGTH", std::to_string(body.size())}};
+  if (headers.count("content-type") != 0) {
+    cgi.env["CONTENT_TYPE"] = headers["content-type"];
+  }
+  if (headers.count("content-encoding") != 0) {
+    cgi.env["HTTP_CONTENT_ENCODING"] = headers["content-encoding"];
+  }
+  if (headers.count("git-protocol") != 0) {
+    cgi.env["GIT_PROTOCOL"] = headers["git-protocol"];
+  }
+  const auto r = mr::test::run({"git", "http-backend"}, cgi);
+  // CGI: header lines, a blank line, the body; "Status:" gives the status line.
+  auto split = r.out.find("\r\n\r\n");
+  std::size_t skip = 4;
+  if (split == std::string::npos) {
+    split = r.out.find("\n\n");
+    skip = 2;
+  }
+  if (r.exit_code != 0 || split == std::string::npos) {
+    send_all(client, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
+                     "Connection: close\r\n\r\n");
+    return;
+  }
+  std::string status = "200 OK";
+  std::string response_headers;
+  for (auto line : lines_of(r.out.substr(0, split))) {
+    while (!line.empty() && line.back() == '\r') {
+      line.pop_back();
+    }
+    if (line.rfind("Status: ", 0) == 0) {
+      status = line.substr(8);
+    } else if (!line.empty()) {
+      response_headers += line + "\r\n";
+    }
+  }
+  const auto response_body = std::string_view(r.out).substr(split + skip);
+  send_all(client, "HTTP/1.1 " + status + "\r\n" + response_headers + "Content-Length: " +
+                       std::to_string(response_body.size()) + "\r\nConnection: close\r\n\r\n");
+  send_all(client, response_body);
 }
 
 // ---- sshd --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // Real servers on loopback for the network tests, started and stopped by the tests:
 // git daemon (git://), OpenSSH's sshd with a generated host key and user key (ssh://), an
-// ssh-agent holding a key, and a TCP relay that can slow a transfer down, go silent or
+// ssh-agent holding a key, git's smart HTTP (`git http-backend`) behind HTTP Basic
+// authentication (http://), and a TCP relay that can slow a transfer down, go silent or
 // drop every connection at once (a server killed mid-fetch).
 #pragma once
 
@@ -74,6 +75,36 @@ public:
 private:
   fs::path m_socket;
   int m_pid = -1;
+};
+
+// `git http-backend` (smart HTTP) for every repository below `base`, behind a small
+// HTTP/1.1 front on 127.0.0.1 that answers 401 until a request carries HTTP Basic
+// credentials `user`:`password`. One connection at a time, each closed after its answer.
+class HttpGitServer {
+public:
+  HttpGitServer(const fs::path& base, std::string user, std::string password);
+  ~HttpGitServer();
+  HttpGitServer(const HttpGitServer&) = delete;
+  HttpGitServer& operator=(const HttpGitServer&) = delete;
+  int port() const { return m_port; }
+  std::string url(const std::string& path) const; // http://127.0.0.1:PORT/path
+  std::size_t requests() const { return m_requests.load(); }
+  // Requests that carried credentials, and wrong ones.
+  std::size_t refused() const { return m_refused.load(); }
+
+private:
+  void run();
+  void serve(int client);
+
+  fs::path m_base;
+  std::string m_authorization; // the expected "Basic ..." header value
+  int m_listen = -1;
+  int m_port = 0;
+  int m_wake[2] = {-1, -1};
+  std::atomic<bool> m_stop{false};
+  std::atomic<std::size_t> m_requests{0};
+  std::atomic<std::size_t> m_refused{0};
+  std::thread m_thread;
 };
 
 // Listens on 127.0.0.1:port() and relays each connection to 127.0.0.1:target. It can
