@@ -6,9 +6,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
-export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1}"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
+# The sanitizer options (halting on a report, the suppression files tests/lsan.supp and
+# tests/tsan.supp) come with the test presets in CMakePresets.json.
 for preset in default asan tsan; do
   echo "== $preset: build" >&2
   scripts/build.sh "$preset"

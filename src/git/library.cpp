@@ -1,5 +1,3 @@
-#include <ctime>
-
 #include <git2.h>
 
 #include <mr/git/library.hpp>
@@ -19,10 +17,6 @@ void initialise() {
     return;
   }
   git_libgit2_init();
-  // git_signature_now (reflogs of clone and fast-forward) calls localtime_r on workers;
-  // glibc reads TZ into its globals on the first call. Read it here, before any thread, so
-  // the workers only ever read those globals.
-  tzset();
   // With unlimited mapped-window files, many workers over repos with many packs run out of
   // descriptors (libgit2 #2758); 128 per process is plenty and keeps us under ulimit -n.
   git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, 128);

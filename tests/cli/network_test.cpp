@@ -452,6 +452,27 @@ TEST_F(Network, TimeoutStopsASilentServer) {
   expect_consistent(s);
 }
 
+TEST_F(Network, FailFastStopsAFetchWaitingOnASilentServer) {
+  upstream("s");
+  TcpRelay silent(0, 0, /*silent=*/true);
+  const auto s = working_copy("s", "git://127.0.0.1:" + std::to_string(silent.port()) + "/s.git");
+  const auto other = working_copy("o", {}, "s");
+  register_repo(s, "order = 1\n");
+  // The other repository fails once the transfer above has surely connected.
+  register_repo(other, "order = 2\n[repos.\"" + other.string() +
+                           "\".commands]\nfetch = \"sleep 1; exit 3\"\n");
+  const auto start = std::chrono::steady_clock::now();
+  // --timeout only as a backstop: without fail-fast reaching the transfer this would take
+  // all of it.
+  const auto r = mr({"-j2", "--fail-fast", "--timeout", "60s", "fetch"}, ws());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("finished (1 failed; 1 skipped)"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(silent.connections(), 1U);
+  expect_consistent(s);
+}
+
 TEST_F(Network, AServerDyingMidFetchFailsCleanly) {
   upstream("k");
   GitDaemon daemon(srv());
