@@ -1,6 +1,9 @@
 // mr update: fetch the current branch's remote, then fast-forward only, never touching
 // local work. Every check that can refuse runs before anything in the work tree changes.
+#include <cerrno>
+#include <filesystem>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <mr/git/network.hpp>
 #include <mr/util/strings.hpp>
@@ -51,16 +54,59 @@ std::string lock_failure(const std::string& gitdir) {
          gitdir + "index.lock)";
 }
 
-struct Conflicts {
-  std::vector<std::string> paths;
+// What a checkout would do: the local changes in its way, and the files it would rewrite.
+struct Plan {
+  std::vector<std::string> conflicts;
+  std::vector<std::string> rewrites; // tracked files in the work tree that get new content
 };
 
-int on_conflict(git_checkout_notify_t why, const char* path, const git_diff_file*,
-                const git_diff_file*, const git_diff_file*, void* payload) {
-  if (why == GIT_CHECKOUT_NOTIFY_CONFLICT && path != nullptr) {
-    static_cast<Conflicts*>(payload)->paths.emplace_back(path);
+int on_plan(git_checkout_notify_t why, const char* path, const git_diff_file*,
+            const git_diff_file* target, const git_diff_file* workdir, void* payload) {
+  auto& plan = *static_cast<Plan*>(payload);
+  if (path == nullptr) {
+    return 0;
   }
-  return 0; // go on: every path in the way is named, then libgit2 refuses
+  if (why == GIT_CHECKOUT_NOTIFY_CONFLICT) {
+    plan.conflicts.emplace_back(path); // go on: every path in the way is named
+  } else if (why == GIT_CHECKOUT_NOTIFY_UPDATED && target != nullptr && workdir != nullptr &&
+             (target->mode == GIT_FILEMODE_BLOB || target->mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
+    plan.rewrites.emplace_back(path);
+  }
+  return 0;
+}
+
+// libgit2 rewrites a file in place (open with O_TRUNC) where git unlinks it and creates a
+// new one. In place, a hard link elsewhere would change too, and a running program or a
+// reader mapping the file would see it truncated under it. So each file about to be
+// rewritten first gets a fresh inode with the same content and mode (a copy renamed over
+// it), and libgit2 then writes into that one. The content does not change, so stopping
+// half-way loses nothing.
+Result<void> fresh_inodes(const fs::path& workdir, const std::vector<std::string>& paths) {
+  for (const auto& relative : paths) {
+    const fs::path file = workdir / relative;
+    struct stat st {};
+    if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      continue; // gone or not a file: libgit2 creates it anew anyway
+    }
+    // Never overwrites: a file of that name already there makes the update fail instead.
+    const fs::path copy = file.parent_path() / (".mr-update-" + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::copy_file(file, copy, fs::copy_options::none, ec);
+    if (!ec && ::chmod(copy.c_str(), st.st_mode & 07777) != 0) {
+      ec.assign(errno, std::generic_category());
+    }
+    if (!ec && ::rename(copy.c_str(), file.c_str()) != 0) {
+      ec.assign(errno, std::generic_category());
+    }
+    if (ec) {
+      std::error_code ignored;
+      if (ec != std::errc::file_exists) {
+        fs::remove(copy, ignored);
+      }
+      return fail("cannot replace " + relative + ": " + ec.message() + " (nothing was changed)");
+    }
+  }
+  return {};
 }
 
 std::string first_few(const std::vector<std::string>& paths) {
@@ -189,20 +235,38 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
   }
   CommitPtr old_commit(old_raw);
   CommitPtr new_commit(new_raw);
-  Conflicts conflicts;
-  git_checkout_options checkout = GIT_CHECKOUT_OPTIONS_INIT;
   // SAFE keeps every local change; ignored files in the way are kept too (git would
-  // overwrite them, and they may be someone's .env).
-  checkout.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DONT_OVERWRITE_IGNORED;
-  checkout.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
-  checkout.notify_cb = on_conflict;
-  checkout.notify_payload = &conflicts;
-  const int rc =
-      git_checkout_tree(repo, reinterpret_cast<git_object*>(new_commit.get()), &checkout);
-  if (rc == GIT_ECONFLICT || !conflicts.paths.empty()) {
-    return fail("local changes would be overwritten by the update: " + first_few(conflicts.paths) +
+  // overwrite them, and they may be someone's .env). A dry run first names what is in the
+  // way and what will be rewritten.
+  const auto checkout_to = [&](unsigned int extra, Plan& plan) {
+    git_checkout_options checkout = GIT_CHECKOUT_OPTIONS_INIT;
+    checkout.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DONT_OVERWRITE_IGNORED | extra;
+    checkout.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT | GIT_CHECKOUT_NOTIFY_UPDATED;
+    checkout.notify_cb = on_plan;
+    checkout.notify_payload = &plan;
+    return git_checkout_tree(repo, reinterpret_cast<git_object*>(new_commit.get()), &checkout);
+  };
+  const auto refused = [&](const Plan& plan) {
+    return fail("local changes would be overwritten by the update: " + first_few(plan.conflicts) +
                     " (commit or stash them, then update again)",
                 result.text);
+  };
+  Plan plan;
+  if (const int rc = checkout_to(GIT_CHECKOUT_DRY_RUN, plan);
+      rc == GIT_ECONFLICT || !plan.conflicts.empty()) {
+    return refused(plan);
+  } else if (rc != 0) {
+    return fail("fast-forward failed: " + last_error(rc), result.text);
+  }
+  if (const char* workdir = git_repository_workdir(repo); workdir != nullptr) {
+    if (auto fresh = fresh_inodes(workdir, plan.rewrites); !fresh) {
+      return fail(fresh.error().message, result.text);
+    }
+  }
+  Plan done;
+  const int rc = checkout_to(0, done);
+  if (rc == GIT_ECONFLICT || !done.conflicts.empty()) {
+    return refused(done); // changed since the dry run, and still nothing touched
   }
   if (rc != 0) {
     return fail("fast-forward failed: " + last_error(rc), result.text);

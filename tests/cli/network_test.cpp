@@ -147,6 +147,35 @@ TEST_F(Network, BehindIsFastForwardedAsGitPullWould) {
                            b.string() + "\nAlready up to date.\n\nmr update: finished (2 ok)\n");
 }
 
+// git replaces a file it updates (unlink, create); libgit2 alone would write into the same
+// inode, changing every hard link to it and truncating a file a running program maps.
+TEST_F(Network, AnUpdatedFileIsANewFileAsWithGit) {
+  upstream("h");
+  const auto seed = root() / "seed" / "h";
+  write_file(seed / "run.sh", "#!/bin/sh\necho one\n");
+  fs::permissions(seed / "run.sh", fs::perms::owner_exec, fs::perm_options::add);
+  git(seed, {"add", "."});
+  git(seed, {"commit", "-q", "-m", "script"});
+  git(seed, {"push", "-q", "origin", "main"});
+  const auto h = working_copy("h");
+  fs::create_hard_link(h / "run.sh", root() / "linked-run.sh");
+  fs::create_hard_link(h / "a.txt", root() / "linked-a.txt");
+  write_file(seed / "run.sh", "#!/bin/sh\necho two\n");
+  const auto head = push_change("h", "a.txt", "a\nchanged\n");
+  register_repo(h);
+  const auto r = mr({"update"}, ws());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(rev(h, "HEAD"), head);
+  EXPECT_EQ(read_file(h / "run.sh"), "#!/bin/sh\necho two\n");
+  EXPECT_EQ(read_file(h / "a.txt"), "a\nchanged\n");
+  EXPECT_NE(fs::status(h / "run.sh").permissions() & fs::perms::owner_exec, fs::perms::none);
+  // The other links keep the old content, as after git pull.
+  EXPECT_EQ(read_file(root() / "linked-run.sh"), "#!/bin/sh\necho one\n");
+  EXPECT_EQ(read_file(root() / "linked-a.txt"), "a\n");
+  EXPECT_EQ(git(h, {"status", "--porcelain", "--ignored"}), "");
+  expect_consistent(h);
+}
+
 TEST_F(Network, LocalChangesAreKeptOrTheUpdateRefused) {
   upstream("kept");
   upstream("touched");
