@@ -549,6 +549,25 @@ TEST_F(Network, CtrlCMidFetchCancelsCleanly) {
   expect_consistent(c);
 }
 
+TEST_F(Network, TransferProgressShowsOnTheProgressLine) {
+  upstream("p");
+  GitDaemon daemon(srv());
+  TcpRelay slow(daemon.port(), 2 * 1024 * 1024);
+  const auto p = working_copy("p", "git://127.0.0.1:" + std::to_string(slow.port()) + "/p.git");
+  push_big_commit("p");
+  register_repo(p);
+  RunOptions o;
+  o.cwd = ws();
+  o.env = env_for(ws());
+  o.env["TERM"] = "xterm";
+  o.stderr_tty = true;
+  const auto r = run({mr_binary().string(), "update"}, o);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("[0/1] update p receiving "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" MiB"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("receiving"), std::string::npos); // never in the blocks
+}
+
 TEST_F(Network, ConnectionsPerHostAreLimited) {
   GitDaemon daemon(srv());
   TcpRelay relay(daemon.port(), 512 * 1024);
