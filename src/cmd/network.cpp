@@ -54,6 +54,7 @@ git::NetContext net_context(RepoTask& t) {
   git::NetContext net;
   net.stop = t.task.stop_token();
   net.transport = transport_of(t);
+  net.idle = t.command.registry.settings.stall_timeout;
   const char* home = std::getenv("HOME");
   net.home = home != nullptr ? home : "/";
   net.run = [&t](const std::vector<std::string>& argv, const std::string& input,

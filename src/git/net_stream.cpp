@@ -16,6 +16,8 @@
 #include <git2.h>
 #include <git2/sys/stream.h>
 
+#include <mr/util/duration.hpp>
+
 namespace mr::git {
 
 namespace {
@@ -159,8 +161,8 @@ ssize_t stream_read(git_stream* stream, void* data, size_t len) {
     return -1;
   }
   if (ready == 0) {
-    return net_error("no data from " + st.where + " for " + std::to_string(st.idle.count() / 1000) +
-                     "s");
+    return net_error("no data from " + st.where + " for " + util::format_duration(st.idle) +
+                     " (settings.stall_timeout)");
   }
   for (;;) {
     const ssize_t n = ::recv(s->s, data, len, 0);
@@ -186,8 +188,8 @@ ssize_t stream_write(git_stream* stream, const char* data, size_t len, int) {
       return -1;
     }
     if (ready == 0) {
-      return net_error(st.where + " took no data for " + std::to_string(st.idle.count() / 1000) +
-                       "s");
+      return net_error(st.where + " took no data for " + util::format_duration(st.idle) +
+                       " (settings.stall_timeout)");
     }
     const ssize_t n = ::send(s->s, data + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0) {

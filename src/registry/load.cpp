@@ -271,11 +271,24 @@ private:
                        "'settings.connections_per_host' must be an integer from 1 to 1024"));
         }
         m_registry.settings.connections_per_host = static_cast<unsigned>(i->get());
+      } else if (name == "stall_timeout") {
+        std::optional<std::chrono::milliseconds> d;
+        if (const auto* s = v.as_string()) {
+          d = util::parse_duration(s->get());
+        } else if (const auto* i = v.as_integer(); i != nullptr && i->get() >= 0) {
+          d = std::chrono::seconds(i->get());
+        }
+        if (!d || d->count() < 0) {
+          return tl::unexpected(error_at(ctx, v.source(),
+                                         "'settings.stall_timeout' must be a duration such as "
+                                         "\"30s\" or \"2m\", or 0 for none"));
+        }
+        m_registry.settings.stall_timeout = *d;
       } else {
         return tl::unexpected(error_at(ctx, k.source(),
                                        "unknown setting '" + std::string(name) +
-                                           "' (expected jobs, timeout, transport or "
-                                           "connections_per_host)"));
+                                           "' (expected jobs, timeout, transport, "
+                                           "connections_per_host or stall_timeout)"));
       }
     }
     return {};

@@ -481,6 +481,24 @@ TEST_F(Network, TimeoutStopsASilentServer) {
   expect_consistent(s);
 }
 
+TEST_F(Network, AStalledTransferFailsAfterTheStallTimeout) {
+  upstream("s");
+  TcpRelay silent(0, 0, /*silent=*/true);
+  const auto url = "git://127.0.0.1:" + std::to_string(silent.port()) + "/s.git";
+  const auto s = working_copy("s", url);
+  write_file(registry(), "[settings]\nstall_timeout = \"1s\"\n");
+  register_repo(s);
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = mr({"fetch"}, ws());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("no data from 127.0.0.1:" + std::to_string(silent.port()) +
+                       " for 1s (settings.stall_timeout)"),
+            std::string::npos)
+      << r.out << r.err;
+  expect_consistent(s);
+}
+
 TEST_F(Network, FailFastStopsAFetchWaitingOnASilentServer) {
   upstream("s");
   TcpRelay silent(0, 0, /*silent=*/true);

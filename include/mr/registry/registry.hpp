@@ -62,6 +62,8 @@ struct Settings {
   std::optional<std::chrono::milliseconds> timeout;
   Transport transport = Transport::automatic;
   unsigned connections_per_host = 8; // network actions: at most this many at once per host
+  // Network actions: a connection that moves no byte for this long fails (zero: never).
+  std::chrono::milliseconds stall_timeout = std::chrono::minutes(2);
 };
 
 struct Registry {

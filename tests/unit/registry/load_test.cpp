@@ -68,6 +68,7 @@ test = "make check"
   EXPECT_TRUE(r->root_exists);
   EXPECT_EQ(r->settings.jobs, 8u);
   EXPECT_EQ(r->settings.timeout, std::chrono::minutes(5));
+  EXPECT_EQ(r->settings.stall_timeout, std::chrono::minutes(2)); // the default
   EXPECT_EQ(r->commands.at("pullr"), "git pull --rebase");
   EXPECT_EQ(r->aliases.at("up"), "update");
   ASSERT_EQ(r->repos.size(), 1u);
@@ -160,14 +161,27 @@ TEST_F(RegistryLoad, WrongTypesSayWhatWasExpected) {
             root_file().string() + ":2:5: 'commands.x' must be a string, not an array");
 }
 
+TEST_F(RegistryLoad, StallTimeoutIsADurationOrZero) {
+  auto r = load_root("[settings]\nstall_timeout = \"45s\"\n");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->settings.stall_timeout, std::chrono::seconds(45));
+  r = load_root("[settings]\nstall_timeout = 0\n");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->settings.stall_timeout, std::chrono::milliseconds(0));
+}
+
 TEST_F(RegistryLoad, SettingsAreValidated) {
   EXPECT_NE(error_of(load_root("[settings]\njobs = 0\n")).find(":2:8: 'settings.jobs' must be"),
             std::string::npos);
   EXPECT_NE(error_of(load_root("[settings]\ntimeout = \"soon\"\n"))
                 .find(":2:11: 'settings.timeout' must be a duration"),
             std::string::npos);
+  EXPECT_NE(error_of(load_root("[settings]\nstall_timeout = -1\n"))
+                .find(":2:17: 'settings.stall_timeout' must be a duration"),
+            std::string::npos);
   EXPECT_EQ(error_of(load_root("[settings]\ncolour = \"always\"\n")),
-            root_file().string() + ":2:1: unknown setting 'colour' (expected jobs, timeout, transport or connections_per_host)");
+            root_file().string() + ":2:1: unknown setting 'colour' (expected jobs, timeout, "
+                                   "transport, connections_per_host or stall_timeout)");
 }
 
 TEST_F(RegistryLoad, CommandNamesAreValidated) {
