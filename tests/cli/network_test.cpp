@@ -209,6 +209,24 @@ TEST_F(Network, LocalChangesAreKeptOrTheUpdateRefused) {
   EXPECT_EQ(git(touched, {"status", "--porcelain"}), " M a.txt\n?? new.txt\n");
 }
 
+// git pull would overwrite an ignored file that upstream starts tracking; it may be
+// someone's .env, so mr refuses instead.
+TEST_F(Network, AnIgnoredFileInTheWayIsKeptAndTheUpdateRefused) {
+  upstream("ig");
+  const auto ig = working_copy("ig");
+  write_file(ig / ".git" / "info" / "exclude", ".env\n");
+  write_file(ig / ".env", "SECRET=mine\n");
+  const auto before = rev(ig, "HEAD");
+  push_change("ig", ".env", "SECRET=upstream\n");
+  register_repo(ig);
+  const auto r = mr({"update"}, ws());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("local changes would be overwritten by the update: .env"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(read_file(ig / ".env"), "SECRET=mine\n");
+  EXPECT_EQ(rev(ig, "HEAD"), before);
+}
+
 TEST_F(Network, DivergedFailsWithItsCounts) {
   upstream("d");
   const auto d = working_copy("d");
