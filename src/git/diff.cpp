@@ -513,6 +513,22 @@ bool needs_git(git_repository* repo, bool color) {
   return needed;
 }
 
+// Rename detection as git's diff.renames asks: on unless "false", "no" or "0"; copies too
+// for "copies" when `copies` is allowed. libgit2's result code.
+int find_renames(git_diff* diff, const Config& config, bool copies) {
+  const auto renames = config.string("diff.renames");
+  if (renames && (*renames == "false" || *renames == "no" || *renames == "0")) {
+    return 0;
+  }
+  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  find.flags = GIT_DIFF_FIND_RENAMES;
+  find.metric = git_similarity_metric();
+  if (copies && renames && (*renames == "copies" || *renames == "copy")) {
+    find.flags |= GIT_DIFF_FIND_COPIES;
+  }
+  return git_diff_find_similar(diff, &find);
+}
+
 } // namespace
 
 Result<DiffArgs> parse_diff_args(const std::vector<std::string>& args) {
@@ -664,17 +680,8 @@ Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
     return fail(last_error(rc));
   }
   DiffPtr diff(raw);
-  const auto renames = config.string("diff.renames");
-  if (!renames || (*renames != "false" && *renames != "no" && *renames != "0")) {
-    git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
-    find.flags = GIT_DIFF_FIND_RENAMES;
-    find.metric = git_similarity_metric();
-    if (renames && (*renames == "copies" || *renames == "copy")) {
-      find.flags |= GIT_DIFF_FIND_COPIES;
-    }
-    if (const int frc = git_diff_find_similar(diff.get(), &find); frc != 0) {
-      return fail(last_error(frc));
-    }
+  if (const int frc = find_renames(diff.get(), config, /*copies=*/true); frc != 0) {
+    return fail(last_error(frc));
   }
   if (stop.stop_requested()) {
     return fail("cancelled");
@@ -708,13 +715,7 @@ std::string diffstat_between(git_repository* repo, git_tree* from, git_tree* to,
     return {};
   }
   DiffPtr diff(raw);
-  const auto renames = config.string("diff.renames");
-  if (!renames || (*renames != "false" && *renames != "no" && *renames != "0")) {
-    git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
-    find.flags = GIT_DIFF_FIND_RENAMES;
-    find.metric = git_similarity_metric();
-    (void)git_diff_find_similar(diff.get(), &find);
-  }
+  (void)find_renames(diff.get(), config, /*copies=*/false);
   DiffOutput totals;
   std::string text = format_stat(collect_stat(diff.get(), quote_high, totals), width, false);
   // The --summary lines of diff.c's diff_summary().

@@ -64,6 +64,14 @@ protected:
     return rev(seed, "HEAD");
   }
 
+  // How the tests that start mr themselves run it: in ws/, in the fixture's environment.
+  RunOptions in_ws() const {
+    RunOptions o;
+    o.cwd = ws();
+    o.env = env_for(ws());
+    return o;
+  }
+
   std::string rev(const fs::path& dir, const std::string& what) {
     auto out = git(dir, {"rev-parse", what});
     out.pop_back();
@@ -469,9 +477,7 @@ TEST_F(Http, NoCredentialFailsWithoutPrompting) {
   upstream("n");
   const auto n = working_copy("n", server.url("n.git"));
   register_repo(n);
-  RunOptions o;
-  o.cwd = ws();
-  o.env = env_for(ws());
+  auto o = in_ws();
   o.stdin_open_pipe = true; // a prompt would wait here for ever
   const auto start = std::chrono::steady_clock::now();
   const auto r = run({mr_binary().string(), "fetch"}, o);
@@ -546,12 +552,7 @@ TEST_F(Network, AServerDyingMidFetchFailsCleanly) {
   const auto before = rev(k, "origin/main");
   push_big_commit("k");
   register_repo(k);
-  Running mr_run({mr_binary().string(), "update"}, [&] {
-    RunOptions o;
-    o.cwd = ws();
-    o.env = env_for(ws());
-    return o;
-  }());
+  Running mr_run({mr_binary().string(), "update"}, in_ws());
   ASSERT_TRUE(wait_until([&] { return slow.bytes_to_client() > 200'000; }, 20s));
   slow.kill();
   const auto r = mr_run.finish();
@@ -569,12 +570,7 @@ TEST_F(Network, CtrlCMidFetchCancelsCleanly) {
   const auto before = rev(c, "origin/main");
   push_big_commit("c");
   register_repo(c);
-  Running mr_run({mr_binary().string(), "update"}, [&] {
-    RunOptions o;
-    o.cwd = ws();
-    o.env = env_for(ws());
-    return o;
-  }());
+  Running mr_run({mr_binary().string(), "update"}, in_ws());
   ASSERT_TRUE(wait_until([&] { return slow.bytes_to_client() > 200'000; }, 20s));
   const auto sent = std::chrono::steady_clock::now();
   ::kill(mr_run.pid(), SIGINT);
@@ -592,9 +588,7 @@ TEST_F(Network, TransferProgressShowsOnTheProgressLine) {
   const auto p = working_copy("p", "git://127.0.0.1:" + std::to_string(slow.port()) + "/p.git");
   push_big_commit("p");
   register_repo(p);
-  RunOptions o;
-  o.cwd = ws();
-  o.env = env_for(ws());
+  auto o = in_ws();
   o.env["TERM"] = "xterm";
   o.stderr_tty = true;
   const auto r = run({mr_binary().string(), "update"}, o);

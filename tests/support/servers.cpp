@@ -59,8 +59,8 @@ int connect_to(int port) {
   return fd;
 }
 
-// Runs argv to completion with its output discarded; throws if it fails.
-void run_ok(const std::vector<std::string>& argv, const fs::path& cwd = {}) {
+// Options for a server or tool the tests start: in `cwd`, with the test's own environment.
+RunOptions background(const fs::path& cwd) {
   RunOptions options;
   options.cwd = cwd;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -68,7 +68,12 @@ void run_ok(const std::vector<std::string>& argv, const fs::path& cwd = {}) {
     const auto eq = entry.find('=');
     options.env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
-  const auto r = run(argv, options);
+  return options;
+}
+
+// Runs argv to completion with its output discarded; throws if it fails.
+void run_ok(const std::vector<std::string>& argv, const fs::path& cwd = {}) {
+  const auto r = run(argv, background(cwd));
   if (r.exit_code != 0) {
     throw std::runtime_error(argv.front() + " failed: " + r.err);
   }
@@ -80,17 +85,6 @@ void stop_process(int& pid) {
     wait_for(pid);
     pid = -1;
   }
-}
-
-RunOptions background(const fs::path& cwd) {
-  RunOptions options;
-  options.cwd = cwd;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string entry(*e);
-    const auto eq = entry.find('=');
-    options.env[entry.substr(0, eq)] = entry.substr(eq + 1);
-  }
-  return options;
 }
 
 } // namespace

@@ -1,8 +1,8 @@
 // A bounded pool of worker threads (-j N) with one FIFO queue. Threads start lazily, one
-// per job submitted while more jobs wait than workers are idle, up to N; 10,000 queued jobs are 10,000 closures,
-// not 10,000 threads. The executor knows nothing about task groups: a job is a closure and
-// a tag, and a group joining from a worker thread runs its own queued jobs (by tag) instead
-// of blocking, so nested groups cannot deadlock even at -j 1.
+// per job submitted while more jobs wait than workers are idle, up to N; 10,000 queued jobs are
+// 10,000 closures, not 10,000 threads. The executor knows nothing about task groups: a job is a
+// closure and a tag, and a group joining from a worker thread runs its own queued jobs (by tag)
+// instead of blocking, so nested groups cannot deadlock even at -j 1.
 #pragma once
 
 #include <condition_variable>
