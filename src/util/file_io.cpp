@@ -6,6 +6,7 @@
 
 #include <mr/util/file_io.hpp>
 #include <mr/util/strings.hpp>
+#include <mr/util/test_point.hpp>
 
 namespace mr::util {
 
@@ -147,6 +148,7 @@ Result<void> write_file_atomically(const fs::path& given, std::string_view conte
   if (::close(fd.release()) != 0) {
     return cleanup_fail("");
   }
+  test_point("atomic_write.before_rename");
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     return cleanup_fail("cannot replace");
   }
