@@ -1,6 +1,8 @@
 // `mr list` (alias `ls`): the header line of each selected repository, as myrepos. It
 // reads only the registry, never the repositories, so it is instant and works for repos
 // that are not checked out yet.
+#include <mr/util/redact.hpp>
+
 #include "actions.hpp"
 
 namespace mr::cmd {
@@ -8,7 +10,7 @@ namespace mr::cmd {
 task::TaskResult repo_list(RepoTask& t) {
   const auto& repo = t.repo;
   if (repo.url) {
-    t.fields.add("url", *repo.url);
+    t.fields.add("url", util::redact_url(*repo.url)); // a password never leaves
   } else {
     t.fields.add_null("url");
   }

@@ -3,6 +3,7 @@
 // again updates the url; it never adds a second entry.
 #include <mr/git/worktree.hpp>
 #include <mr/registry/edit.hpp>
+#include <mr/util/redact.hpp>
 
 #include "actions.hpp"
 
@@ -41,19 +42,19 @@ int run_register(CommandContext& ctx) {
   }
   auto info = git::inspect_for_register(dir->physical);
   if (!info) {
-    return ctx.fatal(info.error().message);
+    return ctx.fatal(util::redact_urls(info.error().message));
   }
   registry::RegisterRequest request{ctx.load_options(), top_place(*dir, info->top), info->url};
   auto outcome = registry::register_repo(request);
   if (!outcome) {
-    return ctx.fatal(outcome.error().message);
+    return ctx.fatal(util::redact_urls(outcome.error().message));
   }
   const auto file = outcome->file.string();
   const auto path = outcome->repo.string();
   switch (outcome->kind) {
   case registry::EditKind::added:
     if (info->url) {
-      out.message("Registering git url: " + *info->url + " in " + file);
+      out.message("Registering git url: " + util::redact_url(*info->url) + " in " + file);
     } else {
       out.message("Registering " + path + " in " + file);
       out.warning(path + " has no remote, so it was registered without a url; add `url = ...` "
@@ -61,7 +62,7 @@ int run_register(CommandContext& ctx) {
     }
     break;
   case registry::EditKind::updated:
-    out.message("Updating git url: " + *info->url + " in " + file);
+    out.message("Updating git url: " + util::redact_url(*info->url) + " in " + file);
     break;
   case registry::EditKind::unchanged:
   case registry::EditKind::removed:

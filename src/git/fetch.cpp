@@ -3,12 +3,15 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include <mr/util/strings.hpp>
 
 #include "error.hpp"
 #include "handles.hpp"
 #include "log.hpp"
 #include "net_stream.hpp"
+#include "pack_debris.hpp"
 #include "refs.hpp"
 #include "repository.hpp"
 #include "ssh_config.hpp"
@@ -177,11 +180,11 @@ Result<FetchResult> fetch_with_git(git_repository* repo, const fs::path& workdir
   return out;
 }
 
-} // namespace
-
-Result<FetchResult> fetch_remote(git_repository* repo, const fs::path& workdir,
-                                 const RemoteConfig& remote, const FetchSpec& spec,
-                                 const NetContext& net) {
+Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
+                              const RemoteConfig& remote, const FetchSpec& spec,
+                              const NetContext& net) {
+  // What an earlier fetch killed mid-transfer left behind goes before this one starts.
+  remove_dead_pack_temporaries(fs::path(git_repository_commondir(repo)) / "objects");
   const Endpoint endpoint = plan_endpoint(remote.url, net);
   std::shared_ptr<void> slot;
   if (!endpoint.host.empty() && net.host_slot) {
@@ -190,6 +193,8 @@ Result<FetchResult> fetch_remote(git_repository* repo, const fs::path& workdir,
       return fail("cancelled");
     }
   }
+  spdlog::debug("{}: fetching {} from {} with {}", workdir.string(), remote.name,
+                scrub_text(remote.url), endpoint.use_git ? "git: " + endpoint.why_git : "libgit2");
   if (endpoint.use_git) {
     return fetch_with_git(repo, workdir, remote, spec, net);
   }
@@ -246,6 +251,20 @@ Result<FetchResult> fetch_remote(git_repository* repo, const fs::path& workdir,
   out.text = format_tips(repo, transfer.tips(), remote.fetch, endpoint.url.display(), merge_ref);
   out.updated = transfer.tips().size();
   return out;
+}
+
+} // namespace
+
+Result<FetchResult> fetch_remote(git_repository* repo, const fs::path& workdir,
+                                 const RemoteConfig& remote, const FetchSpec& spec,
+                                 const NetContext& net) {
+  // Everything below may quote the URL as configured, password and all.
+  auto r = fetch_one(repo, workdir, remote, spec, net);
+  if (!r) {
+    return tl::unexpected(scrub(std::move(r.error())));
+  }
+  r->text = scrub_text(r->text);
+  return r;
 }
 
 Result<FetchResult> fetch_all(const fs::path& repo_path, const NetContext& net) {

@@ -18,6 +18,8 @@
 
 #include <mr/util/duration.hpp>
 
+#include "bounded_transport.hpp"
+
 namespace mr::git {
 
 namespace {
@@ -269,6 +271,8 @@ void register_net_stream() {
   registration.init = stream_init;
   registration.wrap = nullptr;
   git_stream_register(GIT_STREAM_STANDARD, &registration);
+  // And the protocol on top of these connections, bounded (bounded_transport.hpp).
+  register_bounded_transports();
 }
 
 } // namespace mr::git

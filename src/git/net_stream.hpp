@@ -15,7 +15,8 @@
 
 namespace mr::git {
 
-// Registers the stream with libgit2. Called once from initialise(), before any thread.
+// Registers the stream, and the bounded smart transports that run over it
+// (bounded_transport.hpp), with libgit2. Called once from initialise(), before any thread.
 void register_net_stream();
 
 // While alive on a thread, the connections that thread opens follow `stop` and give up

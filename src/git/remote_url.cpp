@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include <mr/util/redact.hpp>
+
 namespace mr::git {
 
 namespace {
@@ -51,6 +53,18 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// git's transport_get(): "<transport>::<address>", the name a letter then letters,
+// digits, '+', '-' or '.', names a remote helper. Returns the length of the name, or 0.
+std::size_t helper_name_length(std::string_view url) {
+  std::size_t i = 0;
+  while (i < url.size() && (std::isalpha(static_cast<unsigned char>(url[i])) != 0 ||
+                            (i > 0 && (std::isdigit(static_cast<unsigned char>(url[i])) != 0 ||
+                                       url[i] == '+' || url[i] == '-' || url[i] == '.')))) {
+    ++i;
+  }
+  return i > 0 && url.substr(i, 2) == "::" ? i : 0;
+}
+
 } // namespace
 
 std::optional<RemoteUrl> parse_remote_url(std::string_view url) {
@@ -59,6 +73,12 @@ std::optional<RemoteUrl> parse_remote_url(std::string_view url) {
   }
   RemoteUrl out;
   out.original = std::string(url);
+  if (const auto name = helper_name_length(url); name > 0) {
+    out.scheme = RemoteUrl::Scheme::helper;
+    out.transport = std::string(url.substr(0, name));
+    out.path = std::string(url.substr(name + 2));
+    return out;
+  }
   if (const auto sep = url.find("://"); sep != std::string_view::npos) {
     const auto scheme = lower(url.substr(0, sep));
     std::string_view rest = url.substr(sep + 3);
@@ -147,7 +167,8 @@ std::string RemoteUrl::display() const {
   if (len > 4 && url.compare(len - 4, 4, ".git") == 0) {
     len -= 4;
   }
-  return url.substr(0, len);
+  // What anonymising left (a helper's "x::https://u:p@h/r") still shows no password.
+  return util::redact_urls(url.substr(0, len));
 }
 
 std::string RemoteUrl::ssh_url(const std::string& new_user, const std::string& new_host,

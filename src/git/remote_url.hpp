@@ -10,13 +10,17 @@
 namespace mr::git {
 
 struct RemoteUrl {
-  enum class Scheme { local, file, ssh, git, http, https, other };
+  // helper: "<transport>::<address>", served by git's remote helper git-remote-<transport>
+  // (ext::, fd::, or one of the user's); other: a "<scheme>://" libgit2 does not know,
+  // which git also hands to git-remote-<scheme>.
+  enum class Scheme { local, file, ssh, git, http, https, helper, other };
   Scheme scheme = Scheme::other;
   bool scp_like = false; // [user@]host:path
   std::string user;      // as written; empty when none
   std::string host;      // empty for local paths and file://
   std::string port;      // empty for the scheme's default
-  std::string path;
+  std::string path;      // for helper: the address after "::"
+  std::string transport; // for helper: the name before "::"
   std::string original;
 
   bool network() const {

@@ -3,7 +3,9 @@
 #include <cstdlib>
 #include <sys/stat.h>
 
+#include <mr/util/redact.hpp>
 #include <mr/util/strings.hpp>
+#include <mr/util/test_point.hpp>
 
 #include "error.hpp"
 #include "known_hosts.hpp"
@@ -82,8 +84,12 @@ Endpoint plan_endpoint(const std::string& url, const NetContext& net) {
   case RemoteUrl::Scheme::https:
     ep.host = ep.url.host;
     break;
+  case RemoteUrl::Scheme::helper:
+    ep.use_git = true; // as git: git-remote-<transport> serves it
+    ep.why_git = "the remote helper git-remote-" + ep.url.transport;
+    break;
   case RemoteUrl::Scheme::other:
-    ep.use_git = true; // a transport helper ("ext::", "persistent-https://", ...)
+    ep.use_git = true; // "<scheme>://" libgit2 lacks: git runs git-remote-<scheme>
     ep.why_git = "a transport libgit2 does not have";
     break;
   }
@@ -94,6 +100,19 @@ Endpoint plan_endpoint(const std::string& url, const NetContext& net) {
     ep.use_git = false;
   }
   return ep;
+}
+
+std::string scrub_text(std::string_view text) {
+  return util::redact_urls(text);
+}
+
+std::string scrub_line(std::string_view text) {
+  // Redacted before it is cut, so a cut can never leave half a password unredacted.
+  return util::printable_line(util::redact_urls(text));
+}
+
+Error scrub(Error error) {
+  return Error{scrub_line(error.message), scrub_text(error.output)};
 }
 
 Transfer::Transfer(const NetContext& net, const Endpoint& endpoint)
@@ -118,18 +137,26 @@ bool Transfer::cancelled() const {
 
 std::string Transfer::failure(int rc) const {
   if (!m_refusal.empty()) {
-    return m_refusal;
+    return scrub_line(m_refusal);
   }
   if (cancelled()) {
     return "cancelled";
   }
   std::string message = last_error(rc);
+  if (message.find("too many header bytes seen") != std::string::npos) {
+    // The HTTP parser's own bound (HTTP_MAX_HEADER_SIZE), in words that say what happened.
+    return scrub_line("the HTTP response headers from " + m_endpoint.url.display() +
+                      " are longer than 80 KiB; mr stopped reading (a broken or hostile "
+                      "server?)");
+  }
   if (message.find("Unable to exchange encryption keys") != std::string::npos) {
     // libgit2 1.5.1 offers only the key type of the first known_hosts line for the host.
     message += " (if known_hosts lists this host with several key types, put the line "
                "of the type the server uses first)";
   }
-  return message;
+  // libgit2's messages quote what the server sent ("remote error: ...") and may hold the
+  // URL as given.
+  return scrub_line(message);
 }
 
 int Transfer::on_credentials(git_credential** out, const char* url, const char* user_from_url,
@@ -257,6 +284,10 @@ int Transfer::on_transfer(const git_indexer_progress* stats, void* payload) {
   auto& t = *static_cast<Transfer*>(payload);
   if (t.cancelled()) {
     return GIT_EUSER;
+  }
+  if (stats->received_bytes > 0 && !t.m_receiving) {
+    t.m_receiving = true;
+    util::test_point("transfer.receiving"); // a pack is half on disk (safety tests)
   }
   if (t.m_net.progress) {
     TransferProgress p;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <git2.h>
@@ -27,6 +28,13 @@ struct Endpoint {
 };
 
 Endpoint plan_endpoint(const std::string& url, const NetContext& net);
+
+// What a server, libgit2 or git said, made fit to print: passwords in URLs hidden
+// (util/redact.hpp). `scrub_line` also makes it one printable line of bounded length.
+std::string scrub_text(std::string_view text);
+std::string scrub_line(std::string_view text);
+// An error from a transfer with both its message and its output scrubbed.
+Error scrub(Error error);
 
 struct TipUpdate {
   std::string ref; // the local ref: refs/remotes/origin/main, refs/tags/v1
@@ -77,6 +85,7 @@ private:
   std::string m_credential_input;  // what git credential fill was given and answered
   std::string m_refusal;           // our own one-line reason, when we refused something
   std::vector<TipUpdate> m_tips;
+  bool m_receiving = false; // the pack has started to arrive
 };
 
 } // namespace mr::git

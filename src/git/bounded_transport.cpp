@@ -1,0 +1,150 @@
+#include "bounded_transport.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include <git2.h>
+#include <git2/sys/transport.h>
+
+#include <mr/util/redact.hpp>
+
+namespace mr::git {
+
+namespace {
+
+struct Subtransport;
+
+// libgit2's stream, and how much of the advertisement came through it.
+struct Stream {
+  git_smart_subtransport_stream parent; // first: libgit2 hands this pointer back to us
+  git_smart_subtransport_stream* inner;
+  Subtransport* owner;
+  bool advertising; // the reply to the first request is still being read
+  std::size_t advertised = 0;
+  std::string url;
+};
+
+struct Subtransport {
+  git_smart_subtransport parent; // first, as above
+  git_smart_subtransport* inner;
+  // The stream last handed out: git:// and ssh:// go on with the same stream after the
+  // advertisement, and libgit2 expects the very same object back.
+  Stream* current = nullptr;
+};
+
+constexpr std::size_t k_mib = 1024 * 1024;
+
+int stream_read(git_smart_subtransport_stream* stream, char* buffer, size_t size,
+                size_t* bytes_read) {
+  auto* s = reinterpret_cast<Stream*>(stream);
+  const int rc = s->inner->read(s->inner, buffer, size, bytes_read);
+  if (rc < 0 || !s->advertising) {
+    return rc;
+  }
+  s->advertised += *bytes_read;
+  if (s->advertised > k_max_advertisement) {
+    const std::string message = s->url + " advertised more than " +
+                                std::to_string(k_max_advertisement / k_mib) +
+                                " MiB of refs; mr stopped reading (a broken or hostile server?)";
+    git_error_set_str(GIT_ERROR_NET, message.c_str());
+    return -1;
+  }
+  return rc;
+}
+
+int stream_write(git_smart_subtransport_stream* stream, const char* buffer, size_t len) {
+  auto* s = reinterpret_cast<Stream*>(stream);
+  return s->inner->write(s->inner, buffer, len);
+}
+
+void stream_free(git_smart_subtransport_stream* stream) {
+  auto* s = reinterpret_cast<Stream*>(stream);
+  s->inner->free(s->inner);
+  if (s->owner->current == s) {
+    s->owner->current = nullptr;
+  }
+  delete s;
+}
+
+int sub_action(git_smart_subtransport_stream** out, git_smart_subtransport* transport,
+               const char* url, git_smart_service_t action) {
+  auto* t = reinterpret_cast<Subtransport*>(transport);
+  git_smart_subtransport_stream* inner = nullptr;
+  if (const int rc = t->inner->action(&inner, t->inner, url, action); rc < 0) {
+    return rc;
+  }
+  const bool advertising =
+      action == GIT_SERVICE_UPLOADPACK_LS || action == GIT_SERVICE_RECEIVEPACK_LS;
+  if (t->current != nullptr && t->current->inner == inner) {
+    t->current->advertising = advertising;
+    *out = &t->current->parent;
+    return 0;
+  }
+  auto* s = new Stream{};
+  s->parent.subtransport = transport;
+  s->parent.read = stream_read;
+  s->parent.write = stream_write;
+  s->parent.free = stream_free;
+  s->inner = inner;
+  s->owner = t;
+  s->advertising = advertising;
+  s->url = util::redact_url(url != nullptr ? url : "the server");
+  t->current = s;
+  *out = &s->parent;
+  return 0;
+}
+
+int sub_close(git_smart_subtransport* transport) {
+  auto* t = reinterpret_cast<Subtransport*>(transport);
+  return t->inner->close(t->inner);
+}
+
+void sub_free(git_smart_subtransport* transport) {
+  auto* t = reinterpret_cast<Subtransport*>(transport);
+  t->inner->free(t->inner);
+  delete t;
+}
+
+// libgit2's own subtransport for one kind of URL, wrapped.
+template <git_smart_subtransport_cb Inner>
+int make_subtransport(git_smart_subtransport** out, git_transport* owner, void*) {
+  git_smart_subtransport* inner = nullptr;
+  if (const int rc = Inner(&inner, owner, nullptr); rc < 0) {
+    return rc;
+  }
+  auto* t = new Subtransport{};
+  t->parent.action = sub_action;
+  t->parent.close = sub_close;
+  t->parent.free = sub_free;
+  t->inner = inner;
+  *out = &t->parent;
+  return 0;
+}
+
+// As libgit2's built-in table: git:// and ssh:// keep one connection, http(s):// is one
+// request per step (rpc).
+git_smart_subtransport_definition k_git{make_subtransport<git_smart_subtransport_git>, 0, nullptr};
+git_smart_subtransport_definition k_http{make_subtransport<git_smart_subtransport_http>, 1,
+                                         nullptr};
+git_smart_subtransport_definition k_ssh{make_subtransport<git_smart_subtransport_ssh>, 0, nullptr};
+
+int smart_transport(git_transport** out, git_remote* owner, void* definition) {
+  return git_transport_smart(out, owner, definition);
+}
+
+} // namespace
+
+void register_bounded_transports() {
+  // Registered transports are looked up before libgit2's own, so these take their place.
+  // (libgit2 adds the "://" to the scheme.)
+  const std::pair<const char*, git_smart_subtransport_definition*> schemes[] = {
+      {"git", &k_git}, {"http", &k_http},   {"https", &k_http},
+      {"ssh", &k_ssh}, {"ssh+git", &k_ssh}, {"git+ssh", &k_ssh}};
+  for (const auto& [scheme, definition] : schemes) {
+    if (git_transport_register(scheme, smart_transport, definition) != 0) {
+      throw std::logic_error(std::string("cannot register the ") + scheme + " transport");
+    }
+  }
+}
+
+} // namespace mr::git

@@ -1,0 +1,105 @@
+// Remotes served by git's remote helpers ("NAME::ADDRESS": ext::, fd::, or a
+// git-remote-NAME of the user's) go to the git binary, as git itself hands them to the
+// helper, in fetch, update and checkout. And a cloned directory gets the umask's mode, as
+// git clone gives it.
+#include <sys/stat.h>
+
+#include "network_fixture.hpp"
+
+namespace mr::test {
+
+namespace {
+
+class Helpers : public Network {
+protected:
+  // git-remote-mrtest on PATH: the repository at ADDRESS, over the helper protocol's
+  // "connect" capability (git then speaks the ordinary protocol through it).
+  std::map<std::string, std::string> helper_env() {
+    const auto bin = root() / "bin";
+    fs::create_directories(bin);
+    write_file(bin / "git-remote-mrtest", "#!/bin/sh\n"
+                                          "while read -r line; do\n"
+                                          "  case \"$line\" in\n"
+                                          "    capabilities) printf 'connect\\n\\n' ;;\n"
+                                          "    'connect git-'*) printf '\\n'\n"
+                                          "      exec git \"${line#connect git-}\" \"$2\" ;;\n"
+                                          "    *) exit 1 ;;\n"
+                                          "  esac\n"
+                                          "done\n");
+    ::chmod((bin / "git-remote-mrtest").c_str(), 0755);
+    return {{"PATH", bin.string() + ":/usr/local/bin:/usr/bin:/bin"}};
+  }
+
+  int mode_of(const fs::path& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+    return static_cast<int>(st.st_mode & 07777);
+  }
+
+  // mr ACTION in ws/ under `umask`.
+  RunResult mr_with_umask(const std::string& umask, const std::string& action) {
+    return run({"/bin/sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\"", mr_binary().string(),
+                action},
+               in_ws());
+  }
+};
+
+} // namespace
+
+TEST_F(Helpers, ACustomRemoteHelperServesFetchUpdateAndCheckout) {
+  upstream("h");
+  const std::string url = "mrtest::" + (srv() / "h.git").string();
+  const auto h = working_copy("h", url);
+  const auto head = push_change("h", "a.txt", "through a remote helper\n");
+  register_repo(h);
+  register_repo(ws() / "h2", "url = \"" + url + "\"\n");
+  const auto env = helper_env();
+
+  const auto fetch = mr({"fetch"}, ws(), env);
+  EXPECT_NE(fetch.out.find("main       -> origin/main"), std::string::npos)
+      << fetch.out << fetch.err;
+  EXPECT_EQ(git(h, {"rev-parse", "origin/main"}), head + "\n");
+
+  const auto update = mr({"update"}, ws(), env);
+  EXPECT_EQ(update.exit_code, 0) << update.out << update.err;
+  EXPECT_EQ(git(h, {"rev-parse", "HEAD"}), head + "\n");
+  EXPECT_EQ(git(ws() / "h2", {"rev-parse", "HEAD"}), head + "\n"); // checked out by update
+  EXPECT_EQ(git(ws() / "h2", {"config", "remote.origin.url"}), url + "\n");
+
+  fs::remove_all(ws() / "h2");
+  const auto checkout = mr({"checkout"}, ws(), env);
+  EXPECT_EQ(checkout.exit_code, 0) << checkout.out << checkout.err;
+  EXPECT_EQ(git(ws() / "h2", {"rev-parse", "HEAD"}), head + "\n");
+}
+
+TEST_F(Helpers, ExtWorksWhereGitAllowsIt) {
+  upstream("e");
+  const std::string url = "ext::git %s " + (srv() / "e.git").string();
+  const auto e = working_copy("e", url);
+  const auto head = push_change("e", "a.txt", "through ext\n");
+  register_repo(e);
+  // git refuses ext:: unless protocol.ext.allow says otherwise; so does mr, through git.
+  const auto refused = mr({"fetch"}, ws());
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.out.find("transport 'ext' not allowed"), std::string::npos) << refused.out;
+
+  write_file(home() / ".gitconfig", "[protocol \"ext\"]\n\tallow = always\n");
+  const auto update = mr({"update"}, ws());
+  EXPECT_EQ(update.exit_code, 0) << update.out << update.err;
+  EXPECT_EQ(git(e, {"rev-parse", "HEAD"}), head + "\n");
+}
+
+TEST_F(Helpers, AClonedDirectoryGetsTheUmasksMode) {
+  upstream("m");
+  for (const auto& [umask, mode] : {std::pair{"022", 0755}, std::pair{"027", 0750}}) {
+    fs::remove_all(ws() / "m");
+    write_file(registry(), "");
+    register_repo(ws() / "m", "url = \"file://" + (srv() / "m.git").string() + "\"\n");
+    const auto r = mr_with_umask(umask, "checkout");
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(mode_of(ws() / "m"), mode) << "umask " << umask;
+    EXPECT_EQ(mode_of(ws() / "m" / ".git"), mode) << "umask " << umask;
+  }
+}
+
+} // namespace mr::test
