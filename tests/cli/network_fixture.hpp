@@ -94,13 +94,7 @@ protected:
   // A repository worth a few seconds on a slow line: 3 MB that does not compress.
   void push_big_commit(const std::string& name) {
     const auto seed = root() / "seed" / name;
-    std::string blob(3 * 1024 * 1024, '\0');
-    unsigned x = 12345;
-    for (auto& c : blob) {
-      x = x * 1103515245 + 12345;
-      c = static_cast<char>(x >> 16);
-    }
-    write_file(seed / "big.bin", blob);
+    write_file(seed / "big.bin", incompressible(3 * 1024 * 1024));
     git(seed, {"add", "big.bin"});
     git(seed, {"commit", "-q", "-m", "big"});
     git(seed, {"push", "-q", "origin", "main"});

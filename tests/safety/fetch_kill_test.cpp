@@ -27,13 +27,7 @@ protected:
     git(seed, {"push", "-q", "origin", "main"});
     m_repo = root() / "ws" / "r";
     git(root(), {"clone", "-q", "file://" + m_bare.string(), m_repo.string()});
-    std::string blob(2 * 1024 * 1024, '\0');
-    unsigned x = 7;
-    for (auto& c : blob) {
-      x = x * 1103515245 + 12345;
-      c = static_cast<char>(x >> 16);
-    }
-    write_file(seed / "big.bin", blob);
+    write_file(seed / "big.bin", incompressible(2 * 1024 * 1024));
     git(seed, {"add", "."});
     git(seed, {"commit", "-q", "-m", "big"});
     git(seed, {"push", "-q", "origin", "main"});

@@ -44,6 +44,16 @@ std::vector<std::string> lines_of(std::string_view text) {
   return lines;
 }
 
+std::string incompressible(std::size_t size) {
+  std::string bytes(size, '\0');
+  unsigned x = 12345;
+  for (auto& c : bytes) {
+    x = x * 1103515245 + 12345;
+    c = static_cast<char>(x >> 16);
+  }
+  return bytes;
+}
+
 CliTest::CliTest() : m_home(m_tmp.path() / "home") {
   fs::create_directories(m_home);
 }

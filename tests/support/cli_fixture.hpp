@@ -21,6 +21,8 @@ fs::path mr_binary();
 std::string read_file(const fs::path& path);
 void write_file(const fs::path& path, std::string_view content);
 std::vector<std::string> lines_of(std::string_view text);
+// `size` bytes that do not compress (a file whose transfer takes a while).
+std::string incompressible(std::size_t size);
 
 class CliTest : public ::testing::Test {
 protected:

@@ -1,13 +1,13 @@
 #include "flood_server.hpp"
 
-#include <arpa/inet.h>
 #include <cstdio>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "servers.hpp"
 
 namespace mr::test {
 
@@ -35,18 +35,10 @@ std::string first_pkt() {
 } // namespace
 
 FloodServer::FloodServer(Mode mode, std::size_t cap) : m_mode(mode), m_cap(cap) {
-  m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(m_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(m_listen, 16) != 0 ||
-      ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
-      ::pipe2(m_wake, O_CLOEXEC) != 0) {
-    throw std::runtime_error("cannot listen on 127.0.0.1");
+  m_listen = listen_on(0, m_port);
+  if (::pipe2(m_wake, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
   }
-  m_port = ntohs(addr.sin_port);
   m_thread = std::thread([this] { run(); });
 }
 

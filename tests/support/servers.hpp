@@ -19,6 +19,8 @@ namespace fs = std::filesystem;
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_port();
+// A listening socket on 127.0.0.1:port (0: any free port, stored in `bound`); throws.
+int listen_on(int port, int& bound);
 // Waits until something accepts connections on 127.0.0.1:port; false after `seconds`.
 bool wait_for_port(int port, double seconds = 10);
 
