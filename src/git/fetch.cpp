@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <mr/util/redact.hpp>
 #include <mr/util/strings.hpp>
 
 #include "error.hpp"
@@ -144,6 +145,30 @@ std::size_t count_ref_lines(const std::string& text) {
   return n;
 }
 
+// What git fetch printed, with the server's own lines ("remote: ...", which a server can
+// send without end) kept to k_max_remote_text and each made one printable line.
+constexpr std::size_t k_max_remote_text = 64 * 1024;
+
+std::string keep_of(const std::string& printed) {
+  std::string out;
+  std::size_t remote_bytes = 0;
+  std::size_t dropped = 0;
+  for (const auto line : util::split_lines(printed)) {
+    if (line.rfind("remote:", 0) != 0) {
+      out.append(line).append("\n");
+    } else if (remote_bytes + line.size() <= k_max_remote_text) {
+      remote_bytes += line.size();
+      out += util::printable_line(line) + "\n";
+    } else {
+      ++dropped;
+    }
+  }
+  if (dropped > 0) {
+    out += "remote: ... (truncated: " + std::to_string(dropped) + " more lines)\n";
+  }
+  return out;
+}
+
 // For remotes libgit2 cannot reach: git fetch itself, which never prompts here (batch
 // mode ssh unless the user chose an ssh command, no terminal prompts).
 Result<FetchResult> fetch_with_git(git_repository* repo, const fs::path& workdir,
@@ -158,7 +183,7 @@ Result<FetchResult> fetch_with_git(git_repository* repo, const fs::path& workdir
     return tl::unexpected(r.error());
   }
   FetchResult out;
-  out.text = r->err + r->out;
+  out.text = keep_of(r->err + r->out);
   if (r->exit_code != 0) {
     const auto lines = util::split_lines(util::trim(r->err));
     return fail(lines.empty() ? "git fetch " + remote.name + " failed" : std::string(lines.back()));
@@ -174,7 +199,7 @@ Result<FetchResult> fetch_with_git(git_repository* repo, const fs::path& workdir
     if (tags->exit_code != 0) {
       return fail("git fetch --tags " + remote.name + " failed");
     }
-    out.text += tags->err + tags->out;
+    out.text += keep_of(tags->err + tags->out);
   }
   out.updated = count_ref_lines(out.text);
   return out;

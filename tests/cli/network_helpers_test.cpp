@@ -89,6 +89,31 @@ TEST_F(Helpers, ExtWorksWhereGitAllowsIt) {
   EXPECT_EQ(git(e, {"rev-parse", "HEAD"}), head + "\n");
 }
 
+// Through the git binary too, a server cannot fill mr's output: its "remote:" lines are
+// kept to 64 KiB. (git relays what upload-pack's pack-objects hook writes on stderr.)
+TEST_F(Helpers, AServersEndlessMessagesThroughGitAreCut) {
+  upstream("s");
+  const auto spam = root() / "spam.sh";
+  write_file(spam, "#!/bin/sh\ni=0\nwhile [ $i -lt 5000 ]; do\n"
+                   "  echo \"spam line $i, long enough to matter\"; i=$((i+1))\ndone >&2\n"
+                   "exec \"$@\"\n");
+  ::chmod(spam.c_str(), 0755);
+  const auto s = working_copy("s", "ext::git -c uploadpack.packObjectsHook=" + spam.string() +
+                                       " %s " + (srv() / "s.git").string());
+  const auto head = push_change("s", "a.txt", "with spam\n");
+  write_file(home() / ".gitconfig", "[protocol \"ext\"]\n\tallow = always\n");
+  register_repo(s);
+  const auto r = mr({"fetch"}, ws());
+  EXPECT_EQ(r.exit_code, 0) << r.out.substr(0, 2000) << r.err;
+  EXPECT_EQ(git(s, {"rev-parse", "origin/main"}), head + "\n");
+  EXPECT_NE(r.out.find("remote: spam line 0, long enough to matter"), std::string::npos)
+      << r.out.substr(0, 2000);
+  EXPECT_EQ(r.out.find("remote: spam line 4999,"), std::string::npos);
+  EXPECT_NE(r.out.find(" more lines)\n"), std::string::npos) << r.out.substr(r.out.size() - 500);
+  EXPECT_NE(r.out.find("main       -> origin/main"), std::string::npos) << r.out;
+  EXPECT_LT(r.out.size(), 80U * 1024);
+}
+
 TEST_F(Helpers, AClonedDirectoryGetsTheUmasksMode) {
   upstream("m");
   for (const auto& [umask, mode] : {std::pair{"022", 0755}, std::pair{"027", 0750}}) {
