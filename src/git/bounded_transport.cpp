@@ -141,10 +141,13 @@ void register_bounded_transports() {
       {"git", &k_git}, {"http", &k_http},   {"https", &k_http},
       {"ssh", &k_ssh}, {"ssh+git", &k_ssh}, {"git+ssh", &k_ssh}};
   for (const auto& [scheme, definition] : schemes) {
-    if (git_transport_register(scheme, smart_transport, definition) != 0) {
+    // EEXISTS: registered by an earlier initialise() in this process.
+    const int rc = git_transport_register(scheme, smart_transport, definition);
+    if (rc != 0 && rc != GIT_EEXISTS) {
       throw std::logic_error(std::string("cannot register the ") + scheme + " transport");
     }
   }
+  git_error_clear();
 }
 
 } // namespace mr::git
