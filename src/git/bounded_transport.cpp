@@ -1,5 +1,6 @@
 #include "bounded_transport.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -14,14 +15,12 @@ namespace {
 
 struct Subtransport;
 
-// libgit2's stream, and how much of the advertisement came through it.
+// libgit2's stream, and where in the server's reply it is.
 struct Stream {
   git_smart_subtransport_stream parent; // first: libgit2 hands this pointer back to us
   git_smart_subtransport_stream* inner;
   Subtransport* owner;
-  bool advertising; // the reply to the first request is still being read
-  std::size_t advertised = 0;
-  std::string url;
+  PreludeScanner scanner;
 };
 
 struct Subtransport {
@@ -30,22 +29,43 @@ struct Subtransport {
   // The stream last handed out: git:// and ssh:// go on with the same stream after the
   // advertisement, and libgit2 expects the very same object back.
   Stream* current = nullptr;
+  std::size_t before_pack = 0; // over every stream of this transfer (http: one per request)
+  std::string url;
 };
 
 constexpr std::size_t k_mib = 1024 * 1024;
+
+// "0032", or -1 when these are not four hex digits.
+long hex4(const char* h) {
+  long n = 0;
+  for (int i = 0; i < 4; ++i) {
+    const char c = h[i];
+    const int digit = c >= '0' && c <= '9'   ? c - '0'
+                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                             : -1;
+    if (digit < 0) {
+      return -1;
+    }
+    n = n * 16 + digit;
+  }
+  return n;
+}
 
 int stream_read(git_smart_subtransport_stream* stream, char* buffer, size_t size,
                 size_t* bytes_read) {
   auto* s = reinterpret_cast<Stream*>(stream);
   const int rc = s->inner->read(s->inner, buffer, size, bytes_read);
-  if (rc < 0 || !s->advertising) {
+  if (rc < 0 || s->scanner.in_pack()) {
     return rc;
   }
-  s->advertised += *bytes_read;
-  if (s->advertised > k_max_advertisement) {
-    const std::string message = s->url + " advertised more than " +
-                                std::to_string(k_max_advertisement / k_mib) +
-                                " MiB of refs; mr stopped reading (a broken or hostile server?)";
+  Subtransport& t = *s->owner;
+  t.before_pack += s->scanner.scan(buffer, *bytes_read);
+  if (t.before_pack > k_max_before_pack) {
+    const std::string message = t.url + " sent more than " +
+                                std::to_string(k_max_before_pack / k_mib) +
+                                " MiB before its pack (refs, acknowledgements); mr stopped "
+                                "reading (a broken or hostile server?)";
     git_error_set_str(GIT_ERROR_NET, message.c_str());
     return -1;
   }
@@ -73,10 +93,7 @@ int sub_action(git_smart_subtransport_stream** out, git_smart_subtransport* tran
   if (const int rc = t->inner->action(&inner, t->inner, url, action); rc < 0) {
     return rc;
   }
-  const bool advertising =
-      action == GIT_SERVICE_UPLOADPACK_LS || action == GIT_SERVICE_RECEIVEPACK_LS;
   if (t->current != nullptr && t->current->inner == inner) {
-    t->current->advertising = advertising;
     *out = &t->current->parent;
     return 0;
   }
@@ -87,8 +104,9 @@ int sub_action(git_smart_subtransport_stream** out, git_smart_subtransport* tran
   s->parent.free = stream_free;
   s->inner = inner;
   s->owner = t;
-  s->advertising = advertising;
-  s->url = util::redact_url(url != nullptr ? url : "the server");
+  if (t->url.empty()) {
+    t->url = util::redact_url(url != nullptr ? url : "the server");
+  }
   t->current = s;
   *out = &s->parent;
   return 0;
@@ -133,6 +151,40 @@ int smart_transport(git_transport** out, git_remote* owner, void* definition) {
 }
 
 } // namespace
+
+std::size_t PreludeScanner::scan(const char* data, std::size_t len) {
+  std::size_t i = 0;
+  while (i < len && !m_pack) {
+    if (m_remaining == 0) {
+      m_header[m_header_len++] = data[i++];
+      if (m_header_len < 4) {
+        continue;
+      }
+      m_header_len = 0;
+      const long n = hex4(m_header);
+      if (n < 0) {
+        // "PACK" without a sideband; anything else is not a pkt-line, which libgit2
+        // refuses at once.
+        m_pack = true;
+      } else if (n > 4) { // not a flush, delimiter or empty packet
+        m_remaining = static_cast<std::size_t>(n) - 4;
+        m_payload_start = true;
+      }
+      continue;
+    }
+    if (m_payload_start) {
+      m_payload_start = false;
+      if (data[i] == '\x01') {
+        m_pack = true; // sideband 1: pack data
+        break;
+      }
+    }
+    const std::size_t take = std::min(m_remaining, len - i);
+    m_remaining -= take;
+    i += take;
+  }
+  return i;
+}
 
 void register_bounded_transports() {
   // Registered transports are looked up before libgit2's own, so these take their place.

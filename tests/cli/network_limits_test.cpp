@@ -13,6 +13,8 @@ namespace {
 constexpr std::size_t k_mib = 1024 * 1024;
 // What a flood server sends at most: far past the limit and the memory ceiling below.
 constexpr std::size_t k_flood = 1536 * k_mib;
+constexpr const char* k_cut = " sent more than 256 MiB before its pack (refs, acknowledgements); "
+                              "mr stopped reading (a broken or hostile server?)\n";
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool k_sanitized = true; // sanitizers reserve terabytes of address space
@@ -60,9 +62,7 @@ TEST_F(NetworkLimits, AnEndlessRefAdvertisementOverGitFailsThatRepositoryAlone) 
   const auto flooded = flooded_and_healthy(flood.url("flooded.git"));
   const auto r = mr_bounded("fetch");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("error: could not fetch origin: " + flood.url("flooded.git") +
-                       " advertised more than 256 MiB of refs; mr stopped reading (a broken "
-                       "or hostile server?)\n"),
+  EXPECT_NE(r.out.find("error: could not fetch origin: " + flood.url("flooded.git") + k_cut),
             std::string::npos)
       << r.out.substr(0, 4000) << r.err;
   EXPECT_NE(r.err.find("mr fetch: could not fetch origin\n"), std::string::npos) << r.err;
@@ -77,12 +77,27 @@ TEST_F(NetworkLimits, AnEndlessRefAdvertisementOverHttpFailsThatRepositoryAlone)
   const auto flooded = flooded_and_healthy(flood.url("flooded.git"));
   const auto r = mr_bounded("update");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.err.find("mr update: " + flood.url("flooded.git") +
-                       " advertised more than 256 MiB of refs; mr stopped reading (a broken or "
-                       "hostile server?)\n"),
-            std::string::npos)
+  EXPECT_NE(r.err.find("mr update: " + flood.url("flooded.git") + k_cut), std::string::npos)
       << r.out << r.err.substr(0, 4000);
   EXPECT_NE(r.out.find("mr update: finished (1 ok; 1 failed)"), std::string::npos) << r.out;
+  EXPECT_LT(flood.bytes_sent(), k_flood);
+  expect_healthy_fetched();
+  expect_consistent(flooded);
+}
+
+TEST_F(NetworkLimits, EndlessAcknowledgementsFailThatRepositoryAlone) {
+  FloodServer flood(FloodServer::Mode::git_acks, k_flood);
+  const auto flooded = flooded_and_healthy(flood.url("flooded.git"));
+  // libgit2 keeps each "ACK" it gets after every 20 "have" lines it sends.
+  for (int i = 0; i < 25; ++i) {
+    git(flooded, {"commit", "-q", "--allow-empty", "-m", "local " + std::to_string(i)});
+  }
+  const auto r = mr_bounded("fetch");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("error: could not fetch origin: " + flood.url("flooded.git") + k_cut),
+            std::string::npos)
+      << r.out.substr(0, 4000) << r.err;
+  EXPECT_NE(r.out.find("mr fetch: finished (1 ok; 1 failed)"), std::string::npos) << r.out;
   EXPECT_LT(flood.bytes_sent(), k_flood);
   expect_healthy_fetched();
   expect_consistent(flooded);

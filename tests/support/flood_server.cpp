@@ -53,7 +53,7 @@ FloodServer::~FloodServer() {
 }
 
 std::string FloodServer::url(const std::string& path) const {
-  const bool git = m_mode == Mode::git_advertisement || m_mode == Mode::git_error_line;
+  const bool git = m_mode != Mode::http_headers && m_mode != Mode::http_advertisement;
   return std::string(git ? "git" : "http") + "://127.0.0.1:" + std::to_string(m_port) + "/" + path;
 }
 
@@ -94,11 +94,31 @@ bool FloodServer::send_chunk(int client, const std::string& data) {
   return true;
 }
 
+// Reads the client's wants and first round of haves: "have" lines, then a flush.
+bool FloodServer::read_haves(int client, std::string& received) {
+  char buf[4096];
+  for (;;) {
+    const auto have = received.rfind("have ");
+    if (have != std::string::npos && received.find("0000", have) != std::string::npos) {
+      return true;
+    }
+    pollfd p{client, POLLIN, 0};
+    if (::poll(&p, 1, 10'000) <= 0) {
+      return false;
+    }
+    const ssize_t n = ::recv(client, buf, sizeof buf, 0);
+    if (n <= 0) {
+      return false;
+    }
+    received.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
 void FloodServer::serve(int client) {
   // The request: a pkt-line on git://, a header block on HTTP. Its content does not matter.
   std::string request;
   char buf[4096];
-  const bool git = m_mode == Mode::git_advertisement || m_mode == Mode::git_error_line;
+  const bool git = m_mode != Mode::http_headers && m_mode != Mode::http_advertisement;
   while (request.find(git ? std::string(1, '\0') : "\r\n\r\n") == std::string::npos) {
     pollfd p{client, POLLIN, 0};
     if (::poll(&p, 1, 10'000) <= 0) {
@@ -116,6 +136,17 @@ void FloodServer::serve(int client) {
   case Mode::git_advertisement:
     start = first_pkt();
     again = ref_pkt();
+    break;
+  case Mode::git_acks:
+    // One ref the client lacks; once it has sent its wants and a first round of haves,
+    // "ACK ... continue" without end.
+    if (!send_chunk(client,
+                    first_pkt() + pkt(std::string(40, '1') + " refs/heads/main\n") + "0000") ||
+        !read_haves(client, request)) {
+      return;
+    }
+    // Padded: libgit2 reads only the start of the status word, and big packets are quick.
+    again = pkt("ACK " + std::string(40, '2') + " continue" + std::string(k_pkt - 58, ' ') + "\n");
     break;
   case Mode::git_error_line:
     start = pkt("ERR \x1b[2J\x1b[31mdisk full\r\n" + std::string(60000, 'x') + "\n");

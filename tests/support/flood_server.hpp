@@ -1,6 +1,7 @@
 // A server that never stops talking, for the bounds on what mr keeps from a server: on
-// git:// an endless ref advertisement of valid pkt-lines, or one error line as long as a
-// pkt-line can be, full of terminal escapes; on HTTP endless response headers, or an
+// git:// an endless ref advertisement of valid pkt-lines, endless acknowledgements once the
+// client has sent its first haves, or one error line as long as a pkt-line can be, full of
+// terminal escapes; on HTTP endless response headers, or an
 // endless advertisement as the body of a 200. Each connection gets at most `cap` bytes (so
 // a client without a bound still ends), then is closed.
 #pragma once
@@ -14,7 +15,7 @@ namespace mr::test {
 
 class FloodServer {
 public:
-  enum class Mode { git_advertisement, git_error_line, http_headers, http_advertisement };
+  enum class Mode { git_advertisement, git_acks, git_error_line, http_headers, http_advertisement };
   FloodServer(Mode mode, std::size_t cap);
   ~FloodServer();
   FloodServer(const FloodServer&) = delete;
@@ -30,6 +31,7 @@ private:
   void run();
   void serve(int client);
   bool send_chunk(int client, const std::string& data);
+  bool read_haves(int client, std::string& received);
 
   Mode m_mode;
   std::size_t m_cap;
