@@ -1,5 +1,9 @@
 #include <cerrno>
+#include <cstdint>
 #include <fcntl.h>
+#include <limits>
+#include <optional>
+#include <random>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,9 +30,15 @@ public:
   explicit FdGuard(int fd) : m_fd(fd) {}
   FdGuard(const FdGuard&) = delete;
   FdGuard& operator=(const FdGuard&) = delete;
-  ~FdGuard() {
+  FdGuard& operator=(FdGuard&& other) noexcept {
+    reset();
+    m_fd = other.release();
+    return *this;
+  }
+  ~FdGuard() { reset(); }
+  void reset() {
     if (m_fd >= 0) {
-      ::close(m_fd);
+      ::close(std::exchange(m_fd, -1));
     }
   }
   int get() const { return m_fd; }
@@ -52,6 +62,26 @@ bool write_all(int fd, std::string_view data) {
   return true;
 }
 
+// Appends what `fd` holds to `out`, stopping once `out` is longer than `limit`; false
+// (errno set) on a read error.
+bool read_all(int fd, std::string& out, std::size_t limit) {
+  char buf[65536];
+  while (out.size() <= limit) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return false;
+    }
+    if (n == 0) {
+      break;
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
 } // namespace
 
 Result<std::string> read_file(const fs::path& path) {
@@ -64,21 +94,115 @@ Result<std::string> read_file(const fs::path& path) {
     return fail(path.string() + ": is a directory");
   }
   std::string content;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return tl::unexpected(fail_errno(path, "", errno).error());
-    }
-    if (n == 0) {
-      break;
-    }
-    content.append(buf, static_cast<std::size_t>(n));
+  if (!read_all(fd.get(), content, std::numeric_limits<std::size_t>::max())) {
+    return tl::unexpected(fail_errno(path, "", errno).error());
   }
   return content;
+}
+
+namespace {
+
+const char* kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) {
+    return "a directory";
+  }
+  if (S_ISFIFO(mode)) {
+    return "a FIFO";
+  }
+  if (S_ISCHR(mode)) {
+    return "a character device";
+  }
+  if (S_ISBLK(mode)) {
+    return "a block device";
+  }
+  if (S_ISSOCK(mode)) {
+    return "a socket";
+  }
+  return "not a plain file";
+}
+
+std::string size_text(std::size_t bytes) {
+  constexpr std::size_t k_mib = 1024 * 1024;
+  if (bytes % k_mib == 0) {
+    return std::to_string(bytes / k_mib) + " MiB";
+  }
+  return std::to_string(bytes) + " bytes";
+}
+
+Result<RegularFile> not_regular(const fs::path& path, mode_t mode) {
+  return fail(path.string() + ": not a regular file (" + kind_of(mode) + ")");
+}
+
+Result<RegularFile> too_large(const fs::path& path, std::size_t limit) {
+  return fail(path.string() + ": larger than " + size_text(limit) + ", the limit for this file");
+}
+
+} // namespace
+
+Result<RegularFile> read_regular_file(const fs::path& path, std::size_t limit) {
+  struct stat st {};
+  // Checked before opening too: opening a device can have effects of its own.
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return not_regular(path, st.st_mode);
+  }
+  FdGuard fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    return fail(path.string() + ": " + errno_text(errno));
+  }
+  if (::fstat(fd.get(), &st) != 0) {
+    return fail(path.string() + ": " + errno_text(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return not_regular(path, st.st_mode);
+  }
+  if (st.st_size < 0 || static_cast<std::uintmax_t>(st.st_size) > limit) {
+    return too_large(path, limit);
+  }
+  RegularFile file;
+  file.owner = st.st_uid;
+  file.group = st.st_gid;
+  file.mode = st.st_mode & 07777;
+  file.content.reserve(static_cast<std::size_t>(st.st_size));
+  if (!read_all(fd.get(), file.content, limit)) {
+    return fail(path.string() + ": " + errno_text(errno));
+  }
+  if (file.content.size() > limit) {
+    return too_large(path, limit); // it grew while being read
+  }
+  return file;
+}
+
+Result<void> make_directories_beneath(const fs::path& base, const fs::path& rel) {
+  FdGuard dir(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (dir.get() < 0) {
+    return fail_errno(base, "", errno);
+  }
+  fs::path walked = base;
+  for (const auto& part : rel) {
+    if (part.empty() || part == ".") {
+      continue;
+    }
+    walked /= part;
+    if (part == ".." || part.has_root_path()) {
+      return fail(walked.string() + ": not below " + base.string());
+    }
+    if (::mkdirat(dir.get(), part.c_str(), 0777) != 0 && errno != EEXIST) {
+      return fail_errno(walked, "cannot create", errno);
+    }
+    const int next =
+        ::openat(dir.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (next < 0) {
+      const int err = errno;
+      struct stat st {};
+      if (::fstatat(dir.get(), part.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+          S_ISLNK(st.st_mode)) {
+        return fail(walked.string() + " is a symbolic link; mr does not create through it");
+      }
+      return fail_errno(walked, "", err);
+    }
+    dir = FdGuard(next);
+  }
+  return {};
 }
 
 fs::path resolve_symlinks(const fs::path& path) {
@@ -97,7 +221,67 @@ bool exists(const fs::path& path) {
   return ::lstat(path.c_str(), &st) == 0 || errno != ENOENT;
 }
 
-Result<void> write_file_atomically(const fs::path& given, std::string_view content) {
+namespace {
+
+// The name a temporary gets for the moment between linking and renaming it; also what
+// remove_stale_temporaries() looks for.
+std::string temp_prefix(const fs::path& file) {
+  return "." + file.filename().string() + ".mr-tmp-";
+}
+
+constexpr std::size_t k_temp_suffix = 6;
+
+std::string random_suffix() {
+  static constexpr std::string_view k_chars =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  thread_local std::mt19937 gen{std::random_device{}()};
+  std::uniform_int_distribution<std::size_t> pick(0, k_chars.size() - 1);
+  std::string s;
+  for (std::size_t i = 0; i < k_temp_suffix; ++i) {
+    s += k_chars[pick(gen)];
+  }
+  return s;
+}
+
+// Gives the unnamed file `fd` a fresh temporary name in `dfd`; the name, or errno.
+std::optional<std::string> link_temporary(int fd, int dfd, const fs::path& file) {
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::string name = temp_prefix(file) + random_suffix();
+    if (::linkat(AT_FDCWD, proc.c_str(), dfd, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      return name;
+    }
+    if (errno == ENOENT && ::linkat(fd, "", dfd, name.c_str(), AT_EMPTY_PATH) == 0) {
+      return name; // no /proc: AT_EMPTY_PATH (needs CAP_DAC_READ_SEARCH)
+    }
+    if (errno != EEXIST) {
+      return std::nullopt;
+    }
+  }
+  errno = EEXIST;
+  return std::nullopt;
+}
+
+// A named temporary, for filesystems without O_TMPFILE; the name, or errno.
+std::optional<std::string> create_named_temporary(int dfd, const fs::path& file, mode_t mode,
+                                                  int& fd) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::string name = temp_prefix(file) + random_suffix();
+    fd = ::openat(dfd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd >= 0) {
+      return name;
+    }
+    if (errno != EEXIST) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+Result<void> write_file_atomically(const fs::path& given, std::string_view content,
+                                   unsigned new_mode) {
   // Replace the file a symlink points to, never the symlink itself: dotfile managers keep
   // ~/.mrconfig.toml as a link into their repository.
   const fs::path path = resolve_symlinks(given);
@@ -116,18 +300,32 @@ Result<void> write_file_atomically(const fs::path& given, std::string_view conte
   } else {
     const mode_t mask = ::umask(0);
     ::umask(mask);
-    mode = 0666 & ~mask;
+    mode = new_mode & 07777 & ~mask;
   }
 
-  std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  FdGuard fd(::mkostemp(tmpl.data(), O_CLOEXEC));
-  if (fd.get() < 0) {
+  FdGuard dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dfd.get() < 0) {
     return fail_errno(path, "", errno);
   }
-  const fs::path tmp(tmpl);
+  // Unnamed while it is written: a kill before it is linked leaves nothing behind.
+  FdGuard fd(::openat(dfd.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode));
+  std::optional<std::string> name;
+  if (fd.get() < 0) {
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+      return fail_errno(path, "", errno);
+    }
+    int raw = -1;
+    name = create_named_temporary(dfd.get(), path, mode, raw);
+    if (!name) {
+      return fail_errno(path, "", errno);
+    }
+    fd = FdGuard(raw);
+  }
   const auto cleanup_fail = [&](std::string_view what) {
     const int err = errno;
-    ::unlink(tmp.c_str());
+    if (name) {
+      ::unlinkat(dfd.get(), name->c_str(), 0);
+    }
     return fail_errno(path, what, err);
   };
   if (::fchmod(fd.get(), mode) != 0) {
@@ -145,19 +343,36 @@ Result<void> write_file_atomically(const fs::path& given, std::string_view conte
   if (::fsync(fd.get()) != 0) {
     return cleanup_fail("cannot sync");
   }
+  test_point("atomic_write.before_link");
+  if (!name) {
+    name = link_temporary(fd.get(), dfd.get(), path);
+    if (!name) {
+      return cleanup_fail("cannot create a temporary file");
+    }
+  }
   if (::close(fd.release()) != 0) {
     return cleanup_fail("");
   }
   test_point("atomic_write.before_rename");
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (::renameat(dfd.get(), name->c_str(), dfd.get(), path.filename().c_str()) != 0) {
     return cleanup_fail("cannot replace");
   }
-  // Make the rename itself durable.
-  FdGuard dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() >= 0) {
-    ::fsync(dfd.get());
-  }
+  ::fsync(dfd.get()); // make the rename itself durable
   return {};
+}
+
+void remove_stale_temporaries(const fs::path& given) {
+  const fs::path path = resolve_symlinks(given);
+  const std::string prefix = temp_prefix(path);
+  std::error_code ec;
+  for (fs::directory_iterator it(path.has_parent_path() ? path.parent_path() : ".", ec), end;
+       !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() == prefix.size() + k_temp_suffix && name.rfind(prefix, 0) == 0 &&
+        it->symlink_status(ec).type() == fs::file_type::regular) {
+      ::unlink(it->path().c_str());
+    }
+  }
 }
 
 Result<DirectoryLock> DirectoryLock::acquire(const fs::path& dir) {

@@ -1,5 +1,6 @@
 #include <cerrno>
 #include <cstdlib>
+#include <deque>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,6 +68,93 @@ fs::path physical(const fs::path& abs) {
     return abs;
   }
   return absolute_normal(resolved, "/");
+}
+
+namespace {
+
+// As the kernel's limit on symlinks followed in one path walk (MAXSYMLINKS).
+constexpr int k_max_symlinks = 40;
+
+Result<std::string> read_link(const fs::path& link, std::size_t size_hint) {
+  std::string target(size_hint + 1, '\0');
+  for (;;) {
+    const ssize_t n = ::readlink(link.c_str(), target.data(), target.size());
+    if (n < 0) {
+      return fail(link.string() + ": " + errno_text(errno));
+    }
+    if (static_cast<std::size_t>(n) < target.size()) {
+      target.resize(static_cast<std::size_t>(n));
+      return target;
+    }
+    target.resize(target.size() * 2); // the link changed since lstat
+  }
+}
+
+void push_front_components(std::deque<std::string>& todo, const fs::path& p) {
+  std::vector<std::string> parts;
+  for (const auto& part : p.relative_path()) {
+    parts.push_back(part.string());
+  }
+  todo.insert(todo.begin(), parts.begin(), parts.end());
+}
+
+} // namespace
+
+Result<fs::path> resolve_path(const fs::path& abs) {
+  std::deque<std::string> todo;
+  push_front_components(todo, abs);
+  fs::path done = "/";
+  std::size_t missing = 0; // trailing components of `done` that do not exist
+  int links = 0;
+  while (!todo.empty()) {
+    const std::string part = std::move(todo.front());
+    todo.pop_front();
+    if (part.empty() || part == ".") {
+      continue;
+    }
+    if (part == "..") {
+      done = done.parent_path(); // `done` holds no symlink, so this is what the kernel does
+      missing -= missing > 0 ? 1 : 0;
+      continue;
+    }
+    const fs::path next = done / part;
+    struct stat st {};
+    if (missing > 0) {
+      ++missing;
+    } else if (::lstat(next.c_str(), &st) != 0) {
+      if (errno != ENOENT && errno != ENOTDIR) {
+        return fail(next.string() + ": " + errno_text(errno));
+      }
+      missing = 1;
+    } else if (S_ISLNK(st.st_mode)) {
+      if (++links > k_max_symlinks) {
+        return fail(abs.string() + ": " + errno_text(ELOOP));
+      }
+      auto target = read_link(next, static_cast<std::size_t>(st.st_size));
+      if (!target) {
+        return tl::unexpected(target.error());
+      }
+      const fs::path t(*target);
+      if (t.is_absolute()) {
+        done = "/";
+      }
+      push_front_components(todo, t);
+      continue;
+    }
+    done = next;
+  }
+  return done;
+}
+
+Result<fs::path> resolve_within(const fs::path& abs, const fs::path& dir) {
+  auto resolved = resolve_path(abs);
+  if (!resolved) {
+    return resolved;
+  }
+  if (!depth_below(*resolved, dir)) {
+    return fail("resolves to " + resolved->string() + ", outside " + dir.string());
+  }
+  return resolved;
 }
 
 namespace {

@@ -14,17 +14,47 @@ namespace fs = std::filesystem;
 // The whole file. The error names the path and the reason ("PATH: Permission denied").
 Result<std::string> read_file(const fs::path& path);
 
+// A regular file read whole, with the owner and permission bits of what was read.
+struct RegularFile {
+  std::string content;
+  unsigned owner = 0; // uid
+  unsigned group = 0; // gid
+  unsigned mode = 0;  // permission bits (07777)
+};
+
+// For input mr must never block on or drown in (registries, ~/.mrtrust): anything but a
+// regular file (a FIFO, a device such as /dev/zero, a directory) is refused before it is
+// read, and so is a file of more than `limit` bytes. The open never blocks (O_NONBLOCK) and
+// the read stops at the limit even if the file grows meanwhile. The error names the path
+// and the reason ("PATH: not a regular file (a FIFO)").
+Result<RegularFile> read_regular_file(const fs::path& path, std::size_t limit);
+
+// Creates `rel` (relative, no "..") below the existing directory `base`, one component at a
+// time with mkdirat, and opens each with O_NOFOLLOW: a symlink found in the way, or put
+// there while this runs, is refused instead of followed. On success every component of
+// base/rel is a real directory. The error names the component ("PATH is a symbolic link").
+Result<void> make_directories_beneath(const fs::path& base, const fs::path& rel);
+
 // Does `path` exist (any type)? A permission error counts as existing.
 bool exists(const fs::path& path);
 
 // `path` itself, or the file it finally points to when it is a symlink that resolves.
 fs::path resolve_symlinks(const fs::path& path);
 
-// Replaces `path` (the file it links to, if it is a symlink) with `content` atomically: a temporary
-// file in the same directory is written, fsync'ed and renamed over `path`, then the directory is
-// fsync'ed. The file keeps its permission bits (new files get 0644 minus the umask). A read-only
-// `path` is refused. On any failure `path` is untouched and the temporary file removed.
-Result<void> write_file_atomically(const fs::path& path, std::string_view content);
+// Replaces `path` (the file it links to, if it is a symlink) with `content` atomically: the
+// new content is written and fsync'ed in an unnamed file (O_TMPFILE) in the same directory,
+// which gets a name ("." FILE ".mr-tmp-XXXXXX") only just before it is renamed over `path`;
+// then the directory is fsync'ed. So a process killed at any point leaves at most that one
+// short-lived name behind, never a copy being written. The file keeps its permission bits;
+// a new one gets `new_mode` minus the umask. A read-only `path` is refused. On any failure
+// `path` is untouched and the temporary file removed.
+Result<void> write_file_atomically(const fs::path& path, std::string_view content,
+                                   unsigned new_mode = 0666);
+
+// Removes the temporaries write_file_atomically() left for `path` when it was killed
+// between naming and renaming them. Call it only while holding the DirectoryLock that
+// every writer of `path` takes, so that no temporary still in use is removed.
+void remove_stale_temporaries(const fs::path& path);
 
 // An exclusive advisory lock (flock) on a directory, held until destruction. Writers of a
 // file in that directory take it around read-modify-write, so concurrent writers queue up

@@ -30,6 +30,20 @@ std::optional<std::size_t> depth_below(const fs::path& p, const fs::path& dir);
 // Symlinks resolved for the part of `abs` that exists; the missing rest appended as is.
 fs::path physical(const fs::path& abs);
 
+// Where `abs` leads when something is opened or created there, as the kernel would walk
+// it: each existing component is resolved, a symlink followed even when it dangles
+// (creating through it would follow it too), ".." applied to what is resolved so far, and
+// the missing rest appended as written. Errors (one line naming the path): a symlink
+// loop, a component that cannot be examined (permission denied).
+Result<fs::path> resolve_path(const fs::path& abs);
+
+// Confinement, for paths a file mr does not trust may name: resolve_path(abs) when that
+// lies at or below `dir` (a physical path, e.g. from resolve_path), else an error
+// "resolves to X, outside DIR". Whatever checks a path before creating or recording it
+// (checkout, register, a future discover) calls this, then creates beneath `dir` with
+// make_directories_beneath() (file_io.hpp), which refuses a symlink put in the way.
+Result<fs::path> resolve_within(const fs::path& abs, const fs::path& dir);
+
 // A directory in both forms.
 struct Place {
   fs::path logical;

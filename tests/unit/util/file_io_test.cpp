@@ -1,5 +1,6 @@
 #include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -55,6 +56,92 @@ TEST(FileIo, ReadFileNamesThePathInErrors) {
   auto dir = read_file(tmp.path());
   ASSERT_FALSE(dir);
   EXPECT_NE(dir.error().message.find("is a directory"), std::string::npos);
+}
+
+TEST(FileIo, ReadRegularFileRefusesWhatIsNotAPlainFileBeforeReading) {
+  test::TempDir tmp;
+  const auto fifo = tmp.path() / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::pair<fs::path, std::string> refused[] = {
+      {fifo, "not a regular file (a FIFO)"},
+      {"/dev/zero", "not a regular file (a character device)"},
+      {tmp.path(), "not a regular file (a directory)"},
+  };
+  for (const auto& [path, why] : refused) {
+    auto r = read_regular_file(path, 1024);
+    ASSERT_FALSE(r) << path;
+    EXPECT_EQ(r.error().message, path.string() + ": " + why);
+  }
+}
+
+TEST(FileIo, ReadRegularFileHasASizeLimit) {
+  test::TempDir tmp;
+  const auto file = tmp.path() / "big";
+  test::write_file(file, "");
+  fs::resize_file(file, 64 * 1024 * 1024); // sparse: costs no disk
+  auto r = read_regular_file(file, 16 * 1024 * 1024);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, file.string() + ": larger than 16 MiB, the limit for this file");
+  test::write_file(file, "12345");
+  ::chmod(file.c_str(), 0640);
+  auto ok = read_regular_file(file, 5);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->content, "12345");
+  EXPECT_EQ(ok->mode, 0640u);
+  EXPECT_EQ(ok->owner, ::geteuid());
+  EXPECT_FALSE(read_regular_file(file, 4));
+}
+
+TEST(FileIo, MakeDirectoriesBeneathCreatesButNeverThroughASymlink) {
+  test::TempDir tmp;
+  const auto base = tmp.path() / "base";
+  fs::create_directories(base / "have");
+  ASSERT_TRUE(make_directories_beneath(base, "have/new/deeper"));
+  EXPECT_TRUE(fs::is_directory(base / "have/new/deeper"));
+  ASSERT_TRUE(make_directories_beneath(base, "."));
+
+  fs::create_directories(tmp.path() / "elsewhere");
+  fs::create_directory_symlink(tmp.path() / "elsewhere", base / "link");
+  auto r = make_directories_beneath(base, "link/x");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            (base / "link").string() + " is a symbolic link; mr does not create through it");
+  EXPECT_FALSE(fs::exists(tmp.path() / "elsewhere/x"));
+  EXPECT_FALSE(make_directories_beneath(base, "../x"));
+}
+
+TEST(FileIo, NewFilesGetTheRequestedModeMinusTheUmask) {
+  test::TempDir tmp;
+  const auto file = tmp.path() / "f.toml";
+  const mode_t old = ::umask(002);
+  const auto written = write_file_atomically(file, "x", 0644);
+  ::umask(old);
+  ASSERT_TRUE(written);
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+}
+
+TEST(FileIo, StaleTemporariesOfOurOwnPatternAreRemovedAndNothingElse) {
+  test::TempDir tmp;
+  const auto file = tmp.path() / "reg.toml";
+  test::write_file(file, "x");
+  const std::vector<std::string> stale = {".reg.toml.mr-tmp-Ab12Cd"};
+  const std::vector<std::string> kept = {".reg.toml.backup", ".reg.toml.mr-tmp-longer-name",
+                                         ".other.toml.mr-tmp-Ab12Cd", "reg.toml"};
+  for (const auto& name : stale) {
+    test::write_file(tmp.path() / name, "old copy");
+  }
+  for (const auto& name : kept) {
+    test::write_file(tmp.path() / name, "keep");
+  }
+  remove_stale_temporaries(file);
+  for (const auto& name : stale) {
+    EXPECT_FALSE(fs::exists(tmp.path() / name)) << name;
+  }
+  for (const auto& name : kept) {
+    EXPECT_TRUE(fs::exists(tmp.path() / name)) << name;
+  }
 }
 
 TEST(FileIo, DirectoryLockSerialisesReadModifyWrite) {

@@ -38,6 +38,50 @@ TEST(Paths, PhysicalResolvesSymlinksAndKeepsAMissingTail) {
   EXPECT_EQ(physical(tmp.path() / "link/missing/x"), tmp.path() / "real/missing/x");
 }
 
+TEST(Paths, ResolvePathFollowsEveryExistingSymlinkAsTheKernelWould) {
+  test::TempDir tmp;
+  const auto& t = tmp.path();
+  fs::create_directories(t / "a/b");
+  fs::create_directory_symlink("a/b", t / "rel");   // relative target
+  fs::create_directory_symlink(t / "a", t / "abs"); // absolute target
+  fs::create_symlink("../../outside/new", t / "a/b/dangling");
+  fs::create_directory_symlink("..", t / "a/b/up");
+  EXPECT_EQ(*resolve_path(t / "rel/x/y"), t / "a/b/x/y");
+  EXPECT_EQ(*resolve_path(t / "abs/b"), t / "a/b");
+  // ".." after a symlink leaves what the link points to, not the link's directory.
+  EXPECT_EQ(*resolve_path(t / "rel/../c"), t / "a/c");
+  EXPECT_EQ(*resolve_path(t / "a/b/up/b/up/../q"), t / "q");
+  // A dangling link is followed: creating through it would create its target.
+  EXPECT_EQ(*resolve_path(t / "a/b/dangling/z"), t / "outside/new/z");
+  // A missing component ends the resolution; the rest is lexical.
+  EXPECT_EQ(*resolve_path(t / "missing/../a/b"), t / "a/b");
+  EXPECT_EQ(*resolve_path(t / "missing/more"), t / "missing/more");
+}
+
+TEST(Paths, ResolvePathReportsALoop) {
+  test::TempDir tmp;
+  fs::create_symlink("b", tmp.path() / "a");
+  fs::create_symlink("a", tmp.path() / "b");
+  auto r = resolve_path(tmp.path() / "a/x");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("Too many levels of symbolic links"), std::string::npos)
+      << r.error().message;
+}
+
+TEST(Paths, ResolveWithinRefusesWhatLeadsOutside) {
+  test::TempDir tmp;
+  const auto dir = tmp.path() / "repo";
+  fs::create_directories(dir / "sub");
+  fs::create_directory_symlink("../..", dir / "out");
+  fs::create_directory_symlink("sub", dir / "in");
+  EXPECT_EQ(*resolve_within(dir / "in/x", dir), dir / "sub/x");
+  EXPECT_EQ(*resolve_within(dir, dir), dir);
+  auto out = resolve_within(dir / "out/x", dir);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().message, "resolves to " + (tmp.path().parent_path() / "x").string() +
+                                     ", outside " + dir.string());
+}
+
 TEST(Paths, PlaceOfKeepsTheLogicalPathAndResolvesThePhysicalOne) {
   test::TempDir tmp;
   fs::create_directories(tmp.path() / "real/dir");
