@@ -78,7 +78,7 @@ int run(const Invocation& invocation) {
   const auto root =
       registry::locate_root(options.config, std::getenv("MR_CONFIG"), cwd->logical, home);
   spdlog::debug("registry root: {}", root.path.string());
-  auto loaded = registry::load({root.path, home, options.trust_all});
+  auto loaded = registry::load({root.path, home, options.trust_all, root.owner_only});
   if (!loaded) {
     return fatal(loaded.error().message);
   }

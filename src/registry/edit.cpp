@@ -3,6 +3,7 @@
 #include <mr/registry/edit.hpp>
 #include <mr/registry/select.hpp>
 #include <mr/util/file_io.hpp>
+#include <mr/util/paths.hpp>
 #include <mr/util/quote.hpp>
 
 #include "text_edit.hpp"
@@ -44,15 +45,17 @@ private:
 };
 
 // Reads `file`, applies `edit` to its text, checks the result still parses, writes it.
+// Called with the file's directory locked, so no other writer's temporary is removed.
 template <class Edit>
 Result<void> rewrite(const fs::path& file, Edit&& edit) {
+  util::remove_stale_temporaries(file);
   std::string text;
   if (util::exists(file)) {
-    auto current = util::read_file(file);
+    auto current = util::read_regular_file(file, k_max_file_size);
     if (!current) {
       return fail("cannot read registry " + current.error().message);
     }
-    text = std::move(*current);
+    text = std::move(current->content);
   }
   auto changed = edit(text);
   if (!changed) {
@@ -62,7 +65,8 @@ Result<void> rewrite(const fs::path& file, Edit&& edit) {
     return fail(file.string() + ": not changed, because the edit would not parse (" +
                 check.error().message + "); edit the file by hand");
   }
-  if (auto written = util::write_file_atomically(file, *changed); !written) {
+  // A new registry is not writable by group or others, so that it stays trusted.
+  if (auto written = util::write_file_atomically(file, *changed, 0644); !written) {
     return fail("cannot write registry " + written.error().message);
   }
   return {};
@@ -80,6 +84,39 @@ const Repo* find_same(const Registry& registry, const util::Place& place) {
     }
   }
   return nullptr;
+}
+
+// What the loader would refuse is never written: a path with a control character, or one
+// an untrusted root file may not name (outside its directory, symlinks resolved).
+Result<void> check_new_entry(const Registry& registry, const util::Place& repo) {
+  const auto& path = repo.logical.native();
+  if (toml_support::has_control_character(path)) {
+    return fail("cannot register " + util::quote_string(path) +
+                ": its path contains a control character (such as a newline or a tab), which "
+                "a registry entry cannot hold; rename the directory");
+  }
+  if (const auto& dir = registry.root_confined_to) {
+    auto resolved = util::resolve_path(repo.logical);
+    if (!resolved) {
+      return fail("cannot register " + path + ": " + resolved.error().message);
+    }
+    if (!util::depth_below(*resolved, *dir)) {
+      const std::string via =
+          *resolved == repo.logical ? "" : " (it resolves to " + resolved->string() + ")";
+      return fail("cannot register " + path + via + " in " + registry.root.string() +
+                  ": an untrusted registry file may only list repositories inside its own "
+                  "directory, " +
+                  dir->string() + " (" + registry.root_untrusted_hint + ")");
+    }
+  }
+  return {};
+}
+
+// Is the repo's path the work tree's top directory or below it (either form)?
+bool at_or_below(const Repo& repo, const util::Place& top) {
+  const auto physical = util::physical(repo.path);
+  return util::depth_below(repo.path, top.logical) || util::depth_below(repo.path, top.physical) ||
+         util::depth_below(physical, top.physical) || util::depth_below(physical, top.logical);
 }
 
 } // namespace
@@ -133,6 +170,9 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
     outcome.kind = EditKind::updated;
     return outcome;
   }
+  if (auto r = check_new_entry(*registry, request.repo); !r) {
+    return tl::unexpected(r.error());
+  }
   const auto key = key_for(request.repo, request.load.root, request.load.home);
   if (!util::is_valid_utf8(key) || (request.url && !util::is_valid_utf8(*request.url))) {
     return fail("cannot register " + request.repo.logical.string() +
@@ -147,7 +187,8 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
   return EditOutcome{EditKind::added, request.load.root, request.repo.logical};
 }
 
-Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util::Place& target) {
+Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util::Place& target,
+                                    const std::optional<util::Place>& work_tree) {
   EditLocks locks;
   if (auto r = locks.lock_dir_of(load_options.root); !r) {
     return tl::unexpected(r.error());
@@ -159,6 +200,13 @@ Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util:
   const Repo* repo = find_enclosing(*registry, target);
   if (repo == nullptr) {
     return fail(target.logical.string() + " is not registered in " + load_options.root.string());
+  }
+  if (work_tree && !at_or_below(*repo, *work_tree)) {
+    // The registered repo only contains the work tree: removing it would be the wrong one.
+    return fail(work_tree->logical.string() + " is not registered in " +
+                load_options.root.string() + " (it is a repository of its own inside " +
+                repo->path.string() + ", which is; to remove that one: mr unregister " +
+                repo->path.string() + ")");
   }
   if (auto r = locks.lock_dir_of(repo->location.file); !r) {
     return tl::unexpected(r.error());

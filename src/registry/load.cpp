@@ -1,9 +1,11 @@
-// Loading and validating registry files with toml++. This and edit.cpp are the only
-// translation units that see toml++; everything else works on mr::registry::Registry.
+// Loading and validating registry files with toml++: which files (root, includes, chains,
+// each at most once), how far each is trusted, and the top-level tables. One repository's
+// table is read in repo_table.cpp. Only src/registry sees toml++; everything else works on
+// mr::registry::Registry.
 #include <algorithm>
-#include <cmath>
 #include <glob.h>
 #include <set>
+#include <unistd.h>
 
 #include <toml++/toml.h>
 
@@ -13,6 +15,7 @@
 #include <mr/util/file_io.hpp>
 #include <mr/util/paths.hpp>
 
+#include "load_support.hpp"
 #include "toml_support.hpp"
 
 namespace mr::registry {
@@ -36,22 +39,6 @@ const Repo* Registry::find(const fs::path& path) const {
 
 namespace {
 
-constexpr std::string_view k_repo_keys =
-    "url, branch, tags, order, skip, chain, transport, commands";
-
-std::optional<Transport> parse_transport(std::string_view s) {
-  if (s == "auto") {
-    return Transport::automatic;
-  }
-  if (s == "libgit2") {
-    return Transport::libgit2;
-  }
-  if (s == "git") {
-    return Transport::git;
-  }
-  return std::nullopt;
-}
-
 bool has_glob_magic(std::string_view s) {
   return s.find_first_of("*?[") != std::string_view::npos;
 }
@@ -72,25 +59,75 @@ public:
   Loader(const LoadOptions& options, TrustList trust)
       : m_options(options), m_trust(std::move(trust)) {}
 
-  Result<void> load_file(const fs::path& file, std::optional<bool> inherited_trust) {
+  // How a file came to be loaded.
+  struct Origin {
+    bool root = false;
+    bool inherited_trust = false; // included by a trusted file
+    std::size_t depth = 0;        // includes and chains above it
+  };
+
+  Result<void> load_file(const fs::path& file, const Origin& origin) {
     const auto phys = util::physical(file);
     if (!m_loaded.insert(phys).second) {
       return {}; // each file is loaded once, which also ends include and chain cycles
     }
-    m_registry.files.push_back(file);
-    const bool trusted =
-        m_options.trust_all || inherited_trust.value_or(false) || m_trust.trusts(file);
-
-    auto text = util::read_file(file);
-    if (!text) {
-      return fail("cannot read registry " + text.error().message);
+    if (m_registry.files.size() >= k_max_files) {
+      return fail(file.string() + ": not loaded, because the registry already has " +
+                  std::to_string(k_max_files) + " files, the most mr loads");
     }
-    auto parsed = toml_support::parse(*text, file);
+    m_registry.files.push_back(file);
+    auto read = util::read_regular_file(file, k_max_file_size);
+    if (!read) {
+      return fail("cannot read registry " + read.error().message);
+    }
+    auto ctx = context_for(file, origin, *read);
+    if (!ctx) {
+      return tl::unexpected(ctx.error());
+    }
+    auto parsed = toml_support::parse(read->content, file);
     if (!parsed) {
       return tl::unexpected(parsed.error());
     }
-    FileContext ctx{file, file.parent_path(), trusted};
-    return load_table(ctx, *parsed);
+    return load_table(*ctx, *parsed);
+  }
+
+  // How far the file `read` came from is trusted, and where its repositories must stay.
+  Result<FileContext> context_for(const fs::path& file, const Origin& origin,
+                                  const util::RegularFile& read) {
+    if (origin.root && m_options.root_owner_only && read.owner != ::geteuid()) {
+      return fail(file.string() + " belongs to uid " + std::to_string(read.owner) +
+                  ", not to you; outside your home directory mr only uses a registry of your own");
+    }
+    FileContext ctx;
+    ctx.file = file;
+    ctx.dir = file.parent_path();
+    ctx.depth = origin.depth;
+    const auto never = never_trusted_because(file, read);
+    ctx.trusted = !never && (m_options.trust_all || origin.inherited_trust || m_trust.trusts(file));
+    ctx.hint = never ? *never : std::string(TrustList::k_hint);
+    if (!ctx.trusted) {
+      auto dir = util::resolve_path(ctx.dir);
+      if (!dir) {
+        return fail("cannot resolve the directory of registry " + file.string() + ": " +
+                    dir.error().message);
+      }
+      ctx.confined_to = std::move(*dir);
+    }
+    if (origin.root) {
+      m_registry.root_confined_to = ctx.confined_to;
+      m_registry.root_untrusted_hint = ctx.hint;
+    }
+    return ctx;
+  }
+
+  // The root file does not exist yet (register will create it): how far it will be trusted.
+  void plan_missing_root(const fs::path& root) {
+    if (m_options.trust_all || m_trust.trusts(root)) {
+      return;
+    }
+    auto dir = util::resolve_path(root.parent_path());
+    m_registry.root_confined_to = dir ? *dir : root.parent_path();
+    m_registry.root_untrusted_hint = TrustList::k_hint;
   }
 
   Registry take() {
@@ -107,22 +144,16 @@ public:
   Registry& registry() { return m_registry; }
 
 private:
-  struct FileContext {
-    fs::path file;
-    fs::path dir;
-    bool trusted;
-  };
-
-  static Error error_at(const FileContext& ctx, const toml::source_region& where,
-                        const std::string& message) {
-    return Error{toml_support::location(ctx.file, where) + ": " + message};
+  static Error too_deep(const FileContext& ctx, const toml::source_region& where) {
+    return error_at(ctx, where,
+                    "includes and chains nested more than " + std::to_string(k_max_include_depth) +
+                        " files deep");
   }
 
   Result<void> refuse_untrusted(const FileContext& ctx, const toml::source_region& where,
                                 const std::string& what) {
-    return tl::unexpected(error_at(ctx, where,
-                                   what + " is not allowed in an untrusted registry file (" +
-                                       TrustList::k_hint + ")"));
+    return tl::unexpected(error_at(
+        ctx, where, what + " is not allowed in an untrusted registry file (" + ctx.hint + ")"));
   }
 
   Result<void> load_table(const FileContext& ctx, const toml::table& root) {
@@ -212,8 +243,18 @@ private:
               error_at(ctx, item->source(), "cannot expand include pattern '" + pattern + "'"));
         }
       }
+      if (files.size() > k_max_glob_files) {
+        return tl::unexpected(error_at(ctx, item->source(),
+                                       "include pattern '" + pattern + "' matches " +
+                                           std::to_string(files.size()) + " files, more than the " +
+                                           std::to_string(k_max_glob_files) +
+                                           " mr loads from one"));
+      }
+      if (!files.empty() && ctx.depth >= k_max_include_depth) {
+        return tl::unexpected(too_deep(ctx, item->source()));
+      }
       for (const auto& f : files) {
-        if (auto r = load_file(f, ctx.trusted); !r) {
+        if (auto r = load_file(f, {false, ctx.trusted, ctx.depth + 1}); !r) {
           return r;
         }
       }
@@ -308,38 +349,15 @@ private:
     return read_commands(ctx, *table, what, out);
   }
 
-  Result<void> read_commands(const FileContext& ctx, const toml::table& table,
-                             const std::string& what, CommandMap& out) {
-    for (const auto& [k_ptr, v_ptr] : toml_support::in_source_order(table)) {
-      const toml::key& k = *k_ptr;
-      const toml::node& v = *v_ptr;
-      const auto name = k.str();
-      if (!toml_support::valid_action_name(name)) {
-        return tl::unexpected(error_at(ctx, k.source(),
-                                       "invalid name '" + std::string(name) + "' in " + what +
-                                           " (use letters, digits, '_', '-' and '.')"));
-      }
-      const auto* s = v.as_string();
-      if (s == nullptr) {
-        return tl::unexpected(error_at(ctx, v.source(),
-                                       "'" + what + "." + std::string(name) +
-                                           "' must be a string, not " +
-                                           toml_support::type_name(v)));
-      }
-      out.insert_or_assign(std::string(name), s->get());
-    }
-    return {};
-  }
-
   Result<void> load_repos(const FileContext& ctx, const toml::node& node) {
     const auto* table = node.as_table();
     if (table == nullptr) {
       return tl::unexpected(error_at(
           ctx, node.source(), "'repos' must be a table, not " + toml_support::type_name(node)));
     }
-    std::vector<fs::path> chained;
+    std::vector<std::pair<fs::path, const toml::key*>> chained;
     for (const auto& [k, v] : toml_support::in_source_order(*table)) {
-      auto repo = load_repo(ctx, *k, *v);
+      auto repo = read_repo(ctx, *k, *v, m_options.home);
       if (!repo) {
         return tl::unexpected(repo.error());
       }
@@ -350,155 +368,22 @@ private:
       }
       m_seen.emplace(repo->path.native(), repo->location);
       if (repo->chain) {
-        chained.push_back(repo->path / k_file_name);
+        chained.emplace_back(repo->path / k_file_name, k);
       }
       m_registry.repos.push_back(std::move(*repo));
     }
-    for (const auto& file : chained) {
-      if (util::exists(file)) {
-        if (auto r = load_file(file, std::nullopt); !r) {
-          return r;
-        }
+    for (const auto& [file, key] : chained) {
+      if (!util::exists(file)) {
+        continue;
+      }
+      if (ctx.depth >= k_max_include_depth) {
+        return tl::unexpected(too_deep(ctx, key->source()));
+      }
+      if (auto r = load_file(file, {false, false, ctx.depth + 1}); !r) {
+        return r;
       }
     }
     return {};
-  }
-
-  Result<Repo> load_repo(const FileContext& ctx, const toml::key& key, const toml::node& node) {
-    const std::string name(key.str());
-    const auto bad = [&](const toml::source_region& where, const std::string& msg) {
-      return tl::unexpected(error_at(ctx, where, msg));
-    };
-    if (name.empty()) {
-      return bad(key.source(), "empty repo path");
-    }
-    if (std::any_of(name.begin(), name.end(),
-                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
-      return bad(key.source(), "control character in repo path");
-    }
-    const bool anchored = name.front() == '/' || name.front() == '~';
-    if (!anchored) {
-      for (const auto& part : fs::path(name)) {
-        if (part == "..") {
-          return bad(key.source(), "repo path '" + name +
-                                       "' leaves the registry's directory; write it as an "
-                                       "absolute or ~/ path");
-        }
-      }
-    } else if (!ctx.trusted) {
-      return bad(key.source(), "absolute repo path '" + name +
-                                   "' is not allowed in an untrusted registry file (" +
-                                   TrustList::k_hint + ")");
-    }
-    const auto* table = node.as_table();
-    if (table == nullptr) {
-      return bad(node.source(),
-                 "repo '" + name + "' must be a table, not " + toml_support::type_name(node));
-    }
-
-    Repo repo;
-    repo.key = name;
-    repo.path = util::absolute_normal(util::expand_user(name, m_options.home), ctx.dir);
-    repo.location = {ctx.file, table->source().begin.line, table->source().begin.column};
-    if (table->source().begin.line == 0) {
-      repo.location = {ctx.file, key.source().begin.line, key.source().begin.column};
-    }
-    repo.trusted = ctx.trusted;
-
-    const auto want_string = [&](const toml::node& v,
-                                 std::string_view field) -> Result<std::string> {
-      if (const auto* s = v.as_string()) {
-        return s->get();
-      }
-      return bad(v.source(), "'" + std::string(field) + "' of repo '" + name +
-                                 "' must be a string, not " + toml_support::type_name(v));
-    };
-
-    for (const auto& [k_ptr, v_ptr] : toml_support::in_source_order(*table)) {
-      const toml::key& k = *k_ptr;
-      const toml::node& v = *v_ptr;
-      const auto field = k.str();
-      if (field == "url" || field == "branch") {
-        auto s = want_string(v, field);
-        if (!s) {
-          return tl::unexpected(s.error());
-        }
-        (field == "url" ? repo.url : repo.branch) = std::move(*s);
-      } else if (field == "tags") {
-        if (const auto* s = v.as_string()) {
-          repo.tags.push_back(s->get());
-        } else if (const auto* arr = v.as_array()) {
-          for (const auto& item : *arr) {
-            const auto* t = item.as_string();
-            if (t == nullptr) {
-              return bad(item.source(), "'tags' of repo '" + name + "' must be strings, not " +
-                                            toml_support::type_name(item));
-            }
-            repo.tags.push_back(t->get());
-          }
-        } else {
-          return bad(v.source(), "'tags' of repo '" + name + "' must be an array of strings, not " +
-                                     toml_support::type_name(v));
-        }
-      } else if (field == "order") {
-        if (const auto* i = v.as_integer()) {
-          repo.order = static_cast<double>(i->get());
-        } else if (const auto* f = v.as_floating_point(); f != nullptr && std::isfinite(f->get())) {
-          repo.order = f->get();
-        } else {
-          return bad(v.source(), "'order' of repo '" + name + "' must be a number, not " +
-                                     toml_support::type_name(v));
-        }
-      } else if (field == "skip") {
-        if (const auto* b = v.as_boolean()) {
-          repo.skip = b->get();
-        } else if (const auto* s = v.as_string()) {
-          if (!ctx.trusted) {
-            return bad(v.source(), "a 'skip' command is not allowed in an untrusted registry "
-                                   "file (" +
-                                       std::string(TrustList::k_hint) + ")");
-          }
-          repo.skip_predicate = s->get();
-        } else {
-          return bad(v.source(), "'skip' of repo '" + name +
-                                     "' must be true, false or a shell command, not " +
-                                     toml_support::type_name(v));
-        }
-      } else if (field == "chain") {
-        const auto* b = v.as_boolean();
-        if (b == nullptr) {
-          return bad(v.source(), "'chain' of repo '" + name + "' must be true or false, not " +
-                                     toml_support::type_name(v));
-        }
-        repo.chain = b->get();
-      } else if (field == "transport") {
-        const auto* s = v.as_string();
-        const auto t = s != nullptr ? parse_transport(s->get()) : std::nullopt;
-        if (!t) {
-          return bad(v.source(),
-                     "'transport' of repo '" + name + "' must be \"auto\", \"libgit2\" or \"git\"");
-        }
-        repo.transport = *t;
-      } else if (field == "commands") {
-        if (!ctx.trusted) {
-          return bad(k.source(), "commands are not allowed in an untrusted registry file (" +
-                                     std::string(TrustList::k_hint) + ")");
-        }
-        const auto* cmds = v.as_table();
-        if (cmds == nullptr) {
-          return bad(v.source(), "'commands' of repo '" + name + "' must be a table, not " +
-                                     toml_support::type_name(v));
-        }
-        if (auto r = read_commands(ctx, *cmds, "repos.\"" + name + "\".commands", repo.commands);
-            !r) {
-          return tl::unexpected(r.error());
-        }
-      } else {
-        return bad(k.source(), "unknown key '" + std::string(field) + "' in repo '" + name +
-                                   "' (expected " + std::string(k_repo_keys) + ")");
-      }
-    }
-    return repo;
   }
 
   const LoadOptions& m_options;
@@ -519,9 +404,11 @@ Result<Registry> load(const LoadOptions& options) {
   loader.registry().root = options.root;
   loader.registry().root_exists = util::exists(options.root);
   if (loader.registry().root_exists) {
-    if (auto r = loader.load_file(options.root, std::nullopt); !r) {
+    if (auto r = loader.load_file(options.root, {true, false, 0}); !r) {
       return tl::unexpected(r.error());
     }
+  } else {
+    loader.plan_missing_root(options.root);
   }
   return loader.take();
 }

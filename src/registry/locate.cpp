@@ -1,9 +1,29 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <mr/registry/locate.hpp>
 #include <mr/registry/registry.hpp>
 #include <mr/util/file_io.hpp>
 #include <mr/util/paths.hpp>
 
 namespace mr::registry {
+
+namespace {
+
+bool inside_home(const std::filesystem::path& dir, const std::filesystem::path& home) {
+  return util::depth_below(dir, home) ||
+         util::depth_below(util::physical(dir), util::physical(home));
+}
+
+// The file, and the symlink to it if it is one, both belong to the user.
+bool owned_by_user(const std::filesystem::path& file) {
+  struct stat link {};
+  struct stat target {};
+  return ::lstat(file.c_str(), &link) == 0 && ::stat(file.c_str(), &target) == 0 &&
+         link.st_uid == ::geteuid() && target.st_uid == ::geteuid();
+}
+
+} // namespace
 
 RootFile locate_root(const std::optional<std::filesystem::path>& option, const char* environment,
                      const std::filesystem::path& cwd, const std::filesystem::path& home) {
@@ -24,7 +44,12 @@ RootFile locate_root(const std::optional<std::filesystem::path>& option, const c
     }
     const auto candidate = dir / k_file_name;
     if (util::exists(candidate)) {
-      return {candidate, RootSource::nearest};
+      if (inside_home(dir, home_abs)) {
+        return {candidate, RootSource::nearest};
+      }
+      if (owned_by_user(candidate)) {
+        return {candidate, RootSource::nearest, true};
+      }
     }
     if (dir == dir.root_path() || !dir.has_parent_path()) {
       break;

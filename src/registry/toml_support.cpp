@@ -3,11 +3,17 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <mr/registry/registry.hpp>
 #include <mr/util/quote.hpp>
+
+#include "nesting.hpp"
 
 namespace mr::registry::toml_support {
 
 Result<toml::table> parse(std::string_view text, const std::filesystem::path& file) {
+  if (auto nesting = check_nesting(text, file, k_max_nesting); !nesting) {
+    return tl::unexpected(nesting.error()); // toml++ would overflow the stack
+  }
   const std::string name = file.string();
   try {
     return toml::parse(text, std::string_view(name));
@@ -77,6 +83,11 @@ bool valid_action_name(std::string_view name) {
     }
   }
   return true;
+}
+
+bool has_control_character(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 std::string quote(std::string_view s) {

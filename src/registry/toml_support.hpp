@@ -31,6 +31,9 @@ std::string type_name(const toml::node& node);
 // Command and alias names: a letter or digit, then letters, digits, '_', '-', '.'.
 bool valid_action_name(std::string_view name);
 
+// A byte below 0x20 or DEL: refused in repository paths (a newline, a tab, an escape).
+bool has_control_character(std::string_view s);
+
 // `s` as a TOML basic string, quotes included.
 std::string quote(std::string_view s);
 

@@ -1,4 +1,8 @@
 #include <algorithm>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <mr/registry/registry.hpp>
 #include <mr/registry/trust.hpp>
@@ -8,6 +12,60 @@
 
 namespace mr::registry {
 
+namespace {
+
+// As Debian's ssh: group write is harmless when the group is the user's alone (a user private
+// group, as with umask 002): the user is its only member, as primary group or listed.
+bool group_is_users_alone(unsigned gid) {
+  const group* gr = ::getgrgid(gid);
+  if (gr == nullptr) {
+    return false;
+  }
+  std::vector<std::string> listed;
+  for (char** m = gr->gr_mem; *m != nullptr; ++m) {
+    listed.emplace_back(*m);
+  }
+  const uid_t me = ::geteuid();
+  std::size_t members = 0;
+  bool others = false;
+  ::setpwent();
+  while (const passwd* pw = ::getpwent()) {
+    if (pw->pw_gid == gid) {
+      ++members;
+      others = others || pw->pw_uid != me;
+    }
+  }
+  ::endpwent();
+  const passwd* self = ::getpwuid(me);
+  for (const auto& name : listed) {
+    ++members;
+    others = others || self == nullptr || name != self->pw_name;
+  }
+  return members > 0 && !others;
+}
+
+} // namespace
+
+std::optional<std::string> never_trusted_because(const std::filesystem::path& file,
+                                                 const util::RegularFile& read) {
+  const std::string name = file.string();
+  const bool group = (read.mode & S_IWGRP) != 0 && !group_is_users_alone(read.group);
+  const bool others = (read.mode & S_IWOTH) != 0;
+  if (group || others) {
+    const std::string who = group && others ? "its group and others"
+                            : group         ? "its group"
+                                            : "others";
+    return name + " is writable by " + who + ", so it is never trusted; chmod " +
+           (others ? "go-w " : "g-w ") + name;
+  }
+  if (read.owner != ::geteuid() && read.owner != 0) {
+    return name + " belongs to uid " + std::to_string(read.owner) +
+           ", neither you nor root, so it is never trusted; if you trust it, copy it to a file "
+           "of your own";
+  }
+  return std::nullopt;
+}
+
 Result<TrustList> TrustList::read(const std::filesystem::path& home) {
   TrustList list;
   list.m_files.push_back(util::physical(util::absolute_normal(home / k_file_name, "/")));
@@ -15,11 +73,14 @@ Result<TrustList> TrustList::read(const std::filesystem::path& home) {
   if (!util::exists(trust_file)) {
     return list;
   }
-  auto text = util::read_file(trust_file);
-  if (!text) {
-    return fail("cannot read " + text.error().message);
+  auto file = util::read_regular_file(trust_file, k_max_file_size);
+  if (!file) {
+    return fail("cannot read " + file.error().message);
   }
-  for (auto line : util::split_lines(*text)) {
+  if (auto why = never_trusted_because(trust_file, *file)) {
+    return fail(*why);
+  }
+  for (auto line : util::split_lines(file->content)) {
     line = util::trim(line);
     if (line.empty() || line.front() == '#') {
       continue;

@@ -4,7 +4,8 @@
 // re-reads and re-validates the registry under that lock, changes one table textually
 // (comments and formatting elsewhere survive), checks the result still parses, and
 // replaces the file atomically (temp file, fsync, rename). A registry that does not load
-// is never written, so a bad file stays byte-for-byte as it was.
+// is never written, so a bad file stays byte-for-byte as it was. A temporary left by a
+// writer that was killed is removed by the next write.
 #pragma once
 
 #include <filesystem>
@@ -31,11 +32,16 @@ struct RegisterRequest {
 };
 
 // Adds the repo to the root file, or updates the url of its existing entry in whichever
-// loaded file defines it (same path, either form); never adds a duplicate.
+// loaded file defines it (same path, either form); never adds a duplicate. Refuses what
+// the loader would refuse afterwards: a path with a control character, or (when the root
+// file is not trusted) one outside the root file's directory once symlinks are resolved.
 Result<EditOutcome> register_repo(const RegisterRequest& request);
 
-// Removes the repo registered at `target`, or the deepest one containing it.
-Result<EditOutcome> unregister_repo(const LoadOptions& load, const util::Place& target);
+// Removes the repo registered at `target`, or the deepest one containing it. `work_tree`,
+// when known, is the top of the git work tree that contains `target`: a registered repo
+// found only above it is another repository, so it is refused rather than removed.
+Result<EditOutcome> unregister_repo(const LoadOptions& load, const util::Place& target,
+                                    const std::optional<util::Place>& work_tree = std::nullopt);
 
 // The key a new table for `repo` gets in `root_file`: relative to the file's directory
 // when the repo is below it, else "~/..." below home, else absolute.

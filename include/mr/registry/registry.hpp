@@ -1,10 +1,15 @@
 // The registry: which repositories mr manages, and the user's settings, commands and
 // aliases, loaded from ~/.mrconfig.toml (or -c FILE, $MR_CONFIG, the nearest .mrconfig.toml)
-// plus the files it includes and chains. See SPEC §5 and man page mrconfig.toml(5).
+// plus the files it includes and chains. See the man page mrconfig.toml(5).
 //
 // Loading validates everything: an unknown key, a wrong type, a duplicate repository, a
 // missing include or a malformed file is an Error naming FILE:LINE:COL and what was
 // expected. What loads is trusted to be well-formed by every later layer.
+//
+// Input is bounded: a registry, include, chained file or ~/.mrtrust that is not a regular
+// file, or is larger or more deeply nested than the limits below, is refused before it is
+// parsed. A file that is not trusted (trust.hpp) may only place repositories inside its own
+// directory, symlinks resolved (Repo::confined_to).
 #pragma once
 
 #include <chrono>
@@ -36,6 +41,13 @@ struct SourceLocation {
 // The name of the registry file a directory may hold (chain = true, nearest-file lookup).
 inline constexpr std::string_view k_file_name = ".mrconfig.toml";
 
+// Limits on registry input (documented in mrconfig.toml(5), LIMITS).
+inline constexpr std::size_t k_max_file_size = 16 * 1024 * 1024; // bytes in one file
+inline constexpr std::size_t k_max_nesting = 64;       // tables, dotted keys, arrays, inline tables
+inline constexpr std::size_t k_max_include_depth = 16; // includes and chains within each other
+inline constexpr std::size_t k_max_glob_files = 1000;  // files one include pattern may add
+inline constexpr std::size_t k_max_files = 10000;      // files in one registry
+
 // How the network actions reach a repository's remotes (see mr(1), TRANSPORTS).
 enum class Transport { automatic, libgit2, git };
 
@@ -53,6 +65,9 @@ struct Repo {
   CommandMap commands;                       // per-repo commands and overrides (trusted files only)
   std::optional<Transport> transport;        // overrides settings.transport
   bool trusted = false;                      // defined in a trusted file
+  // Set when the defining file is not trusted: the directory (physical) the repository must
+  // stay inside. It held at load; check again (util::resolve_within) before creating it.
+  std::optional<fs::path> confined_to;
 
   bool has_tag(std::string_view tag) const;
 };
@@ -69,6 +84,10 @@ struct Settings {
 struct Registry {
   fs::path root; // the root file, absolute, even if it does not exist yet
   bool root_exists = false;
+  // Set when the root file is not trusted: where repositories it lists must stay, and what
+  // would make it trusted (for register's messages).
+  std::optional<fs::path> root_confined_to;
+  std::string root_untrusted_hint;
   std::vector<fs::path> files; // every file loaded, root first, in load order
   Settings settings;
   CommandMap commands;     // [commands]: for every repo
@@ -83,6 +102,9 @@ struct LoadOptions {
   fs::path root;          // absolute path of the root file
   fs::path home;          // for "~" and the trust rules
   bool trust_all = false; // -t
+  // The root came from the nearest-file search outside $HOME: use it only if it belongs
+  // to the user (locate_root already checked; this closes the race with its replacement).
+  bool root_owner_only = false;
 };
 
 // Loads the root file and everything it includes and chains. A root file that does not

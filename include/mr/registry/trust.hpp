@@ -1,11 +1,20 @@
-// Which registry files may run commands (SPEC §5, as myrepos' ~/.mrtrust). A file that is
-// not trusted may only list repositories (url, branch, tags, order, skip/chain flags); any
-// command, hook, predicate, setting, alias or include in it is refused, unless -t.
+// Which registry files may run commands (as myrepos' ~/.mrtrust). A file
+// that is not trusted may only list repositories (url, branch, tags, order, skip/chain
+// flags) inside its own directory; any command, hook, predicate, setting, alias, include
+// or absolute path in it is refused, unless -t.
+//
+// As ssh's StrictModes, a file writable by its group (unless that group is the user's
+// alone) or by others, or owned by neither the user nor root, is never trusted: not by
+// ~/.mrtrust, not by -t, not as an include of a trusted file. It can still list
+// repositories, as any untrusted file can.
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <vector>
 
+#include <mr/util/file_io.hpp>
 #include <mr/util/result.hpp>
 
 namespace mr::registry {
@@ -13,7 +22,8 @@ namespace mr::registry {
 class TrustList {
 public:
   // ~/.mrconfig.toml plus every file listed in ~/.mrtrust: one path per line, absolute or
-  // "~/...", blank lines and "#" comments ignored. A missing ~/.mrtrust is an empty list.
+  // "~/...", blank lines and "#" comments ignored. A missing ~/.mrtrust is an empty list;
+  // one that fails the StrictModes rule, is not a regular file or is too large is an error.
   static Result<TrustList> read(const std::filesystem::path& home);
 
   // Compared after resolving symlinks, so a link to a trusted file is trusted.
@@ -24,5 +34,11 @@ public:
 private:
   std::vector<std::filesystem::path> m_files; // physical paths
 };
+
+// Why the file `read` came from can never be trusted, as "FILE is writable by others, so
+// it is never trusted; chmod go-w FILE", or nullopt when it may be. Group write is allowed
+// only when the group is the user's alone (a user private group, as Debian's ssh allows).
+std::optional<std::string> never_trusted_because(const std::filesystem::path& file,
+                                                 const util::RegularFile& read);
 
 } // namespace mr::registry

@@ -1,3 +1,6 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <mr/registry/registry.hpp>
@@ -241,7 +244,8 @@ TEST_F(RegistryLoad, IncludeCyclesLoadEachFileOnce) {
 TEST_F(RegistryLoad, AnUnreadableFileIsAnError) {
   fs::create_directories(home() / "dir.toml");
   const auto msg = error_of(load_file(home() / "dir.toml"));
-  EXPECT_EQ(msg, "cannot read registry " + (home() / "dir.toml").string() + ": is a directory");
+  EXPECT_EQ(msg, "cannot read registry " + (home() / "dir.toml").string() +
+                     ": not a regular file (a directory)");
 }
 
 TEST_F(RegistryLoad, UntrustedFilesMayOnlyListRepos) {
@@ -293,6 +297,92 @@ TEST_F(RegistryLoad, ChainedFilesAreLoadedAndUntrusted) {
 TEST_F(RegistryLoad, ControlCharactersInRepoPathsAreRefused) {
   EXPECT_NE(error_of(load_root("[repos.\"a\\u0007b\"]\n")).find("control character"),
             std::string::npos);
+}
+
+TEST_F(RegistryLoad, AFileWritableByOthersIsNeverTrustedNotEvenWithTrustAll) {
+  test::write_file(root_file(), "[commands]\nx = \"y\"\n");
+  // A group with members besides the user (nobody's primary group, or none at all).
+  ASSERT_EQ(::chown(root_file().c_str(), ::geteuid(), 65534), 0);
+  const std::pair<unsigned, std::string> cases[] = {
+      {0666, "is writable by its group and others, so it is never trusted; chmod go-w "},
+      {0646, "is writable by others, so it is never trusted; chmod go-w "},
+      {0664, "is writable by its group, so it is never trusted; chmod g-w "},
+  };
+  for (const auto& [mode, why] : cases) {
+    ::chmod(root_file().c_str(), mode);
+    for (const bool trust_all : {false, true}) {
+      EXPECT_EQ(error_of(load_file(root_file(), trust_all)),
+                root_file().string() + ":1:2: [commands] is not allowed in an untrusted registry " +
+                    "file (" + root_file().string() + " " + why + root_file().string() + ")");
+    }
+  }
+  ::chmod(root_file().c_str(), 0644);
+  EXPECT_TRUE(load_file(root_file()));
+}
+
+TEST_F(RegistryLoad, GroupWriteIsFineWhenTheGroupIsTheUsersAlone) {
+  if (::geteuid() != 0) {
+    GTEST_SKIP() << "needs root, whose group 0 has no other member";
+  }
+  test::write_file(root_file(), "[commands]\nx = \"y\"\n");
+  ASSERT_EQ(::chown(root_file().c_str(), 0, 0), 0);
+  ::chmod(root_file().c_str(), 0664);
+  EXPECT_TRUE(load_file(root_file()));
+}
+
+TEST_F(RegistryLoad, AFileOfAnotherUserIsNeverTrusted) {
+  test::write_file(root_file(), "[alias]\nx = \"list\"\n");
+  ASSERT_EQ(::chown(root_file().c_str(), 65534, 65534), 0);
+  const auto msg = error_of(load_file(root_file(), true));
+  EXPECT_NE(msg.find(root_file().string() +
+                     " belongs to uid 65534, neither you nor root, so it is never trusted"),
+            std::string::npos)
+      << msg;
+}
+
+TEST_F(RegistryLoad, AnIncludedFileWritableByOthersIsNotTrustedThroughItsIncluder) {
+  test::write_file(home() / "more.toml", "[repos.b]\n[commands]\nx = \"y\"\n");
+  ::chmod((home() / "more.toml").c_str(), 0666);
+  const auto msg = error_of(load_root("include = \"more.toml\"\n"));
+  EXPECT_EQ(msg.rfind((home() / "more.toml").string() + ":2:2: [commands] is not allowed", 0), 0u)
+      << msg;
+  // Repositories alone it may still list.
+  test::write_file(home() / "more.toml", "[repos.b]\n");
+  ::chmod((home() / "more.toml").c_str(), 0666);
+  EXPECT_TRUE(load_root("include = \"more.toml\"\n"));
+}
+
+TEST_F(RegistryLoad, InputThatIsNotARegularFileOrTooLargeIsRefused) {
+  const auto fifo = home() / "fifo.toml";
+  fs::create_directories(home());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(error_of(load_root("include = \"fifo.toml\"\n")),
+            "cannot read registry " + fifo.string() + ": not a regular file (a FIFO)");
+  EXPECT_EQ(error_of(load_root("include = \"/dev/zero\"\n")),
+            "cannot read registry /dev/zero: not a regular file (a character device)");
+  const auto big = home() / "big.toml";
+  test::write_file(big, "");
+  fs::resize_file(big, k_max_file_size + 1);
+  EXPECT_EQ(error_of(load_file(big)), "cannot read registry " + big.string() +
+                                          ": larger than 16 MiB, the limit for this file");
+}
+
+TEST_F(RegistryLoad, IncludesAreBoundedInDepthAndInFilesPerPattern) {
+  for (std::size_t i = 0; i < 20; ++i) {
+    test::write_file(home() / ("d" + std::to_string(i) + ".toml"),
+                     "include = \"d" + std::to_string(i + 1) + ".toml\"\n");
+  }
+  test::write_file(home() / "d20.toml", "");
+  const auto msg = error_of(load_root("include = \"d0.toml\"\n"));
+  EXPECT_EQ(msg, (home() / "d15.toml").string() +
+                     ":1:11: includes and chains nested more than 16 files deep");
+
+  for (std::size_t i = 0; i <= k_max_glob_files; ++i) {
+    test::write_file(home() / "many" / (std::to_string(i) + ".toml"), "");
+  }
+  EXPECT_EQ(error_of(load_root("include = \"many/*.toml\"\n")),
+            root_file().string() + ":1:11: include pattern 'many/*.toml' matches 1001 files, " +
+                "more than the 1000 mr loads from one");
 }
 
 TEST_F(RegistryLoad, FindComparesRegisteredPaths) {

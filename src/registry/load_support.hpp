@@ -1,0 +1,43 @@
+// Private to src/registry: what loading one file shares between load.cpp (files, includes,
+// chains, settings, commands) and repo_table.cpp (one repository's table).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <toml++/toml.h>
+
+#include <mr/registry/registry.hpp>
+
+namespace mr::registry {
+
+// One file being loaded, as its tables see it.
+struct FileContext {
+  fs::path file;
+  fs::path dir; // what paths in it are relative to (the directory it was reached in)
+  bool trusted = false;
+  std::string hint; // for refusals: why it is not trusted and what to do about it
+  std::optional<fs::path> confined_to; // not trusted: the physical directory its repos stay in
+  std::size_t depth = 0;               // includes and chains above this file
+};
+
+// "FILE:LINE:COL: message".
+Error error_at(const FileContext& ctx, const toml::source_region& where,
+               const std::string& message);
+
+std::optional<Transport> parse_transport(std::string_view s);
+
+// Command (or alias) definitions of `table` into `out`; `what` names the table in errors.
+Result<void> read_commands(const FileContext& ctx, const toml::table& table,
+                           const std::string& what, CommandMap& out);
+
+// One [repos."KEY"] table: the key's path rules (relative, no "..", no control characters;
+// absolute or "~" only when trusted; inside `ctx.confined_to` once symlinks are resolved)
+// and every field.
+Result<Repo> read_repo(const FileContext& ctx, const toml::key& key, const toml::node& node,
+                       const fs::path& home);
+
+} // namespace mr::registry

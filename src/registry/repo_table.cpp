@@ -1,0 +1,262 @@
+// One repository's table in a registry file: where its path may point and what its fields
+// hold. A file that is not trusted may only name paths that stay inside its own directory
+// once every symlink in them is resolved, so a registry that came with a cloned repository
+// cannot point a checkout at ~/.ssh through a committed symlink.
+#include <algorithm>
+#include <cmath>
+
+#include <mr/registry/trust.hpp>
+#include <mr/util/paths.hpp>
+
+#include "load_support.hpp"
+#include "toml_support.hpp"
+
+namespace mr::registry {
+
+namespace {
+
+constexpr std::string_view k_repo_keys =
+    "url, branch, tags, order, skip, chain, transport, commands";
+
+using Refusal = tl::unexpected<Error>;
+
+class RepoReader {
+public:
+  RepoReader(const FileContext& ctx, const toml::key& key, const fs::path& home)
+      : m_ctx(ctx), m_key(key), m_name(key.str()), m_home(home) {}
+
+  Result<Repo> read(const toml::node& node) {
+    if (auto r = check_key(); !r) {
+      return tl::unexpected(r.error());
+    }
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      return bad(node.source(),
+                 "repo '" + m_name + "' must be a table, not " + toml_support::type_name(node));
+    }
+    Repo repo;
+    repo.key = m_name;
+    repo.path = util::absolute_normal(util::expand_user(m_name, m_home), m_ctx.dir);
+    repo.location = {m_ctx.file, table->source().begin.line, table->source().begin.column};
+    if (table->source().begin.line == 0) {
+      repo.location = {m_ctx.file, m_key.source().begin.line, m_key.source().begin.column};
+    }
+    repo.trusted = m_ctx.trusted;
+    if (m_ctx.confined_to) {
+      if (auto r = check_confined(repo.path); !r) {
+        return tl::unexpected(r.error());
+      }
+      repo.confined_to = m_ctx.confined_to;
+    }
+    for (const auto& [k, v] : toml_support::in_source_order(*table)) {
+      if (auto r = field(repo, *k, *v); !r) {
+        return tl::unexpected(r.error());
+      }
+    }
+    return repo;
+  }
+
+private:
+  Refusal bad(const toml::source_region& where, const std::string& message) const {
+    return tl::unexpected(error_at(m_ctx, where, message));
+  }
+
+  Result<void> check_key() const {
+    if (m_name.empty()) {
+      return bad(m_key.source(), "empty repo path");
+    }
+    if (toml_support::has_control_character(m_name)) {
+      return bad(m_key.source(), "control character in repo path");
+    }
+    const bool anchored = m_name.front() == '/' || m_name.front() == '~';
+    if (!anchored) {
+      for (const auto& part : fs::path(m_name)) {
+        if (part == "..") {
+          return bad(m_key.source(), "repo path '" + m_name +
+                                         "' leaves the registry's directory; write it as an "
+                                         "absolute or ~/ path");
+        }
+      }
+    } else if (!m_ctx.trusted) {
+      return bad(m_key.source(), "absolute repo path '" + m_name +
+                                     "' is not allowed in an untrusted registry file (" +
+                                     m_ctx.hint + ")");
+    }
+    return {};
+  }
+
+  // Resolved as a checkout would walk it: a symlink anywhere on the way (dangling or not)
+  // is followed, so what it points to must be inside the file's directory too.
+  Result<void> check_confined(const fs::path& path) const {
+    auto resolved = util::resolve_path(path);
+    if (!resolved) {
+      return bad(m_key.source(),
+                 "cannot resolve repo path '" + m_name + "': " + resolved.error().message);
+    }
+    if (!util::depth_below(*resolved, *m_ctx.confined_to)) {
+      return bad(m_key.source(), "repo path '" + m_name + "' resolves to " + resolved->string() +
+                                     ", outside " + m_ctx.confined_to->string() +
+                                     ", the directory of this untrusted registry file (" +
+                                     m_ctx.hint + ")");
+    }
+    return {};
+  }
+
+  Result<std::string> want_string(const toml::node& v, std::string_view field) const {
+    if (const auto* s = v.as_string()) {
+      return s->get();
+    }
+    return bad(v.source(), "'" + std::string(field) + "' of repo '" + m_name +
+                               "' must be a string, not " + toml_support::type_name(v));
+  }
+
+  Result<void> tags(Repo& repo, const toml::node& v) const {
+    if (const auto* s = v.as_string()) {
+      repo.tags.push_back(s->get());
+      return {};
+    }
+    const auto* arr = v.as_array();
+    if (arr == nullptr) {
+      return bad(v.source(), "'tags' of repo '" + m_name + "' must be an array of strings, not " +
+                                 toml_support::type_name(v));
+    }
+    for (const auto& item : *arr) {
+      const auto* t = item.as_string();
+      if (t == nullptr) {
+        return bad(item.source(), "'tags' of repo '" + m_name + "' must be strings, not " +
+                                      toml_support::type_name(item));
+      }
+      repo.tags.push_back(t->get());
+    }
+    return {};
+  }
+
+  Result<void> skip(Repo& repo, const toml::node& v) const {
+    if (const auto* b = v.as_boolean()) {
+      repo.skip = b->get();
+    } else if (const auto* s = v.as_string()) {
+      if (!m_ctx.trusted) {
+        return bad(v.source(), "a 'skip' command is not allowed in an untrusted registry file (" +
+                                   m_ctx.hint + ")");
+      }
+      repo.skip_predicate = s->get();
+    } else {
+      return bad(v.source(), "'skip' of repo '" + m_name +
+                                 "' must be true, false or a shell command, not " +
+                                 toml_support::type_name(v));
+    }
+    return {};
+  }
+
+  Result<void> commands(Repo& repo, const toml::key& k, const toml::node& v) const {
+    if (!m_ctx.trusted) {
+      return bad(k.source(),
+                 "commands are not allowed in an untrusted registry file (" + m_ctx.hint + ")");
+    }
+    const auto* cmds = v.as_table();
+    if (cmds == nullptr) {
+      return bad(v.source(), "'commands' of repo '" + m_name + "' must be a table, not " +
+                                 toml_support::type_name(v));
+    }
+    return read_commands(m_ctx, *cmds, "repos.\"" + m_name + "\".commands", repo.commands);
+  }
+
+  Result<void> field(Repo& repo, const toml::key& k, const toml::node& v) const {
+    const auto name = k.str();
+    if (name == "url" || name == "branch") {
+      auto s = want_string(v, name);
+      if (!s) {
+        return tl::unexpected(s.error());
+      }
+      (name == "url" ? repo.url : repo.branch) = std::move(*s);
+    } else if (name == "tags") {
+      return tags(repo, v);
+    } else if (name == "order") {
+      if (const auto* i = v.as_integer()) {
+        repo.order = static_cast<double>(i->get());
+      } else if (const auto* f = v.as_floating_point(); f != nullptr && std::isfinite(f->get())) {
+        repo.order = f->get();
+      } else {
+        return bad(v.source(), "'order' of repo '" + m_name + "' must be a number, not " +
+                                   toml_support::type_name(v));
+      }
+    } else if (name == "skip") {
+      return skip(repo, v);
+    } else if (name == "chain") {
+      const auto* b = v.as_boolean();
+      if (b == nullptr) {
+        return bad(v.source(), "'chain' of repo '" + m_name + "' must be true or false, not " +
+                                   toml_support::type_name(v));
+      }
+      repo.chain = b->get();
+    } else if (name == "transport") {
+      const auto* s = v.as_string();
+      const auto t = s != nullptr ? parse_transport(s->get()) : std::nullopt;
+      if (!t) {
+        return bad(v.source(),
+                   "'transport' of repo '" + m_name + "' must be \"auto\", \"libgit2\" or \"git\"");
+      }
+      repo.transport = *t;
+    } else if (name == "commands") {
+      return commands(repo, k, v);
+    } else {
+      return bad(k.source(), "unknown key '" + std::string(name) + "' in repo '" + m_name +
+                                 "' (expected " + std::string(k_repo_keys) + ")");
+    }
+    return {};
+  }
+
+  const FileContext& m_ctx;
+  const toml::key& m_key;
+  std::string m_name;
+  const fs::path& m_home;
+};
+
+} // namespace
+
+Error error_at(const FileContext& ctx, const toml::source_region& where,
+               const std::string& message) {
+  return Error{toml_support::location(ctx.file, where) + ": " + message};
+}
+
+std::optional<Transport> parse_transport(std::string_view s) {
+  if (s == "auto") {
+    return Transport::automatic;
+  }
+  if (s == "libgit2") {
+    return Transport::libgit2;
+  }
+  if (s == "git") {
+    return Transport::git;
+  }
+  return std::nullopt;
+}
+
+Result<void> read_commands(const FileContext& ctx, const toml::table& table,
+                           const std::string& what, CommandMap& out) {
+  for (const auto& [k_ptr, v_ptr] : toml_support::in_source_order(table)) {
+    const toml::key& k = *k_ptr;
+    const toml::node& v = *v_ptr;
+    const auto name = k.str();
+    if (!toml_support::valid_action_name(name)) {
+      return tl::unexpected(error_at(ctx, k.source(),
+                                     "invalid name '" + std::string(name) + "' in " + what +
+                                         " (use letters, digits, '_', '-' and '.')"));
+    }
+    const auto* s = v.as_string();
+    if (s == nullptr) {
+      return tl::unexpected(error_at(ctx, v.source(),
+                                     "'" + what + "." + std::string(name) +
+                                         "' must be a string, not " + toml_support::type_name(v)));
+    }
+    out.insert_or_assign(std::string(name), s->get());
+  }
+  return {};
+}
+
+Result<Repo> read_repo(const FileContext& ctx, const toml::key& key, const toml::node& node,
+                       const fs::path& home) {
+  return RepoReader(ctx, key, home).read(node);
+}
+
+} // namespace mr::registry
