@@ -76,7 +76,7 @@ const std::array k_builtins{
                     true, true),
     registry_action("unregister", "[DIR]",
                     "remove the repository at DIR (default: here) from the registry",
-                    &run_unregister, false, false),
+                    &run_unregister, false, true),
     native("run", "CMD [ARGS...]", "run a command in every repository", &repo_run, 1),
     in_git(native("status", "[-uMODE]",
                   "changes, unpushed branches and stashes, as myrepos (git status -s)",

@@ -9,7 +9,10 @@
 
 #include <mr/cmd/command_table.hpp>
 #include <mr/util/duration.hpp>
+#include <mr/util/file_io.hpp>
+#include <mr/util/paths.hpp>
 #include <mr/util/strings.hpp>
+#include <mr/util/test_point.hpp>
 
 #include "actions.hpp"
 #include "net_support.hpp"
@@ -88,6 +91,50 @@ bool directory_exists(const std::filesystem::path& p) {
   return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+// A repository of an untrusted registry file stayed inside that file's directory at load;
+// a symlink planted since (by another repository's update in this very run, say) must not
+// lead any action, a checkout above all, somewhere else.
+Result<std::filesystem::path> still_inside(const registry::Repo& repo) {
+  if (!repo.confined_to) {
+    return repo.path;
+  }
+  auto inside = util::resolve_within(repo.path, *repo.confined_to);
+  if (!inside) {
+    return fail(repo.path.string() + " " + inside.error().message + ", where its registry " +
+                repo.location.file.string() + " may not reach; refusing to touch it");
+  }
+  return inside;
+}
+
+// The directory a checkout runs and clones in. For a confined repository it is made one
+// component at a time below the confining directory, never through a symlink, and the path
+// is checked again once it exists.
+Result<void> make_parent(const registry::Repo& repo) {
+  const auto parent = repo.path.parent_path();
+  if (!repo.confined_to) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) {
+      return fail("cannot create " + parent.string() + ": " + ec.message());
+    }
+    return {};
+  }
+  util::test_point("checkout.before_create");
+  auto target = still_inside(repo);
+  if (!target) {
+    return tl::unexpected(target.error());
+  }
+  util::test_point("checkout.after_check");
+  const auto below = target->parent_path().lexically_relative(*repo.confined_to);
+  if (auto made = util::make_directories_beneath(*repo.confined_to, below); !made) {
+    return fail("cannot create " + parent.string() + ": " + made.error().message);
+  }
+  if (auto again = still_inside(repo); !again) {
+    return tl::unexpected(again.error());
+  }
+  return {};
+}
+
 task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
   const auto& ctx = t.command;
   const auto& repo = t.repo;
@@ -121,13 +168,12 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
     if (!missing) {
       return task::TaskResult::skipped();
     }
-    std::error_code ec;
-    std::filesystem::create_directories(repo.path.parent_path(), ec);
-    if (ec) {
-      return task::TaskResult::failed("cannot create " + repo.path.parent_path().string() + ": " +
-                                      ec.message());
+    if (auto made = make_parent(repo); !made) {
+      return task::TaskResult::failed(made.error().message);
     }
     t.cwd = repo.path.parent_path();
+  } else if (auto inside = still_inside(repo); !inside) {
+    return task::TaskResult::failed(inside.error().message);
   }
 
   // A registry command replaces any action, built-in ones included.

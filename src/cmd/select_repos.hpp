@@ -1,4 +1,4 @@
-// Private to src/cmd: SPEC §2 selection for the per-repo actions.
+// Private to src/cmd: repository selection (-d, -n, -g) for the per-repo actions.
 #pragma once
 
 #include <vector>

@@ -1,5 +1,7 @@
 // `mr unregister [DIR]`: remove the repository registered at DIR (default: the current
-// directory), or the one containing it. The directory may already be gone.
+// directory), or the one containing it. The directory may already be gone. Inside an
+// unregistered repository nested in a registered one, it says so and removes nothing.
+#include <mr/git/worktree.hpp>
 #include <mr/registry/edit.hpp>
 
 #include "actions.hpp"
@@ -18,7 +20,12 @@ int run_unregister(CommandContext& ctx) {
     target.logical = util::absolute_normal(util::expand_user(**arg, ctx.home), ctx.cwd.logical);
     target.physical = util::physical(target.logical);
   }
-  auto outcome = registry::unregister_repo(ctx.load_options(), target);
+  // The work tree DIR is in, if any: the registered repo to remove must not lie above it.
+  std::optional<util::Place> work_tree;
+  if (auto info = git::inspect_for_register(target.physical)) {
+    work_tree = util::Place{info->top, util::physical(info->top)};
+  }
+  auto outcome = registry::unregister_repo(ctx.load_options(), target, work_tree);
   if (!outcome) {
     return ctx.fatal(outcome.error().message);
   }

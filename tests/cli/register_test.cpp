@@ -1,4 +1,4 @@
-// mr register / unregister: what is written, where, and the error cases (SPEC §3, §5).
+// mr register / unregister: what is written, where, and the error cases.
 #include "cli_fixture.hpp"
 
 namespace mr::test {
@@ -103,6 +103,44 @@ TEST_F(Register, NamesWithSpacesQuotesAndUnicode) {
   EXPECT_EQ(read_file(registry()), "");
 }
 
+TEST_F(Register, APathWithAControlCharacterIsRefusedAndNothingWritten) {
+  const std::string content = "# mine\n";
+  write_file(registry(), content);
+  for (const std::string name : {"new\nline", "tab\there", "esc\x1b[31m"}) {
+    const auto repo = make_repo(home() / "src" / name);
+    const auto r = mr({"register"}, repo);
+    EXPECT_EQ(r.exit_code, 2);
+    ASSERT_EQ(lines_of(r.err).size(), 1u) << r.err;
+    EXPECT_NE(r.err.find("its path contains a control character (such as a newline or a tab), "
+                         "which a registry entry cannot hold; rename the directory"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(read_file(registry()), content);
+  }
+  EXPECT_EQ(mr({"list"}, home()).err, "mr list: no repositories found to work on\n");
+}
+
+TEST_F(Register, AnUntrustedRegistryOnlyTakesRepositoriesInsideItsDirectory) {
+  const auto file = root() / "work/reg.toml";
+  write_file(file, "");
+  const auto outside = make_repo(root() / "elsewhere/p");
+  auto r = mr({"-c", file.string(), "register"}, outside);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "mr: error: cannot register " + outside.string() + " in " + file.string() +
+                       ": an untrusted registry file may only list repositories inside its own "
+                       "directory, " +
+                       (root() / "work").string() + " (list it in ~/.mrtrust or run with -t)\n");
+  // Below it through a symlink that leads out: the same.
+  fs::create_directory_symlink(root() / "elsewhere", root() / "work/link");
+  r = mr({"-c", file.string(), "register", "link/p"}, root() / "work");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("(it resolves to " + outside.string() + ")"), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(file), "");
+  // Inside: fine; trusted (-t): anywhere.
+  EXPECT_EQ(mr({"-c", file.string(), "register"}, make_repo(root() / "work/q")).exit_code, 0);
+  EXPECT_EQ(mr({"-t", "-c", file.string(), "register"}, outside).exit_code, 0);
+}
+
 TEST_F(Register, OutsideTheRegistrysDirectoryTheKeyIsAbsolute) {
   const auto repo = make_repo(root() / "outside/proj");
   ASSERT_EQ(mr({"register"}, repo).exit_code, 0);
@@ -146,6 +184,26 @@ TEST_F(Unregister, RemovesTheTableFromInsideOrByPath) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(mr({"list"}, home()).out,
             "mr list: " + (home() / "src/a").string() + "\n\nmr list: finished (1 ok)\n");
+}
+
+TEST_F(Unregister, AnUnregisteredRepositoryNestedInARegisteredOneIsNotMistakenForIt) {
+  const auto outer = make_repo(home() / "src/outer");
+  ASSERT_EQ(mr({"register"}, outer).exit_code, 0);
+  const auto inner = make_repo(outer / "vendor/inner");
+  fs::create_directories(inner / "deep");
+  const auto before = read_file(registry());
+  for (const auto& cwd : {inner, inner / "deep"}) {
+    const auto r = mr({"unregister"}, cwd);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "mr: error: " + inner.string() + " is not registered in " +
+                         registry().string() + " (it is a repository of its own inside " +
+                         outer.string() + ", which is; to remove that one: mr unregister " +
+                         outer.string() + ")\n");
+    EXPECT_EQ(read_file(registry()), before);
+  }
+  // A plain subdirectory of the registered repository still unregisters it.
+  fs::create_directories(outer / "lib");
+  EXPECT_EQ(mr({"unregister"}, outer / "lib").exit_code, 0);
 }
 
 TEST_F(Unregister, AnUnregisteredDirectoryIsAnError) {
