@@ -86,32 +86,6 @@ const Repo* find_same(const Registry& registry, const util::Place& place) {
   return nullptr;
 }
 
-// What the loader would refuse is never written: a path with a control character, or one
-// an untrusted root file may not name (outside its directory, symlinks resolved).
-Result<void> check_new_entry(const Registry& registry, const util::Place& repo) {
-  const auto& path = repo.logical.native();
-  if (toml_support::has_control_character(path)) {
-    return fail("cannot register " + util::quote_string(path) +
-                ": its path contains a control character (such as a newline or a tab), which "
-                "a registry entry cannot hold; rename the directory");
-  }
-  if (const auto& dir = registry.root_confined_to) {
-    auto resolved = util::resolve_path(repo.logical);
-    if (!resolved) {
-      return fail("cannot register " + path + ": " + resolved.error().message);
-    }
-    if (!util::depth_below(*resolved, *dir)) {
-      const std::string via =
-          *resolved == repo.logical ? "" : " (it resolves to " + resolved->string() + ")";
-      return fail("cannot register " + path + via + " in " + registry.root.string() +
-                  ": an untrusted registry file may only list repositories inside its own "
-                  "directory, " +
-                  dir->string() + " (" + registry.root_untrusted_hint + ")");
-    }
-  }
-  return {};
-}
-
 // Is the repo's path the work tree's top directory or below it (either form)?
 bool at_or_below(const Repo& repo, const util::Place& top) {
   const auto physical = util::physical(repo.path);
@@ -144,6 +118,31 @@ std::string key_for(const util::Place& repo, const fs::path& root_file, const fs
   return repo.logical.string();
 }
 
+Result<void> check_recordable(const Registry& registry, const util::Place& repo,
+                              const std::string& key) {
+  const auto& path = repo.logical.native();
+  if (toml_support::has_control_character(key)) {
+    return fail("cannot register " + util::quote_string(path) +
+                ": its path contains a control character (such as a newline or a tab), which "
+                "a registry entry cannot hold; rename the directory");
+  }
+  if (const auto& dir = registry.root_confined_to) {
+    auto resolved = util::resolve_path(repo.logical);
+    if (!resolved) {
+      return fail("cannot register " + path + ": " + resolved.error().message);
+    }
+    if (!util::depth_below(*resolved, *dir)) {
+      const std::string via =
+          *resolved == repo.logical ? "" : " (it resolves to " + resolved->string() + ")";
+      return fail("cannot register " + path + via + " in " + registry.root.string() +
+                  ": an untrusted registry file may only list repositories inside its own "
+                  "directory, " +
+                  dir->string() + " (" + registry.root_untrusted_hint + ")");
+    }
+  }
+  return {};
+}
+
 Result<EditOutcome> register_repo(const RegisterRequest& request) {
   EditLocks locks;
   if (auto r = locks.lock_dir_of(request.load.root); !r) {
@@ -170,10 +169,10 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
     outcome.kind = EditKind::updated;
     return outcome;
   }
-  if (auto r = check_new_entry(*registry, request.repo); !r) {
+  const auto key = key_for(request.repo, request.load.root, request.load.home);
+  if (auto r = check_recordable(*registry, request.repo, key); !r) {
     return tl::unexpected(r.error());
   }
-  const auto key = key_for(request.repo, request.load.root, request.load.home);
   if (!util::is_valid_utf8(key) || (request.url && !util::is_valid_utf8(*request.url))) {
     return fail("cannot register " + request.repo.logical.string() +
                 ": its path or url is not valid UTF-8, which a TOML file cannot hold");

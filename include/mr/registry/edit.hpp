@@ -31,6 +31,14 @@ struct RegisterRequest {
   std::optional<std::string> url; // nullopt: register without a url (an existing one stays)
 };
 
+// Whether `repo` may be recorded under `key` in the root file of `registry`: refused (one
+// line saying why) when the loader would refuse it afterwards: a key with a control
+// character, or, when the root file is not trusted (Registry::root_confined_to), a path
+// that resolves, symlinks included, outside the root file's directory. register_repo
+// calls it; whatever else adds entries (a future discover or import) must too.
+Result<void> check_recordable(const Registry& registry, const util::Place& repo,
+                              const std::string& key);
+
 // Adds the repo to the root file, or updates the url of its existing entry in whichever
 // loaded file defines it (same path, either form); never adds a duplicate. Refuses what
 // the loader would refuse afterwards: a path with a control character, or (when the root
