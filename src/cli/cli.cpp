@@ -142,6 +142,11 @@ cmd::GlobalOptions validate(const CLI::App& app, const RawOptions& raw) {
       throw UsageError("option --timeout expects a duration such as 30s, 5m or 1h30m, not '" +
                        raw.timeout + "'");
     }
+    if (*d > util::k_max_duration) {
+      throw UsageError("option --timeout may be at most " +
+                       util::format_duration(util::k_max_duration) + " (a year), not '" +
+                       raw.timeout + "'");
+    }
     o.timeout = d;
   }
   if (given("--color")) {

@@ -287,12 +287,18 @@ private:
         if (const auto* s = v.as_string()) {
           d = util::parse_duration(s->get());
         } else if (const auto* i = v.as_integer(); i != nullptr && i->get() > 0) {
-          d = std::chrono::seconds(i->get());
+          d = util::seconds_duration(static_cast<std::uint64_t>(i->get()));
         }
         if (!d || d->count() <= 0) {
           return tl::unexpected(
               error_at(ctx, v.source(),
                        "'settings.timeout' must be a duration such as \"30s\", \"5m\" or \"1h\""));
+        }
+        if (*d > util::k_max_duration) {
+          return tl::unexpected(error_at(ctx, v.source(),
+                                         "'settings.timeout' may be at most \"" +
+                                             util::format_duration(util::k_max_duration) +
+                                             "\" (a year)"));
         }
         m_registry.settings.timeout = d;
       } else if (name == "transport") {
@@ -317,12 +323,18 @@ private:
         if (const auto* s = v.as_string()) {
           d = util::parse_duration(s->get());
         } else if (const auto* i = v.as_integer(); i != nullptr && i->get() >= 0) {
-          d = std::chrono::seconds(i->get());
+          d = util::seconds_duration(static_cast<std::uint64_t>(i->get()));
         }
         if (!d || d->count() < 0) {
           return tl::unexpected(error_at(ctx, v.source(),
                                          "'settings.stall_timeout' must be a duration such as "
                                          "\"30s\" or \"2m\", or 0 for none"));
+        }
+        if (*d > util::k_max_duration) {
+          return tl::unexpected(error_at(ctx, v.source(),
+                                         "'settings.stall_timeout' may be at most \"" +
+                                             util::format_duration(util::k_max_duration) +
+                                             "\" (a year)"));
         }
         m_registry.settings.stall_timeout = *d;
       } else {

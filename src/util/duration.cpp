@@ -1,21 +1,49 @@
+#include <limits>
+
 #include <mr/util/duration.hpp>
 #include <mr/util/strings.hpp>
 
 namespace mr::util {
+
+namespace {
+
+using Rep = std::chrono::milliseconds::rep;
+constexpr Rep k_rep_max = std::numeric_limits<Rep>::max();
+
+// value * unit + total, or k_rep_max when that does not fit.
+Rep saturating(unsigned long value, Rep unit, Rep total) {
+  const auto limit = static_cast<unsigned long>(k_rep_max);
+  if (value > limit / static_cast<unsigned long>(unit)) {
+    return k_rep_max;
+  }
+  const auto part = static_cast<Rep>(value) * unit;
+  return part > k_rep_max - total ? k_rep_max : part + total;
+}
+
+// Digits too many for unsigned long: the value is huge, not malformed.
+unsigned long digits_value(std::string_view digits) {
+  unsigned long value = 0;
+  return parse_unsigned(digits, value) ? value : std::numeric_limits<unsigned long>::max();
+}
+
+} // namespace
+
+std::chrono::milliseconds seconds_duration(std::uint64_t n) {
+  return std::chrono::milliseconds(saturating(n, 1'000, 0));
+}
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   text = trim(text);
   if (text.empty()) {
     return std::nullopt;
   }
-  unsigned long plain = 0;
-  if (parse_unsigned(text, plain)) {
-    return std::chrono::seconds(plain);
+  if (text.find_first_not_of("0123456789") == std::string_view::npos) {
+    return seconds_duration(digits_value(text));
   }
   // A sequence of <digits><unit> parts, each unit used in decreasing order at most once.
-  static constexpr std::pair<std::string_view, long long> k_units[] = {
+  static constexpr std::pair<std::string_view, Rep> k_units[] = {
       {"h", 3'600'000}, {"m", 60'000}, {"s", 1'000}, {"ms", 1}};
-  long long total = 0;
+  Rep total = 0;
   std::size_t next_unit = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -23,10 +51,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     if (digits_end == pos || digits_end == std::string_view::npos) {
       return std::nullopt;
     }
-    unsigned long value = 0;
-    if (!parse_unsigned(text.substr(pos, digits_end - pos), value) || value > 1'000'000'000UL) {
-      return std::nullopt;
-    }
+    const unsigned long value = digits_value(text.substr(pos, digits_end - pos));
     auto unit_end = text.find_first_of("0123456789", digits_end);
     if (unit_end == std::string_view::npos) {
       unit_end = text.size();
@@ -35,7 +60,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     bool found = false;
     for (std::size_t u = next_unit; u < std::size(k_units); ++u) {
       if (k_units[u].first == unit) {
-        total += static_cast<long long>(value) * k_units[u].second;
+        total = saturating(value, k_units[u].second, total);
         next_unit = u + 1;
         found = true;
         break;

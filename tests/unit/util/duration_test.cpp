@@ -27,6 +27,20 @@ TEST(Duration, RejectsMalformedText) {
   }
 }
 
+TEST(Duration, HugeValuesSaturateInsteadOfOverflowing) {
+  // 99999999999999999 s and 10^9 h overflow milliseconds' and then nanoseconds' range: they
+  // used to come out as small or negative durations, so a run timed out at once.
+  for (const char* huge : {"99999999999999999", "1000000000h", "999999999999h",
+                           "99999999999999999999999ms", "5124095576h1m"}) {
+    const auto d = parse_duration(huge);
+    ASSERT_TRUE(d.has_value()) << huge;
+    EXPECT_GT(*d, k_max_duration) << huge;
+  }
+  EXPECT_EQ(parse_duration("8760h"), k_max_duration);
+  EXPECT_EQ(seconds_duration(30), milliseconds(30'000));
+  EXPECT_EQ(seconds_duration(~std::uint64_t{0}), milliseconds::max());
+}
+
 TEST(Duration, FormatsCompactly) {
   EXPECT_EQ(format_duration(milliseconds(5'400'000)), "1h30m");
   EXPECT_EQ(format_duration(milliseconds(250)), "250ms");
