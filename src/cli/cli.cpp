@@ -1,4 +1,6 @@
+#include <csignal>
 #include <cstdlib>
+#include <exception>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +13,7 @@
 #include <mr/cmd/command_table.hpp>
 #include <mr/cmd/invocation.hpp>
 #include <mr/git/library.hpp>
+#include <mr/proc/process.hpp>
 #include <mr/render/renderer.hpp>
 #include <mr/util/duration.hpp>
 #include <mr/util/strings.hpp>
@@ -20,6 +23,7 @@ namespace mr::cli {
 namespace {
 
 constexpr int k_exit_usage = 2;
+constexpr int k_exit_write_error = 1;
 constexpr unsigned long k_max_jobs = 4096;
 
 class UsageError : public std::runtime_error {
@@ -192,12 +196,7 @@ void setup_logging(bool verbose) {
   spdlog::set_default_logger(std::move(logger));
 }
 
-} // namespace
-
-int run(int argc, char** argv) {
-  // Before any thread exists (see signals.hpp).
-  SignalGuard signals;
-  const bool err_color = render::use_color(render::ColorWhen::automatic, STDERR_FILENO);
+int run_invocation(int argc, char** argv, const SignalGuard& signals, bool err_color) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto split = split_args(args);
 
@@ -241,10 +240,31 @@ int run(int argc, char** argv) {
   invocation.args.assign(split.rest.begin() + 1, split.rest.end());
   invocation.switches = std::move(split.switches);
   invocation.interrupt = signals.token();
+  return cmd::run(invocation);
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+  // Before any thread exists (see signals.hpp).
+  SignalGuard signals;
+  // A bug that ends mr at once still takes its children's process groups with it.
+  std::set_terminate([] {
+    proc::kill_all_now();
+    std::abort();
+  });
+  const bool err_color = render::use_color(render::ColorWhen::automatic, STDERR_FILENO);
   try {
-    return cmd::run(invocation);
+    const int status = run_invocation(argc, argv, signals, err_color);
+    render::finish_stdout(); // what is still buffered must reach its file too
+    return status;
   } catch (const render::OutputClosed&) {
-    SignalGuard::die_of_sigpipe(); // `mr status | head`: end quietly, as piped tools do
+    SignalGuard::die_of_sigpipe(); // `mr status | head`: end quietly, as git does
+  } catch (const render::OutputError& e) {
+    // A full disk: the output is incomplete, so say so and fail (the work was stopped).
+    proc::signal_all(SIGKILL);
+    render::print_error(e.what(), err_color);
+    return k_exit_write_error;
   }
 }
 

@@ -45,6 +45,9 @@ SignalGuard::SignalGuard() {
   sigset_t blocked = cancel_signals();
   sigaddset(&blocked, SIGPIPE);
   ::pthread_sigmask(SIG_BLOCK, &blocked, &m_previous_mask);
+  // A file size limit (ulimit -f) is then a write error mr reports, not a silent death;
+  // children get the default back (proc/spawn.cpp).
+  ::signal(SIGXFSZ, SIG_IGN);
   const sigset_t wanted = cancel_signals();
   m_signal_fd = ::signalfd(-1, &wanted, SFD_CLOEXEC);
   m_wake_fd = ::eventfd(0, EFD_CLOEXEC);

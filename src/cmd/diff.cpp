@@ -30,12 +30,9 @@ task::TaskResult repo_diff(RepoTask& t) {
   const auto run_git = [&t](const std::vector<std::string>& git_args) -> Result<std::string> {
     std::vector<std::string> argv = {"git"};
     argv.insert(argv.end(), git_args.begin(), git_args.end());
-    std::string text;
-    const auto saved = t.task.output().size();
-    auto outcome = run_argv(t, t.command.action, argv);
-    // run_argv writes into the task's buffer; take git's output back out of it.
-    text = t.task.output().substr(saved);
-    t.task.output().resize(saved);
+    task::OutputBuffer captured;
+    auto outcome = run_argv(t, t.command.action, argv, captured);
+    const std::string text = captured.str();
     if (!outcome) {
       return tl::unexpected(outcome.error());
     }

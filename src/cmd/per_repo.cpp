@@ -275,11 +275,11 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
 
   task::JoinHooks hooks;
   hooks.keep_output = false;
-  hooks.on_done = [&](const task::TaskResult& r) {
+  hooks.on_done = [&](task::TaskResult& r) {
     render::Block block = block_for(selected[r.index]);
     block.status = r.status;
     block.exit_code = r.exit_code;
-    block.output = r.output;
+    block.output = std::move(r.output);
     block.reason = r.error;
     if (r.status == task::Status::timed_out) {
       block.reason = "timed out after " +
@@ -301,7 +301,10 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
     sequencer.add(r.index, std::move(block));
     show_progress();
   };
-  hooks.on_tick = show_progress;
+  hooks.on_tick = [&] {
+    out.check_output_open(); // `mr run slow | head -1`: stop now, not at the next block
+    show_progress();
+  };
   hooks.on_overdue = [&](std::size_t index, std::string_view) {
     out.still_waiting(selected[index].repo->path.string());
   };

@@ -56,6 +56,9 @@ struct RepoTask {
 // MR_ACTION, ...), output into the task's buffer, cancelled by the task's stop token.
 Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
                                const std::vector<std::string>& argv);
+// The same with the output into `output` instead of the task's buffer.
+Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
+                               const std::vector<std::string>& argv, task::OutputBuffer& output);
 
 // Runs a registry or default shell snippet as myrepos does: /bin/sh, `set -e`, the
 // arguments as "$@". A snippet that is exactly `true` or `false` runs no shell at all.

@@ -25,6 +25,11 @@ std::string RepoTask::prefix() const {
 
 Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
                                const std::vector<std::string>& argv) {
+  return run_argv(t, action, argv, t.task.output());
+}
+
+Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
+                               const std::vector<std::string>& argv, task::OutputBuffer& output) {
   proc::Command command;
   command.argv = argv;
   command.cwd = t.workdir();
@@ -36,7 +41,11 @@ Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
   command.env.emplace_back("MR_CONFIG", t.repo.location.file.string());
   command.env.emplace_back("MR_ACTION", std::string(action));
   command.env.emplace_back("PWD", command.cwd.string());
-  return proc::run(command, t.task.output(), t.task.stop_token());
+  auto outcome = proc::run(command, output, t.task.stop_token());
+  if (outcome) {
+    output += proc::left_running_note(*outcome);
+  }
+  return outcome;
 }
 
 Result<proc::Outcome> run_shell(RepoTask& t, std::string_view action, std::string_view script,

@@ -1,10 +1,10 @@
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
 #include <mutex>
 #include <poll.h>
 #include <pthread.h>
-#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,88 +13,34 @@
 #include <mr/proc/process.hpp>
 #include <mr/util/strings.hpp>
 
-extern char** environ;
+#include "spawn.hpp"
 
 namespace mr::proc {
 
 namespace {
 
-// How long output may still arrive after the child exited before what holds the pipe open
-// is killed.
-constexpr std::chrono::milliseconds k_linger{100};
+using detail::Fd;
+using Clock = std::chrono::steady_clock;
 
-// Live child process groups, for signal_all().
+// How long output may still arrive after the child exited before what holds the pipe open
+// is dealt with, and how often /proc is looked at meanwhile.
+constexpr std::chrono::milliseconds k_linger{100};
+// After the group's SIGKILL: how long before the pipe is closed regardless.
+constexpr std::chrono::milliseconds k_abandon{500};
+
+// Live child process groups, for signal_all(). A group is listed only while its leader is
+// not reaped, so its id cannot have been reused by an unrelated group.
 std::mutex g_groups_mutex;
 std::unordered_set<pid_t> g_groups;
 
-class GroupRegistration {
-public:
-  explicit GroupRegistration(pid_t pgid) : m_pgid(pgid) {
-    std::lock_guard lock(g_groups_mutex);
-    g_groups.insert(pgid);
+Result<void> make_pipe(Fd& read_end, Fd& write_end) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    return fail("cannot create a pipe: " + util::errno_text(errno));
   }
-  ~GroupRegistration() {
-    std::lock_guard lock(g_groups_mutex);
-    g_groups.erase(m_pgid);
-  }
-  GroupRegistration(const GroupRegistration&) = delete;
-  GroupRegistration& operator=(const GroupRegistration&) = delete;
-
-private:
-  pid_t m_pgid;
-};
-
-class Fd {
-public:
-  explicit Fd(int fd = -1) : m_fd(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  int get() const { return m_fd; }
-  void reset(int fd = -1) {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-    m_fd = fd;
-  }
-
-private:
-  int m_fd;
-};
-
-// The environment of the child: ours, with `overrides` replacing or adding variables.
-std::vector<std::string>
-child_environment(const std::vector<std::pair<std::string, std::string>>& overrides) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view entry(*e);
-    const auto eq = entry.find('=');
-    const auto name = entry.substr(0, eq);
-    bool replaced = false;
-    for (const auto& [k, v] : overrides) {
-      if (k == name) {
-        replaced = true;
-        break;
-      }
-    }
-    if (!replaced) {
-      env.emplace_back(entry);
-    }
-  }
-  for (const auto& [k, v] : overrides) {
-    env.push_back(k + "=" + v);
-  }
-  return env;
-}
-
-std::vector<char*> pointers(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  out.reserve(strings.size() + 1);
-  for (auto& s : strings) {
-    out.push_back(s.data());
-  }
-  out.push_back(nullptr);
-  return out;
+  read_end.reset(fds[0]);
+  write_end.reset(fds[1]);
+  return {};
 }
 
 // write() to a child's stdin that may have exited: EPIPE instead of a SIGPIPE that would
@@ -120,217 +66,334 @@ ssize_t write_no_sigpipe(int fd, const char* data, std::size_t len) {
   return put;
 }
 
-int decode(int status, Outcome& outcome) {
-  if (WIFSIGNALED(status)) {
-    outcome.signal = WTERMSIG(status);
-    return 128 + outcome.signal;
+// The started child: listed for signal_all() while it runs; on every way out of run(),
+// exceptions included, its group is killed and it is reaped.
+class Child {
+public:
+  explicit Child(pid_t pid)
+      : m_pid(pid), m_pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))) {
+    std::lock_guard lock(g_groups_mutex);
+    g_groups.insert(pid);
   }
-  return WEXITSTATUS(status);
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child() { reap(); }
+
+  pid_t pid() const { return m_pid; }
+  int pidfd() const { return m_pidfd.get(); }
+  void signal_group(int sig) const { ::kill(-m_pid, sig); }
+
+  // Whether it has exited (left a zombie, not reaped: its pid and group id stay ours).
+  bool poll_exit(Outcome& outcome) {
+    siginfo_t info{};
+    if (::waitid(P_PID, static_cast<id_t>(m_pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+        info.si_pid != m_pid) {
+      return false;
+    }
+    if (info.si_code == CLD_EXITED) {
+      outcome.exit_code = info.si_status;
+    } else {
+      outcome.signal = info.si_status;
+      outcome.exit_code = 128 + info.si_status;
+    }
+    return true;
+  }
+
+  // Kills what is left of the group, then reaps the leader. Waits for it if it has not
+  // exited (it has been sent SIGKILL).
+  void reap() noexcept {
+    if (m_reaped) {
+      return;
+    }
+    signal_group(SIGKILL);
+    {
+      std::lock_guard lock(g_groups_mutex);
+      g_groups.erase(m_pid);
+    }
+    int status = 0;
+    while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    m_reaped = true;
+  }
+
+private:
+  pid_t m_pid;
+  Fd m_pidfd; // tells when it exits even while grandchildren keep the pipe open
+  bool m_reaped = false;
+};
+
+// Where one stream's bytes go: the task's buffer, or a string bounded by max_data.
+struct Sink {
+  Fd fd;
+  task::OutputBuffer* buffer = nullptr;
+  std::string* text = nullptr;
+
+  void put(std::string_view bytes) {
+    if (buffer != nullptr) {
+      buffer->append(bytes);
+    } else {
+      text->append(bytes);
+    }
+  }
+  std::size_t size() const { return buffer != nullptr ? buffer->size() : text->size(); }
+};
+
+// The loop that feeds the child's stdin, drains its output and ends it when asked.
+class Supervisor {
+public:
+  Supervisor(const Command& command, Child& child, Sink* out, Sink* err, Fd& in,
+             const std::stop_token& stop, const Options& options)
+      : m_command(command), m_child(child), m_out(out), m_err(err), m_in(in),
+        m_input(command.input ? &*command.input : nullptr), m_stop(stop), m_options(options) {}
+
+  Result<Outcome> run();
+
+private:
+  bool streams_open() const { return m_out->fd.open() || (m_err != nullptr && m_err->fd.open()); }
+  void terminate(Clock::time_point now);
+  void act_on_time(Clock::time_point now);
+  void abandon(bool report);
+  void feed_input();
+  void drain(Sink& sink);
+
+  const Command& m_command;
+  Child& m_child;
+  Sink* m_out;
+  Sink* m_err;
+  Fd& m_in;
+  const std::string* m_input;
+  const std::stop_token& m_stop;
+  const Options& m_options;
+
+  Outcome m_outcome;
+  bool m_exited = false;
+  bool m_termed = false;
+  bool m_too_much = false;
+  std::size_t m_input_written = 0;
+  Clock::time_point m_exited_at{};
+  Clock::time_point m_termed_at{};
+  Clock::time_point m_killed_at{};
+  Clock::time_point m_scanned_at{};
+};
+
+void Supervisor::terminate(Clock::time_point now) {
+  if (!m_termed) {
+    m_child.signal_group(SIGTERM);
+    m_termed = true;
+    m_termed_at = now;
+  }
 }
 
-} // namespace
-
-namespace {
-
-// `errors` null: stderr goes with stdout into `output`, in the order written.
-Result<Outcome> run_child(const Command& command, std::string& output, std::string* errors,
-                          const std::stop_token& stop, const Options& options) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    return fail("cannot create a pipe: " + util::errno_text(errno));
-  }
-  Fd read_end(fds[0]);
-  Fd write_end(fds[1]);
-  Fd err_read;
-  Fd err_write;
-  if (errors != nullptr) {
-    if (::pipe2(fds, O_CLOEXEC) != 0) {
-      return fail("cannot create a pipe: " + util::errno_text(errno));
+void Supervisor::abandon(bool report) {
+  if (report) {
+    const int fd = m_out->fd.open() ? m_out->fd.get() : m_err->fd.get();
+    for (const auto& h : detail::pipe_holders(fd)) {
+      m_outcome.left_running.push_back(std::to_string(h.pid) +
+                                       (h.command.empty() ? "" : " (" + h.command + ")"));
     }
-    err_read.reset(fds[0]);
-    err_write.reset(fds[1]);
   }
-  Fd in_read;
-  Fd in_write;
-  if (command.input) {
-    if (::pipe2(fds, O_CLOEXEC) != 0) {
-      return fail("cannot create a pipe: " + util::errno_text(errno));
-    }
-    in_read.reset(fds[0]);
-    in_write.reset(fds[1]);
-    ::fcntl(in_write.get(), F_SETFL, ::fcntl(in_write.get(), F_GETFL) | O_NONBLOCK);
+  m_out->fd.reset();
+  if (m_err != nullptr) {
+    m_err->fd.reset();
   }
+}
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, errors != nullptr ? err_write.get() : write_end.get(),
-                                   STDERR_FILENO);
-  if (command.input) {
-    posix_spawn_file_actions_adddup2(&actions, in_read.get(), STDIN_FILENO);
-  } else if (command.stdin_null) {
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+// The child has exited but its output is still open: whoever holds it is either in its
+// group (cancel the group, as for a stop) or has left it (stop reading, say who).
+void Supervisor::act_on_time(Clock::time_point now) {
+  if (m_stop.stop_requested() && !m_termed) {
+    terminate(now);
+    m_outcome.stopped = true;
   }
-  if (!command.cwd.empty()) {
-    posix_spawn_file_actions_addchdir_np(&actions, command.cwd.c_str());
+  if (m_termed && !m_outcome.killed && now - m_termed_at >= m_options.grace) {
+    m_child.signal_group(SIGKILL);
+    m_outcome.killed = true;
+    m_killed_at = now;
   }
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  // Its own process group, so a cancel reaches grandchildren and a terminal's Ctrl-C
-  // reaches only mr, which then cancels children in order. Signals mr blocks or ignores
-  // are restored for the child.
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&attr, 0);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr, &none);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU}) {
-    sigaddset(&defaults, sig);
+  if (!m_exited || !streams_open() || now - m_exited_at < k_linger ||
+      now - m_scanned_at < k_linger) {
+    return;
   }
-  posix_spawnattr_setsigdefault(&attr, &defaults);
+  if (m_outcome.killed && now - m_killed_at >= k_abandon) {
+    abandon(true);
+    return;
+  }
+  m_scanned_at = now;
+  const int fd = m_out->fd.open() ? m_out->fd.get() : m_err->fd.get();
+  const auto holders = detail::pipe_holders(fd);
+  const bool in_group = std::any_of(holders.begin(), holders.end(),
+                                    [&](const auto& h) { return h.pgid == m_child.pid(); });
+  if (in_group || holders.empty()) {
+    terminate(now); // (empty: we cannot see them; the group is the best guess)
+  } else {
+    abandon(true);
+  }
+}
 
-  auto env = child_environment(command.env);
-  auto envp = pointers(env);
-  auto args = command.argv;
-  auto argv = pointers(args);
-  pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  write_end.reset(); // only the child writes now: EOF comes when it and its heirs are done
-  err_write.reset();
-  in_read.reset();
-  if (rc != 0) {
-    return fail("cannot run " + command.argv[0] + ": " + util::errno_text(rc));
+void Supervisor::feed_input() {
+  const ssize_t put = write_no_sigpipe(m_in.get(), m_input->data() + m_input_written,
+                                       m_input->size() - m_input_written);
+  if (put > 0) {
+    m_input_written += static_cast<std::size_t>(put);
   }
-  const GroupRegistration registration(pid);
-
-  // A pidfd tells when the child exits even while grandchildren keep the pipe open.
-  Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-
-  Outcome outcome;
-  bool exited = false;
-  bool pipe_open = true;
-  bool err_open = errors != nullptr;
-  std::size_t input_written = 0;
-  if (command.input && command.input->empty()) {
-    in_write.reset();
+  if ((put < 0 && errno != EINTR && errno != EAGAIN) || m_input_written == m_input->size()) {
+    m_in.reset(); // all given (or the child stopped reading): EOF
   }
-  bool termed = false;
-  auto termed_at = std::chrono::steady_clock::now();
-  auto exited_at = termed_at;
+}
+
+void Supervisor::drain(Sink& sink) {
   char buf[65536];
-  while (!exited || pipe_open || err_open) {
-    const auto now = std::chrono::steady_clock::now();
-    if (stop.stop_requested() && !termed) {
-      ::kill(-pid, SIGTERM);
-      termed = true;
-      termed_at = now;
-      outcome.stopped = true;
+  const ssize_t got = ::read(sink.fd.get(), buf, sizeof buf);
+  if (got > 0) {
+    sink.put(std::string_view(buf, static_cast<std::size_t>(got)));
+    if (sink.text != nullptr && sink.size() > m_options.max_data) {
+      m_too_much = true;
+      terminate(Clock::now());
+      abandon(false);
     }
-    if (exited && (pipe_open || err_open) && !termed && now - exited_at >= k_linger) {
-      // The child is gone but something it started still holds the pipe: it goes too.
-      ::kill(-pid, SIGTERM);
-      termed = true;
-      termed_at = now;
-    }
-    if (termed && !outcome.killed && now - termed_at >= options.grace) {
-      ::kill(-pid, SIGKILL);
-      outcome.killed = true;
-    }
-    pollfd fds_to_poll[4];
+  } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+    sink.fd.reset();
+  }
+}
+
+Result<Outcome> Supervisor::run() {
+  if (m_input != nullptr && m_input->empty()) {
+    m_in.reset();
+  }
+  while (!m_exited || streams_open()) {
+    act_on_time(Clock::now());
+    pollfd fds[4];
     nfds_t n = 0;
-    int out_slot = -1;
-    int err_slot = -1;
-    int in_slot = -1;
-    if (pipe_open) {
-      out_slot = static_cast<int>(n);
-      fds_to_poll[n++] = {read_end.get(), POLLIN, 0};
+    Sink* sinks[4] = {};
+    const auto watch = [&](int fd, short events, Sink* sink) {
+      sinks[n] = sink;
+      fds[n++] = {fd, events, 0};
+    };
+    if (m_out->fd.open()) {
+      watch(m_out->fd.get(), POLLIN, m_out);
     }
-    if (err_open) {
-      err_slot = static_cast<int>(n);
-      fds_to_poll[n++] = {err_read.get(), POLLIN, 0};
+    if (m_err != nullptr && m_err->fd.open()) {
+      watch(m_err->fd.get(), POLLIN, m_err);
     }
-    if (in_write.get() >= 0) {
-      in_slot = static_cast<int>(n);
-      fds_to_poll[n++] = {in_write.get(), POLLOUT, 0};
+    const bool feeding = m_in.open();
+    if (feeding) {
+      watch(m_in.get(), POLLOUT, nullptr);
     }
-    const bool have_pidfd = pidfd.get() >= 0 && !exited;
+    const bool have_pidfd = m_child.pidfd() >= 0 && !m_exited;
     if (have_pidfd) {
-      fds_to_poll[n++] = {pidfd.get(), POLLIN, 0};
+      watch(m_child.pidfd(), POLLIN, nullptr);
     }
     // Without a pidfd (old kernels), poll in short steps to notice the exit.
-    const int timeout_ms = (have_pidfd || exited) ? 50 : 5;
-    const int ready = ::poll(fds_to_poll, n, timeout_ms);
-    if (ready < 0 && errno != EINTR) {
-      break;
+    const int timeout_ms = (have_pidfd || m_exited) ? 50 : 5;
+    if (::poll(fds, n, timeout_ms) < 0 && errno != EINTR) {
+      return fail("cannot wait for " + std::to_string(m_child.pid()) + ": " +
+                  util::errno_text(errno));
     }
-    const auto drain = [&](int slot, const Fd& fd, std::string& into, bool& open) {
-      if (slot >= 0 && (fds_to_poll[slot].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-        const ssize_t got = ::read(fd.get(), buf, sizeof buf);
-        if (got > 0) {
-          into.append(buf, static_cast<std::size_t>(got));
-        } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-          open = false;
-        }
+    for (nfds_t i = 0; i < n; ++i) {
+      if ((fds[i].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR)) == 0) {
+        continue;
       }
-    };
-    drain(out_slot, read_end, output, pipe_open);
-    if (errors != nullptr) {
-      drain(err_slot, err_read, *errors, err_open);
-    }
-    if (in_slot >= 0 && (fds_to_poll[in_slot].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
-      const ssize_t put = write_no_sigpipe(in_write.get(), command.input->data() + input_written,
-                                           command.input->size() - input_written);
-      if (put > 0) {
-        input_written += static_cast<std::size_t>(put);
-      }
-      if ((put < 0 && errno != EINTR && errno != EAGAIN) ||
-          input_written == command.input->size()) {
-        in_write.reset(); // all given (or the child stopped reading): EOF
+      if (sinks[i] != nullptr && sinks[i]->fd.get() == fds[i].fd) {
+        drain(*sinks[i]);
+      } else if (feeding && fds[i].fd == m_in.get()) {
+        feed_input();
       }
     }
-    if (!exited) {
-      int status = 0;
-      const pid_t done = ::waitpid(pid, &status, WNOHANG);
-      if (done == pid) {
-        exited = true;
-        exited_at = std::chrono::steady_clock::now();
-        outcome.exit_code = decode(status, outcome);
-      }
+    if (!m_exited && m_child.poll_exit(m_outcome)) {
+      m_exited = true;
+      m_exited_at = Clock::now();
     }
   }
-  if (!exited) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  m_child.reap();
+  if (m_too_much) {
+    return fail(util::join(m_command.argv, " ") + " printed more than " +
+                std::to_string(m_options.max_data) + " bytes; stopped it");
+  }
+  return m_outcome;
+}
+
+// `err` null: stderr goes with stdout into `out`, in the order written.
+Result<Outcome> run_child(const Command& command, Sink& out, Sink* err, const std::stop_token& stop,
+                          const Options& options) {
+  Fd out_write;
+  Fd err_write;
+  Fd in_read;
+  Fd in_write;
+  if (auto made = make_pipe(out.fd, out_write); !made) {
+    return tl::unexpected(made.error());
+  }
+  if (err != nullptr) {
+    if (auto made = make_pipe(err->fd, err_write); !made) {
+      return tl::unexpected(made.error());
     }
-    outcome.exit_code = decode(status, outcome);
   }
-  if (termed) {
-    ::kill(-pid, SIGKILL); // whatever is left of a group we cancelled
+  if (command.input) {
+    if (auto made = make_pipe(in_read, in_write); !made) {
+      return tl::unexpected(made.error());
+    }
+    if (::fcntl(in_write.get(), F_SETFL, ::fcntl(in_write.get(), F_GETFL) | O_NONBLOCK) != 0) {
+      return fail("cannot set up a pipe: " + util::errno_text(errno));
+    }
+  } else if (command.stdin_null) {
+    in_read.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!in_read.open()) {
+      return fail("cannot open /dev/null: " + util::errno_text(errno));
+    }
   }
-  return outcome;
+  const detail::ChildFds fds{in_read.open() ? in_read.get() : STDIN_FILENO, out_write.get(),
+                             err != nullptr ? err_write.get() : out_write.get()};
+  auto pid = detail::spawn(command, fds);
+  out_write.reset(); // only the child writes now: EOF comes when it and its heirs are done
+  err_write.reset();
+  in_read.reset();
+  if (!pid) {
+    return tl::unexpected(pid.error());
+  }
+  Child child(*pid);
+  Supervisor supervisor(command, child, &out, err, in_write, stop, options);
+  return supervisor.run();
 }
 
 } // namespace
 
-Result<Outcome> run(const Command& command, std::string& output, const std::stop_token& stop,
+Result<Outcome> run(const Command& command, task::OutputBuffer& output, const std::stop_token& stop,
                     const Options& options) {
-  return run_child(command, output, nullptr, stop, options);
+  Sink out;
+  out.buffer = &output;
+  return run_child(command, out, nullptr, stop, options);
 }
 
 Result<Outcome> run(const Command& command, std::string& output, std::string& errors,
                     const std::stop_token& stop, const Options& options) {
-  return run_child(command, output, &errors, stop, options);
+  Sink out;
+  out.text = &output;
+  Sink err;
+  err.text = &errors;
+  return run_child(command, out, &err, stop, options);
+}
+
+std::string left_running_note(const Outcome& outcome) {
+  if (outcome.left_running.empty()) {
+    return {};
+  }
+  return "mr: stopped reading the output: " + util::join(outcome.left_running, ", ") +
+         " left the command's process group and still holds it open\n";
 }
 
 void signal_all(int sig) noexcept {
   std::lock_guard lock(g_groups_mutex);
   for (const pid_t pgid : g_groups) {
     ::kill(-pgid, sig);
+  }
+}
+
+void kill_all_now() noexcept {
+  std::unique_lock lock(g_groups_mutex, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    return; // the children have PR_SET_PDEATHSIG: they go with mr anyway
+  }
+  for (const pid_t pgid : g_groups) {
+    ::kill(-pgid, SIGKILL);
   }
 }
 

@@ -10,6 +10,43 @@ std::string json_quote(std::string_view s) {
   return util::quote_string(s);
 }
 
+namespace {
+
+std::string unquoted(std::string_view s) {
+  const std::string quoted = json_quote(s);
+  return quoted.substr(1, quoted.size() - 2);
+}
+
+// Where the last, possibly incomplete, UTF-8 sequence of `s` starts if it is cut short;
+// s.size() when `s` ends on a sequence boundary.
+std::size_t incomplete_tail(std::string_view s) {
+  for (std::size_t back = 1; back <= 3 && back <= s.size(); ++back) {
+    const auto c = static_cast<unsigned char>(s[s.size() - back]);
+    if ((c & 0xC0) == 0x80) {
+      continue; // a continuation byte: look further back for its lead
+    }
+    const std::size_t needed = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return needed > back ? s.size() - back : s.size();
+  }
+  return s.size();
+}
+
+} // namespace
+
+std::string JsonStringStream::feed(std::string_view piece) {
+  m_carry.append(piece);
+  const std::size_t cut = incomplete_tail(m_carry);
+  std::string out = unquoted(std::string_view(m_carry).substr(0, cut));
+  m_carry.erase(0, cut);
+  return out;
+}
+
+std::string JsonStringStream::finish() {
+  std::string out = unquoted(m_carry);
+  m_carry.clear();
+  return out;
+}
+
 void JsonObject::key(std::string_view k) {
   if (!m_body.empty()) {
     m_body += ',';

@@ -1,11 +1,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <mr/render/color.hpp>
 #include <mr/render/renderer.hpp>
+#include <mr/util/strings.hpp>
 
 namespace mr::render {
 
@@ -18,10 +20,28 @@ std::string paint(std::string_view text, std::string_view color, bool enabled) {
   return std::string(color) + std::string(text) + std::string(ansi::reset);
 }
 
-void write_raw(std::FILE* stream, std::string_view text) {
-  if (!text.empty() && std::fwrite(text.data(), 1, text.size(), stream) != text.size() &&
-      errno == EPIPE) {
-    throw OutputClosed();
+std::string_view name_of(std::FILE* stream) {
+  return stream == stderr ? "standard error" : "standard output";
+}
+
+[[noreturn]] void fail_write(std::string_view name, int err) {
+  if (err == EPIPE) {
+    throw OutputClosed(name);
+  }
+  throw OutputError(name, err == 0 ? EIO : err);
+}
+
+void write_raw(std::FILE* stream, std::string_view text, std::string_view name) {
+  errno = 0;
+  if (!text.empty() && std::fwrite(text.data(), 1, text.size(), stream) != text.size()) {
+    fail_write(name, errno);
+  }
+}
+
+void flush_raw(std::FILE* stream, std::string_view name) {
+  errno = 0;
+  if (std::fflush(stream) != 0 || std::ferror(stream) != 0) {
+    fail_write(name, errno);
   }
 }
 
@@ -57,12 +77,32 @@ std::string_view clip(std::string_view text, std::size_t columns) {
 
 } // namespace
 
+OutputError::OutputError(std::string_view stream, int error_number)
+    : std::runtime_error("write error on " + std::string(stream) + ": " +
+                         util::errno_text(error_number)),
+      m_errno(error_number) {}
+
+OutputClosed::OutputClosed(std::string_view stream) : OutputError(stream, EPIPE) {}
+
 Renderer::Renderer(std::string action, Options options, std::FILE* out, std::FILE* err)
     : m_action(std::move(action)), m_options(options), m_out(out), m_err(err) {}
 
+std::string_view Renderer::stream_name(std::FILE* stream) const {
+  return stream == m_err ? "standard error" : "standard output";
+}
+
 void Renderer::flush(std::FILE* stream) {
-  if (std::fflush(stream) != 0 && errno == EPIPE) {
-    throw OutputClosed();
+  flush_raw(stream, stream_name(stream));
+}
+
+void Renderer::check_output_open() const {
+  for (std::FILE* stream : {m_out, m_err}) {
+    const int fd = ::fileno(stream);
+    pollfd p{fd, 0, 0};
+    // A pipe whose reader has gone reports POLLERR (a file or terminal never does).
+    if (fd >= 0 && ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0) {
+      throw OutputClosed(stream_name(stream));
+    }
   }
 }
 
@@ -76,13 +116,53 @@ void Renderer::write(std::FILE* stream, std::string_view text) {
     flush(m_last);
   }
   m_last = stream;
-  write_raw(stream, text);
+  write_raw(stream, text, stream_name(stream));
+}
+
+// The block's output, streamed from wherever it is kept, with a final newline if missing.
+void Renderer::write_output(std::FILE* stream, const task::OutputBuffer& output) {
+  std::string error;
+  if (!output.for_each([&](std::string_view piece) { write(stream, piece); }, &error)) {
+    write(stream, "\n");
+    write(m_err, "mr " + m_action + ": " + error + "\n");
+    return;
+  }
+  if (!output.empty() && output.back() != '\n') {
+    write(stream, "\n");
+  }
+}
+
+// One line of JSON whose "output" member is streamed, escaped piece by piece.
+void Renderer::write_json(const Block& block) {
+  JsonObject head;
+  head.add("type", "repo")
+      .add("path", block.path)
+      .add("action", block.action.value_or(m_action))
+      .add("status", task::json_name(block.status))
+      .add("exit_code", block.exit_code);
+  JsonObject tail;
+  if (block.subdir) {
+    tail.add("subdir", *block.subdir);
+  }
+  if (!block.reason.empty()) {
+    tail.add("error", block.reason);
+  }
+  tail.append(block.fields);
+  write(m_out, "{" + head.body() + ",\"output\":\"");
+  JsonStringStream escaped;
+  std::string error;
+  if (!block.output.for_each([&](std::string_view piece) { write(m_out, escaped.feed(piece)); },
+                             &error)) {
+    write(m_err, "mr " + m_action + ": " + error + "\n");
+  }
+  write(m_out, escaped.finish() + "\"" + (tail.empty() ? "" : "," + tail.body()) + "}\n");
+  flush(m_out);
 }
 
 void Renderer::erase_progress() {
   if (m_progress_shown) {
     flush(m_out);
-    write_raw(m_err, "\r\033[K");
+    write_raw(m_err, "\r\033[K", stream_name(m_err));
     flush(m_err);
     m_progress_shown = false;
   }
@@ -97,7 +177,7 @@ void Renderer::redraw_progress() {
   }
   const std::string line =
       "\r" + std::string(clip(m_progress, terminal_width(m_err) - 1)) + "\033[K";
-  write_raw(m_err, line);
+  write_raw(m_err, line, stream_name(m_err));
   flush(m_err);
   m_progress_shown = true;
 }
@@ -134,22 +214,7 @@ void Renderer::block(const Block& block) {
   }
 
   if (m_options.json) {
-    JsonObject obj;
-    obj.add("type", "repo")
-        .add("path", block.path)
-        .add("action", block.action.value_or(m_action))
-        .add("status", task::json_name(block.status))
-        .add("exit_code", block.exit_code)
-        .add("output", block.output);
-    if (block.subdir) {
-      obj.add("subdir", *block.subdir);
-    }
-    if (!block.reason.empty()) {
-      obj.add("error", block.reason);
-    }
-    obj.append(block.fields);
-    write(m_out, obj.str() + "\n");
-    flush(m_out);
+    write_json(block);
     return;
   }
 
@@ -185,7 +250,7 @@ void Renderer::block(const Block& block) {
     return;
   }
   write(m_out, paint(header(block), ansi::bold, m_options.color) + "\n");
-  write(m_options.quiet ? m_err : m_out, with_newline(block.output));
+  write_output(m_options.quiet ? m_err : m_out, block.output);
   if (failed || cancelled) {
     const std::string reason = !block.reason.empty() ? block.reason
                                : cancelled           ? std::string("cancelled")
@@ -349,15 +414,18 @@ void BlockSequencer::flush() {
 
 void print_error(std::string_view message, bool color, std::FILE* err) {
   std::fflush(stdout);
-  write_raw(err, paint("mr: error: ", ansi::red, color) + std::string(message) + "\n");
+  const std::string line = paint("mr: error: ", ansi::red, color) + std::string(message) + "\n";
+  std::fwrite(line.data(), 1, line.size(), err);
   std::fflush(err);
 }
 
 void print_text(std::string_view text, std::FILE* out) {
-  write_raw(out, text);
-  if (std::fflush(out) != 0 && errno == EPIPE) {
-    throw OutputClosed();
-  }
+  write_raw(out, text, name_of(out));
+  flush_raw(out, name_of(out));
+}
+
+void finish_stdout() {
+  flush_raw(stdout, "standard output");
 }
 
 std::size_t output_columns() {

@@ -240,7 +240,7 @@ void TaskGroup::report_overdue(JoinHooks& hooks) {
   }
 }
 
-GroupReport TaskGroup::join(UniqueFunction<void(const TaskResult&)> on_done) {
+GroupReport TaskGroup::join(UniqueFunction<void(TaskResult&)> on_done) {
   JoinHooks hooks;
   hooks.on_done = std::move(on_done);
   return join(std::move(hooks));
@@ -278,7 +278,7 @@ GroupReport TaskGroup::join(JoinHooks hooks) {
         guarded([&] { hooks.on_done(slot->result); });
       }
       if (!hooks.keep_output) {
-        std::string().swap(slot->result.output);
+        slot->result.output.clear();
       }
       lock.lock();
     }

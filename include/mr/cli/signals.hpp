@@ -3,7 +3,8 @@
 // inherits the mask and none runs a handler; one thread waits for them on a signalfd.
 // The first one requests stop on token() (the root of the cancellation tree) and says so
 // on stderr; a second one kills every child process group and ends mr by that signal.
-// SIGPIPE stays blocked, so a closed stdout is an EPIPE error the output layer reports.
+// SIGPIPE stays blocked, so a closed stdout is an EPIPE error the output layer reports;
+// SIGXFSZ is ignored, so a file size limit is an EFBIG write error, reported likewise.
 #pragma once
 
 #include <atomic>

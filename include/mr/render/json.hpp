@@ -27,6 +27,8 @@ public:
 
   bool empty() const { return m_body.empty(); }
   std::string str() const { return "{" + m_body + "}"; }
+  // The members without the braces: "\"a\":1,\"b\":2".
+  const std::string& body() const { return m_body; }
 
 private:
   void key(std::string_view k);
@@ -35,5 +37,17 @@ private:
 
 // `s` as a JSON string literal, quotes included; invalid UTF-8 becomes U+FFFD.
 std::string json_quote(std::string_view s);
+
+// The inside of a JSON string literal (no quotes) for text that arrives in pieces: the
+// concatenation of what feed() and finish() return equals json_quote() of the whole text
+// without its quotes, even when a piece ends inside a UTF-8 sequence.
+class JsonStringStream {
+public:
+  std::string feed(std::string_view piece);
+  std::string finish();
+
+private:
+  std::string m_carry; // the start of a UTF-8 sequence cut by the end of the last piece
+};
 
 } // namespace mr::render

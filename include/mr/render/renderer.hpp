@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <mr/render/json.hpp>
+#include <mr/task/output_buffer.hpp>
 #include <mr/task/status.hpp>
 
 namespace mr::render {
@@ -33,11 +34,23 @@ struct Options {
   bool table = false;    // one aligned line per repo (Block::cells) instead of blocks
 };
 
-// stdout or stderr was closed under us (EPIPE: `mr status | head`). The caller stops the
-// work and ends quietly.
-class OutputClosed : public std::runtime_error {
+// Writing to stdout or stderr failed: a full disk, a file size limit, an I/O error. The
+// caller stops the work and ends with "mr: error: " + what() on stderr, exit status 1.
+// what(): "write error on standard output: No space left on device".
+class OutputError : public std::runtime_error {
 public:
-  OutputClosed() : std::runtime_error("output closed") {}
+  OutputError(std::string_view stream, int error_number);
+  int error_number() const noexcept { return m_errno; }
+
+private:
+  int m_errno;
+};
+
+// stdout or stderr was closed under us (EPIPE: `mr status | head`). The caller stops the
+// work and ends quietly, as by SIGPIPE (as git does).
+class OutputClosed : public OutputError {
+public:
+  explicit OutputClosed(std::string_view stream);
 };
 
 struct Block {
@@ -46,7 +59,7 @@ struct Block {
   std::optional<std::string> subdir; // "(in subdir X)"
   task::Status status = task::Status::ok;
   int exit_code = 0;
-  std::string output;             // what the repo's work printed, stdout and stderr merged
+  task::OutputBuffer output;      // what the repo's work printed, stdout and stderr merged
   std::string reason;             // failed/skipped: one line, e.g. "command failed"
   JsonObject fields;              // action-specific --json members
   std::string label;              // table mode: the repo's name in the first column
@@ -77,6 +90,10 @@ public:
   // Once per repo still running after its deadline and the grace period.
   void still_waiting(std::string_view path);
 
+  // Throws OutputClosed when the reader of stdout (or stderr) has gone away, so that a
+  // run waiting for slow repos stops at once rather than at its next block.
+  void check_output_open() const;
+
   // 0 when nothing failed, 1 otherwise.
   int exit_status() const { return m_failed.empty() ? 0 : 1; }
   std::size_t ok_count() const { return m_ok; }
@@ -85,7 +102,10 @@ public:
 
 private:
   void write(std::FILE* stream, std::string_view text);
+  void write_output(std::FILE* stream, const task::OutputBuffer& output);
+  void write_json(const Block& block);
   void flush(std::FILE* stream);
+  std::string_view stream_name(std::FILE* stream) const;
   void erase_progress();
   void redraw_progress();
   std::string header(const Block& block) const;
@@ -130,9 +150,13 @@ private:
 };
 
 // "mr: error: MESSAGE" on stderr: fatal errors before or instead of any per-repo work.
+// A failure to write it is ignored: there is nowhere left to report it.
 void print_error(std::string_view message, bool color = false, std::FILE* err = stderr);
 
-// Plain text on stdout (--help, --version).
+// Plain text on stdout (--help, --version). Throws OutputError/OutputClosed.
 void print_text(std::string_view text, std::FILE* out = stdout);
+
+// Flushes stdout and throws OutputError/OutputClosed if anything written to it failed.
+void finish_stdout();
 
 } // namespace mr::render

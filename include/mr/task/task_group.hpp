@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <mr/task/executor.hpp>
+#include <mr/task/output_buffer.hpp>
 #include <mr/task/status.hpp>
 #include <mr/task/stop.hpp>
 #include <mr/task/time_source.hpp>
@@ -38,7 +39,7 @@ struct TaskResult {
   Status status = Status::not_started;
   StopReason stop_reason = StopReason::none;
   int exit_code = 0;
-  std::string output;           // what the task wrote to ctx.output()
+  OutputBuffer output;          // what the task wrote to ctx.output()
   std::string error;            // one line, for failed/skipped/crashed
   std::exception_ptr exception; // crashed only
   Duration elapsed{};
@@ -110,7 +111,7 @@ public:
   TimePoint deadline() const noexcept;
   std::size_t index() const noexcept { return m_index; }
   std::string_view label() const noexcept { return m_label; }
-  std::string& output() noexcept { return m_output; }
+  OutputBuffer& output() noexcept { return m_output; }
   Executor& executor() const noexcept { return m_executor; }
 
   [[nodiscard]] DeadlineScope fail_after(Duration d) { return DeadlineScope(*this, d, true); }
@@ -126,7 +127,7 @@ private:
   StopSignal& m_stop;
   std::size_t m_index;
   std::string_view m_label;
-  std::string m_output;
+  OutputBuffer m_output;
   std::vector<TimePoint> m_deadlines; // task, group, then enclosing scopes
   bool m_failed_deadline = false;     // a fail_after scope expired
 };
@@ -144,8 +145,9 @@ struct GroupOptions {
 };
 
 struct JoinHooks {
-  // Each result, on the joining thread, once, in completion order.
-  UniqueFunction<void(const TaskResult&)> on_done;
+  // Each result, on the joining thread, once, in completion order. It may take the
+  // result's output (move it out) when keep_output is false.
+  UniqueFunction<void(TaskResult&)> on_done;
   // Every tick_interval while join() waits (progress display).
   UniqueFunction<void()> on_tick;
   // Once per task still running overdue_grace after its deadline (it ignores its token).
@@ -174,7 +176,7 @@ public:
   // Waits for every task. A second call returns the same report at once. If on_done
   // throws, the group is cancelled and joined, then the exception propagates.
   GroupReport join(JoinHooks hooks = {});
-  GroupReport join(UniqueFunction<void(const TaskResult&)> on_done);
+  GroupReport join(UniqueFunction<void(TaskResult&)> on_done);
 
 private:
   struct Slot;

@@ -17,7 +17,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Outcome run_ok(const Command& c, std::string& out, std::stop_token st = {}, Options o = {}) {
+Outcome run_ok(const Command& c, task::OutputBuffer& out, std::stop_token st = {}, Options o = {}) {
   auto r = run(c, out, st, o);
   EXPECT_TRUE(r) << (r ? "" : r.error().message);
   return r ? *r : Outcome{};
@@ -54,15 +54,15 @@ std::string wait_for_line(const std::filesystem::path& file) {
 } // namespace
 
 TEST(Process, MergesStdoutAndStderrInTheOrderWritten) {
-  std::string out;
+  task::OutputBuffer out;
   const auto o = run_ok(sh("echo a; echo b >&2; echo c"), out);
-  EXPECT_EQ(out, "a\nb\nc\n");
+  EXPECT_EQ(out.str(), "a\nb\nc\n");
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_FALSE(o.stopped);
 }
 
 TEST(Process, ReportsExitCodesAndSignals) {
-  std::string out;
+  task::OutputBuffer out;
   EXPECT_EQ(run_ok(sh("exit 3"), out).exit_code, 3);
   const auto o = run_ok(sh("kill -TERM $$"), out);
   EXPECT_EQ(o.signal, SIGTERM);
@@ -74,25 +74,26 @@ TEST(Process, EnvironmentOverridesAndWorkingDirectory) {
   Command c = sh("echo \"$MR_TEST_VAR $PWD\"; pwd -P");
   c.env = {{"MR_TEST_VAR", "hello"}, {"PWD", tmp.path().string()}};
   c.cwd = tmp.path();
-  std::string out;
+  task::OutputBuffer out;
   run_ok(c, out);
-  EXPECT_EQ(out, "hello " + tmp.path().string() + "\n" + tmp.path().string() + "\n");
+  EXPECT_EQ(out.str(), "hello " + tmp.path().string() + "\n" + tmp.path().string() + "\n");
 }
 
 TEST(Process, StdinIsDevNullUnlessAskedOtherwise) {
-  std::string out;
+  task::OutputBuffer out;
   const auto o = run_ok(Command{{"cat"}, {}, {}, true, std::nullopt}, out);
   EXPECT_EQ(o.exit_code, 0);
-  EXPECT_EQ(out, "");
+  EXPECT_EQ(out.str(), "");
 }
 
 TEST(Process, ACommandThatCannotStartIsAnError) {
-  std::string out;
+  task::OutputBuffer out;
   auto r = run(Command{{"mr-no-such-program-xyz"}, {}, {}, true, std::nullopt}, out, {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "cannot run mr-no-such-program-xyz: No such file or directory");
   r = run(Command{{"true"}, "/nonexistent/dir", {}, true, std::nullopt}, out, {});
   ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "cannot run true in /nonexistent/dir: No such file or directory");
 }
 
 TEST(Process, CancelKillsTheWholeGroupGrandchildrenToo) {
@@ -103,7 +104,7 @@ TEST(Process, CancelKillsTheWholeGroupGrandchildrenToo) {
     wait_for_line(pid_file);
     stop.request_stop();
   });
-  std::string out;
+  task::OutputBuffer out;
   const auto o = run_ok(sh("sleep 100 & echo $! > " + pid_file.string() + "; sleep 100"), out,
                         stop.get_token());
   EXPECT_TRUE(o.stopped);
@@ -124,7 +125,7 @@ TEST(Process, AChildIgnoringSigtermIsKilledAfterTheGracePeriod) {
     wait_for_line(ready);
     stop.request_stop();
   });
-  std::string out;
+  task::OutputBuffer out;
   Options o;
   o.grace = 200ms;
   const auto outcome = run_ok(sh("trap '' TERM; echo up > " + ready.string() + "; sleep 100"), out,
@@ -137,13 +138,13 @@ TEST(Process, AChildIgnoringSigtermIsKilledAfterTheGracePeriod) {
 TEST(Process, LeftoversHoldingThePipeAreKilledWhenTheChildExits) {
   test::TempDir tmp;
   const auto pid_file = tmp.path() / "pid";
-  std::string out;
+  task::OutputBuffer out;
   const auto start = std::chrono::steady_clock::now();
   const auto o = run_ok(sh("sleep 100 & echo $! > " + pid_file.string() + "; echo done"), out);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 30s); // not 100 s
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_FALSE(o.stopped);
-  EXPECT_EQ(out, "done\n");
+  EXPECT_EQ(out.str(), "done\n");
   const pid_t leftover = std::stoi(wait_for_line(pid_file));
   for (int i = 0; i < 1000 && alive(leftover); ++i) {
     std::this_thread::sleep_for(1ms);
@@ -152,10 +153,11 @@ TEST(Process, LeftoversHoldingThePipeAreKilledWhenTheChildExits) {
 }
 
 TEST(Process, LargeOutputArrivesWhole) {
-  std::string out;
+  task::OutputBuffer out;
   run_ok(sh("head -c 3000000 /dev/zero | tr '\\0' x; echo; echo end >&2"), out);
-  ASSERT_EQ(out.size(), 3000000u + 1 + 4);
-  EXPECT_EQ(out.substr(out.size() - 5), "\nend\n");
+  const std::string text = out.str();
+  ASSERT_EQ(text.size(), 3000000u + 1 + 4);
+  EXPECT_EQ(text.substr(text.size() - 5), "\nend\n");
 }
 
 TEST(Process, SignalAllReachesRunningGroups) {
@@ -170,7 +172,7 @@ TEST(Process, SignalAllReachesRunningGroups) {
       std::this_thread::sleep_for(1ms);
     }
   });
-  std::string out;
+  task::OutputBuffer out;
   const auto o = run_ok(sh("echo up > " + ready.string() + "; sleep 100"), out);
   done = true;
   EXPECT_EQ(o.signal, SIGKILL);
@@ -204,6 +206,80 @@ TEST(Process, InputAndSeparateStderrForHelperPrograms) {
   r = run(c, out, err, {});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->exit_code, 3);
+}
+
+} // namespace mr::proc
+
+namespace mr::proc {
+
+TEST(Process, AProcessThatLeftTheGroupHoldingThePipeIsNotWaitedFor) {
+  test::TempDir tmp;
+  const auto pid_file = tmp.path() / "pid";
+  task::OutputBuffer out;
+  // setsid puts the sleep beyond the reach of the group's signals; it keeps the pipe open.
+  const auto o =
+      run_ok(sh("setsid sleep 1000 & echo $! > " + pid_file.string() + "; echo done"), out);
+  const pid_t leftover = std::stoi(wait_for_line(pid_file));
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_EQ(out.str(), "done\n");
+  ASSERT_EQ(o.left_running.size(), 1u);
+  EXPECT_EQ(o.left_running[0], std::to_string(leftover) + " (sleep 1000)");
+  EXPECT_EQ(left_running_note(o), "mr: stopped reading the output: " + std::to_string(leftover) +
+                                      " (sleep 1000) left the command's process group and "
+                                      "still holds it open\n");
+  EXPECT_TRUE(alive(leftover)); // not ours to kill: it was detached on purpose
+  ::kill(leftover, SIGKILL);
+}
+
+TEST(Process, ACancelEndsEvenWhenADetachedGrandchildHoldsThePipe) {
+  test::TempDir tmp;
+  const auto pid_file = tmp.path() / "pid";
+  std::stop_source stop;
+  std::jthread canceller([&] {
+    wait_for_line(pid_file);
+    stop.request_stop();
+  });
+  task::OutputBuffer out;
+  const auto o = run_ok(sh("setsid sleep 1000 & echo $! > " + pid_file.string() + "; sleep 1000"),
+                        out, stop.get_token());
+  const pid_t leftover = std::stoi(wait_for_line(pid_file));
+  EXPECT_TRUE(o.stopped);
+  ASSERT_EQ(o.left_running.size(), 1u);
+  EXPECT_EQ(o.left_running[0], std::to_string(leftover) + " (sleep 1000)");
+  ::kill(leftover, SIGKILL);
+  EXPECT_EQ(running_count(), 0u);
+}
+
+TEST(Process, WhatIsLeftInTheGroupIsKilledWhenTheChildIsDone) {
+  test::TempDir tmp;
+  const auto pid_file = tmp.path() / "pid";
+  task::OutputBuffer out;
+  // The straggler does not hold the pipe, so nothing waits for it: it is killed anyway.
+  run_ok(sh("sleep 1000 >/dev/null 2>&1 & echo $! > " + pid_file.string()), out);
+  const pid_t straggler = std::stoi(wait_for_line(pid_file));
+  for (int i = 0; i < 1000 && alive(straggler); ++i) {
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_FALSE(alive(straggler));
+}
+
+TEST(Process, HelperOutputBeyondTheLimitIsAnError) {
+  std::string out;
+  std::string err;
+  Options o;
+  o.max_data = 1 << 20;
+  auto r = run(sh("exec yes"), out, err, {}, o); // never ends by itself
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "/bin/sh -c exec yes printed more than 1048576 bytes; stopped it");
+  out.clear();
+  r = run(sh("head -c 2000000 /dev/zero >&2"), out, err, {}, o);
+  ASSERT_FALSE(r);
+  out.clear();
+  err.clear();
+  r = run(sh("head -c 1000000 /dev/zero"), out, err, {}, o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(out.size(), 1000000u);
+  EXPECT_EQ(running_count(), 0u);
 }
 
 } // namespace mr::proc

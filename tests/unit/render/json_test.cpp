@@ -31,4 +31,21 @@ TEST(Json, ObjectsKeepInsertionOrder) {
   EXPECT_EQ(JsonObject().append(p).str(), R"({"k":3})");
 }
 
+TEST(Json, AStringStreamedInPiecesEqualsTheWholeQuoted) {
+  // Every split point, including inside multi-byte sequences and around invalid bytes.
+  const std::string text = "a\"\xC3\xA9\xE2\x9C\x93\xF0\x9F\x98\x80\xff\xC3\n\x01z\xE2\x9C";
+  const std::string whole = json_quote(text);
+  for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+    for (std::size_t cut2 = cut; cut2 <= text.size(); ++cut2) {
+      JsonStringStream s;
+      std::string out = "\"";
+      out += s.feed(std::string_view(text).substr(0, cut));
+      out += s.feed(std::string_view(text).substr(cut, cut2 - cut));
+      out += s.feed(std::string_view(text).substr(cut2));
+      out += s.finish() + "\"";
+      ASSERT_EQ(out, whole) << cut << " " << cut2;
+    }
+  }
+}
+
 } // namespace mr::render

@@ -1,5 +1,8 @@
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -46,7 +49,7 @@ Block make(std::string path, task::Status status, std::string output = {},
   Block b;
   b.path = std::move(path);
   b.status = status;
-  b.output = std::move(output);
+  b.output = output;
   b.reason = std::move(reason);
   return b;
 }
@@ -205,6 +208,74 @@ TEST(Renderer, BlocksComeInRegistryOrderWhateverTheCompletionOrder) {
   as_done.add(2, make("/r/2", task::Status::ok));
   as_done.add(0, make("/r/0", task::Status::ok));
   EXPECT_EQ(d.out_text(), "mr run: /r/2\n\nmr run: /r/0\n\n");
+}
+
+TEST(Renderer, AFullDiskIsAnErrorNamingTheStreamAndTheReason) {
+  std::FILE* full = std::fopen("/dev/full", "w");
+  ASSERT_NE(full, nullptr);
+  Captured c;
+  Renderer r("list", {}, full, c.err());
+  try {
+    r.block(make("/r/a", task::Status::ok, "out\n"));
+    r.footer();
+    ADD_FAILURE() << "no error";
+  } catch (const OutputClosed&) {
+    ADD_FAILURE() << "not a closed pipe";
+  } catch (const OutputError& e) {
+    EXPECT_STREQ(e.what(), "write error on standard output: No space left on device");
+    EXPECT_EQ(e.error_number(), ENOSPC);
+  }
+  std::fclose(full);
+}
+
+TEST(Renderer, AClosedPipeIsOutputClosed) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ::close(fds[0]);
+  std::FILE* out = ::fdopen(fds[1], "w");
+  ASSERT_NE(out, nullptr);
+  Captured c;
+  Renderer r("list", {}, out, c.err());
+  sigset_t pipe_set;
+  sigset_t old;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old); // as mr runs: EPIPE, not a signal
+  EXPECT_THROW(r.check_output_open(), OutputClosed);
+  EXPECT_THROW(r.block(make("/r/a", task::Status::ok, "out\n")), OutputClosed);
+  const timespec no_wait{};
+  while (::sigtimedwait(&pipe_set, nullptr, &no_wait) > 0) {
+  }
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  std::fclose(out);
+}
+
+TEST(Renderer, SpilledOutputIsStreamedWholeAsTextAndAsJson) {
+  const auto saved = task::OutputBuffer::limits();
+  task::OutputBuffer::set_limits({256, 1024});
+  std::string text;
+  for (int i = 0; i < 2000; ++i) {
+    text += "line " + std::to_string(i) + " \xE2\x9C\x93\n"; // a 3-byte character in each
+  }
+  text += "no newline at the end";
+  Captured c;
+  Renderer r("run", {}, c.out(), c.err());
+  r.block(make("/r/a", task::Status::ok, text));
+  EXPECT_EQ(c.out_text(), "mr run: /r/a\n" + text + "\n\n");
+  Options json;
+  json.json = true;
+  Captured j;
+  Renderer rj("run", json, j.out(), j.err());
+  rj.block(make("/r/a", task::Status::ok, text));
+  JsonObject expected;
+  expected.add("type", "repo")
+      .add("path", "/r/a")
+      .add("action", "run")
+      .add("status", "ok")
+      .add("exit_code", 0)
+      .add("output", text);
+  EXPECT_EQ(j.out_text(), expected.str() + "\n");
+  task::OutputBuffer::set_limits(saved);
 }
 
 } // namespace mr::render

@@ -81,7 +81,7 @@ TEST(TaskGroup, TenThousandTasksOnTwoWorkers) {
   for (std::size_t i = 0; i < report.results.size(); ++i) {
     ASSERT_EQ(report.results[i].index, i);
     ASSERT_EQ(report.results[i].label, std::to_string(i));
-    ASSERT_EQ(report.results[i].output, std::to_string(i));
+    ASSERT_EQ(report.results[i].output.str(), std::to_string(i));
   }
 }
 
@@ -151,7 +151,7 @@ TEST(TaskGroup, AThrowingTaskIsCrashedAndSiblingsCarryOn) {
   const auto report = group.join();
   EXPECT_EQ(report.results[0].status, Status::crashed);
   EXPECT_EQ(report.results[0].error, "boom");
-  EXPECT_EQ(report.results[0].output, "partial");
+  EXPECT_EQ(report.results[0].output.str(), "partial");
   ASSERT_TRUE(report.results[0].exception);
   EXPECT_THROW(report.rethrow_first_crash(), std::runtime_error);
   EXPECT_EQ(report.count(Status::ok), 5u);
@@ -472,7 +472,7 @@ TEST(TaskGroup, JoinTwiceReturnsTheSameReport) {
   const auto second = group.join();
   ASSERT_EQ(second.results.size(), 1u);
   EXPECT_EQ(second.results[0].status, first.results[0].status);
-  EXPECT_EQ(second.results[0].output, "out");
+  EXPECT_EQ(second.results[0].output.str(), "out");
   EXPECT_EQ(second.results[0].exit_code, 3);
 }
 

@@ -1,0 +1,296 @@
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <mr/task/output_buffer.hpp>
+
+namespace mr::task {
+
+namespace {
+
+constexpr std::size_t k_read_piece = std::size_t{64} << 10;
+
+std::atomic<std::size_t> g_per_buffer{OutputBuffer::Limits{}.per_buffer};
+std::atomic<std::size_t> g_total{OutputBuffer::Limits{}.total};
+std::atomic<std::size_t> g_in_use{0};
+
+std::string error_text(int err) {
+  char buf[256];
+  return ::strerror_r(err, buf, sizeof buf); // the GNU variant
+}
+
+void account(std::size_t before, std::size_t after) noexcept {
+  if (after > before) {
+    g_in_use.fetch_add(after - before, std::memory_order_relaxed);
+  } else if (before > after) {
+    g_in_use.fetch_sub(before - after, std::memory_order_relaxed);
+  }
+}
+
+// The process's one spill file, created on first use and never named in the file system.
+struct SpillFile {
+  int fd = -1;
+  std::string dir;
+  std::string error; // why it could not be created
+  std::atomic<std::uint64_t> end{0};
+
+  SpillFile() {
+    const char* tmpdir = std::getenv("TMPDIR");
+    dir = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+    fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      return;
+    }
+    // File systems without O_TMPFILE: a named file, unlinked at once.
+    std::string name = dir + "/mr-output-XXXXXX";
+    fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd < 0) {
+      error = "cannot create a temporary file in " + dir + ": " + error_text(errno);
+      return;
+    }
+    ::unlink(name.c_str());
+  }
+};
+
+SpillFile& spill_file() {
+  static SpillFile file; // thread-safe initialisation; the descriptor lives until exit
+  return file;
+}
+
+} // namespace
+
+struct OutputBuffer::Extent {
+  std::uint64_t offset = 0;
+  std::size_t length = 0;
+  Extent(std::uint64_t o, std::size_t l) : offset(o), length(l) {}
+  Extent(const Extent&) = delete;
+  Extent& operator=(const Extent&) = delete;
+  ~Extent() {
+    // Give the disk space back; a file system that cannot punch holes keeps it until exit.
+    (void)::fallocate(spill_file().fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                      static_cast<off_t>(offset), static_cast<off_t>(length));
+  }
+};
+
+// The total follows the capacity of each buffer's string; m_accounted is this buffer's share.
+// (A string's inline capacity is part of the object, not memory it holds.)
+void OutputBuffer::sync_memory() noexcept {
+  static const std::size_t k_inline = std::string().capacity();
+  const std::size_t held = m_memory.capacity() > k_inline ? m_memory.capacity() : 0;
+  account(m_accounted, held);
+  m_accounted = held;
+}
+
+OutputBuffer::OutputBuffer(const OutputBuffer& other)
+    : m_spilled(other.m_spilled), m_memory(other.m_memory), m_size(other.m_size),
+      m_last(other.m_last), m_lost(other.m_lost) {
+  sync_memory();
+}
+
+OutputBuffer::OutputBuffer(OutputBuffer&& other) noexcept
+    : m_spilled(std::move(other.m_spilled)), m_size(other.m_size), m_last(other.m_last),
+      m_lost(other.m_lost) {
+  // The string and its share of the total move together.
+  m_memory.swap(other.m_memory);
+  std::swap(m_accounted, other.m_accounted);
+  other.clear();
+}
+
+OutputBuffer& OutputBuffer::operator=(const OutputBuffer& other) {
+  if (this != &other) {
+    OutputBuffer copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+OutputBuffer& OutputBuffer::operator=(OutputBuffer&& other) noexcept {
+  if (this != &other) {
+    clear();
+    m_spilled = std::move(other.m_spilled);
+    m_memory.swap(other.m_memory);
+    std::swap(m_accounted, other.m_accounted);
+    m_size = other.m_size;
+    m_last = other.m_last;
+    m_lost = other.m_lost;
+    other.clear();
+  }
+  return *this;
+}
+
+OutputBuffer::~OutputBuffer() {
+  account(m_accounted, 0);
+}
+
+OutputBuffer& OutputBuffer::operator=(std::string_view text) {
+  clear();
+  append(text);
+  return *this;
+}
+
+OutputBuffer& OutputBuffer::operator+=(const OutputBuffer& other) {
+  if (this == &other) {
+    const OutputBuffer copy(other);
+    return *this += copy;
+  }
+  std::string error;
+  if (!other.for_each([this](std::string_view piece) { append(piece); }, &error)) {
+    lose(error);
+  }
+  return *this;
+}
+
+void OutputBuffer::release_memory() noexcept {
+  std::string().swap(m_memory);
+  sync_memory();
+}
+
+void OutputBuffer::clear() noexcept {
+  release_memory();
+  m_spilled.clear();
+  m_size = 0;
+  m_last = 0;
+  m_lost = false;
+}
+
+void OutputBuffer::append(std::string_view text) {
+  if (text.empty() || m_lost) {
+    return;
+  }
+  const std::size_t per_buffer = g_per_buffer.load(std::memory_order_relaxed);
+  const std::size_t wanted = m_memory.size() + text.size();
+  const std::size_t growth = wanted > m_memory.capacity() ? wanted - m_memory.capacity() : 0;
+  if (wanted > per_buffer ||
+      g_in_use.load(std::memory_order_relaxed) + growth > g_total.load(std::memory_order_relaxed)) {
+    spill(text);
+    return;
+  }
+  if (growth > 0) {
+    // Grow geometrically, but never past the per-buffer limit. (reserve() on the string
+    // itself may round up to twice its capacity; a fresh one gets what it asks for.)
+    std::string grown;
+    grown.reserve(std::min(std::max(wanted, m_memory.capacity() * 2), per_buffer));
+    grown.append(m_memory);
+    m_memory.swap(grown);
+  }
+  m_memory.append(text);
+  sync_memory();
+  m_size += text.size();
+  m_last = text.back();
+}
+
+void OutputBuffer::spill(std::string_view more) {
+  SpillFile& file = spill_file();
+  if (file.fd < 0) {
+    lose(file.error);
+    return;
+  }
+  const std::size_t length = m_memory.size() + more.size();
+  const std::uint64_t offset = file.end.fetch_add(length, std::memory_order_relaxed);
+  iovec parts[2] = {{m_memory.data(), m_memory.size()},
+                    {const_cast<char*>(more.data()), more.size()}}; // NOLINT: writev's type
+  std::size_t done = 0;
+  while (done < length) {
+    // Skip what was written already across both parts.
+    iovec rest[2];
+    int count = 0;
+    std::size_t skip = done;
+    for (const auto& part : parts) {
+      if (skip >= part.iov_len) {
+        skip -= part.iov_len;
+        continue;
+      }
+      rest[count++] = {static_cast<char*>(part.iov_base) + skip, part.iov_len - skip};
+      skip = 0;
+    }
+    const ssize_t put = ::pwritev(file.fd, rest, count, static_cast<off_t>(offset + done));
+    if (put < 0 && errno == EINTR) {
+      continue;
+    }
+    if (put <= 0) {
+      const int err = put < 0 ? errno : ENOSPC;
+      lose("cannot write a temporary file in " + file.dir + ": " + error_text(err));
+      return;
+    }
+    done += static_cast<std::size_t>(put);
+  }
+  m_spilled.push_back(std::make_shared<const Extent>(offset, length));
+  m_size += more.size();
+  m_last = more.back();
+  release_memory();
+}
+
+void OutputBuffer::lose(const std::string& why) {
+  // The note goes in memory past the limits: one short line, once per buffer.
+  std::string note = "mr: output lost from here on: " + why + "\n";
+  if (m_size > 0 && m_last != '\n') {
+    note.insert(note.begin(), '\n');
+  }
+  m_memory += note;
+  sync_memory();
+  m_size += note.size();
+  m_last = '\n';
+  m_lost = true;
+}
+
+bool OutputBuffer::for_each(const std::function<void(std::string_view)>& sink,
+                            std::string* error) const {
+  if (!m_spilled.empty()) {
+    const int fd = spill_file().fd;
+    std::string piece(std::min(k_read_piece, m_size), '\0');
+    for (const auto& extent : m_spilled) {
+      std::size_t done = 0;
+      while (done < extent->length) {
+        const std::size_t want = std::min(piece.size(), extent->length - done);
+        const ssize_t got =
+            ::pread(fd, piece.data(), want, static_cast<off_t>(extent->offset + done));
+        if (got < 0 && errno == EINTR) {
+          continue;
+        }
+        if (got <= 0) {
+          if (error != nullptr) {
+            *error = "cannot read back a temporary file: " +
+                     (got < 0 ? error_text(errno) : std::string("it is shorter than written"));
+          }
+          return false;
+        }
+        sink(std::string_view(piece.data(), static_cast<std::size_t>(got)));
+        done += static_cast<std::size_t>(got);
+      }
+    }
+  }
+  if (!m_memory.empty()) {
+    sink(m_memory);
+  }
+  return true;
+}
+
+std::string OutputBuffer::str() const {
+  std::string out;
+  std::string error;
+  if (!for_each([&out](std::string_view piece) { out.append(piece); }, &error)) {
+    out += "\nmr: " + error + "\n";
+  }
+  return out;
+}
+
+void OutputBuffer::set_limits(Limits limits) noexcept {
+  g_per_buffer.store(limits.per_buffer, std::memory_order_relaxed);
+  g_total.store(limits.total, std::memory_order_relaxed);
+}
+
+OutputBuffer::Limits OutputBuffer::limits() noexcept {
+  return {g_per_buffer.load(std::memory_order_relaxed), g_total.load(std::memory_order_relaxed)};
+}
+
+std::size_t OutputBuffer::memory_in_use() noexcept {
+  return g_in_use.load(std::memory_order_relaxed);
+}
+
+} // namespace mr::task
