@@ -109,11 +109,15 @@ int above_stdio(const Plan& plan, int fd) {
   dfl.sa_handler = SIG_DFL;
   for (const int sig :
        {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGXFSZ, SIGCHLD}) {
-    ::sigaction(sig, &dfl, nullptr);
+    if (::sigaction(sig, &dfl, nullptr) != 0) {
+      fail_child(plan, Step::setup);
+    }
   }
   sigset_t none;
   sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (::sigprocmask(SIG_SETMASK, &none, nullptr) != 0) {
+    fail_child(plan, Step::setup);
+  }
   if (plan.cwd != nullptr && ::chdir(plan.cwd) != 0) {
     fail_child(plan, Step::chdir);
   }

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
+#include <sys/statvfs.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@ namespace mr::task {
 namespace {
 
 constexpr std::size_t k_read_piece = std::size_t{64} << 10;
+constexpr std::uint64_t k_keep_free = std::uint64_t{64} << 20;
 
 std::atomic<std::size_t> g_per_buffer{OutputBuffer::Limits{}.per_buffer};
 std::atomic<std::size_t> g_total{OutputBuffer::Limits{}.total};
@@ -40,6 +43,8 @@ struct SpillFile {
   std::string error; // why it could not be created
   std::atomic<std::uint64_t> end{0};
 
+  std::optional<std::string> no_room_for(std::size_t length) const;
+
   SpillFile() {
     const char* tmpdir = std::getenv("TMPDIR");
     dir = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
@@ -57,6 +62,24 @@ struct SpillFile {
     ::unlink(name.c_str());
   }
 };
+
+// Why `length` more bytes may not be spilled: a command printing without end (`cat
+// /dev/zero`) must not fill the disk other programs need. What the file system keeps free
+// must stay above a twentieth of its size and above k_keep_free.
+std::optional<std::string> SpillFile::no_room_for(std::size_t length) const {
+  struct statvfs fs {};
+  if (::fstatvfs(fd, &fs) != 0) {
+    return std::nullopt; // the write itself will say what is wrong
+  }
+  const std::uint64_t unit = fs.f_frsize != 0 ? fs.f_frsize : fs.f_bsize;
+  const std::uint64_t free = std::uint64_t{fs.f_bavail} * unit;
+  const std::uint64_t keep =
+      std::max<std::uint64_t>(k_keep_free, std::uint64_t{fs.f_blocks} * unit / 20);
+  if (free >= keep + length) {
+    return std::nullopt;
+  }
+  return "less than " + std::to_string(keep >> 20) + " MiB would be left free in " + dir;
+}
 
 SpillFile& spill_file() {
   static SpillFile file; // thread-safe initialisation; the descriptor lives until exit
@@ -192,6 +215,10 @@ void OutputBuffer::spill(std::string_view more) {
     return;
   }
   const std::size_t length = m_memory.size() + more.size();
+  if (const auto why = file.no_room_for(length)) {
+    lose(*why);
+    return;
+  }
   const std::uint64_t offset = file.end.fetch_add(length, std::memory_order_relaxed);
   iovec parts[2] = {{m_memory.data(), m_memory.size()},
                     {const_cast<char*>(more.data()), more.size()}}; // NOLINT: writev's type

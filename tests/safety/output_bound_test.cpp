@@ -164,5 +164,33 @@ TEST_F(OutputBound, WithoutATemporaryFileTheRestIsDroppedAndSaidSo) {
   EXPECT_LT(m.max_rss_kb, k_peak_bound_kb);
 }
 
+TEST_F(OutputBound, EndlessOutputDoesNotFillTheDisk) {
+  // $TMPDIR on a 100 MB tmpfs of its own (needs a private mount namespace: skipped where
+  // there is none). 64 MB of it stay free, so the spill stops at about 36 MB.
+  const auto small = root() / "small";
+  fs::create_directories(small);
+  auto e = env();
+  e["TMPDIR"] = small.string();
+  RunOptions o;
+  o.cwd = home();
+  o.env = e;
+  const auto probe = run({"unshare", "-m", "sh", "-c",
+                          "mount -t tmpfs -o size=100m none '" + small.string() + "' && echo ok"},
+                         o);
+  if (probe.out != "ok\n") {
+    GTEST_SKIP() << "no private tmpfs here: " << probe.err;
+  }
+  const auto r =
+      run({"unshare", "-m", "sh", "-c",
+           "mount -t tmpfs -o size=100m none '" + small.string() + "' && '" + mr_binary().string() +
+               "' run sh -c 'yes | head -c 100000000' | tail -c 300"},
+          o);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("y\nmr: output lost from here on: less than 64 MiB would be left free in " +
+                       small.string() + "\n\nmr run: finished (1 ok)\n"),
+            std::string::npos)
+      << r.out;
+}
+
 } // namespace
 } // namespace mr::test

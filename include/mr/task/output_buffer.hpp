@@ -5,9 +5,9 @@
 // shared by the process, read back in pieces by for_each(). The disk space of a buffer is
 // given back when the buffer (and every copy of it) is gone.
 //
-// If the temporary file cannot be created or written (a full disk), the buffer keeps what
-// it has, ends with one line saying what was lost and why, and drops the rest: printing
-// continues, nothing throws.
+// The file never takes the last twentieth (at least 64 MiB) of its file system. If it
+// cannot be created or grown, the buffer keeps what it has, ends with one line saying what
+// was lost and why, and drops the rest: printing continues, nothing throws.
 //
 // One buffer is used by one thread at a time; different buffers may be used concurrently.
 #pragma once
