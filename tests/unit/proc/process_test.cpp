@@ -51,6 +51,15 @@ std::string wait_for_line(const std::filesystem::path& file) {
   return {};
 }
 
+// A script that starts `sleep 1000` in a session of its own and writes its pid to `file`
+// only once it has left the group (it runs sleep, so setsid is done): until then, the
+// group's signals would still reach it and the test would race.
+std::string detached_sleep(const std::filesystem::path& file) {
+  return "setsid sleep 1000 & p=$!; while [ \"$(cat /proc/$p/comm 2>/dev/null)\" != sleep ]; "
+         "do sleep 0.01; done; echo $p > " +
+         file.string() + "; ";
+}
+
 } // namespace
 
 TEST(Process, MergesStdoutAndStderrInTheOrderWritten) {
@@ -217,8 +226,7 @@ TEST(Process, AProcessThatLeftTheGroupHoldingThePipeIsNotWaitedFor) {
   const auto pid_file = tmp.path() / "pid";
   task::OutputBuffer out;
   // setsid puts the sleep beyond the reach of the group's signals; it keeps the pipe open.
-  const auto o =
-      run_ok(sh("setsid sleep 1000 & echo $! > " + pid_file.string() + "; echo done"), out);
+  const auto o = run_ok(sh(detached_sleep(pid_file) + "echo done"), out);
   const pid_t leftover = std::stoi(wait_for_line(pid_file));
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_EQ(out.str(), "done\n");
@@ -240,8 +248,7 @@ TEST(Process, ACancelEndsEvenWhenADetachedGrandchildHoldsThePipe) {
     stop.request_stop();
   });
   task::OutputBuffer out;
-  const auto o = run_ok(sh("setsid sleep 1000 & echo $! > " + pid_file.string() + "; sleep 1000"),
-                        out, stop.get_token());
+  const auto o = run_ok(sh(detached_sleep(pid_file) + "sleep 1000"), out, stop.get_token());
   const pid_t leftover = std::stoi(wait_for_line(pid_file));
   EXPECT_TRUE(o.stopped);
   ASSERT_EQ(o.left_running.size(), 1u);
