@@ -56,6 +56,7 @@ std::string incompressible(std::size_t size) {
 
 CliTest::CliTest() : m_home(m_tmp.path() / "home") {
   fs::create_directories(m_home);
+  fs::create_directories(m_tmp.path() / "tmp"); // $TMPDIR of everything the test runs
 }
 
 std::map<std::string, std::string> CliTest::env_for(const fs::path& cwd) const {
