@@ -121,22 +121,17 @@ void add_status_fields(render::JsonObject& fields, const git::RepoStatus& st) {
   }
 }
 
-task::TaskResult index_lock_failure(const registry::Repo& repo) {
-  return task::TaskResult::failed("index.lock exists: another git process is running, or one "
-                                  "crashed (if none is running: rm " +
-                                  (repo.path / ".git/index.lock").string() + ")");
-}
-
 task::TaskResult repo_status(RepoTask& t) {
   auto st = read_repo_status(t, true);
   if (!st) {
     return task::TaskResult::failed(st.error().message);
   }
+  // git prints its warnings on stderr while it reads the work tree, before the list.
+  for (const auto& line : st->warnings) {
+    t.task.output() += line + "\n";
+  }
   t.task.output() += git::format_status(*st, t.prefix(), t.command.render.color);
   add_status_fields(t.fields, *st);
-  if (st->index_locked) {
-    return index_lock_failure(t.repo);
-  }
   return task::TaskResult::ok();
 }
 

@@ -112,8 +112,8 @@ task::TaskResult repo_summary(RepoTask& t) {
     operation = paint(operation + " IN PROGRESS", "\033[1;33m", color);
   }
 
-  const bool attention = !changes.empty() || relation.attention || st.detached ||
-                         st.operation != git::Operation::none || st.index_locked;
+  const bool attention =
+      !changes.empty() || relation.attention || st.detached || st.operation != git::Operation::none;
   const auto& args = t.command.invocation.args;
   const bool dirty_only = std::find(args.begin(), args.end(), "--dirty") != args.end();
   if (dirty_only && !attention) {
@@ -123,9 +123,6 @@ task::TaskResult repo_summary(RepoTask& t) {
              paint(relation.text, relation.color, color), change_text};
   if (!operation.empty()) {
     t.cells.push_back(operation);
-  }
-  if (st.index_locked) {
-    return index_lock_failure(t.repo);
   }
   return task::TaskResult::ok();
 }

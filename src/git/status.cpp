@@ -1,10 +1,15 @@
 // read_status(): everything `mr status` and `mr summary` show about one repository.
 #include <algorithm>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <unordered_set>
 
 #include <mr/git/status.hpp>
+#include <mr/util/strings.hpp>
 
+#include "index_refresh.hpp"
 #include "log.hpp"
 #include "refs.hpp"
 #include "repository.hpp"
@@ -12,11 +17,6 @@
 namespace mr::git {
 
 namespace {
-
-bool file_exists(const std::string& path) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0;
-}
 
 Operation operation_of(int state) {
   switch (state) {
@@ -145,13 +145,7 @@ Result<StatusListPtr> status_list(git_repository* repo, git_tree* head, unsigned
   opts.flags = flags;
   opts.baseline = head;
   git_status_list* raw = nullptr;
-  int rc = git_status_list_new(&raw, repo, &opts);
-  if (rc == GIT_ELOCKED && (flags & GIT_STATUS_OPT_UPDATE_INDEX) != 0) {
-    // Someone holds index.lock: read without refreshing the index.
-    opts.flags &= ~static_cast<unsigned>(GIT_STATUS_OPT_UPDATE_INDEX);
-    rc = git_status_list_new(&raw, repo, &opts);
-  }
-  if (rc != 0) {
+  if (const int rc = git_status_list_new(&raw, repo, &opts); rc != 0) {
     return fail(last_error(rc));
   }
   return StatusListPtr(raw);
@@ -194,6 +188,35 @@ void read_upstream(git_repository* repo, RepoStatus& st) {
     }
   }
   st.upstream = std::move(up);
+}
+
+// What git prints on stderr for tracked files it may not look at: one line per file, then
+// one per directory it cannot open (the outermost one on the file's path).
+std::vector<std::string> unreadable_warnings(const std::string& workdir,
+                                             const std::vector<IndexRefresh::Unreadable>& files) {
+  std::vector<std::string> lines;
+  std::vector<std::string> dirs;
+  const int top = files.empty() ? -1 : ::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  for (const auto& f : files) {
+    lines.push_back(f.path + ": " + util::errno_text(f.error));
+    for (auto slash = f.path.find('/'); top >= 0 && slash != std::string::npos;
+         slash = f.path.find('/', slash + 1)) {
+      const std::string dir = f.path.substr(0, slash);
+      if (::faccessat(top, dir.c_str(), R_OK | X_OK, AT_EACCESS) != 0) {
+        const std::string line =
+            "warning: could not open directory '" + dir + "/': " + util::errno_text(errno);
+        if (std::find(dirs.begin(), dirs.end(), line) == dirs.end()) {
+          dirs.push_back(line);
+        }
+        break;
+      }
+    }
+  }
+  if (top >= 0) {
+    ::close(top);
+  }
+  lines.insert(lines.end(), dirs.begin(), dirs.end());
+  return lines;
 }
 
 Result<std::vector<std::string>> stash_list(git_repository* repo) {
@@ -276,7 +299,6 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   }
 
   const std::string gitdir = git_repository_path(repo);
-  st.index_locked = file_exists(gitdir + "index.lock");
   if (request.operation) {
     st.operation = operation_of(git_repository_state(repo));
   }
@@ -297,10 +319,15 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   if (renames) {
     flags |= GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
   }
-  if (!st.index_locked) {
-    // Write refreshed stat data back, as git does: otherwise files whose stat data is
-    // stale are hashed again on every run (libgit2 #4230).
-    flags |= GIT_STATUS_OPT_UPDATE_INDEX;
+  // libgit2 never writes the index here (no GIT_STATUS_OPT_UPDATE_INDEX: it would write
+  // an index read before taking the lock, undoing a concurrent `git add`, and drop the
+  // extensions it does not know). The refresh is ours: the stat data is taken now,
+  // before libgit2 hashes anything, and written back afterwards only if still valid.
+  const std::string workdir = git_repository_workdir(repo);
+  auto refresh = IndexRefresh::prepare(gitdir, workdir);
+  std::unordered_set<std::string_view> unreadable;
+  for (const auto& u : refresh.unreadable()) {
+    unreadable.insert(u.path);
   }
   auto list = status_list(repo, tree.get(), flags);
   if (!list) {
@@ -312,6 +339,10 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     index.reset(index_raw);
   }
 
+  std::unordered_set<std::string_view> changed; // tracked files changed in the work tree
+  constexpr unsigned k_worktree_changed = GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED |
+                                          GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_WT_RENAMED |
+                                          GIT_STATUS_WT_UNREADABLE | GIT_STATUS_CONFLICTED;
   const std::size_t count = git_status_list_entrycount(list->get());
   for (std::size_t i = 0; i < count; ++i) {
     const git_status_entry* e = git_status_byindex(list->get(), i);
@@ -320,6 +351,9 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     const git_diff_delta* unstaged = e->index_to_workdir;
     const char* path = staged != nullptr ? staged->new_file.path
                                          : (unstaged != nullptr ? unstaged->old_file.path : "");
+    if ((s & k_worktree_changed) != 0) {
+      changed.insert(unstaged != nullptr ? unstaged->old_file.path : path);
+    }
     StatusEntry entry;
     entry.path = path;
     if ((s & GIT_STATUS_CONFLICTED) != 0) {
@@ -347,6 +381,11 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     } else {
       entry.worktree = worktree_letter(s);
     }
+    // libgit2 cannot tell a file it may not look at from a deleted one; git says
+    // "PATH: Permission denied" and leaves it out.
+    if (entry.worktree == 'D' && unreadable.count(entry.path) != 0) {
+      entry.worktree = ' ';
+    }
     if (entry.index == ' ' && entry.worktree == ' ') {
       continue;
     }
@@ -354,6 +393,12 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     st.modified += entry.worktree != ' ' ? 1 : 0;
     st.changes.push_back(std::move(entry));
   }
+  if (index && !stop.stop_requested()) {
+    const git_oid* checksum = git_index_checksum(index.get());
+    refresh.finish(std::string_view(reinterpret_cast<const char*>(checksum->id), GIT_OID_RAWSZ),
+                   [&](std::string_view p) { return changed.count(p) != 0; });
+  }
+  st.warnings = unreadable_warnings(workdir, refresh.unreadable());
   const auto by_path = [](const StatusEntry& a, const StatusEntry& b) { return a.path < b.path; };
   std::stable_sort(st.changes.begin(), st.changes.end(), by_path);
   std::stable_sort(st.untracked.begin(), st.untracked.end(), by_path);

@@ -60,8 +60,10 @@ struct RepoStatus {
   std::string head_abbrev; // the commit HEAD points at, abbreviated; "" when unborn
   std::optional<Upstream> upstream;
   Operation operation = Operation::none;
-  bool index_locked = false; // .git/index.lock exists
-  bool quote_path = true;    // core.quotePath
+  bool quote_path = true; // core.quotePath
+  // What git status would print on stderr: tracked files that cannot be looked at
+  // ("PATH: Permission denied") and directories that cannot be opened.
+  std::vector<std::string> warnings;
 
   std::size_t staged = 0;
   std::size_t modified = 0; // work tree changes to tracked files

@@ -1,0 +1,121 @@
+#include "index_lock.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+#include <utility>
+
+#include <mr/util/strings.hpp>
+
+namespace mr::git {
+
+namespace {
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return false;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+} // namespace
+
+IndexLock::IndexLock(std::string gitdir, int fd, const struct stat& st)
+    : m_gitdir(std::move(gitdir)), m_path(m_gitdir + "index.lock"), m_fd(fd), m_held(true),
+      m_stat(st) {}
+
+IndexLock::IndexLock(IndexLock&& other) noexcept
+    : m_gitdir(std::move(other.m_gitdir)), m_path(std::move(other.m_path)),
+      m_fd(std::exchange(other.m_fd, -1)), m_held(std::exchange(other.m_held, false)),
+      m_stat(other.m_stat) {}
+
+IndexLock::~IndexLock() {
+  rollback();
+}
+
+std::string IndexLock::busy_message(const std::string& gitdir) {
+  return "index.lock exists: another git process is running, or one crashed (if none is "
+         "running: rm " +
+         gitdir + "index.lock)";
+}
+
+Result<IndexLock> IndexLock::acquire(const std::string& gitdir) {
+  const std::string path = gitdir + "index.lock";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    if (errno == EEXIST) {
+      return fail(busy_message(gitdir));
+    }
+    return fail("cannot create " + path + ": " + util::errno_text(errno));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(path.c_str());
+    return fail("cannot create " + path + ": " + util::errno_text(err));
+  }
+  return IndexLock(gitdir, fd, st);
+}
+
+std::optional<IndexLock> IndexLock::try_acquire(const std::string& gitdir) {
+  auto lock = acquire(gitdir);
+  if (!lock) {
+    return std::nullopt;
+  }
+  return std::move(*lock);
+}
+
+Result<void> IndexLock::write(std::string_view bytes, mode_t mode) {
+  if (!m_held || m_fd < 0) {
+    return fail(m_path + ": not held");
+  }
+  if (::fchmod(m_fd, mode & 07777) != 0 || !write_all(m_fd, bytes) || ::fsync(m_fd) != 0) {
+    return fail("cannot write " + m_path + ": " + util::errno_text(errno));
+  }
+  return {};
+}
+
+Result<void> IndexLock::commit() {
+  if (!m_held || m_fd < 0) {
+    return fail(m_path + ": not held");
+  }
+  const int closed = ::close(std::exchange(m_fd, -1));
+  if (closed != 0) {
+    return fail("cannot write " + m_path + ": " + util::errno_text(errno));
+  }
+  if (::rename(m_path.c_str(), (m_gitdir + "index").c_str()) != 0) {
+    return fail("cannot replace " + m_gitdir + "index: " + util::errno_text(errno));
+  }
+  m_held = false;
+  const int dir = ::open(m_gitdir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return {};
+}
+
+void IndexLock::rollback() {
+  if (m_fd >= 0) {
+    ::close(std::exchange(m_fd, -1));
+  }
+  if (!m_held) {
+    return;
+  }
+  m_held = false;
+  struct stat now {};
+  if (::lstat(m_path.c_str(), &now) == 0 && now.st_ino == m_stat.st_ino &&
+      now.st_dev == m_stat.st_dev) {
+    ::unlink(m_path.c_str());
+  }
+}
+
+} // namespace mr::git

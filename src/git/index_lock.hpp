@@ -1,0 +1,55 @@
+// Private to src/git: git's index lock. `index.lock` is created exclusively beside the
+// index (a lock held by git or anyone else is never touched), the new index is written
+// into it and synced, and it is renamed over the index: readers see the old index or the
+// new one, never a mix. A lock dropped without commit() is removed.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <sys/stat.h>
+
+#include <mr/util/result.hpp>
+
+namespace mr::git {
+
+class IndexLock {
+public:
+  // Creates GITDIR/index.lock. Fails with the reason (EEXIST: someone holds it).
+  static Result<IndexLock> acquire(const std::string& gitdir);
+  // The same, where a failure is not worth a message: status simply skips its refresh.
+  static std::optional<IndexLock> try_acquire(const std::string& gitdir);
+
+  IndexLock(IndexLock&& other) noexcept;
+  IndexLock& operator=(IndexLock&&) = delete;
+  IndexLock(const IndexLock&) = delete;
+  IndexLock& operator=(const IndexLock&) = delete;
+  ~IndexLock();
+
+  // The lock file as created: its inode names it in a note, its mtime is "now" on the
+  // file system's own clock.
+  const struct stat& file_stat() const { return m_stat; }
+  const std::string& path() const { return m_path; }
+
+  // Writes the whole new index into the lock file, with `mode`'s permission bits, and
+  // syncs it.
+  Result<void> write(std::string_view bytes, mode_t mode);
+  // Renames the written lock file over the index and syncs the directory.
+  Result<void> commit();
+  // Removes the lock file if it is still ours (it is, unless someone removed it by hand).
+  void rollback();
+
+  // The message for a lock that exists already.
+  static std::string busy_message(const std::string& gitdir);
+
+private:
+  IndexLock(std::string gitdir, int fd, const struct stat& st);
+
+  std::string m_gitdir;
+  std::string m_path;
+  int m_fd = -1;
+  bool m_held = false;
+  struct stat m_stat {};
+};
+
+} // namespace mr::git

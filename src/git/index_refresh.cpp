@@ -1,0 +1,224 @@
+#include "index_refresh.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <mr/util/sha1.hpp>
+#include <mr/util/test_point.hpp>
+
+#include "index_lock.hpp"
+
+namespace mr::git {
+
+namespace {
+
+// Times as git compares them: 32-bit seconds and nanoseconds.
+struct Tick {
+  std::uint32_t sec = 0;
+  std::uint32_t nsec = 0;
+  bool operator<(const Tick& o) const { return sec < o.sec || (sec == o.sec && nsec < o.nsec); }
+};
+
+Tick tick(const timespec& t) {
+  return {static_cast<std::uint32_t>(t.tv_sec), static_cast<std::uint32_t>(t.tv_nsec)};
+}
+
+Tick mtime_of(const IndexStat& s) {
+  return {s.mtime_sec, s.mtime_nsec};
+}
+
+// Entries the refresh may look at: merged, a file or a symlink, with no flag telling git
+// to leave its stat data alone.
+bool refreshable(const IndexEntry& e, std::string_view path) {
+  if (e.stage() != 0 || e.gitlink() || e.skip_worktree() || e.assume_valid() || e.intent_to_add()) {
+    return false;
+  }
+  // A path that would leave the work tree is never looked at (a damaged index).
+  return !path.empty() && path.front() != '/' && path.find("../") == std::string_view::npos &&
+         path != ".." && !(path.size() >= 3 && path.substr(path.size() - 3) == "/..");
+}
+
+bool type_matches(const IndexEntry& e, const struct stat& st) {
+  return e.symlink() ? S_ISLNK(st.st_mode) : S_ISREG(st.st_mode);
+}
+
+// The on-disk index is still the one we read: same size, same trailer.
+bool unchanged_on_disk(const std::string& file, const IndexFile& index) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return false;
+  }
+  struct stat st {};
+  std::array<char, 20> trailer{};
+  const auto size = index.bytes().size();
+  const bool same =
+      ::fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) == size &&
+      ::pread(fd, trailer.data(), trailer.size(), static_cast<off_t>(size - trailer.size())) ==
+          static_cast<ssize_t>(trailer.size()) &&
+      std::string_view(trailer.data(), trailer.size()) == index.checksum();
+  ::close(fd);
+  return same;
+}
+
+void store_stat(std::string& bytes, std::size_t at, const IndexStat& s) {
+  // Every field but the mode, which stays the entry's own.
+  store_be32(bytes, at, s.ctime_sec);
+  store_be32(bytes, at + 4, s.ctime_nsec);
+  store_be32(bytes, at + 8, s.mtime_sec);
+  store_be32(bytes, at + 12, s.mtime_nsec);
+  store_be32(bytes, at + 16, s.dev);
+  store_be32(bytes, at + 20, s.ino);
+  store_be32(bytes, at + 28, s.uid);
+  store_be32(bytes, at + 32, s.gid);
+  store_be32(bytes, at + 36, s.size);
+}
+
+// Extensions whose meaning does not depend on stat data: they stay valid byte for byte
+// when only stat fields change. "link" (split index) and "sdir" (sparse index) are not
+// here: such an index is never written.
+bool known_extension(std::string_view sig) {
+  return sig == "TREE" || sig == "REUC" || sig == "UNTR" || sig == "FSMN" || sig == "EOIE" ||
+         sig == "IEOT";
+}
+
+IndexRefresh::Report skipped(std::string why) {
+  spdlog::debug("index refresh skipped: {}", why);
+  return {IndexRefresh::Outcome::skipped, 0, 0, std::move(why)};
+}
+
+} // namespace
+
+IndexRefresh IndexRefresh::prepare(const std::string& gitdir, const std::string& workdir) {
+  IndexRefresh r;
+  r.m_gitdir = gitdir;
+  // Any file changed after this instant gets an mtime at or after it: refreshing only
+  // files older than this never records a stat that a later change could share.
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &r.m_started);
+  auto index = IndexFile::read(gitdir + "index");
+  if (!index) {
+    spdlog::debug("index refresh: {}", index.error().message);
+    return r;
+  }
+  if (!index->on_disk()) {
+    return r;
+  }
+  const int dir = ::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) {
+    return r;
+  }
+  const Tick written = tick(index->file_stat().st_mtim);
+  const auto& entries = index->entries();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    const std::string path(index->path(e));
+    if (!refreshable(e, path)) {
+      continue;
+    }
+    struct stat st {};
+    if (::fstatat(dir, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno != ENOENT && errno != ENOTDIR) {
+        r.m_unreadable.push_back({path, errno});
+      }
+      continue;
+    }
+    if (!type_matches(e, st)) {
+      continue;
+    }
+    const IndexStat old = index->stat(e);
+    const IndexStat now = IndexStat::from(st, e.mode);
+    // Stale, or racily clean (recorded in the same tick the index was written): either
+    // way libgit2 hashes it on every run until the index is written again.
+    if (!old.same_file_data(now) || !(mtime_of(old) < written)) {
+      r.m_candidates.push_back({i, now});
+    }
+  }
+  ::close(dir);
+  if (!r.m_candidates.empty()) {
+    r.m_index = std::move(*index);
+  }
+  return r;
+}
+
+IndexRefresh::Report
+IndexRefresh::finish(std::string_view index_checksum,
+                     const std::function<bool(std::string_view)>& worktree_changed) {
+  if (m_candidates.empty() || !m_index) {
+    return {};
+  }
+  const IndexFile& index = *m_index;
+  if (index.skip_hash()) {
+    return skipped("the index has no checksum (index.skipHash)");
+  }
+  for (const auto& ext : index.extensions()) {
+    if (!known_extension(ext.signature)) {
+      return skipped("index extension '" + ext.signature + "' is not one mr rewrites");
+    }
+  }
+  if (index.file_stat().st_uid != ::geteuid()) {
+    return skipped("the index belongs to another user");
+  }
+  if (index_checksum != index.checksum()) {
+    return skipped("the index changed while status read it");
+  }
+  util::test_point("status.before_refresh");
+  auto lock = IndexLock::try_acquire(m_gitdir);
+  if (!lock) {
+    return skipped("index.lock is held");
+  }
+  util::test_point("status.refresh_locked");
+  if (!unchanged_on_disk(m_gitdir + "index", index)) {
+    return skipped("the index changed since status read it");
+  }
+
+  const Tick now_limit = std::min(tick(m_started), tick(lock->file_stat().st_mtim));
+  const Tick written = tick(index.file_stat().st_mtim);
+  std::string bytes = index.bytes();
+  std::vector<bool> refreshed(index.entries().size(), false);
+  Report report;
+  for (const auto& c : m_candidates) {
+    const auto& e = index.entries()[c.entry];
+    if (worktree_changed(index.path(e)) || !(mtime_of(c.now) < now_limit)) {
+      continue;
+    }
+    store_stat(bytes, e.offset, c.now);
+    refreshed[c.entry] = true;
+    ++report.refreshed;
+  }
+  if (report.refreshed == 0) {
+    return {};
+  }
+  // Entries left as they were that are racy in the old index stop being racy in the new
+  // one: those whose file changed, or may have changed unseen, are smudged.
+  for (std::size_t i = 0; i < index.entries().size(); ++i) {
+    const auto& e = index.entries()[i];
+    if (refreshed[i] || !refreshable(e, index.path(e))) {
+      continue;
+    }
+    const IndexStat s = index.stat(e);
+    if (mtime_of(s) < written || s.size == 0) {
+      continue;
+    }
+    if (worktree_changed(index.path(e)) || !(mtime_of(s) < now_limit)) {
+      store_be32(bytes, e.offset + 36, 0);
+      ++report.smudged;
+    }
+  }
+  const auto digest = util::Sha1::of(std::string_view(bytes).substr(0, bytes.size() - 20));
+  std::copy(digest.begin(), digest.end(), bytes.end() - 20);
+  if (auto w = lock->write(bytes, index.file_stat().st_mode); !w) {
+    return skipped(w.error().message);
+  }
+  if (auto c = lock->commit(); !c) {
+    return skipped(c.error().message);
+  }
+  report.outcome = Outcome::written;
+  spdlog::debug("index refreshed: {} entries, {} smudged", report.refreshed, report.smudged);
+  return report;
+}
+
+} // namespace mr::git
