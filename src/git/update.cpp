@@ -1,20 +1,20 @@
 // mr update: fetch the current branch's remote, then fast-forward only, never touching
-// local work. Every check that can refuse runs before anything in the work tree changes.
-#include <cerrno>
-#include <filesystem>
+// local work. Every check that can refuse runs before anything in the work tree changes;
+// from the first change on, a note in the git directory records the update until the
+// branch has moved, so an interruption is seen (mr status) and finished (mr update).
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <mr/git/network.hpp>
-#include <mr/util/strings.hpp>
+#include <mr/util/test_point.hpp>
 
-#include "diffstat.hpp"
-#include "error.hpp"
 #include "fetch.hpp"
 #include "handles.hpp"
+#include "index_build.hpp"
 #include "log.hpp"
 #include "refs.hpp"
 #include "repository.hpp"
+#include "update_apply.hpp"
+#include "update_journal.hpp"
 
 namespace mr::git {
 
@@ -48,75 +48,97 @@ std::string operation_in_progress(int state) {
   }
 }
 
-std::string lock_failure(const std::string& gitdir) {
-  return "index.lock exists: another git process is running, or one crashed (if none is "
-         "running: rm " +
-         gitdir + "index.lock)";
+// git pull refuses before anything else when the index has unmerged paths.
+std::optional<std::string> unmerged(const IndexFile& index) {
+  std::vector<std::string> paths;
+  for (const auto& e : index.entries()) {
+    if (e.stage() != 0 && (paths.empty() || paths.back() != index.path(e))) {
+      paths.emplace_back(index.path(e));
+    }
+  }
+  if (paths.empty()) {
+    return std::nullopt;
+  }
+  return "you have unmerged files: " + first_few(paths) +
+         " (fix them up, git add or git rm them, then update again)";
 }
 
-// What a checkout would do: the local changes in its way, and the files it would rewrite.
-struct Plan {
-  std::vector<std::string> conflicts;
-  std::vector<std::string> rewrites; // tracked files in the work tree that get new content
-};
+// The fast-forward itself, holding index.lock: see update_plan.hpp for what is refused.
+Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
+                          const std::string& branch_ref, git_commit* from, git_commit* to) {
+  auto lock = IndexLock::acquire(gitdir);
+  if (!lock) {
+    return tl::unexpected(lock.error());
+  }
+  auto index = IndexFile::read(gitdir + "index");
+  if (!index) {
+    return tl::unexpected(index.error());
+  }
+  if (auto why = cannot_rewrite(*index)) {
+    return fail("mr does not update " + *why + " (use git pull --ff-only)");
+  }
+  if (auto why = unmerged(*index)) {
+    return fail(*why);
+  }
+  git_tree* from_raw = nullptr;
+  git_tree* to_raw = nullptr;
+  if (git_commit_tree(&from_raw, from) != 0 || git_commit_tree(&to_raw, to) != 0) {
+    git_tree_free(from_raw);
+    return fail("cannot read the trees: " + last_error(-1));
+  }
+  TreePtr from_tree(from_raw);
+  TreePtr to_tree(to_raw);
+  auto changes = changed_paths(repo, from_tree.get(), to_tree.get());
+  if (!changes) {
+    return tl::unexpected(changes.error());
+  }
+  Worktree wt(repo, *index);
+  const UpdatePlan plan = plan_fast_forward(wt, *index, std::move(*changes));
+  if (plan.refused()) {
+    return fail(plan.refusal());
+  }
+  Work work;
+  for (const auto i : plan.apply) {
+    const auto& c = plan.changes[i];
+    const bool gitlink = (c.from && c.from->gitlink()) || (c.to && c.to->gitlink());
+    (gitlink ? work.submodules : work.checkout).push_back(c);
+  }
+  // libgit2's own view of the same checkout, as a second opinion: anything it would call
+  // a conflict is refused too.
+  auto conflicts = checkout_conflicts(repo, from_tree.get(), to, work);
+  if (!conflicts) {
+    return tl::unexpected(conflicts.error());
+  }
+  if (!conflicts->empty()) {
+    return fail("local changes would be overwritten by the update: " + first_few(*conflicts) +
+                " (commit or stash them, then update again)");
+  }
+  if (auto ok = check_index_result(*index, work); !ok) {
+    return fail("the update cannot be applied here: " + ok.error().message);
+  }
 
-int on_plan(git_checkout_notify_t why, const char* path, const git_diff_file*,
-            const git_diff_file* target, const git_diff_file* workdir, void* payload) {
-  auto& plan = *static_cast<Plan*>(payload);
-  if (path == nullptr) {
-    return 0;
+  const std::string from_hex = git_oid_tostr_s(git_commit_id(from));
+  const std::string to_hex = git_oid_tostr_s(git_commit_id(to));
+  if (auto w =
+          write_note(gitdir, UpdateNote::mine(branch_ref, from_hex, to_hex, &lock->file_stat()));
+      !w) {
+    return tl::unexpected(w.error());
   }
-  if (why == GIT_CHECKOUT_NOTIFY_CONFLICT) {
-    plan.conflicts.emplace_back(path); // go on: every path in the way is named
-  } else if (why == GIT_CHECKOUT_NOTIFY_UPDATED && target != nullptr && workdir != nullptr &&
-             (target->mode == GIT_FILEMODE_BLOB || target->mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
-    plan.rewrites.emplace_back(path);
+  util::test_point("update.after_note");
+  if (auto done = carry_out(repo, from_tree.get(), to, work, *index, *lock, /*force=*/false);
+      !done) {
+    // The note stays (status shows the interruption, the next update finishes it); the
+    // lock goes, as git's would.
+    write_note(gitdir, UpdateNote::mine(branch_ref, from_hex, to_hex, nullptr));
+    lock->rollback();
+    return fail("the update stopped half-way: " + done.error().message +
+                " (mr update finishes it once that is fixed)");
   }
-  return 0;
-}
-
-// libgit2 rewrites a file in place (open with O_TRUNC) where git unlinks it and creates a
-// new one. In place, a hard link elsewhere would change too, and a running program or a
-// reader mapping the file would see it truncated under it. So each file about to be
-// rewritten first gets a fresh inode with the same content and mode (a copy renamed over
-// it), and libgit2 then writes into that one. The content does not change, so stopping
-// half-way loses nothing.
-Result<void> fresh_inodes(const fs::path& workdir, const std::vector<std::string>& paths) {
-  for (const auto& relative : paths) {
-    const fs::path file = workdir / relative;
-    struct stat st {};
-    if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-      continue; // gone or not a file: libgit2 creates it anew anyway
-    }
-    // Never overwrites: a file of that name already there makes the update fail instead.
-    const fs::path copy = file.parent_path() / (".mr-update-" + std::to_string(::getpid()));
-    std::error_code ec;
-    fs::copy_file(file, copy, fs::copy_options::none, ec);
-    if (!ec && ::chmod(copy.c_str(), st.st_mode & 07777) != 0) {
-      ec.assign(errno, std::generic_category());
-    }
-    if (!ec && ::rename(copy.c_str(), file.c_str()) != 0) {
-      ec.assign(errno, std::generic_category());
-    }
-    if (ec) {
-      std::error_code ignored;
-      if (ec != std::errc::file_exists) {
-        fs::remove(copy, ignored);
-      }
-      return fail("cannot replace " + relative + ": " + ec.message() + " (nothing was changed)");
-    }
+  if (auto m = move_branch(repo, branch_ref, *git_commit_id(from), *git_commit_id(to)); !m) {
+    return fail("the work tree and index are updated but the branch could not be moved: " +
+                m.error().message + " (mr update finishes it)");
   }
-  return {};
-}
-
-std::string first_few(const std::vector<std::string>& paths) {
-  std::vector<std::string> shown(paths.begin(),
-                                 paths.begin() + std::min<std::ptrdiff_t>(5, std::ssize(paths)));
-  std::string out = util::join(shown, ", ");
-  if (paths.size() > shown.size()) {
-    out += " and " + std::to_string(paths.size() - shown.size()) + " more";
-  }
-  return out;
+  return remove_note(gitdir);
 }
 
 } // namespace
@@ -128,17 +150,36 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
   }
   git_repository* repo = opened->get();
   const std::string gitdir = git_repository_path(repo);
+  auto guard = UpdateGuard::acquire(gitdir);
+  if (!guard) {
+    return tl::unexpected(guard.error());
+  }
+  UpdateResult result;
+  auto note = read_note(gitdir);
+  if (!note) {
+    return tl::unexpected(note.error());
+  }
+  if (*note) {
+    if ((*note)->owner_running()) {
+      return fail("an mr update (pid " + std::to_string((*note)->pid) +
+                  ") is running in this repository");
+    }
+    auto finished = finish_interrupted(repo, gitdir, **note, stat_width);
+    if (!finished) {
+      return tl::unexpected(finished.error());
+    }
+    result.text += *finished;
+  }
   if (exists(gitdir + "index.lock")) {
-    return fail(lock_failure(gitdir));
+    return fail(IndexLock::busy_message(gitdir), result.text);
   }
   if (const auto op = operation_in_progress(git_repository_state(repo)); !op.empty()) {
-    return fail(op + " is in progress: finish or abort it, then update");
+    return fail(op + " is in progress: finish or abort it, then update", result.text);
   }
 
-  UpdateResult result;
   git_reference* head_raw = nullptr;
   if (const int rc = git_reference_lookup(&head_raw, repo, "HEAD"); rc != 0) {
-    return fail("cannot read HEAD: " + last_error(rc));
+    return fail("cannot read HEAD: " + last_error(rc), result.text);
   }
   RefPtr head(head_raw);
   if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) {
@@ -156,7 +197,7 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
     result.reason = "branch '" + branch + "' has no commits yet";
     return result;
   } else if (rc != 0) {
-    return fail("cannot read " + branch_ref + ": " + last_error(rc));
+    return fail("cannot read " + branch_ref + ": " + last_error(rc), result.text);
   }
   RefPtr local(local_raw);
   const auto upstream = upstream_ref(repo, branch);
@@ -166,11 +207,16 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
         "branch '" + branch + "' has no upstream (git branch --set-upstream-to=REMOTE/BRANCH)";
     return result;
   }
+  if (auto index = IndexFile::read(gitdir + "index"); index) {
+    if (auto why = unmerged(*index)) {
+      return fail(*why, result.text);
+    }
+  }
 
   // Fetch the branch's remote, unless its upstream is a local branch.
   git_config* cfg_raw = nullptr;
   if (const int rc = git_repository_config_snapshot(&cfg_raw, repo); rc != 0) {
-    return fail(last_error(rc));
+    return fail(last_error(rc), result.text);
   }
   ConfigPtr cfg(cfg_raw);
   Buf remote_name;
@@ -183,15 +229,17 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
     const RemoteConfig* remote = remotes.find(remote_name.str());
     if (remote == nullptr) {
       return fail("branch '" + branch + "' follows remote '" + remote_name.str() +
-                  "', which has no url");
+                      "', which has no url",
+                  result.text);
     }
     FetchSpec spec;
     spec.prune = remote->prune.value_or(remotes.fetch_prune.value_or(false));
     auto fetched = fetch_remote(repo, path, *remote, spec, net);
     if (!fetched) {
+      fetched.error().output = result.text + fetched.error().output;
       return tl::unexpected(fetched.error());
     }
-    result.text = fetched->text;
+    result.text += fetched->text;
   }
   if (net.stop.stop_requested()) {
     return fail("cancelled", result.text);
@@ -206,7 +254,10 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
   if (git_reference_name_to_id(&up_id, repo, upstream->c_str()) != 0) {
     return fail("upstream " + up_name + " is gone (deleted on the remote?)", result.text);
   }
-  const git_oid local_id = *git_reference_target(local.get());
+  git_oid local_id{};
+  if (git_reference_name_to_id(&local_id, repo, branch_ref.c_str()) != 0) {
+    return fail("cannot read " + branch_ref + ": " + last_error(-1), result.text);
+  }
   if (git_oid_equal(&local_id, &up_id) != 0 ||
       git_graph_descendant_of(repo, &local_id, &up_id) == 1) {
     result.text += "Already up to date.\n";
@@ -221,11 +272,6 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
                 result.text);
   }
 
-  // Fast-forward: the work tree first (refused as a whole if a local change is in the
-  // way), then the branch.
-  if (exists(gitdir + "index.lock")) {
-    return fail(lock_failure(gitdir), result.text);
-  }
   git_commit* old_raw = nullptr;
   git_commit* new_raw = nullptr;
   if (git_commit_lookup(&old_raw, repo, &local_id) != 0 ||
@@ -235,60 +281,10 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
   }
   CommitPtr old_commit(old_raw);
   CommitPtr new_commit(new_raw);
-  // SAFE keeps every local change; ignored files in the way are kept too (git would
-  // overwrite them, and they may be someone's .env). A dry run first names what is in the
-  // way and what will be rewritten.
-  const auto checkout_to = [&](unsigned int extra, Plan& plan) {
-    git_checkout_options checkout = GIT_CHECKOUT_OPTIONS_INIT;
-    checkout.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DONT_OVERWRITE_IGNORED | extra;
-    checkout.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT | GIT_CHECKOUT_NOTIFY_UPDATED;
-    checkout.notify_cb = on_plan;
-    checkout.notify_payload = &plan;
-    return git_checkout_tree(repo, reinterpret_cast<git_object*>(new_commit.get()), &checkout);
-  };
-  const auto refused = [&](const Plan& plan) {
-    return fail("local changes would be overwritten by the update: " + first_few(plan.conflicts) +
-                    " (commit or stash them, then update again)",
-                result.text);
-  };
-  Plan plan;
-  if (const int rc = checkout_to(GIT_CHECKOUT_DRY_RUN, plan);
-      rc == GIT_ECONFLICT || !plan.conflicts.empty()) {
-    return refused(plan);
-  } else if (rc != 0) {
-    return fail("fast-forward failed: " + last_error(rc), result.text);
+  if (auto ff = fast_forward(repo, gitdir, branch_ref, old_commit.get(), new_commit.get()); !ff) {
+    return fail(ff.error().message, result.text);
   }
-  if (const char* workdir = git_repository_workdir(repo); workdir != nullptr) {
-    if (auto fresh = fresh_inodes(workdir, plan.rewrites); !fresh) {
-      return fail(fresh.error().message, result.text);
-    }
-  }
-  Plan done;
-  const int rc = checkout_to(0, done);
-  if (rc == GIT_ECONFLICT || !done.conflicts.empty()) {
-    return refused(done); // changed since the dry run, and still nothing touched
-  }
-  if (rc != 0) {
-    return fail("fast-forward failed: " + last_error(rc), result.text);
-  }
-  git_reference* moved = nullptr;
-  if (const int mrc = git_reference_set_target(&moved, local.get(), &up_id, "pull: Fast-forward");
-      mrc != 0) {
-    return fail("the work tree is at " + up_name + " but " + branch + " could not be moved: " +
-                    last_error(mrc) + " (run git reset --soft " + up_name + ")",
-                result.text);
-  }
-  git_reference_free(moved);
-
-  Abbreviator abbrev(repo);
-  git_tree* old_tree = nullptr;
-  git_tree* new_tree = nullptr;
-  git_commit_tree(&old_tree, old_commit.get());
-  git_commit_tree(&new_tree, new_commit.get());
-  TreePtr a(old_tree);
-  TreePtr b(new_tree);
-  result.text += "Updating " + abbrev(local_id) + ".." + abbrev(up_id) + "\nFast-forward\n" +
-                 diffstat_between(repo, a.get(), b.get(), stat_width);
+  result.text += fast_forward_text(repo, old_commit.get(), new_commit.get(), stat_width);
   result.kind = UpdateResult::Kind::fast_forwarded;
   return result;
 }

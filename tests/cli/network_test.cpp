@@ -98,8 +98,11 @@ TEST_F(Network, LocalChangesAreKeptOrTheUpdateRefused) {
   EXPECT_EQ(rev(touched, "HEAD"), before);
   EXPECT_EQ(read_file(touched / "a.txt"), "my local edit\n");
   EXPECT_EQ(read_file(touched / "new.txt"), "my own new file\n");
-  EXPECT_NE(r.err.find("mr update: local changes would be overwritten by the update: a.txt, "
-                       "new.txt (commit or stash them, then update again)"),
+  // git pull's two reasons, in one line.
+  EXPECT_NE(r.err.find("mr update: local changes would be overwritten by the update: a.txt "
+                       "(commit or stash them, then update again); untracked files would be "
+                       "overwritten by the update: new.txt (move or remove them, then update "
+                       "again)"),
             std::string::npos)
       << r.err;
   EXPECT_EQ(git(touched, {"status", "--porcelain"}), " M a.txt\n?? new.txt\n");
@@ -117,7 +120,8 @@ TEST_F(Network, AnIgnoredFileInTheWayIsKeptAndTheUpdateRefused) {
   register_repo(ig);
   const auto r = mr({"update"}, ws());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.err.find("local changes would be overwritten by the update: .env"), std::string::npos)
+  EXPECT_NE(r.err.find("untracked files would be overwritten by the update: .env"),
+            std::string::npos)
       << r.err;
   EXPECT_EQ(read_file(ig / ".env"), "SECRET=mine\n");
   EXPECT_EQ(rev(ig, "HEAD"), before);

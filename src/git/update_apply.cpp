@@ -1,0 +1,257 @@
+#include "update_apply.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+#include <map>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mr/util/strings.hpp>
+#include <mr/util/test_point.hpp>
+
+#include "diffstat.hpp"
+#include "handles.hpp"
+#include "index_build.hpp"
+#include "log.hpp"
+
+namespace mr::git {
+
+namespace {
+
+bool regular(std::uint32_t mode) {
+  return (mode & 0170000) == 0100000;
+}
+
+std::string raw_oid(const git_oid& id) {
+  return std::string(reinterpret_cast<const char*>(id.id), k_oid_bytes);
+}
+
+struct CheckoutState {
+  std::string workdir;
+  std::vector<std::string> conflicts;
+  std::map<std::string, struct stat> written; // the stat of each file right after writing it
+};
+
+int on_notify(git_checkout_notify_t why, const char* path, const git_diff_file*,
+              const git_diff_file*, const git_diff_file*, void* payload) {
+  if (why == GIT_CHECKOUT_NOTIFY_CONFLICT && path != nullptr) {
+    static_cast<CheckoutState*>(payload)->conflicts.emplace_back(path);
+  }
+  return 0;
+}
+
+// Called by libgit2 after each file it removes or writes: the stat data the index
+// records is taken at once, as git takes it from the file it just wrote.
+void on_progress(const char* path, size_t completed, size_t total, void* payload) {
+  auto& state = *static_cast<CheckoutState*>(payload);
+  if (path == nullptr) {
+    return;
+  }
+  struct stat st {};
+  if (::lstat((state.workdir + path).c_str(), &st) == 0) {
+    state.written[path] = st;
+  } else {
+    state.written.erase(path);
+  }
+  if (completed == 1 && total > 1) {
+    util::test_point("update.mid_checkout");
+  }
+}
+
+int run_checkout(git_repository* repo, git_tree* baseline, git_commit* target,
+                 const std::vector<PathChange>& changes, unsigned strategy, CheckoutState& state) {
+  std::vector<const char*> paths;
+  for (const auto& c : changes) {
+    paths.push_back(c.path.c_str());
+  }
+  git_checkout_options opts = GIT_CHECKOUT_OPTIONS_INIT;
+  // Only these paths (never an empty list: that would mean every path), and never the
+  // index: mr writes it.
+  opts.checkout_strategy =
+      strategy | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH | GIT_CHECKOUT_DONT_UPDATE_INDEX;
+  opts.paths.strings = const_cast<char**>(paths.data());
+  opts.paths.count = paths.size();
+  opts.baseline = baseline;
+  opts.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
+  opts.notify_cb = on_notify;
+  opts.notify_payload = &state;
+  opts.progress_cb = on_progress;
+  opts.progress_payload = &state;
+  return git_checkout_tree(repo, reinterpret_cast<git_object*>(target), &opts);
+}
+
+constexpr unsigned k_safe =
+    GIT_CHECKOUT_SAFE | GIT_CHECKOUT_RECREATE_MISSING | GIT_CHECKOUT_DONT_OVERWRITE_IGNORED;
+
+// Without a stat taken right after writing (or for the placeholder index of the dry
+// check), an entry is recorded without stat data: size 0, "smudged", so that every reader
+// hashes the file before trusting it.
+std::vector<IndexEdit> edits_for(const Work& work,
+                                 const std::map<std::string, struct stat>& written) {
+  std::vector<IndexEdit> edits;
+  const auto entry = [](const TreeItem& item, const IndexStat& st) {
+    return NewEntry{item.mode, raw_oid(item.id), st};
+  };
+  for (const auto& c : work.checkout) {
+    if (!c.to) {
+      edits.push_back({c.path, std::nullopt});
+      continue;
+    }
+    const auto it = written.find(c.path);
+    const IndexStat st =
+        it != written.end() ? IndexStat::from(it->second, c.to->mode) : IndexStat{};
+    edits.push_back({c.path, entry(*c.to, st)});
+  }
+  for (const auto& c : work.submodules) {
+    edits.push_back(
+        {c.path, c.to ? std::optional<NewEntry>(entry(*c.to, IndexStat{})) : std::nullopt});
+  }
+  for (const auto& [c, st] : work.in_place) {
+    edits.push_back({c.path, entry(*c.to, st)});
+  }
+  for (const auto& c : work.already_gone) {
+    edits.push_back({c.path, std::nullopt});
+  }
+  std::sort(edits.begin(), edits.end(),
+            [](const IndexEdit& a, const IndexEdit& b) { return a.path < b.path; });
+  return edits;
+}
+
+// Kept entries that are racily clean in the old index stop being racy in the new one:
+// those whose file differs, or may have changed unseen since this run began, are smudged.
+std::vector<std::size_t> racy_to_smudge(git_repository* repo, const IndexFile& index,
+                                        const std::vector<IndexEdit>& edits,
+                                        const timespec& started) {
+  std::vector<std::size_t> smudge;
+  const auto& written = index.file_stat().st_mtim;
+  const auto at_or_after = [](const IndexStat& s, const timespec& t) {
+    const auto sec = static_cast<std::uint32_t>(t.tv_sec);
+    return s.mtime_sec > sec ||
+           (s.mtime_sec == sec && s.mtime_nsec >= static_cast<std::uint32_t>(t.tv_nsec));
+  };
+  Worktree wt(repo, index);
+  for (std::size_t i = 0; i < index.entries().size(); ++i) {
+    const auto& e = index.entries()[i];
+    const IndexStat s = index.stat(e);
+    if (e.stage() != 0 || e.gitlink() || e.skip_worktree() || e.assume_valid() ||
+        e.intent_to_add() || s.size == 0 || !at_or_after(s, written)) {
+      continue;
+    }
+    const std::string path(index.path(e));
+    if (std::binary_search(
+            edits.begin(), edits.end(), IndexEdit{path, std::nullopt},
+            [](const IndexEdit& a, const IndexEdit& b) { return a.path < b.path; })) {
+      continue;
+    }
+    if (at_or_after(s, started) || wt.check(e) != Worktree::State::matches) {
+      smudge.push_back(i);
+    }
+  }
+  return smudge;
+}
+
+} // namespace
+
+Result<std::vector<std::string>> checkout_conflicts(git_repository* repo, git_tree* baseline,
+                                                    git_commit* target, const Work& work) {
+  if (work.checkout.empty()) {
+    return std::vector<std::string>{};
+  }
+  CheckoutState state{git_repository_workdir(repo), {}, {}};
+  const int rc =
+      run_checkout(repo, baseline, target, work.checkout, k_safe | GIT_CHECKOUT_DRY_RUN, state);
+  if (rc != 0 && rc != GIT_ECONFLICT) {
+    return fail("cannot check out: " + last_error(rc));
+  }
+  if (rc == GIT_ECONFLICT && state.conflicts.empty()) {
+    return fail("cannot check out: " + last_error(rc));
+  }
+  return state.conflicts;
+}
+
+Result<void> check_index_result(const IndexFile& index, const Work& work) {
+  auto built = build_index(index, edits_for(work, {}), {});
+  if (!built) {
+    return tl::unexpected(built.error());
+  }
+  return {};
+}
+
+Result<void> carry_out(git_repository* repo, git_tree* baseline, git_commit* target,
+                       const Work& work, const IndexFile& index, IndexLock& lock, bool force) {
+  timespec started{};
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &started);
+  const std::string workdir = git_repository_workdir(repo);
+  // A new inode for each file that gets new content (see the header).
+  for (const auto& c : work.checkout) {
+    struct stat st {};
+    if (c.from && c.to && regular(c.from->mode) && regular(c.to->mode) &&
+        ::lstat((workdir + c.path).c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::unlink((workdir + c.path).c_str()) != 0) {
+      return fail("cannot replace " + c.path + ": " + util::errno_text(errno));
+    }
+  }
+  CheckoutState state{workdir, {}, {}};
+  if (!work.checkout.empty()) {
+    const int rc = run_checkout(repo, baseline, target, work.checkout,
+                                force ? static_cast<unsigned>(GIT_CHECKOUT_FORCE) : k_safe, state);
+    if (rc != 0) {
+      const std::string why = state.conflicts.empty()
+                                  ? last_error(rc)
+                                  : "changed meanwhile: " + first_few(state.conflicts);
+      return fail(why);
+    }
+  }
+  for (const auto& c : work.submodules) {
+    // As git: a new submodule gets an empty directory, a removed one loses it if empty.
+    const std::string dir = workdir + c.path;
+    if (c.to) {
+      ::mkdir(dir.c_str(), 0777);
+    } else {
+      ::rmdir(dir.c_str());
+    }
+  }
+  const auto edits = edits_for(work, state.written);
+  const auto smudge = racy_to_smudge(repo, index, edits, started);
+  auto bytes = build_index(index, edits, smudge);
+  if (!bytes) {
+    return tl::unexpected(bytes.error());
+  }
+  if (auto w = lock.write(*bytes, index.on_disk() ? index.file_stat().st_mode : 0644); !w) {
+    return w;
+  }
+  util::test_point("update.after_index");
+  if (auto c = lock.commit(); !c) {
+    return c;
+  }
+  util::test_point("update.before_ref");
+  return {};
+}
+
+Result<void> move_branch(git_repository* repo, const std::string& branch_ref, const git_oid& from,
+                         const git_oid& to) {
+  git_reference* moved = nullptr;
+  const int rc = git_reference_create_matching(&moved, repo, branch_ref.c_str(), &to, 1, &from,
+                                               "pull: Fast-forward");
+  if (rc != 0) {
+    return fail(last_error(rc));
+  }
+  git_reference_free(moved);
+  return {};
+}
+
+std::string fast_forward_text(git_repository* repo, git_commit* from, git_commit* to,
+                              std::size_t stat_width) {
+  Abbreviator abbrev(repo);
+  git_tree* old_tree = nullptr;
+  git_tree* new_tree = nullptr;
+  git_commit_tree(&old_tree, from);
+  git_commit_tree(&new_tree, to);
+  TreePtr a(old_tree);
+  TreePtr b(new_tree);
+  return "Updating " + abbrev(*git_commit_id(from)) + ".." + abbrev(*git_commit_id(to)) +
+         "\nFast-forward\n" + diffstat_between(repo, a.get(), b.get(), stat_width);
+}
+
+} // namespace mr::git

@@ -1,0 +1,192 @@
+#include "update_journal.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/file.h>
+#include <unistd.h>
+#include <utility>
+
+#include <mr/util/file_io.hpp>
+#include <mr/util/strings.hpp>
+
+namespace mr::git {
+
+namespace {
+
+constexpr std::size_t k_max_note = 4096;
+
+// Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot. The
+// command name (field 2) may hold spaces and parentheses, so fields are counted from the
+// last ')'.
+unsigned long long start_time_of(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!in || !std::getline(in, text)) {
+    return 0;
+  }
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) {
+    return 0;
+  }
+  std::istringstream fields(text.substr(close + 1));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+    if (i == 22) {
+      unsigned long value = 0;
+      return util::parse_unsigned(field, value) ? value : 0;
+    }
+  }
+  return 0;
+}
+
+bool is_hex_id(const std::string& s) {
+  return s.size() == 40 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+} // namespace
+
+UpdateNote UpdateNote::mine(std::string branch, std::string from, std::string to,
+                            const struct stat* lock) {
+  UpdateNote note;
+  note.branch = std::move(branch);
+  note.from = std::move(from);
+  note.to = std::move(to);
+  note.pid = static_cast<long>(::getpid());
+  note.start_time = start_time_of(note.pid);
+  if (lock != nullptr) {
+    note.lock_dev = lock->st_dev;
+    note.lock_ino = lock->st_ino;
+    note.lock_ctime_sec = lock->st_ctim.tv_sec;
+    note.lock_ctime_nsec = lock->st_ctim.tv_nsec;
+  }
+  return note;
+}
+
+bool UpdateNote::names_lock(const struct stat& st) const {
+  return lock_ino != 0 && st.st_dev == lock_dev && st.st_ino == lock_ino &&
+         st.st_ctim.tv_sec == lock_ctime_sec && st.st_ctim.tv_nsec == lock_ctime_nsec;
+}
+
+bool UpdateNote::owner_running() const {
+  if (pid <= 0) {
+    return false;
+  }
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+    return false;
+  }
+  // Alive, unless the pid now belongs to another process.
+  const auto now = start_time_of(pid);
+  return start_time == 0 || now == 0 || now == start_time;
+}
+
+std::string note_path(const std::string& gitdir) {
+  return gitdir + "mr-update";
+}
+
+Result<std::optional<UpdateNote>> read_note(const std::string& gitdir) {
+  const std::string path = note_path(gitdir);
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) {
+      return std::optional<UpdateNote>{};
+    }
+    return fail(path + ": " + util::errno_text(errno));
+  }
+  const auto damaged = [&](const std::string& why) {
+    return fail(path + ": " + why + " (left by an interrupted mr update; check git status, then " +
+                "remove it)");
+  };
+  if (!S_ISREG(st.st_mode) || static_cast<std::size_t>(st.st_size) > k_max_note) {
+    return damaged("not a note mr wrote");
+  }
+  auto text = util::read_file(path);
+  if (!text) {
+    return tl::unexpected(text.error());
+  }
+  UpdateNote note;
+  bool header = false;
+  for (const auto line : util::split_lines(*text)) {
+    const auto space = line.find(' ');
+    const std::string key(line.substr(0, space));
+    const std::string value(space == std::string_view::npos ? "" : line.substr(space + 1));
+    unsigned long n = 0;
+    if (key == "mr-update" && value == "1") {
+      header = true;
+    } else if (key == "branch" && value.rfind("refs/heads/", 0) == 0) {
+      note.branch = value;
+    } else if (key == "from" && is_hex_id(value)) {
+      note.from = value;
+    } else if (key == "to" && is_hex_id(value)) {
+      note.to = value;
+    } else if (key == "pid" && util::parse_unsigned(value, n)) {
+      note.pid = static_cast<long>(n);
+    } else if (key == "start" && util::parse_unsigned(value, n)) {
+      note.start_time = n;
+    } else if (key == "lock") {
+      std::istringstream in(value);
+      if (!(in >> note.lock_dev >> note.lock_ino >> note.lock_ctime_sec >> note.lock_ctime_nsec)) {
+        return damaged("bad lock line");
+      }
+    } else {
+      return damaged("unexpected line '" + std::string(line) + "'");
+    }
+  }
+  if (!header || note.branch.empty() || note.from.empty() || note.to.empty()) {
+    return damaged("incomplete");
+  }
+  return std::optional<UpdateNote>(std::move(note));
+}
+
+Result<void> write_note(const std::string& gitdir, const UpdateNote& note) {
+  std::string text =
+      "mr-update 1\nbranch " + note.branch + "\nfrom " + note.from + "\nto " + note.to + "\npid " +
+      std::to_string(note.pid) + "\nstart " + std::to_string(note.start_time) + "\nlock " +
+      std::to_string(note.lock_dev) + " " + std::to_string(note.lock_ino) + " " +
+      std::to_string(note.lock_ctime_sec) + " " + std::to_string(note.lock_ctime_nsec) + "\n";
+  return util::write_file_atomically(note_path(gitdir), text);
+}
+
+Result<void> remove_note(const std::string& gitdir) {
+  const std::string path = note_path(gitdir);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return fail("cannot remove " + path + ": " + util::errno_text(errno));
+  }
+  const int dir = ::open(gitdir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return {};
+}
+
+Result<UpdateGuard> UpdateGuard::acquire(const std::string& gitdir) {
+  const int fd = ::open(gitdir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    return fail("cannot open " + gitdir + ": " + util::errno_text(errno));
+  }
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EINTR) {
+      continue;
+    }
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) {
+      return fail("another mr update is running in this repository");
+    }
+    return fail("cannot lock " + gitdir + ": " + util::errno_text(err));
+  }
+  return UpdateGuard(fd);
+}
+
+UpdateGuard::UpdateGuard(UpdateGuard&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+
+UpdateGuard::~UpdateGuard() {
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+}
+
+} // namespace mr::git

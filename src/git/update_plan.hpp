@@ -1,0 +1,111 @@
+// Private to src/git: what a fast-forward from commit H to commit M may do to the index
+// and the work tree, decided before anything is touched, with git's two-way merge rules
+// (unpack-trees' twoway_merge, as `git pull --ff-only` applies them). For every path that
+// differs between H and M:
+//
+//   - the index already holds M's version: kept as it is, work tree included;
+//   - the index holds H's version: updated to M, if the work tree file is up to date
+//     with the index (or missing); a path M adds needs nothing untracked in its way;
+//   - anything else (a staged change, a staged deletion, a path added in the index): the
+//     update is refused, naming the paths as git does.
+//
+// mr is stricter than git in one respect: an ignored file in the way is refused, not
+// overwritten (it may be someone's .env).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+#include <git2.h>
+
+#include <mr/util/result.hpp>
+
+#include "index_file.hpp"
+
+namespace mr::git {
+
+struct TreeItem {
+  std::uint32_t mode = 0;
+  git_oid id{};
+  bool gitlink() const { return mode == GIT_FILEMODE_COMMIT; }
+};
+
+// One path whose content or mode differs between the two commits.
+struct PathChange {
+  std::string path;
+  std::optional<TreeItem> from; // in H
+  std::optional<TreeItem> to;   // in M
+};
+
+// Every changed path (no rename detection), in the index's order.
+Result<std::vector<PathChange>> changed_paths(git_repository* repo, git_tree* from, git_tree* to);
+
+bool same_entry(const IndexFile& index, const IndexEntry* e, const std::optional<TreeItem>& t);
+
+// Looks at the work tree files for the update, as git does: an entry's file is up to date
+// when its stat data matches (and the entry is not racily clean) or its content hashes to
+// the entry's object.
+class Worktree {
+public:
+  Worktree(git_repository* repo, const IndexFile& index);
+  Worktree(const Worktree&) = delete;
+  Worktree& operator=(const Worktree&) = delete;
+  ~Worktree();
+
+  enum class State { missing, matches, differs, unreadable };
+  // git's verify_uptodate for a tracked entry.
+  State check(const IndexEntry& e);
+  // Does the file hold exactly this blob (content, file type, executable bit)?
+  bool holds(const std::string& path, const TreeItem& item);
+  // Is the file the first bytes of what checkout writes for this blob (a write cut short)?
+  bool holds_prefix(const std::string& path, const TreeItem& item);
+  // lstat relative to the work tree; 0 or the errno.
+  int lstat(const std::string& path, struct stat& st) const;
+  const std::string& dir() const { return m_dir; }
+  git_repository* repo() const { return m_repo; }
+  // Are all the files in directory `path` ones `removable` accepts (empty dirs included)?
+  // False too when there are more than a bound's worth of them.
+  bool only_contains(const std::string& path,
+                     const std::function<bool(const std::string&)>& removable) const;
+
+private:
+  bool type_matches(std::uint32_t mode, const struct stat& st) const;
+  std::optional<git_oid> hash(const std::string& path, std::uint32_t mode, const struct stat& st);
+
+  git_repository* m_repo;
+  const IndexFile& m_index;
+  std::string m_dir;
+  int m_dirfd = -1;
+  bool m_filemode = true;
+  bool m_trustctime = true;
+  bool m_symlinks = true;
+};
+
+struct UpdatePlan {
+  std::vector<PathChange> changes;
+  std::vector<std::size_t> apply; // the changes the update makes (the index holds H's version)
+  // Refusals, by git's reason.
+  std::vector<std::string> local_changes;
+  std::vector<std::string> untracked_overwritten;
+  std::vector<std::string> untracked_removed;
+  std::vector<std::string> dirs_losing_untracked;
+  std::vector<std::string> unsupported; // what mr leaves to git (a submodule changing type)
+  std::vector<std::string> invalid;     // paths git refuses to check out (".git/...")
+
+  bool refused() const {
+    return !local_changes.empty() || !untracked_overwritten.empty() || !untracked_removed.empty() ||
+           !dirs_losing_untracked.empty() || !unsupported.empty() || !invalid.empty();
+  }
+  // One line naming the paths, as git's reasons.
+  std::string refusal() const;
+};
+
+UpdatePlan plan_fast_forward(Worktree& wt, const IndexFile& index, std::vector<PathChange> changes);
+
+// "a, b, c and 4 more"
+std::string first_few(const std::vector<std::string>& paths);
+
+} // namespace mr::git

@@ -1,0 +1,239 @@
+// Finishing an update that was interrupted (killed, or stopped by a full disk): see
+// update_apply.hpp and update_journal.hpp.
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+#include <unistd.h>
+
+#include <mr/util/strings.hpp>
+
+#include "handles.hpp"
+#include "index_build.hpp"
+#include "log.hpp"
+#include "update_apply.hpp"
+#include "update_journal.hpp"
+
+namespace mr::git {
+
+namespace {
+
+std::optional<git_oid> parse_oid(const std::string& hex) {
+  git_oid id{};
+  if (git_oid_fromstr(&id, hex.c_str()) != 0) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+std::string short_name(const std::string& branch_ref) {
+  return branch_ref.rfind("refs/heads/", 0) == 0 ? branch_ref.substr(11) : branch_ref;
+}
+
+// The lock: free, or the one the interrupted update's process left (taken over).
+Result<IndexLock> lock_for_recovery(const std::string& gitdir, const UpdateNote& note) {
+  const std::string path = gitdir + "index.lock";
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!note.names_lock(st)) {
+      return fail(IndexLock::busy_message(gitdir) + "; an interrupted mr update waits to be " +
+                  "finished here");
+    }
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      return fail("cannot take over " + path + ": " + util::errno_text(errno));
+    }
+  }
+  return IndexLock::acquire(gitdir);
+}
+
+// What must happen to each path for the update to be complete, or which paths are no
+// longer as the update left them.
+struct Survey {
+  Work work;
+  std::vector<std::string> changed;
+};
+
+Survey survey(git_repository* repo, const IndexFile& index,
+              const std::vector<PathChange>& changes) {
+  Survey s;
+  Worktree wt(repo, index);
+  timespec started{};
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &started);
+  for (const auto& c : changes) {
+    const auto at = index.find(c.path, 0);
+    const IndexEntry* e = at ? &index.entries()[*at] : nullptr;
+    if (same_entry(index, e, c.to)) {
+      continue; // done before the interruption, or staged so before the update
+    }
+    if (!same_entry(index, e, c.from)) {
+      s.changed.push_back(c.path); // the index changed since
+      continue;
+    }
+    if ((c.from && c.from->gitlink()) || (c.to && c.to->gitlink())) {
+      s.work.submodules.push_back(c);
+      continue;
+    }
+    struct stat st {};
+    const int err = wt.lstat(c.path, st);
+    if (err == ENOENT || err == ENOTDIR) {
+      (c.to ? s.work.checkout : s.work.already_gone).push_back(c);
+      continue;
+    }
+    if (err != 0) {
+      s.changed.push_back(c.path);
+      continue;
+    }
+    if (c.to && wt.holds(c.path, *c.to)) {
+      // Written before the interruption. Its stat (taken before hashing) is recorded
+      // unless the file changed so recently that a change could hide in the same tick.
+      IndexStat recorded = IndexStat::from(st, c.to->mode);
+      const auto sec = static_cast<std::uint32_t>(started.tv_sec);
+      if (recorded.mtime_sec > sec ||
+          (recorded.mtime_sec == sec &&
+           recorded.mtime_nsec >= static_cast<std::uint32_t>(started.tv_nsec))) {
+        recorded = IndexStat{};
+      }
+      s.work.in_place.emplace_back(c, recorded);
+    } else if (e != nullptr && wt.check(*e) == Worktree::State::matches) {
+      s.work.checkout.push_back(c); // still the old version
+    } else if (c.to && wt.holds_prefix(c.path, *c.to)) {
+      s.work.checkout.push_back(c); // a write cut short
+    } else {
+      s.changed.push_back(c.path);
+    }
+  }
+  return s;
+}
+
+// The git commands that give the changed paths their new version (or remove them from the
+// index, for paths the update deletes: the file itself is left to the user), after which
+// the update can be finished.
+std::string finishing_commands(const std::vector<PathChange>& changes,
+                               const std::vector<std::string>& changed, const std::string& to) {
+  std::string checkout;
+  std::string remove;
+  for (const auto& c : changes) {
+    if (std::find(changed.begin(), changed.end(), c.path) == changed.end()) {
+      continue;
+    }
+    (c.to ? checkout : remove) += " " + util::shell_quote(c.path);
+  }
+  std::string out;
+  if (!checkout.empty()) {
+    out += "git checkout " + to.substr(0, 12) + " --" + checkout + " && ";
+  }
+  if (!remove.empty()) {
+    out += "git rm -q --cached --ignore-unmatch --" + remove + " && ";
+  }
+  return out + "mr update";
+}
+
+} // namespace
+
+Result<std::string> finish_interrupted(git_repository* repo, const std::string& gitdir,
+                                       const UpdateNote& note, std::size_t stat_width) {
+  const std::string branch = short_name(note.branch);
+  const auto from = parse_oid(note.from);
+  const auto to = parse_oid(note.to);
+  const std::string what = "the interrupted update of " + branch + " (" + note.from.substr(0, 7) +
+                           ".." + note.to.substr(0, 7) + ")";
+  const std::string give_up = "if the work tree is as you want it: rm " + note_path(gitdir);
+  git_commit* from_raw = nullptr;
+  git_commit* to_raw = nullptr;
+  if (!from || !to || git_commit_lookup(&from_raw, repo, &*from) != 0 ||
+      git_commit_lookup(&to_raw, repo, &*to) != 0) {
+    git_commit_free(from_raw);
+    return fail(what + " cannot be finished: its commits cannot be read; " + give_up);
+  }
+  CommitPtr from_commit(from_raw);
+  CommitPtr to_commit(to_raw);
+
+  auto lock = lock_for_recovery(gitdir, note);
+  if (!lock) {
+    return tl::unexpected(lock.error());
+  }
+  // From here on this process owns the update: a kill is recovered from again.
+  if (auto w =
+          write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, &lock->file_stat()));
+      !w) {
+    return tl::unexpected(w.error());
+  }
+  const auto refuse = [&](const std::string& why) -> Result<std::string> {
+    // The lock goes, so that the git commands named can run.
+    write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, nullptr));
+    lock->rollback();
+    return fail(what + " cannot be finished: " + why);
+  };
+
+  git_reference* head_raw = nullptr;
+  if (git_reference_lookup(&head_raw, repo, "HEAD") != 0) {
+    return refuse("HEAD cannot be read: " + last_error(-1));
+  }
+  RefPtr head(head_raw);
+  if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC ||
+      note.branch != git_reference_symbolic_target(head.get())) {
+    return refuse("HEAD is no longer on " + branch + "; " + give_up);
+  }
+  git_oid tip{};
+  if (git_reference_name_to_id(&tip, repo, note.branch.c_str()) != 0) {
+    return refuse(branch + " cannot be read: " + last_error(-1));
+  }
+  const bool moved = git_oid_equal(&tip, &*to) != 0;
+  if (!moved && git_oid_equal(&tip, &*from) == 0) {
+    return refuse(branch + " has moved to " + std::string(git_oid_tostr_s(&tip)).substr(0, 7) +
+                  " since; " + give_up);
+  }
+
+  auto index = IndexFile::read(gitdir + "index");
+  if (!index) {
+    return refuse(index.error().message);
+  }
+  if (auto why = cannot_rewrite(*index)) {
+    return refuse("mr does not rewrite " + *why + " (git pull --ff-only finishes it)");
+  }
+  for (const auto& e : index->entries()) {
+    if (e.stage() != 0) {
+      return refuse("the index has unmerged paths since; " + give_up);
+    }
+  }
+  git_tree* from_tree_raw = nullptr;
+  git_tree* to_tree_raw = nullptr;
+  git_commit_tree(&from_tree_raw, from_commit.get());
+  git_commit_tree(&to_tree_raw, to_commit.get());
+  TreePtr from_tree(from_tree_raw);
+  TreePtr to_tree(to_tree_raw);
+  auto changes = changed_paths(repo, from_tree.get(), to_tree.get());
+  if (!changes) {
+    return refuse(changes.error().message);
+  }
+  const Survey s = survey(repo, *index, *changes);
+  if (!s.changed.empty()) {
+    return refuse(first_few(s.changed) + " changed since it stopped (neither the old version, " +
+                  "the new one nor a partly written one); keep what you need of them, then " +
+                  "finish it with: " + finishing_commands(*changes, s.changed, note.to));
+  }
+  if (!s.work.empty()) {
+    if (auto done = carry_out(repo, from_tree.get(), to_commit.get(), s.work, *index, *lock,
+                              /*force=*/true);
+        !done) {
+      write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, nullptr));
+      lock->rollback();
+      return fail(what + " stopped again: " + done.error().message +
+                  " (mr update finishes it once that is fixed)");
+    }
+  } else {
+    lock->rollback();
+  }
+  if (!moved) {
+    if (auto m = move_branch(repo, note.branch, *from, *to); !m) {
+      return fail(what + ": the work tree and index are done but " + branch +
+                  " could not be moved: " + m.error().message + " (mr update finishes it)");
+    }
+  }
+  if (auto r = remove_note(gitdir); !r) {
+    return tl::unexpected(r.error());
+  }
+  return "Finishing " + what + "\n" +
+         fast_forward_text(repo, from_commit.get(), to_commit.get(), stat_width);
+}
+
+} // namespace mr::git

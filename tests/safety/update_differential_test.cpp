@@ -1,0 +1,202 @@
+// mr update never discards staged work: on a copy of each repository `git pull --ff-only`
+// runs, and mr update must do what it does: refuse (with git's reason, nothing changed)
+// or give the same HEAD, index and work tree.
+#include <functional>
+
+#include <gtest/gtest.h>
+
+#include "update_support.hpp"
+
+namespace mr::test {
+namespace {
+
+class UpdateVsGit : public UpdateTest {
+protected:
+  // Builds the local state with `local`, copies the repository, lets upstream change with
+  // `upstream`, then runs git pull --ff-only in the copy and mr update in the original.
+  // `reason`: the refusal both must give (mr's words), or "" when both fast-forward.
+  void differential(const std::function<void(const fs::path&)>& local,
+                    const std::function<void(const fs::path&)>& upstream,
+                    const std::string& reason) {
+    const auto w = clone_of_upstream("w");
+    local(w);
+    const auto copy = root() / "copy";
+    ASSERT_EQ(std::system(("cp -a '" + w.string() + "' '" + copy.string() + "'").c_str()), 0);
+    upstream(seed());
+    push_seed();
+    const auto before = snapshot(w);
+    const auto by_git = git_result(copy, {"pull", "-q", "--ff-only"});
+    const auto by_mr = mr({"update"}, w);
+    if (reason.empty()) {
+      ASSERT_EQ(by_git.exit_code, 0) << by_git.err;
+      EXPECT_EQ(by_mr.exit_code, 0) << by_mr.out << by_mr.err;
+      EXPECT_EQ(snapshot(w), snapshot(copy));
+      EXPECT_NE(snapshot(w).head, before.head);
+    } else {
+      EXPECT_NE(by_git.exit_code, 0) << "git pull --ff-only did not refuse";
+      EXPECT_EQ(by_mr.exit_code, 1) << by_mr.out << by_mr.err;
+      EXPECT_NE(by_mr.err.find(reason), std::string::npos) << by_mr.err;
+      EXPECT_EQ(snapshot(w), before) << "refused, yet something changed";
+    }
+    expect_no_leftovers(w);
+  }
+};
+
+} // namespace
+
+TEST_F(UpdateVsGit, AStagedChangeWithTheFileBackAtHeadIsRefused) {
+  differential(
+      [&](const fs::path& w) {
+        write_file(w / "a.txt", "mine\n");
+        git(w, {"add", "a.txt"});
+        write_file(w / "a.txt", "a\n"); // the work tree matches HEAD again
+      },
+      [&](const fs::path& s) { write_file(s / "a.txt", "upstream\n"); },
+      "local changes would be overwritten by the update: a.txt");
+}
+
+TEST_F(UpdateVsGit, AStagedDeletionIsRefused) {
+  differential(
+      [&](const fs::path& w) {
+        git(w, {"rm", "-q", "a.txt"});
+      },
+      [&](const fs::path& s) { write_file(s / "a.txt", "upstream\n"); },
+      "local changes would be overwritten by the update: a.txt");
+}
+
+TEST_F(UpdateVsGit, AStagedModeChangeIsRefused) {
+  differential(
+      [&](const fs::path& w) {
+        git(w, {"update-index", "--chmod=+x", "a.txt"});
+      },
+      [&](const fs::path& s) { write_file(s / "a.txt", "upstream\n"); },
+      "local changes would be overwritten by the update: a.txt");
+}
+
+TEST_F(UpdateVsGit, AnAddedThenDeletedFileIsRefused) {
+  differential(
+      [&](const fs::path& w) {
+        write_file(w / "new.txt", "mine\n");
+        git(w, {"add", "new.txt"});
+        fs::remove(w / "new.txt"); // "AD"
+      },
+      [&](const fs::path& s) { write_file(s / "new.txt", "upstream\n"); },
+      "local changes would be overwritten by the update: new.txt");
+}
+
+TEST_F(UpdateVsGit, UpstreamDeletingAStagedModifiedFileIsRefused) {
+  differential(
+      [&](const fs::path& w) {
+        write_file(w / "b.txt", "mine\n");
+        git(w, {"add", "b.txt"});
+        write_file(w / "b.txt", "b\n");
+      },
+      [&](const fs::path& s) {
+        git(s, {"rm", "-q", "b.txt"});
+      },
+      "local changes would be overwritten by the update: b.txt");
+}
+
+TEST_F(UpdateVsGit, AnIntentToAddPathUpstreamAddsIsRefused) {
+  differential(
+      [&](const fs::path& w) {
+        write_file(w / "new.txt", "mine\n");
+        git(w, {"add", "-N", "new.txt"});
+      },
+      [&](const fs::path& s) { write_file(s / "new.txt", "upstream\n"); },
+      "local changes would be overwritten by the update: new.txt");
+}
+
+TEST_F(UpdateVsGit, AFileRemovedFromTheIndexThatUpstreamDeletesIsRefused) {
+  differential(
+      [&](const fs::path& w) {
+        git(w, {"rm", "-q", "--cached", "b.txt"});
+      },
+      [&](const fs::path& s) {
+        git(s, {"rm", "-q", "b.txt"});
+      },
+      "untracked files would be removed by the update: b.txt");
+}
+
+TEST_F(UpdateVsGit, UntrackedContentInADirectoryUpstreamReplacesIsRefused) {
+  differential([&](const fs::path& w) { write_file(w / "d/mine.txt", "mine\n"); },
+               [&](const fs::path& s) {
+                 git(s, {"rm", "-q", "d/x"});
+                 write_file(s / "d", "now a file\n");
+               },
+               "updating these directories would lose untracked files in them: d");
+}
+
+TEST_F(UpdateVsGit, AStagedChangeElsewhereIsKept) {
+  differential(
+      [&](const fs::path& w) {
+        write_file(w / "README", "my staged edit\n");
+        git(w, {"add", "README"});
+        write_file(w / "README", "my staged edit\nand more, unstaged\n");
+        write_file(w / "untracked.txt", "mine\n");
+      },
+      [&](const fs::path& s) { write_file(s / "a.txt", "upstream\n"); }, "");
+}
+
+TEST_F(UpdateVsGit, AChangeStagedAlreadyAsUpstreamHasItIsKept) {
+  differential(
+      [&](const fs::path& w) {
+        write_file(w / "a.txt", "upstream\n");
+        git(w, {"add", "a.txt"});
+        write_file(w / "a.txt", "upstream\nplus an unstaged line\n");
+      },
+      [&](const fs::path& s) { write_file(s / "a.txt", "upstream\n"); }, "");
+}
+
+TEST_F(UpdateVsGit, AStagedDeletionOfAFileUpstreamDeletesIsKept) {
+  differential(
+      [&](const fs::path& w) {
+        git(w, {"rm", "-q", "b.txt"});
+      },
+      [&](const fs::path& s) {
+        git(s, {"rm", "-q", "b.txt"});
+        write_file(s / "a.txt", "upstream\n");
+      },
+      "");
+}
+
+TEST_F(UpdateVsGit, AFileDeletedFromTheWorkTreeIsRecreatedAsGitDoes) {
+  differential([&](const fs::path& w) { fs::remove(w / "a.txt"); },
+               [&](const fs::path& s) { write_file(s / "a.txt", "upstream\n"); }, "");
+}
+
+TEST_F(UpdateVsGit, FilesBecomeDirectoriesAndBack) {
+  differential([](const fs::path&) {},
+               [&](const fs::path& s) {
+                 git(s, {"rm", "-q", "f", "d/x"});
+                 write_file(s / "f/inside.txt", "was a file\n");
+                 write_file(s / "d", "was a directory\n");
+               },
+               "");
+}
+
+TEST_F(UpdateVsGit, ModeChangesSymlinksAndDeletions) {
+  differential([&](const fs::path& w) { write_file(w / "untracked.txt", "mine\n"); },
+               [&](const fs::path& s) {
+                 fs::permissions(s / "a.txt", fs::perms::owner_exec, fs::perm_options::add);
+                 git(s, {"rm", "-q", "b.txt"});
+                 fs::remove(s / "script.sh");
+                 fs::create_symlink("a.txt", s / "script.sh");
+                 fs::create_symlink("d", s / "link");
+               },
+               "");
+}
+
+TEST_F(UpdateVsGit, AnUntrackedFileInTheWayIsRefused) {
+  differential([&](const fs::path& w) { write_file(w / "new.txt", "mine\n"); },
+               [&](const fs::path& s) { write_file(s / "new.txt", "upstream\n"); },
+               "untracked files would be overwritten by the update: new.txt");
+}
+
+TEST_F(UpdateVsGit, AModifiedFileIsRefused) {
+  differential([&](const fs::path& w) { write_file(w / "a.txt", "mine\n"); },
+               [&](const fs::path& s) { write_file(s / "a.txt", "upstream\n"); },
+               "local changes would be overwritten by the update: a.txt");
+}
+
+} // namespace mr::test
