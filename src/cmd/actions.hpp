@@ -34,6 +34,8 @@ Result<void> check_summary_args(const std::vector<std::string>& args);
 Result<git::RepoStatus> read_repo_status(RepoTask& t, bool for_status);
 void add_status_fields(render::JsonObject& fields, const git::RepoStatus& st);
 std::string operation_label(git::Operation op);
+// The status line for an interrupted (or running) mr update.
+std::string update_line(const git::UpdateInProgress& u);
 
 // The per-repo engine: selection, the task group, hooks, skip, rendering, exit status.
 int run_per_repo(CommandContext& ctx, const CommandInfo* builtin);

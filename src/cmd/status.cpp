@@ -72,6 +72,14 @@ Result<void> check_status_args(const std::vector<std::string>& args) {
   return {};
 }
 
+std::string update_line(const git::UpdateInProgress& u) {
+  if (u.running) {
+    return "mr update is running here (pid " + std::to_string(u.pid) + ")";
+  }
+  return "mr update was interrupted here (" + u.branch + ": " + u.from + ".." + u.to +
+         "); mr update finishes it";
+}
+
 std::string operation_label(git::Operation op) {
   return std::string(operation_name(op));
 }
@@ -114,7 +122,9 @@ void add_status_fields(render::JsonObject& fields, const git::RepoStatus& st) {
       .add("untracked", st.untracked_count)
       .add("conflicted", st.conflicted)
       .add("stashes", st.stashes.size());
-  if (st.operation == git::Operation::none) {
+  if (st.update) {
+    fields.add("state", "update"); // an interrupted mr update comes first: mr finishes it
+  } else if (st.operation == git::Operation::none) {
     fields.add_null("state");
   } else {
     fields.add("state", operation_name(st.operation));
@@ -125,6 +135,9 @@ task::TaskResult repo_status(RepoTask& t) {
   auto st = read_repo_status(t, true);
   if (!st) {
     return task::TaskResult::failed(st.error().message);
+  }
+  if (st->update) {
+    t.task.output() += update_line(*st->update) + "\n";
   }
   // git prints its warnings on stderr while it reads the work tree, before the list.
   for (const auto& line : st->warnings) {

@@ -111,9 +111,14 @@ task::TaskResult repo_summary(RepoTask& t) {
   if (!operation.empty()) {
     operation = paint(operation + " IN PROGRESS", "\033[1;33m", color);
   }
+  if (st.update) {
+    // mr's own interrupted update comes first: mr update finishes it.
+    operation =
+        paint(st.update->running ? "UPDATE RUNNING" : "UPDATE INTERRUPTED", "\033[1;31m", color);
+  }
 
-  const bool attention =
-      !changes.empty() || relation.attention || st.detached || st.operation != git::Operation::none;
+  const bool attention = !changes.empty() || relation.attention || st.detached ||
+                         st.operation != git::Operation::none || st.update.has_value();
   const auto& args = t.command.invocation.args;
   const bool dirty_only = std::find(args.begin(), args.end(), "--dirty") != args.end();
   if (dirty_only && !attention) {

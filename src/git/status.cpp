@@ -13,6 +13,7 @@
 #include "log.hpp"
 #include "refs.hpp"
 #include "repository.hpp"
+#include "update_journal.hpp"
 
 namespace mr::git {
 
@@ -190,6 +191,18 @@ void read_upstream(git_repository* repo, RepoStatus& st) {
   st.upstream = std::move(up);
 }
 
+UpdateInProgress update_in_progress(git_repository* repo, const UpdateNote& note) {
+  UpdateInProgress u;
+  u.branch = note.branch.substr(11); // the note only names refs/heads/ branches
+  Abbreviator abbrev(repo);
+  git_oid id{};
+  u.from = git_oid_fromstr(&id, note.from.c_str()) == 0 ? abbrev(id) : note.from;
+  u.to = git_oid_fromstr(&id, note.to.c_str()) == 0 ? abbrev(id) : note.to;
+  u.running = note.owner_running();
+  u.pid = note.pid;
+  return u;
+}
+
 // What git prints on stderr for tracked files it may not look at: one line per file, then
 // one per directory it cannot open (the outermost one on the file's path).
 std::vector<std::string> unreadable_warnings(const std::string& workdir,
@@ -299,6 +312,11 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   }
 
   const std::string gitdir = git_repository_path(repo);
+  if (auto note = read_note(gitdir); !note) {
+    st.warnings.push_back("warning: " + note.error().message);
+  } else if (*note) {
+    st.update = update_in_progress(repo, **note);
+  }
   if (request.operation) {
     st.operation = operation_of(git_repository_state(repo));
   }
@@ -398,7 +416,9 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     refresh.finish(std::string_view(reinterpret_cast<const char*>(checksum->id), GIT_OID_RAWSZ),
                    [&](std::string_view p) { return changed.count(p) != 0; });
   }
-  st.warnings = unreadable_warnings(workdir, refresh.unreadable());
+  for (auto& line : unreadable_warnings(workdir, refresh.unreadable())) {
+    st.warnings.push_back(std::move(line));
+  }
   const auto by_path = [](const StatusEntry& a, const StatusEntry& b) { return a.path < b.path; };
   std::stable_sort(st.changes.begin(), st.changes.end(), by_path);
   std::stable_sort(st.untracked.begin(), st.untracked.end(), by_path);

@@ -119,8 +119,7 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
 
   const std::string from_hex = git_oid_tostr_s(git_commit_id(from));
   const std::string to_hex = git_oid_tostr_s(git_commit_id(to));
-  if (auto w =
-          write_note(gitdir, UpdateNote::mine(branch_ref, from_hex, to_hex, &lock->file_stat()));
+  if (auto w = write_note(gitdir, UpdateNote::mine(branch_ref, from_hex, to_hex, lock->path()));
       !w) {
     return tl::unexpected(w.error());
   }
@@ -129,7 +128,7 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
       !done) {
     // The note stays (status shows the interruption, the next update finishes it); the
     // lock goes, as git's would.
-    write_note(gitdir, UpdateNote::mine(branch_ref, from_hex, to_hex, nullptr));
+    write_note(gitdir, UpdateNote::mine(branch_ref, from_hex, to_hex, {}));
     lock->rollback();
     return fail("the update stopped half-way: " + done.error().message +
                 " (mr update finishes it once that is fixed)");

@@ -4,8 +4,11 @@
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <tuple>
 #include <unistd.h>
 #include <utility>
 
@@ -42,6 +45,20 @@ unsigned long long start_time_of(long pid) {
   return 0;
 }
 
+// A file's device, inode and birth time; nullopt when the file system keeps no birth time.
+std::optional<std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::uint32_t>>
+identity(const std::string& path) {
+  struct statx stx {};
+  if (path.empty() ||
+      ::statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW, STATX_INO | STATX_BTIME, &stx) != 0 ||
+      (stx.stx_mask & STATX_BTIME) == 0) {
+    return std::nullopt;
+  }
+  const std::uint64_t dev = (std::uint64_t{stx.stx_dev_major} << 32) | stx.stx_dev_minor;
+  return std::tuple(dev, std::uint64_t{stx.stx_ino}, std::int64_t{stx.stx_btime.tv_sec},
+                    std::uint32_t{stx.stx_btime.tv_nsec});
+}
+
 bool is_hex_id(const std::string& s) {
   return s.size() == 40 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
@@ -49,25 +66,23 @@ bool is_hex_id(const std::string& s) {
 } // namespace
 
 UpdateNote UpdateNote::mine(std::string branch, std::string from, std::string to,
-                            const struct stat* lock) {
+                            const std::string& lock_path) {
   UpdateNote note;
   note.branch = std::move(branch);
   note.from = std::move(from);
   note.to = std::move(to);
   note.pid = static_cast<long>(::getpid());
   note.start_time = start_time_of(note.pid);
-  if (lock != nullptr) {
-    note.lock_dev = lock->st_dev;
-    note.lock_ino = lock->st_ino;
-    note.lock_ctime_sec = lock->st_ctim.tv_sec;
-    note.lock_ctime_nsec = lock->st_ctim.tv_nsec;
+  if (const auto id = identity(lock_path)) {
+    std::tie(note.lock_dev, note.lock_ino, note.lock_birth_sec, note.lock_birth_nsec) = *id;
   }
   return note;
 }
 
-bool UpdateNote::names_lock(const struct stat& st) const {
-  return lock_ino != 0 && st.st_dev == lock_dev && st.st_ino == lock_ino &&
-         st.st_ctim.tv_sec == lock_ctime_sec && st.st_ctim.tv_nsec == lock_ctime_nsec;
+bool UpdateNote::names_lock(const std::string& path) const {
+  const auto id = identity(path);
+  return lock_ino != 0 && id &&
+         *id == std::tuple(lock_dev, lock_ino, lock_birth_sec, lock_birth_nsec);
 }
 
 bool UpdateNote::owner_running() const {
@@ -127,7 +142,7 @@ Result<std::optional<UpdateNote>> read_note(const std::string& gitdir) {
       note.start_time = n;
     } else if (key == "lock") {
       std::istringstream in(value);
-      if (!(in >> note.lock_dev >> note.lock_ino >> note.lock_ctime_sec >> note.lock_ctime_nsec)) {
+      if (!(in >> note.lock_dev >> note.lock_ino >> note.lock_birth_sec >> note.lock_birth_nsec)) {
         return damaged("bad lock line");
       }
     } else {
@@ -145,7 +160,7 @@ Result<void> write_note(const std::string& gitdir, const UpdateNote& note) {
       "mr-update 1\nbranch " + note.branch + "\nfrom " + note.from + "\nto " + note.to + "\npid " +
       std::to_string(note.pid) + "\nstart " + std::to_string(note.start_time) + "\nlock " +
       std::to_string(note.lock_dev) + " " + std::to_string(note.lock_ino) + " " +
-      std::to_string(note.lock_ctime_sec) + " " + std::to_string(note.lock_ctime_nsec) + "\n";
+      std::to_string(note.lock_birth_sec) + " " + std::to_string(note.lock_birth_nsec) + "\n";
   return util::write_file_atomically(note_path(gitdir), text);
 }
 

@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <sys/stat.h>
 
 #include <mr/util/result.hpp>
 
@@ -22,17 +21,19 @@ struct UpdateNote {
   std::string to;     // the commit it moves to (hex)
   long pid = 0;
   unsigned long long start_time = 0; // of that process (/proc/PID/stat), tells pid reuse
-  // The index.lock the process holds; zero when it holds none.
+  // The index.lock the process holds: device, inode and birth time (an inode number is
+  // soon reused, a birth time is not). Zero when it holds none, or when the file system
+  // keeps no birth time: such a lock is never taken over.
   std::uint64_t lock_dev = 0;
   std::uint64_t lock_ino = 0;
-  std::int64_t lock_ctime_sec = 0;
-  std::int64_t lock_ctime_nsec = 0;
+  std::int64_t lock_birth_sec = 0;
+  std::uint32_t lock_birth_nsec = 0;
 
-  // This process, holding the lock whose status is `lock` (or none).
+  // This process, holding the lock file at `lock_path` (or none: empty).
   static UpdateNote mine(std::string branch, std::string from, std::string to,
-                         const struct stat* lock);
-  // Is `st` the lock the note names?
-  bool names_lock(const struct stat& st) const;
+                         const std::string& lock_path);
+  // Is the file at `path` the lock the note names?
+  bool names_lock(const std::string& path) const;
   // Is the process that wrote the note still running?
   bool owner_running() const;
 };

@@ -208,6 +208,9 @@ bool Worktree::holds_prefix(const std::string& path, const TreeItem& item) {
   std::unique_ptr<git_blob, Free_<git_blob, git_blob_free>> blob(raw);
   Buf content;
   git_blob_filter_options opts = GIT_BLOB_FILTER_OPTIONS_INIT;
+  // Not CHECK_FOR_BINARY: with it a binary blob gives an empty buffer. The filters decide
+  // for themselves what is text, as they do when checking out.
+  opts.flags &= ~static_cast<std::uint32_t>(GIT_BLOB_FILTER_CHECK_FOR_BINARY);
   if (git_blob_filter(&content.buf, blob.get(), path.c_str(), &opts) != 0) {
     git_error_clear();
     return false;

@@ -34,7 +34,7 @@ Result<IndexLock> lock_for_recovery(const std::string& gitdir, const UpdateNote&
   const std::string path = gitdir + "index.lock";
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
-    if (!note.names_lock(st)) {
+    if (!note.names_lock(path)) {
       return fail(IndexLock::busy_message(gitdir) + "; an interrupted mr update waits to be " +
                   "finished here");
     }
@@ -152,14 +152,13 @@ Result<std::string> finish_interrupted(git_repository* repo, const std::string& 
     return tl::unexpected(lock.error());
   }
   // From here on this process owns the update: a kill is recovered from again.
-  if (auto w =
-          write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, &lock->file_stat()));
+  if (auto w = write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, lock->path()));
       !w) {
     return tl::unexpected(w.error());
   }
   const auto refuse = [&](const std::string& why) -> Result<std::string> {
     // The lock goes, so that the git commands named can run.
-    write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, nullptr));
+    write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, {}));
     lock->rollback();
     return fail(what + " cannot be finished: " + why);
   };
@@ -215,7 +214,7 @@ Result<std::string> finish_interrupted(git_repository* repo, const std::string& 
     if (auto done = carry_out(repo, from_tree.get(), to_commit.get(), s.work, *index, *lock,
                               /*force=*/true);
         !done) {
-      write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, nullptr));
+      write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, {}));
       lock->rollback();
       return fail(what + " stopped again: " + done.error().message +
                   " (mr update finishes it once that is fixed)");

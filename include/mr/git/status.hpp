@@ -48,6 +48,15 @@ struct Upstream {
   std::optional<std::size_t> behind;
 };
 
+// An mr update interrupted in this repository (it left its note), or still running.
+struct UpdateInProgress {
+  std::string branch; // "main"
+  std::string from;   // abbreviated commits: where the branch was, where it goes
+  std::string to;
+  bool running = false; // the process that wrote the note still runs
+  long pid = 0;
+};
+
 struct RepoStatus {
   std::vector<StatusEntry> changes;   // tracked paths, in git's order
   std::vector<StatusEntry> untracked; // then these
@@ -64,6 +73,7 @@ struct RepoStatus {
   // What git status would print on stderr: tracked files that cannot be looked at
   // ("PATH: Permission denied") and directories that cannot be opened.
   std::vector<std::string> warnings;
+  std::optional<UpdateInProgress> update; // an interrupted (or running) mr update
 
   std::size_t staged = 0;
   std::size_t modified = 0; // work tree changes to tracked files

@@ -1,0 +1,216 @@
+// An update killed at any step, or stopped by a full disk, is visible (mr status, mr
+// summary) and the next mr update finishes it: the result is what git pull --ff-only
+// gives on a copy of the repository, nothing staged or committed is lost, no lock is
+// left. What changed since the interruption is refused, naming the commands that finish.
+#include <cerrno>
+#include <cstring>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+
+#include <gtest/gtest.h>
+
+#include "pause_point.hpp"
+#include "update_support.hpp"
+
+namespace mr::test {
+namespace {
+
+class UpdateInterrupted : public UpdateTest {
+protected:
+  // A working copy with local work the update must keep (a staged change, an unstaged
+  // one, an untracked file), its copy for git, and an upstream change of several files.
+  void prepare() {
+    w = clone_of_upstream("w");
+    write_file(w / "README", "my staged edit\n");
+    git(w, {"add", "README"});
+    write_file(w / "b.txt", "my unstaged edit\n");
+    write_file(w / "notes.txt", "untracked\n");
+    copy = root() / "copy";
+    ASSERT_EQ(std::system(("cp -a '" + w.string() + "' '" + copy.string() + "'").c_str()), 0);
+    write_file(seed() / "a.txt", "a, changed upstream\n");
+    write_file(seed() / "d/x", "x, changed upstream\n");
+    write_file(seed() / "new.txt", "new upstream\n");
+    write_file(seed() / "script.sh", "#!/bin/sh\necho changed\n");
+    fs::remove(seed() / "f");
+    upstream_head = push_seed();
+  }
+
+  // mr update stopped for good at `point`.
+  void kill_at(const std::string& point) {
+    PausedRun run({mr_binary().string(), "update"}, in(w), point, root() / "scratch");
+    ASSERT_TRUE(run.wait_paused()) << point;
+    run.kill9();
+  }
+
+  void expect_reported_interrupted() {
+    const auto st = mr({"status"}, w);
+    EXPECT_EQ(st.exit_code, 0) << st.err;
+    EXPECT_NE(st.out.find("mr update was interrupted here (main: "), std::string::npos) << st.out;
+    const auto summary = mr({"--json", "summary"}, w);
+    EXPECT_NE(summary.out.find("\"state\":\"update\""), std::string::npos) << summary.out;
+    const auto text = mr({"summary"}, w);
+    EXPECT_NE(text.out.find("UPDATE INTERRUPTED"), std::string::npos) << text.out;
+  }
+
+  // The next update finishes it: git's result, nothing left behind.
+  void expect_finished() {
+    const auto r = mr({"update"}, w);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("Finishing the interrupted update of main ("), std::string::npos) << r.out;
+    const auto by_git = git_result(copy, {"pull", "-q", "--ff-only"});
+    ASSERT_EQ(by_git.exit_code, 0) << by_git.err;
+    EXPECT_EQ(snapshot(w), snapshot(copy));
+    EXPECT_EQ(rev(w, "HEAD"), upstream_head);
+    EXPECT_EQ(git(w, {"diff", "--cached", "--name-only"}), "README\n") << "the staged edit";
+    EXPECT_EQ(git(w, {"show", ":README"}), "my staged edit\n");
+    expect_no_leftovers(w);
+    const auto st = mr({"status"}, w);
+    EXPECT_EQ(st.out.find("interrupted"), std::string::npos) << st.out;
+  }
+
+  fs::path w;
+  fs::path copy;
+  std::string upstream_head;
+};
+
+} // namespace
+
+TEST_F(UpdateInterrupted, KilledAfterWritingTheNote) {
+  prepare();
+  kill_at("update.after_note");
+  EXPECT_TRUE(fs::exists(w / ".git/index.lock")) << "the killed mr's lock, taken over later";
+  expect_reported_interrupted();
+  expect_finished();
+}
+
+TEST_F(UpdateInterrupted, KilledInTheMiddleOfTheCheckout) {
+  prepare();
+  kill_at("update.mid_checkout");
+  expect_reported_interrupted();
+  expect_finished();
+}
+
+TEST_F(UpdateInterrupted, KilledAfterWritingTheIndex) {
+  prepare();
+  kill_at("update.after_index");
+  expect_reported_interrupted();
+  expect_finished();
+}
+
+TEST_F(UpdateInterrupted, KilledBeforeMovingTheBranch) {
+  prepare();
+  kill_at("update.before_ref");
+  EXPECT_FALSE(fs::exists(w / ".git/index.lock"));
+  expect_reported_interrupted();
+  expect_finished();
+}
+
+// Someone else's index.lock is never taken over, even with an interrupted update here.
+TEST_F(UpdateInterrupted, AnotherProcesssLockIsNotTakenOver) {
+  prepare();
+  kill_at("update.mid_checkout");
+  fs::remove(w / ".git/index.lock");
+  write_file(w / ".git/index.lock", ""); // a git process of the user's, say
+  const auto r = mr({"update"}, w);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("index.lock exists"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("an interrupted mr update waits to be finished here"), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(fs::exists(w / ".git/index.lock"));
+  fs::remove(w / ".git/index.lock");
+  expect_finished();
+}
+
+// A file the update was writing, edited by hand since: refused, naming the file and the
+// commands that finish the update; those commands do.
+TEST_F(UpdateInterrupted, AFileChangedSinceIsRefusedWithTheCommandsThatFinish) {
+  prepare();
+  kill_at("update.mid_checkout");
+  write_file(w / "new.txt", "written by hand after the interruption\n");
+  const auto r = mr({"update"}, w);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  const std::string finish = "git checkout " + upstream_head.substr(0, 12) + " -- 'new.txt'";
+  EXPECT_NE(r.err.find("new.txt changed since it stopped"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("finish it with: " + finish + " && mr update"), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(w / "new.txt"), "written by hand after the interruption\n");
+  EXPECT_FALSE(fs::exists(w / ".git/index.lock")) << "released, so that git can run";
+  expect_reported_interrupted();
+  const auto done = run({"sh", "-c", finish}, in(w));
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  expect_finished();
+}
+
+// A full disk (here: a file size limit) stops the checkout half-way through a file.
+TEST_F(UpdateInterrupted, AFullDiskStopsItAndTheNextUpdateFinishes) {
+  prepare();
+  // A file larger than the limit, between small ones.
+  std::string big(300 * 1024, 'x');
+  write_file(seed() / "big.bin", big);
+  write_file(seed() / "z.txt", "last\n");
+  upstream_head = push_seed("more upstream");
+  git_result(copy, {"fetch", "-q"}); // the copy stays where w is; git pulls it below
+  auto options = in(w);
+  const auto r =
+      run({"sh", "-c", "trap '' XFSZ; ulimit -f 100; exec '" + mr_binary().string() + "' update"},
+          options);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("the update stopped half-way: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("mr update finishes it once that is fixed"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(w / ".git/index.lock")) << "no lock left to block git";
+  EXPECT_LT(fs::file_size(w / "big.bin"), big.size()) << "cut short";
+  expect_reported_interrupted();
+  expect_finished();
+  EXPECT_TRUE(read_file(w / "big.bin") == big) << "big.bin differs";
+}
+
+// A real full disk: the repository on a small tmpfs that the checkout fills up.
+TEST_F(UpdateInterrupted, ARealFullDiskStopsItAndTheNextUpdateFinishes) {
+  const auto small = root() / "small";
+  fs::create_directories(small);
+  if (::mount("tmpfs", small.c_str(), "tmpfs", 0, "size=2m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (" << std::strerror(errno)
+                 << "): the file size limit test covers a full disk";
+  }
+  struct Unmount {
+    fs::path dir;
+    ~Unmount() { ::umount2(dir.c_str(), MNT_DETACH); }
+  } unmount{small};
+  w = small / "w";
+  git(root(), {"clone", "-q", (root() / "srv" / "up.git").string(), w.string()});
+  write_file(registry(), "[repos.\"" + w.string() + "\"]\n");
+  write_file(w / "README", "my staged edit\n");
+  git(w, {"add", "README"});
+  copy = root() / "copy";
+  ASSERT_EQ(std::system(("cp -a '" + w.string() + "' '" + copy.string() + "'").c_str()), 0);
+  // 600 KB that does not compress, between small changes.
+  std::string big(600 * 1024, '\0');
+  unsigned x = 12345;
+  for (auto& c : big) {
+    x = x * 1103515245 + 12345;
+    c = static_cast<char>(x >> 16);
+  }
+  write_file(seed() / "a.txt", "a, changed upstream\n");
+  write_file(seed() / "big.bin", big);
+  write_file(seed() / "z.txt", "last\n");
+  upstream_head = push_seed();
+  // Room for the fetched pack, not for the checkout too.
+  struct statvfs vfs {};
+  ASSERT_EQ(::statvfs(small.c_str(), &vfs), 0);
+  const auto free_bytes =
+      static_cast<long long>(vfs.f_bavail) * static_cast<long long>(vfs.f_frsize);
+  const long long keep = static_cast<long long>(big.size()) + 300 * 1024;
+  ASSERT_GT(free_bytes, keep);
+  write_file(small / "filler", std::string(static_cast<std::size_t>(free_bytes - keep), 'f'));
+
+  const auto r = mr({"update"}, w);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("the update stopped half-way: "), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(w / ".git/index.lock"));
+  EXPECT_LT(fs::file_size(w / "big.bin"), big.size()) << "cut short";
+  expect_reported_interrupted();
+  fs::remove(small / "filler");
+  expect_finished();
+  EXPECT_TRUE(read_file(w / "big.bin") == big) << "big.bin differs";
+}
+
+} // namespace mr::test
