@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "cli_fixture.hpp"
+#include "update_support.hpp"
 
 namespace mr::test {
 namespace {
@@ -61,6 +62,47 @@ TEST_F(UnreadableDir, StatusWarnsAsGitDoesAndDoesNotCallTheFileDeleted) {
   EXPECT_NE(summary.out.find("\"modified\":1,"), std::string::npos) << summary.out;
   ::chmod((r / "sec").c_str(), 0755);
   EXPECT_EQ(read_file(r / "sec/secret.txt"), "secret\n");
+}
+
+class UnreadableDirUpdate : public UpdateTest {};
+
+TEST_F(UnreadableDirUpdate, UpdateNeverTreatsItAsDeleted) {
+  if (::geteuid() != 0) {
+    GTEST_SKIP() << "needs root to run mr and git as another user";
+  }
+  // The test's own git runs as root in repositories nobody owns.
+  write_file(home() / ".gitconfig", "[safe]\n\tdirectory = *\n");
+  write_file(seed() / "sec/secret.txt", "secret\n");
+  push_seed("a secret");
+  const auto w = clone_of_upstream("w");
+  const auto nobody = [&](const std::string& dir) {
+    ASSERT_EQ(std::system(("chown -R 65534:65534 '" + dir + "'").c_str()), 0);
+  };
+  const auto update = [&]() { return mr({"update"}, w, {}, /*as_nobody=*/true); };
+  // Upstream changes another file: the update goes through, the unreadable one stays.
+  write_file(seed() / "a.txt", "a, changed upstream\n");
+  const auto first = push_seed();
+  nobody((root() / "srv").string());
+  nobody((root() / "ws").string());
+  ::chmod((w / "sec").c_str(), 0);
+  const auto r = update();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(rev(w, "HEAD"), first);
+  EXPECT_EQ(git(w, {"ls-files", "sec"}), "sec/secret.txt\n");
+  // Upstream changes the file mr may not look at: refused, as git refuses it.
+  write_file(seed() / "sec/secret.txt", "secret, changed upstream\n");
+  push_seed();
+  nobody((root() / "srv").string());
+  const auto refused = update();
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.err.find("local changes would be overwritten by the update: sec/secret.txt"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(rev(w, "HEAD"), first);
+  ::chmod((w / "sec").c_str(), 0755);
+  EXPECT_EQ(read_file(w / "sec/secret.txt"), "secret\n");
+  EXPECT_FALSE(fs::exists(w / ".git/mr-update"));
+  EXPECT_FALSE(fs::exists(w / ".git/index.lock"));
 }
 
 } // namespace mr::test
