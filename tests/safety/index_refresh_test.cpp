@@ -243,4 +243,28 @@ TEST_F(IndexRefresh, ASplitIndexIsNeverWritten) {
   expect_healthy(r);
 }
 
+// A linked worktree has its own index (and index.lock) in its own git directory.
+TEST_F(IndexRefresh, ALinkedWorktreesOwnIndexIsRefreshed) {
+  const auto r = repo();
+  const auto linked = root() / "ws" / "linked";
+  git(r, {"worktree", "add", "-q", "-b", "other", linked.string()});
+  write_file(registry(), "[repos.\"" + linked.string() + "\"]\n");
+  make_stale(linked / "tracked.txt");
+  const auto main_index = read_file(r / ".git/index");
+  // A lock of the main worktree's is no reason not to refresh the linked one's.
+  write_file(r / ".git/index.lock", "");
+  const auto st = status(linked);
+  EXPECT_EQ(st.exit_code, 0) << st.err;
+  EXPECT_EQ(index_mtime(linked, "tracked.txt"), file_mtime(linked / "tracked.txt"));
+  EXPECT_EQ(read_file(r / ".git/index"), main_index);
+  // And its own lock only skips the refresh, as in the main worktree.
+  fs::remove(r / ".git/index.lock");
+  make_stale(linked / "dir/other.txt");
+  write_file(r / ".git/worktrees/linked/index.lock", "");
+  const auto before = read_file(r / ".git/worktrees/linked/index");
+  const auto locked = status(linked);
+  EXPECT_EQ(locked.exit_code, 0) << locked.err;
+  EXPECT_EQ(read_file(r / ".git/worktrees/linked/index"), before);
+}
+
 } // namespace mr::test

@@ -42,10 +42,11 @@ protected:
     run.kill9();
   }
 
-  void expect_reported_interrupted() {
+  void expect_reported_interrupted(const std::string& branch = "main") {
     const auto st = mr({"status"}, w);
     EXPECT_EQ(st.exit_code, 0) << st.err;
-    EXPECT_NE(st.out.find("mr update was interrupted here (main: "), std::string::npos) << st.out;
+    EXPECT_NE(st.out.find("mr update was interrupted here (" + branch + ": "), std::string::npos)
+        << st.out;
     const auto summary = mr({"--json", "summary"}, w);
     EXPECT_NE(summary.out.find("\"state\":\"update\""), std::string::npos) << summary.out;
     const auto text = mr({"summary"}, w);
@@ -211,6 +212,56 @@ TEST_F(UpdateInterrupted, ARealFullDiskStopsItAndTheNextUpdateFinishes) {
   fs::remove(small / "filler");
   expect_finished();
   EXPECT_TRUE(read_file(w / "big.bin") == big) << "big.bin differs";
+}
+
+// In a linked worktree the note and the lock live in the worktree's own git directory.
+TEST_F(UpdateInterrupted, InALinkedWorktree) {
+  const auto main_copy = clone_of_upstream("main");
+  const auto linked = root() / "ws" / "linked";
+  git(main_copy,
+      {"worktree", "add", "-q", "--track", "-b", "feature", linked.string(), "origin/main"});
+  write_file(registry(), "[repos.\"" + linked.string() + "\"]\n");
+  write_file(seed() / "a.txt", "a, changed upstream\n");
+  write_file(seed() / "d/x", "x, changed upstream\n");
+  write_file(seed() / "z.txt", "new\n");
+  upstream_head = push_seed();
+  const auto main_head = rev(main_copy, "HEAD");
+  w = linked;
+  kill_at("update.mid_checkout");
+  const auto gitdir = main_copy / ".git/worktrees/linked";
+  EXPECT_TRUE(fs::exists(gitdir / "mr-update"));
+  EXPECT_FALSE(fs::exists(main_copy / ".git/mr-update"));
+  expect_reported_interrupted("feature");
+  const auto r = mr({"update"}, linked);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(rev(linked, "HEAD"), upstream_head);
+  EXPECT_EQ(git(linked, {"status", "--porcelain"}), "");
+  EXPECT_EQ(rev(main_copy, "HEAD"), main_head) << "main's branch untouched";
+  EXPECT_FALSE(fs::exists(gitdir / "mr-update"));
+  EXPECT_FALSE(fs::exists(gitdir / "index.lock"));
+  EXPECT_EQ(read_file(linked / "a.txt"), "a, changed upstream\n");
+}
+
+// While an update runs, status says so, and a second update of the same repository
+// (another mr run) waits for nothing: it fails at once.
+TEST_F(UpdateInterrupted, ASecondUpdateOfTheSameRepositoryFailsAtOnce) {
+  prepare();
+  PausedRun run({mr_binary().string(), "update"}, in(w), "update.after_note", root() / "scratch");
+  ASSERT_TRUE(run.wait_paused());
+  const auto st = mr({"status"}, w);
+  EXPECT_NE(st.out.find("mr update is running here (pid " + std::to_string(run.pid()) + ")"),
+            std::string::npos)
+      << st.out;
+  const auto second = mr({"update"}, w);
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("another mr update is running in this repository"), std::string::npos)
+      << second.err;
+  const auto first = run.resume();
+  EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
+  const auto by_git = git_result(copy, {"pull", "-q", "--ff-only"});
+  ASSERT_EQ(by_git.exit_code, 0) << by_git.err;
+  EXPECT_EQ(snapshot(w), snapshot(copy));
+  expect_no_leftovers(w);
 }
 
 } // namespace mr::test
