@@ -159,10 +159,7 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
     return tl::unexpected(note.error());
   }
   if (*note) {
-    if ((*note)->owner_running()) {
-      return fail("an mr update (pid " + std::to_string((*note)->pid) +
-                  ") is running in this repository");
-    }
+    // Its process is gone: a running mr update would hold the guard taken above.
     auto finished = finish_interrupted(repo, gitdir, **note, stat_width);
     if (!finished) {
       return tl::unexpected(finished.error());
