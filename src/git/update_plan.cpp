@@ -175,15 +175,37 @@ Worktree::State Worktree::check(const IndexEntry& e) {
                     (recorded.mtime_sec == static_cast<std::uint32_t>(written.tv_sec) &&
                      recorded.mtime_nsec >= static_cast<std::uint32_t>(written.tv_nsec));
   if (recorded.same_file_data(now) && !racy && recorded.size != 0) {
+    m_seen[path] = IndexStat::from(st, e.mode);
     return State::matches;
   }
   const auto id = hash(path, e.mode, st);
   if (!id) {
     return State::unreadable;
   }
-  return m_index.oid(e) == std::string_view(reinterpret_cast<const char*>(id->id), k_oid_bytes)
-             ? State::matches
-             : State::differs;
+  if (m_index.oid(e) != std::string_view(reinterpret_cast<const char*>(id->id), k_oid_bytes)) {
+    return State::differs;
+  }
+  m_seen[path] = IndexStat::from(st, e.mode);
+  return State::matches;
+}
+
+std::vector<std::string> Worktree::changed_since(const std::vector<std::string>& paths) const {
+  std::vector<std::string> changed;
+  for (const auto& path : paths) {
+    struct stat st {};
+    const auto seen = m_seen.find(path);
+    const int err = lstat(path, st);
+    // Missing (or a directory the update empties) then and now; or the same inode, times
+    // and size.
+    const bool same =
+        seen == m_seen.end()
+            ? (err == ENOENT || err == ENOTDIR || (err == 0 && S_ISDIR(st.st_mode)))
+            : err == 0 && IndexStat::from(st, seen->second.mode).same_file_data(seen->second);
+    if (!same) {
+      changed.push_back(path);
+    }
+  }
+  return changed;
 }
 
 bool Worktree::holds(const std::string& path, const TreeItem& item) {

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <sys/stat.h>
@@ -66,6 +67,10 @@ public:
   int lstat(const std::string& path, struct stat& st) const;
   const std::string& dir() const { return m_dir; }
   git_repository* repo() const { return m_repo; }
+  // The stat data of every file check() found up to date, as it found it.
+  const std::map<std::string, IndexStat>& seen() const { return m_seen; }
+  // Those of `paths` whose file is no longer as check() saw it.
+  std::vector<std::string> changed_since(const std::vector<std::string>& paths) const;
   // Are all the files in directory `path` ones `removable` accepts (empty dirs included)?
   // False too when there are more than a bound's worth of them.
   bool only_contains(const std::string& path,
@@ -82,6 +87,7 @@ private:
   bool m_filemode = true;
   bool m_trustctime = true;
   bool m_symlinks = true;
+  std::map<std::string, IndexStat> m_seen;
 };
 
 struct UpdatePlan {

@@ -264,4 +264,24 @@ TEST_F(UpdateInterrupted, ASecondUpdateOfTheSameRepositoryFailsAtOnce) {
   expect_no_leftovers(w);
 }
 
+// A file saved by hand after mr checked it, before mr replaces it: kept, and the update
+// refused with nothing changed.
+TEST_F(UpdateInterrupted, AFileSavedDuringTheUpdateIsKept) {
+  prepare();
+  const auto before = snapshot(w);
+  PausedRun run({mr_binary().string(), "update"}, in(w), "update.after_note", root() / "scratch");
+  ASSERT_TRUE(run.wait_paused());
+  write_file(w / "a.txt", "saved meanwhile\n");
+  const auto r = run.resume();
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.err.find("local changes would be overwritten by the update: a.txt (changed while "
+                       "mr was updating"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(read_file(w / "a.txt"), "saved meanwhile\n");
+  EXPECT_EQ(rev(w, "HEAD"), before.head);
+  EXPECT_EQ(git(w, {"ls-files", "--stage"}), before.index);
+  expect_no_leftovers(w);
+}
+
 } // namespace mr::test
