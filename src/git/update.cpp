@@ -196,6 +196,7 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
       return tl::unexpected(finished.error());
     }
     result.text += *finished;
+    result.kind = UpdateResult::Kind::fast_forwarded;
   }
   if (exists(gitdir + "index.lock")) {
     return fail(IndexLock::busy_message(gitdir), result.text);

@@ -199,4 +199,28 @@ TEST_F(UpdateVsGit, AModifiedFileIsRefused) {
                "local changes would be overwritten by the update: a.txt");
 }
 
+// The index mr builds keeps what git keeps: its version, intent-to-add and
+// assume-unchanged entries, and it stays readable to git with its extensions.
+TEST_F(UpdateVsGit, AVersion4IndexWithFlagsAndExtensions) {
+  differential(
+      [&](const fs::path& w) {
+        git(w, {"update-index", "--index-version", "4"});
+        git(w, {"config", "core.untrackedCache", "true"});
+        write_file(w / "later.txt", "intent to add\n");
+        git(w, {"add", "-N", "later.txt"});
+        git(w, {"update-index", "--assume-unchanged", "README"});
+        git(w, {"status", "--porcelain"});
+      },
+      [&](const fs::path& s) {
+        write_file(s / "a.txt", "upstream\n");
+        write_file(s / "deep/er/new.txt", "new\n");
+        git(s, {"rm", "-q", "d/x"});
+      },
+      "");
+  const auto w = root() / "ws" / "w";
+  EXPECT_EQ(read_file(w / ".git/index").substr(4, 4), std::string("\0\0\0\4", 4));
+  const auto verify = git_result(w, {"ls-files", "--debug"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+}
+
 } // namespace mr::test

@@ -5,7 +5,10 @@
 namespace mr::test {
 
 std::ostream& operator<<(std::ostream& os, const Snapshot& s) {
-  os << "HEAD " << s.head << "\nindex:\n" << s.index << "status:\n" << s.status << "files:\n";
+  os << "HEAD " << s.head << "\nindex:\n"
+     << s.index << "status:\n"
+     << s.status << "tags:\n"
+     << s.tags << "tree " << s.tree << "files:\n";
   for (const auto& [path, what] : s.files) {
     os << "  " << path << ": " << what << "\n";
   }
@@ -55,6 +58,8 @@ Snapshot UpdateTest::snapshot(const fs::path& repo) {
   s.head = rev(repo, "HEAD");
   s.index = git(repo, {"ls-files", "--stage"});
   s.status = git(repo, {"status", "--porcelain"});
+  s.tags = git(repo, {"ls-files", "-v"});
+  s.tree = git(repo, {"write-tree"});
   for (auto it = fs::recursive_directory_iterator(repo); it != fs::recursive_directory_iterator();
        ++it) {
     const auto rel = fs::relative(it->path(), repo).generic_string();

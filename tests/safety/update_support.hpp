@@ -13,8 +13,10 @@ namespace mr::test {
 
 struct Snapshot {
   std::string head;
-  std::string index;                        // git ls-files --stage
-  std::string status;                       // git status --porcelain
+  std::string index;  // git ls-files --stage
+  std::string status; // git status --porcelain
+  std::string tags;   // git ls-files -v: assume-unchanged, skip-worktree
+  std::string tree;   // git write-tree: a stale cache tree in the index would show here
   std::map<std::string, std::string> files; // path -> "file 644 CONTENT", "link TARGET", "dir"
   bool operator==(const Snapshot&) const = default;
 };
