@@ -5,13 +5,16 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
 #include <mr/util/sha1.hpp>
 #include <mr/util/test_point.hpp>
 
+#include "index_file.hpp"
 #include "index_lock.hpp"
+#include "update_plan.hpp"
 
 namespace mr::git {
 
@@ -43,10 +46,6 @@ bool refreshable(const IndexEntry& e, std::string_view path) {
          path != ".." && !(path.size() >= 3 && path.substr(path.size() - 3) == "/..");
 }
 
-bool type_matches(const IndexEntry& e, const struct stat& st) {
-  return e.symlink() ? S_ISLNK(st.st_mode) : S_ISREG(st.st_mode);
-}
-
 // The on-disk index is still the one we read: same size, same trailer.
 bool unchanged_on_disk(const std::string& file, const IndexFile& index) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -63,6 +62,13 @@ bool unchanged_on_disk(const std::string& file, const IndexFile& index) {
       std::string_view(trailer.data(), trailer.size()) == index.checksum();
   ::close(fd);
   return same;
+}
+
+bool checksum_matches(const IndexFile& index) {
+  const auto digest =
+      util::Sha1::of(std::string_view(index.bytes()).substr(0, index.bytes().size() - 20));
+  return std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()) ==
+         index.checksum();
 }
 
 void store_stat(std::string& bytes, std::size_t at, const IndexStat& s) {
@@ -91,87 +97,80 @@ IndexRefresh::Report skipped(std::string why) {
   return {IndexRefresh::Outcome::skipped, 0, 0, std::move(why)};
 }
 
-} // namespace
+struct Candidate {
+  std::size_t entry;
+  IndexStat now; // taken before the content was hashed and found unchanged
+};
 
-IndexRefresh IndexRefresh::prepare(const std::string& gitdir, const std::string& workdir) {
-  IndexRefresh r;
-  r.m_gitdir = gitdir;
-  // Any file changed after this instant gets an mtime at or after it: refreshing only
-  // files older than this never records a stat that a later change could share.
-  ::clock_gettime(CLOCK_REALTIME_COARSE, &r.m_started);
-  // The checksum is verified only when there is something to write (finish()): reading
-  // status alone hashes nothing, and libgit2 verifies the index it reads anyway.
-  auto index = IndexFile::read(gitdir + "index", {.verify_checksum = false});
-  if (!index) {
-    spdlog::debug("index refresh: {}", index.error().message);
-    return r;
-  }
-  if (!index->on_disk()) {
-    return r;
-  }
-  const int dir = ::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) {
-    return r;
-  }
-  const Tick written = tick(index->file_stat().st_mtim);
-  const auto& entries = index->entries();
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const auto& e = entries[i];
-    const std::string path(index->path(e));
-    if (!refreshable(e, path)) {
-      continue;
-    }
-    struct stat st {};
-    if (::fstatat(dir, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      if (errno != ENOENT && errno != ENOTDIR) {
-        r.m_unreadable.push_back({path, errno});
-      }
-      continue;
-    }
-    if (!type_matches(e, st)) {
-      continue;
-    }
-    const IndexStat old = index->stat(e);
-    const IndexStat now = IndexStat::from(st, e.mode);
-    // Stale, or racily clean (recorded in the same tick the index was written): either
-    // way libgit2 hashes it on every run until the index is written again.
-    if (!old.same_file_data(now) || !(mtime_of(old) < written)) {
-      r.m_candidates.push_back({i, now});
-    }
-  }
-  ::close(dir);
-  if (!r.m_candidates.empty()) {
-    r.m_index = std::move(*index);
-  }
-  return r;
-}
-
-IndexRefresh::Report
-IndexRefresh::finish(std::string_view index_checksum,
-                     const std::function<bool(std::string_view)>& worktree_changed) {
-  if (m_candidates.empty() || !m_index) {
-    return {};
-  }
-  const IndexFile& index = *m_index;
-  if (index.skip_hash()) {
-    return skipped("the index has no checksum (index.skipHash)");
+std::optional<std::string> cannot_refresh(const IndexFile& index, std::string_view checksum) {
+  if (!index.on_disk() || index.skip_hash()) {
+    return "the index has no checksum (index.skipHash)";
   }
   for (const auto& ext : index.extensions()) {
     if (!known_extension(ext.signature)) {
-      return skipped("index extension '" + ext.signature + "' is not one mr rewrites");
+      return "index extension '" + ext.signature + "' is not one mr rewrites";
     }
   }
   if (index.file_stat().st_uid != ::geteuid()) {
-    return skipped("the index belongs to another user");
+    return "the index belongs to another user";
   }
-  if (index_checksum != index.checksum()) {
-    return skipped("the index changed while status read it");
+  if (checksum != index.checksum()) {
+    return "the index changed while status read it";
   }
-  if (const auto digest =
-          util::Sha1::of(std::string_view(index.bytes()).substr(0, index.bytes().size() - 20));
-      std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()) !=
-      index.checksum()) {
-    return skipped("the index read does not match its checksum");
+  return std::nullopt;
+}
+
+} // namespace
+
+IndexRefresh::IndexRefresh(std::string gitdir) : m_gitdir(std::move(gitdir)) {
+  // Any file changed after this instant gets an mtime (and ctime) at or after it.
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &m_started);
+}
+
+IndexRefresh::Report
+IndexRefresh::finish(git_repository* repo, std::string_view index_checksum,
+                     const std::function<bool(std::string_view)>& worktree_changed) {
+  auto read = IndexFile::read(m_gitdir + "index", {.verify_checksum = false});
+  if (!read) {
+    return skipped(read.error().message);
+  }
+  const IndexFile& index = *read;
+  if (auto why = cannot_refresh(index, index_checksum)) {
+    return skipped(*why);
+  }
+  // git's refresh: lstat, then hash; the stat data of a file whose content still is the
+  // entry's is recorded. Only files older than the run can be: a later change of one in
+  // the tick of its mtime would go unseen.
+  const Tick started = tick(m_started);
+  const Tick written = tick(index.file_stat().st_mtim);
+  Worktree wt(repo, index);
+  std::vector<Candidate> candidates;
+  for (std::size_t i = 0; i < index.entries().size(); ++i) {
+    const auto& e = index.entries()[i];
+    const std::string_view path = index.path(e);
+    if (!refreshable(e, path) || worktree_changed(path)) {
+      continue;
+    }
+    const IndexStat old = index.stat(e);
+    struct stat st {};
+    if (wt.lstat(std::string(path), st) != 0 || !wt.type_matches(e.mode, st)) {
+      continue;
+    }
+    const IndexStat now = IndexStat::from(st, e.mode);
+    if (old.same_file_data(now) && mtime_of(old) < written) {
+      continue; // fresh
+    }
+    if (!(mtime_of(now) < started)) {
+      continue;
+    }
+    const auto id = wt.content_id(std::string(path), e.mode, st);
+    if (id &&
+        index.oid(e) == std::string_view(reinterpret_cast<const char*>(id->id), k_oid_bytes)) {
+      candidates.push_back({i, now});
+    }
+  }
+  if (candidates.empty()) {
+    return {};
   }
   util::test_point("status.before_refresh");
   auto lock = IndexLock::try_acquire(m_gitdir);
@@ -182,20 +181,20 @@ IndexRefresh::finish(std::string_view index_checksum,
   if (!unchanged_on_disk(m_gitdir + "index", index)) {
     return skipped("the index changed since status read it");
   }
+  if (!checksum_matches(index)) {
+    return skipped("the index read does not match its checksum");
+  }
 
-  const Tick now_limit = std::min(tick(m_started), tick(lock->file_stat().st_mtim));
-  const Tick written = tick(index.file_stat().st_mtim);
+  const Tick limit = std::min(started, tick(lock->file_stat().st_mtim));
   std::string bytes = index.bytes();
   std::vector<bool> refreshed(index.entries().size(), false);
   Report report;
-  for (const auto& c : m_candidates) {
-    const auto& e = index.entries()[c.entry];
-    if (worktree_changed(index.path(e)) || !(mtime_of(c.now) < now_limit)) {
-      continue;
+  for (const auto& c : candidates) {
+    if (mtime_of(c.now) < limit) {
+      store_stat(bytes, index.entries()[c.entry].offset, c.now);
+      refreshed[c.entry] = true;
+      ++report.refreshed;
     }
-    store_stat(bytes, e.offset, c.now);
-    refreshed[c.entry] = true;
-    ++report.refreshed;
   }
   if (report.refreshed == 0) {
     return {};
@@ -211,7 +210,7 @@ IndexRefresh::finish(std::string_view index_checksum,
     if (mtime_of(s) < written || s.size == 0) {
       continue;
     }
-    if (worktree_changed(index.path(e)) || !(mtime_of(s) < now_limit)) {
+    if (worktree_changed(index.path(e)) || !(mtime_of(s) < limit)) {
       store_be32(bytes, e.offset + 36, 0);
       ++report.smudged;
     }

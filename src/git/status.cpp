@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <unordered_set>
 
+#include <git2/sys/diff.h>
+
 #include <mr/git/status.hpp>
 #include <mr/util/strings.hpp>
 
@@ -203,10 +205,21 @@ UpdateInProgress update_in_progress(git_repository* repo, const UpdateNote& note
   return u;
 }
 
+struct Unreadable {
+  std::string path;
+  int error = 0; // errno
+};
+
+// lstat's errno for a path in the work tree (0: it is there).
+int lstat_error(const std::string& workdir, const std::string& path) {
+  struct stat st {};
+  return ::lstat((workdir + path).c_str(), &st) == 0 ? 0 : errno;
+}
+
 // What git prints on stderr for tracked files it may not look at: one line per file, then
 // one per directory it cannot open (the outermost one on the file's path).
 std::vector<std::string> unreadable_warnings(const std::string& workdir,
-                                             const std::vector<IndexRefresh::Unreadable>& files) {
+                                             const std::vector<Unreadable>& files) {
   std::vector<std::string> lines;
   std::vector<std::string> dirs;
   const int top = files.empty() ? -1 : ::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -342,11 +355,7 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   // extensions it does not know). The refresh is ours: the stat data is taken now,
   // before libgit2 hashes anything, and written back afterwards only if still valid.
   const std::string workdir = git_repository_workdir(repo);
-  auto refresh = IndexRefresh::prepare(gitdir, workdir);
-  std::unordered_set<std::string_view> unreadable;
-  for (const auto& u : refresh.unreadable()) {
-    unreadable.insert(u.path);
-  }
+  IndexRefresh refresh(gitdir);
   auto list = status_list(repo, tree.get(), flags);
   if (!list) {
     return tl::unexpected(list.error());
@@ -358,6 +367,7 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   }
 
   std::unordered_set<std::string_view> changed; // tracked files changed in the work tree
+  std::vector<Unreadable> unreadable;
   constexpr unsigned k_worktree_changed = GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED |
                                           GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_WT_RENAMED |
                                           GIT_STATUS_WT_UNREADABLE | GIT_STATUS_CONFLICTED;
@@ -401,8 +411,11 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     }
     // libgit2 cannot tell a file it may not look at from a deleted one; git says
     // "PATH: Permission denied" and leaves it out.
-    if (entry.worktree == 'D' && unreadable.count(entry.path) != 0) {
-      entry.worktree = ' ';
+    if (entry.worktree == 'D') {
+      if (const int err = lstat_error(workdir, entry.path); err != ENOENT && err != ENOTDIR) {
+        unreadable.push_back({entry.path, err});
+        entry.worktree = ' ';
+      }
     }
     if (entry.index == ' ' && entry.worktree == ' ') {
       continue;
@@ -411,12 +424,17 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     st.modified += entry.worktree != ' ' ? 1 : 0;
     st.changes.push_back(std::move(entry));
   }
-  if (index && !stop.stop_requested()) {
+  // A status that hashed no file found every entry's stat data matching: nothing to
+  // refresh (see index_refresh.hpp).
+  git_diff_perfdata perf = GIT_DIFF_PERFDATA_INIT;
+  if (index && !stop.stop_requested() &&
+      (git_status_list_get_perfdata(&perf, list->get()) != 0 || perf.oid_calculations > 0)) {
     const git_oid* checksum = git_index_checksum(index.get());
-    refresh.finish(std::string_view(reinterpret_cast<const char*>(checksum->id), GIT_OID_RAWSZ),
+    refresh.finish(repo,
+                   std::string_view(reinterpret_cast<const char*>(checksum->id), GIT_OID_RAWSZ),
                    [&](std::string_view p) { return changed.count(p) != 0; });
   }
-  for (auto& line : unreadable_warnings(workdir, refresh.unreadable())) {
+  for (auto& line : unreadable_warnings(workdir, unreadable)) {
     st.warnings.push_back(std::move(line));
   }
   const auto by_path = [](const StatusEntry& a, const StatusEntry& b) { return a.path < b.path; };

@@ -124,8 +124,8 @@ bool Worktree::type_matches(std::uint32_t mode, const struct stat& st) const {
   return !m_filemode || ((st.st_mode & 0100) != 0) == ((mode & 0100) != 0);
 }
 
-std::optional<git_oid> Worktree::hash(const std::string& path, std::uint32_t mode,
-                                      const struct stat& st) {
+std::optional<git_oid> Worktree::content_id(const std::string& path, std::uint32_t mode,
+                                            const struct stat& st) {
   git_oid id{};
   if (S_ISLNK(st.st_mode)) {
     std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
@@ -178,7 +178,7 @@ Worktree::State Worktree::check(const IndexEntry& e) {
     m_seen[path] = IndexStat::from(st, e.mode);
     return State::matches;
   }
-  const auto id = hash(path, e.mode, st);
+  const auto id = content_id(path, e.mode, st);
   if (!id) {
     return State::unreadable;
   }
@@ -213,7 +213,7 @@ bool Worktree::holds(const std::string& path, const TreeItem& item) {
   if (lstat(path, st) != 0 || !type_matches(item.mode, st)) {
     return false;
   }
-  const auto id = hash(path, item.mode, st);
+  const auto id = content_id(path, item.mode, st);
   return id && git_oid_equal(&*id, &item.id) != 0;
 }
 

@@ -65,6 +65,13 @@ public:
   bool holds_prefix(const std::string& path, const TreeItem& item);
   // lstat relative to the work tree; 0 or the errno.
   int lstat(const std::string& path, struct stat& st) const;
+  // Is a file of status `st` of the type an entry of `mode` records (and, with
+  // core.filemode, of its executable bit)?
+  bool type_matches(std::uint32_t mode, const struct stat& st) const;
+  // The object name of the file's content as git would store it (through the clean
+  // filters; a symlink's target), for an entry of `mode`; nullopt when it cannot be read.
+  std::optional<git_oid> content_id(const std::string& path, std::uint32_t mode,
+                                    const struct stat& st);
   const std::string& dir() const { return m_dir; }
   git_repository* repo() const { return m_repo; }
   // The stat data of every file check() found up to date, as it found it.
@@ -77,9 +84,6 @@ public:
                      const std::function<bool(const std::string&)>& removable) const;
 
 private:
-  bool type_matches(std::uint32_t mode, const struct stat& st) const;
-  std::optional<git_oid> hash(const std::string& path, std::uint32_t mode, const struct stat& st);
-
   git_repository* m_repo;
   const IndexFile& m_index;
   std::string m_dir;
