@@ -267,4 +267,16 @@ TEST_F(IndexRefresh, ALinkedWorktreesOwnIndexIsRefreshed) {
   EXPECT_EQ(read_file(r / ".git/worktrees/linked/index"), before);
 }
 
+// A symlink is refreshed from its own stat data (never its target's) and its target text.
+TEST_F(IndexRefresh, ASymlinkIsRefreshedByItsTarget) {
+  const auto r = repo();
+  fs::create_symlink("tracked.txt", r / "link");
+  git(r, {"add", "link"});
+  git(r, {"commit", "-q", "-m", "link"});
+  ASSERT_EQ(std::system(("touch -h -d '1 hour ago' '" + (r / "link").string() + "'").c_str()), 0);
+  EXPECT_EQ(status(r).exit_code, 0);
+  EXPECT_EQ(index_mtime(r, "link"), file_mtime(r / "link"));
+  EXPECT_EQ(git(r, {"status", "--porcelain"}), "");
+}
+
 } // namespace mr::test

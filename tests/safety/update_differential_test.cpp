@@ -223,4 +223,22 @@ TEST_F(UpdateVsGit, AVersion4IndexWithFlagsAndExtensions) {
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
 }
 
+// Line-ending conversion: files checked out with CRLF are up to date (their clean form is
+// the index's), and the new versions are written converted, as git writes them.
+TEST_F(UpdateVsGit, FilesCheckedOutWithCrlf) {
+  differential(
+      [&](const fs::path& w) {
+        git(w, {"config", "core.autocrlf", "true"});
+        fs::remove(w / "a.txt");
+        fs::remove(w / "README");
+        git(w, {"checkout", "--", "a.txt", "README"});
+      },
+      [&](const fs::path& s) {
+        write_file(s / "a.txt", "upstream\nline two\n");
+        write_file(s / "README", "hello\nagain\n");
+      },
+      "");
+  EXPECT_EQ(read_file(root() / "ws" / "w" / "a.txt"), "upstream\r\nline two\r\n");
+}
+
 } // namespace mr::test
