@@ -284,4 +284,46 @@ TEST_F(UpdateInterrupted, AFileSavedDuringTheUpdateIsKept) {
   expect_no_leftovers(w);
 }
 
+// The user moved on by hand (reset and committed) after the interruption: the update is
+// not finished over their work; they are told how to drop the note.
+TEST_F(UpdateInterrupted, ABranchMovedSinceIsLeftAlone) {
+  prepare();
+  kill_at("update.after_index");
+  fs::remove(w / ".git/index.lock");
+  git(w, {"reset", "-q", "--hard", "HEAD"});
+  git(w, {"commit", "-q", "--allow-empty", "-m", "mine"});
+  const auto mine = rev(w, "HEAD");
+  const auto r = mr({"update"}, w);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.err.find("main has moved to " + mine.substr(0, 7) +
+                       " since; if the work tree is "
+                       "as you want it: rm " +
+                       (w / ".git/mr-update").string()),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(rev(w, "HEAD"), mine);
+  EXPECT_FALSE(fs::exists(w / ".git/index.lock"));
+  fs::remove(w / ".git/mr-update");
+  const auto again = mr({"update"}, w);
+  EXPECT_EQ(again.exit_code, 1) << again.out;
+  EXPECT_NE(again.err.find("diverged: 1 ahead, 1 behind"), std::string::npos) << again.err;
+  expect_no_leftovers(w);
+}
+
+TEST_F(UpdateInterrupted, ADamagedNoteIsNamed) {
+  prepare();
+  write_file(w / ".git/mr-update", "not a note\n");
+  const auto r = mr({"update"}, w);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find((w / ".git/mr-update").string() +
+                       ": unexpected line 'not a note' (left "
+                       "by an interrupted mr update; check git status, then remove it)"),
+            std::string::npos)
+      << r.err;
+  const auto st = mr({"status"}, w);
+  EXPECT_EQ(st.exit_code, 0);
+  EXPECT_NE(st.out.find("warning: " + (w / ".git/mr-update").string()), std::string::npos)
+      << st.out;
+}
+
 } // namespace mr::test
