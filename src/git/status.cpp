@@ -352,8 +352,7 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   }
   // libgit2 never writes the index here (no GIT_STATUS_OPT_UPDATE_INDEX: it would write
   // an index read before taking the lock, undoing a concurrent `git add`, and drop the
-  // extensions it does not know). The refresh is ours: the stat data is taken now,
-  // before libgit2 hashes anything, and written back afterwards only if still valid.
+  // extensions it does not know). The refresh is mr's own (index_refresh.hpp).
   const std::string workdir = git_repository_workdir(repo);
   IndexRefresh refresh(gitdir);
   auto list = status_list(repo, tree.get(), flags);
