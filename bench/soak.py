@@ -11,7 +11,8 @@ HEAD's content (git pull --ff-only refuses that too). Each upstream has a long h
 in its object store; every round moves each remote's branch one commit on.
 
 Then, KILLS times: `mr -jJOBS update` over the whole workspace, killed with SIGKILL after a
-random delay within the time an update takes; then `mr status`, and for every repository:
+random delay within the time an update takes (measured from the runs that finish, widened
+after each kill until one does); then `mr status`, and for every repository:
 - lost work: the staged file, the unstaged edit, the untracked file, the local commit, the
   staged edits that must survive (each compared with what it was);
 - a half-updated tree (paths changed that the user did not change) that `mr status` did not
@@ -249,6 +250,9 @@ def kill_phase(args, env, repos, registry):
             p.send_signal(signal.SIGKILL)
             p.wait()
             counts["landed"] += 1
+            # Until a run completes, no one knows how long an update takes: widen the window
+            # so that later kills also land late in a run, not only in its first moments.
+            limit *= 1.15
         st = run(mr + ["status"], cwd=os.path.dirname(registry), env=env, check=False)
         blocks = status_blocks(st.stdout.decode(errors="replace") +
                                st.stderr.decode(errors="replace"))
