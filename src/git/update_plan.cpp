@@ -92,6 +92,24 @@ bool same_entry(const IndexFile& index, const IndexEntry* e, const std::optional
          index.oid(*e) == std::string_view(reinterpret_cast<const char*>(t->id.id), k_oid_bytes);
 }
 
+// `git sparse-checkout` sets core.sparseCheckout in the work tree's own config.worktree,
+// which libgit2 1.5 does not read.
+static bool worktree_config_sparse(git_repository* repo) {
+  const std::string file = std::string(git_repository_path(repo)) + "config.worktree";
+  git_config* raw = nullptr;
+  if (git_config_open_ondisk(&raw, file.c_str()) != 0) {
+    git_error_clear();
+    return false;
+  }
+  ConfigPtr config(raw);
+  int value = 0;
+  if (git_config_get_bool(&value, config.get(), "core.sparsecheckout") != 0) {
+    git_error_clear();
+    return false;
+  }
+  return value != 0;
+}
+
 Worktree::Worktree(git_repository* repo, const IndexFile& index)
     : m_repo(repo), m_index(index), m_dir(git_repository_workdir(repo)) {
   m_dirfd = ::open(m_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -99,6 +117,9 @@ Worktree::Worktree(git_repository* repo, const IndexFile& index)
   m_filemode = config.boolean("core.filemode").value_or(true);
   m_trustctime = config.boolean("core.trustctime").value_or(true);
   m_symlinks = config.boolean("core.symlinks").value_or(true);
+  m_sparse =
+      config.boolean("core.sparsecheckout").value_or(false) ||
+      (config.boolean("extensions.worktreeconfig").value_or(false) && worktree_config_sparse(repo));
 }
 
 Worktree::~Worktree() {
@@ -112,6 +133,25 @@ int Worktree::lstat(const std::string& path, struct stat& st) const {
     return EBADF;
   }
   return ::fstatat(m_dirfd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno;
+}
+
+bool Worktree::beyond_symlink(const std::string& path) {
+  for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+    const std::string dir = path.substr(0, slash);
+    auto known = m_dir_is_link.find(dir);
+    if (known == m_dir_is_link.end()) {
+      struct stat st {};
+      const int err = lstat(dir, st);
+      if (err == ENOENT || err == ENOTDIR) {
+        return false; // nothing further along exists: nothing to follow
+      }
+      known = m_dir_is_link.emplace(dir, err == 0 && S_ISLNK(st.st_mode)).first;
+    }
+    if (known->second) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Worktree::type_matches(std::uint32_t mode, const struct stat& st) const {
@@ -292,8 +332,11 @@ std::string UpdatePlan::refusal() const {
       "move or remove them, then update again");
   add(dirs_losing_untracked, "updating these directories would lose untracked files in them",
       "move or remove those files, then update again");
+  add(behind_link, "the update changes paths beyond a symbolic link",
+      "mr never writes through a link; replace it by a directory, or use git pull --ff-only");
   add(invalid, "the update has paths git refuses to check out", "nothing was changed");
   add(unsupported, "a submodule changes type", "use git pull --ff-only");
+  add(sparse, "the update changes paths of a sparse checkout", "use git pull --ff-only");
   return util::join(parts, "; ");
 }
 
@@ -315,6 +358,17 @@ UpdatePlan plan_fast_forward(Worktree& wt, const IndexFile& index,
     }
     const auto at = index.find(c.path, 0);
     const IndexEntry* e = at ? &index.entries()[*at] : nullptr;
+    if (wt.sparse() || (e != nullptr && e->skip_worktree())) {
+      plan.sparse.push_back(c.path);
+      continue;
+    }
+    // A tracked file behind a link (the user replaced a directory by one) is not the file the
+    // index records. A new path behind a link is refused below, as a file in its way, unless
+    // the update removes the (tracked) link.
+    if (e != nullptr && wt.beyond_symlink(c.path)) {
+      plan.behind_link.push_back(c.path);
+      continue;
+    }
     if (e == nullptr) {
       if (c.from && c.to) {
         plan.local_changes.push_back(c.path); // a staged deletion of a file M changes

@@ -9,8 +9,11 @@
 //   - anything else (a staged change, a staged deletion, a path added in the index): the
 //     update is refused, naming the paths as git does.
 //
-// mr is stricter than git in one respect: an ignored file in the way is refused, not
-// overwritten (it may be someone's .env).
+// mr is stricter than git in three respects: an ignored file in the way is refused, not
+// overwritten (it may be someone's .env); a changed path beyond a symbolic link in the work
+// tree is refused (git may replace the link; mr never writes or deletes through one); and
+// a sparse checkout, or a skip-worktree path the update changes, is left to git, which
+// alone knows which paths belong in the work tree.
 #pragma once
 
 #include <functional>
@@ -65,6 +68,11 @@ public:
   bool holds_prefix(const std::string& path, const TreeItem& item);
   // lstat relative to the work tree; 0 or the errno.
   int lstat(const std::string& path, struct stat& st) const;
+  // Is one of the directories leading to `path` a symbolic link? git never follows one
+  // (its has_symlink_leading_path): a file behind it is not the tracked file.
+  bool beyond_symlink(const std::string& path);
+  // core.sparseCheckout: which paths belong in the work tree is git's to decide.
+  bool sparse() const { return m_sparse; }
   // Is a file of status `st` of the type an entry of `mode` records (and, with
   // core.filemode, of its executable bit)?
   bool type_matches(std::uint32_t mode, const struct stat& st) const;
@@ -91,7 +99,9 @@ private:
   bool m_filemode = true;
   bool m_trustctime = true;
   bool m_symlinks = true;
+  bool m_sparse = false;
   std::map<std::string, IndexStat> m_seen;
+  std::map<std::string, bool> m_dir_is_link; // leading directories looked at, and the answer
 };
 
 struct UpdatePlan {
@@ -103,11 +113,14 @@ struct UpdatePlan {
   std::vector<std::string> untracked_removed;
   std::vector<std::string> dirs_losing_untracked;
   std::vector<std::string> unsupported; // what mr leaves to git (a submodule changing type)
+  std::vector<std::string> sparse;      // skip-worktree paths, or any in a sparse checkout
   std::vector<std::string> invalid;     // paths git refuses to check out (".git/...")
+  std::vector<std::string> behind_link; // paths beyond a symbolic link in the work tree
 
   bool refused() const {
     return !local_changes.empty() || !untracked_overwritten.empty() || !untracked_removed.empty() ||
-           !dirs_losing_untracked.empty() || !unsupported.empty() || !invalid.empty();
+           !dirs_losing_untracked.empty() || !unsupported.empty() || !sparse.empty() ||
+           !invalid.empty() || !behind_link.empty();
   }
   // One line naming the paths, as git's reasons.
   std::string refusal() const;
