@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <fcntl.h>
 #include <map>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mr/util/fd.hpp>
+#include <mr/util/file_io.hpp>
 #include <mr/util/strings.hpp>
 #include <mr/util/test_point.hpp>
 
@@ -31,6 +34,7 @@ struct CheckoutState {
   std::string workdir;
   std::vector<std::string> conflicts;
   std::map<std::string, struct stat> written; // the stat of each file right after writing it
+  bool mid_point_passed = false;              // update.mid_checkout already reached
 };
 
 int on_notify(git_checkout_notify_t why, const char* path, const git_diff_file*,
@@ -54,7 +58,7 @@ void on_progress(const char* path, size_t completed, size_t total, void* payload
   } else {
     state.written.erase(path);
   }
-  if (completed == 1 && total > 1) {
+  if (completed == 1 && total > 1 && !state.mid_point_passed) {
     util::test_point("update.mid_checkout");
   }
 }
@@ -79,6 +83,26 @@ int run_checkout(git_repository* repo, git_tree* baseline, git_commit* target,
   opts.progress_cb = on_progress;
   opts.progress_payload = &state;
   return git_checkout_tree(repo, reinterpret_cast<git_object*>(target), &opts);
+}
+
+// The new version of a file both commits hold as a regular file: the blob through the
+// work-tree filters (line endings, ident), in a new file renamed over the old one.
+Result<void> replace_file(git_repository* repo, int dirfd, const PathChange& c) {
+  git_blob* raw = nullptr;
+  if (const int rc = git_blob_lookup(&raw, repo, &c.to->id); rc != 0) {
+    return fail("cannot read the new " + c.path + ": " + last_error(rc));
+  }
+  const std::unique_ptr<git_blob, Free_<git_blob, git_blob_free>> blob(raw);
+  git_buf buf = GIT_BUF_INIT;
+  git_blob_filter_options opts = GIT_BLOB_FILTER_OPTIONS_INIT;
+  opts.flags = 0; // as checkout: the filters decide for themselves what is binary
+  if (const int rc = git_blob_filter(&buf, blob.get(), c.path.c_str(), &opts); rc != 0) {
+    return fail("cannot convert " + c.path + " for the work tree: " + last_error(rc));
+  }
+  const std::string_view content(buf.ptr, buf.size);
+  auto written = util::replace_file_at(dirfd, c.path, content, (c.to->mode & 0111) != 0);
+  git_buf_dispose(&buf);
+  return written;
 }
 
 constexpr unsigned k_safe =
@@ -183,18 +207,38 @@ Result<void> carry_out(git_repository* repo, git_tree* baseline, git_commit* tar
   timespec started{};
   ::clock_gettime(CLOCK_REALTIME_COARSE, &started);
   const std::string workdir = git_repository_workdir(repo);
-  // A new inode for each file that gets new content (see the header).
+  CheckoutState state{workdir, {}, {}};
+  // Files that stay regular files are replaced by mr, one at a time (see the header); the
+  // rest (new, removed, type changes, symlinks) by libgit2's checkout.
+  std::vector<PathChange> rest;
+  std::vector<const PathChange*> replaced;
   for (const auto& c : work.checkout) {
     struct stat st {};
-    if (c.from && c.to && regular(c.from->mode) && regular(c.to->mode) &&
-        ::lstat((workdir + c.path).c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-        ::unlink((workdir + c.path).c_str()) != 0) {
-      return fail("cannot replace " + c.path + ": " + util::errno_text(errno));
+    const bool file_to_file = c.from && c.to && regular(c.from->mode) && regular(c.to->mode) &&
+                              ::lstat((workdir + c.path).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    file_to_file ? replaced.push_back(&c) : rest.push_back(c);
+  }
+  if (!replaced.empty()) {
+    const util::FdGuard dirfd(::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (dirfd.get() < 0) {
+      return fail("cannot open the work tree: " + util::errno_text(errno));
+    }
+    for (const auto* c : replaced) {
+      if (auto r = replace_file(repo, dirfd.get(), *c); !r) {
+        return r;
+      }
+      struct stat st {};
+      if (::fstatat(dirfd.get(), c->path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        state.written[c->path] = st;
+      }
+      if (c == replaced.front() && work.checkout.size() > 1) {
+        util::test_point("update.mid_checkout");
+      }
     }
   }
-  CheckoutState state{workdir, {}, {}};
-  if (!work.checkout.empty()) {
-    const int rc = run_checkout(repo, baseline, target, work.checkout,
+  state.mid_point_passed = !replaced.empty();
+  if (!rest.empty()) {
+    const int rc = run_checkout(repo, baseline, target, rest,
                                 force ? static_cast<unsigned>(GIT_CHECKOUT_FORCE) : k_safe, state);
     if (rc != 0) {
       const std::string why = state.conflicts.empty()

@@ -1,12 +1,13 @@
 // Private to src/git: carrying out a fast-forward, under index.lock and with the update's
 // note written, and finishing one that was interrupted (update_recover.cpp).
 //
-// Files are replaced, not rewritten: a file both commits hold as a regular file is
-// unlinked before the new version is written, so a hard link elsewhere or a running
-// program keeps the old content (as with git), and an interruption leaves each changed
-// path in the old state, the new one, missing, or holding the first bytes of the new
-// one. The index is built by mr (index_build.hpp) and written into the held lock, synced
-// and renamed; only then does the branch move, from the commit it was at.
+// Files are replaced, not rewritten: a file both commits hold as a regular file gets its
+// new version in a new file renamed over the old one, so a hard link elsewhere or a
+// running program keeps the old content (as with git), and an interruption (a kill, a full
+// disk) leaves it old or new, never missing. Other paths are written by libgit2's
+// checkout: an interruption leaves each of them old, new, missing, or holding the first
+// bytes of the new version. The index is built by mr (index_build.hpp) and written into the held
+// lock, synced and renamed; only then does the branch move, from the commit it was at.
 #pragma once
 
 #include <string>

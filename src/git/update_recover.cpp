@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <filesystem>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <mr/util/file_io.hpp>
 #include <mr/util/strings.hpp>
 
 #include "handles.hpp"
@@ -203,6 +206,19 @@ Result<std::string> finish_interrupted(git_repository* repo, const std::string& 
   auto changes = changed_paths(repo, from_tree.get(), to_tree.get());
   if (!changes) {
     return refuse(changes.error().message);
+  }
+  // A kill between naming a replacement file and renaming it over the old one left it
+  // beside the file (util::replace_file_at): this process owns the update now.
+  const std::string workdir = git_repository_workdir(repo);
+  for (const auto& c : *changes) {
+    struct stat file {};
+    struct stat dir {};
+    const std::filesystem::path path = workdir + c.path;
+    if (c.to && (c.to->mode & 0170000) == 0100000 && ::lstat(path.c_str(), &file) == 0 &&
+        S_ISREG(file.st_mode) && ::lstat(path.parent_path().c_str(), &dir) == 0 &&
+        S_ISDIR(dir.st_mode)) {
+      util::remove_stale_temporaries(path);
+    }
   }
   const Survey s = survey(repo, *index, *changes);
   if (!s.changed.empty()) {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mr/util/fd.hpp>
 #include <mr/util/file_io.hpp>
 #include <mr/util/strings.hpp>
 #include <mr/util/test_point.hpp>
@@ -23,30 +24,6 @@ Result<void> fail_errno(const fs::path& path, std::string_view what, int err) {
   }
   return fail(msg + errno_text(err));
 }
-
-// Closes an fd on scope exit unless released.
-class FdGuard {
-public:
-  explicit FdGuard(int fd) : m_fd(fd) {}
-  FdGuard(const FdGuard&) = delete;
-  FdGuard& operator=(const FdGuard&) = delete;
-  FdGuard& operator=(FdGuard&& other) noexcept {
-    reset();
-    m_fd = other.release();
-    return *this;
-  }
-  ~FdGuard() { reset(); }
-  void reset() {
-    if (m_fd >= 0) {
-      ::close(std::exchange(m_fd, -1));
-    }
-  }
-  int get() const { return m_fd; }
-  int release() { return std::exchange(m_fd, -1); }
-
-private:
-  int m_fd;
-};
 
 bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {
@@ -358,6 +335,55 @@ Result<void> write_file_atomically(const fs::path& given, std::string_view conte
     return cleanup_fail("cannot replace");
   }
   ::fsync(dfd.get()); // make the rename itself durable
+  return {};
+}
+
+Result<void> replace_file_at(int dirfd, const std::string& name, std::string_view content,
+                             bool executable) {
+  const fs::path rel(name);
+  const fs::path parent = rel.has_parent_path() ? rel.parent_path() : fs::path(".");
+  FdGuard dfd(::openat(dirfd, parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dfd.get() < 0) {
+    return fail_errno(rel, "", errno);
+  }
+  // The kernel applies the umask to the mode given at creation (never fchmod, which would
+  // not), and the process-wide umask is never changed: other threads are creating files.
+  const mode_t mode = executable ? 0777 : 0666;
+  FdGuard fd(::openat(dfd.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode));
+  std::optional<std::string> temp;
+  if (fd.get() < 0) {
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+      return fail_errno(rel, "", errno);
+    }
+    int raw = -1;
+    temp = create_named_temporary(dfd.get(), rel, mode, raw);
+    if (!temp) {
+      return fail_errno(rel, "", errno);
+    }
+    fd = FdGuard(raw);
+  }
+  const auto cleanup_fail = [&](std::string_view what) {
+    const int err = errno;
+    if (temp) {
+      ::unlinkat(dfd.get(), temp->c_str(), 0);
+    }
+    return fail_errno(rel, what, err);
+  };
+  if (!write_all(fd.get(), content)) {
+    return cleanup_fail("could not write");
+  }
+  if (!temp) {
+    temp = link_temporary(fd.get(), dfd.get(), rel);
+    if (!temp) {
+      return cleanup_fail("cannot create a temporary file");
+    }
+  }
+  if (::close(fd.release()) != 0) {
+    return cleanup_fail("could not write");
+  }
+  if (::renameat(dfd.get(), temp->c_str(), dfd.get(), rel.filename().c_str()) != 0) {
+    return cleanup_fail("cannot replace");
+  }
   return {};
 }
 

@@ -326,4 +326,48 @@ TEST_F(UpdateInterrupted, ADamagedNoteIsNamed) {
       << st.out;
 }
 
+// A stop half-way leaves every file the update changes old or new, never missing: a
+// `git commit -a` there must not commit deletions. Here the third of thirty files is
+// larger than the file size limit.
+TEST_F(UpdateInterrupted, AStoppedUpdateLeavesNoChangedFileMissing) {
+  prepare();
+  std::vector<std::string> names;
+  for (int i = 0; i < 30; ++i) {
+    names.push_back("many/f" + std::to_string(10 + i));
+    write_file(seed() / names.back(), "old " + names.back() + "\n");
+  }
+  push_seed("thirty files");
+  git(w, {"pull", "-q", "--ff-only"});
+  git(copy, {"pull", "-q", "--ff-only"});
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    write_file(seed() / names[i], std::string(i == 2 ? 300 * 1024 : 10, 'n'));
+  }
+  upstream_head = push_seed("thirty changed");
+  const auto r =
+      run({"sh", "-c", "trap '' XFSZ; ulimit -f 100; exec '" + mr_binary().string() + "' update"},
+          in(w));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("the update stopped half-way: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(names[2]), std::string::npos) << r.err;
+  for (const auto& name : names) {
+    ASSERT_TRUE(fs::exists(w / name)) << name << " is missing";
+    const auto now = read_file(w / name);
+    EXPECT_TRUE(now == "old " + name + "\n" || now == std::string(10, 'n')) << name;
+  }
+  EXPECT_EQ(git(w, {"diff", "--name-only", "--diff-filter=D"}), "");
+  expect_reported_interrupted();
+  expect_finished();
+}
+
+// A file replaced by the update is a new file: a hard link to the old one elsewhere keeps
+// the old content, as with git.
+TEST_F(UpdateInterrupted, AReplacedFileIsANewFile) {
+  prepare();
+  fs::create_hard_link(w / "a.txt", root() / "a-link");
+  const auto r = mr({"update"}, w);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(read_file(w / "a.txt"), "a, changed upstream\n");
+  EXPECT_EQ(read_file(root() / "a-link"), "a\n");
+}
+
 } // namespace mr::test

@@ -51,8 +51,16 @@ fs::path resolve_symlinks(const fs::path& path);
 Result<void> write_file_atomically(const fs::path& path, std::string_view content,
                                    unsigned new_mode = 0666);
 
-// Removes the temporaries write_file_atomically() left for `path` when it was killed
-// between naming and renaming them. Call it only while holding the DirectoryLock that
+// Replaces the file `name` in the open directory `dirfd` by a new file (a new inode, so a
+// hard link elsewhere or a running program keeps the old content) holding `content`, as
+// write_file_atomically() does but for a work tree: the new file gets 0666 (0777 when
+// `executable`) minus the umask, as git gives it; nothing is synced; `name` itself is
+// never followed if it is a symlink. A kill leaves the old file or the new one at `name`,
+// never a part of one (at worst a temporary of remove_stale_temporaries()'s pattern).
+Result<void> replace_file_at(int dirfd, const std::string& name, std::string_view content,
+                             bool executable);
+// Removes the temporaries write_file_atomically() or replace_file_at() left for `path`
+// when killed between naming and renaming them. Call it only while holding the DirectoryLock that
 // every writer of `path` takes, so that no temporary still in use is removed.
 void remove_stale_temporaries(const fs::path& path);
 

@@ -1,0 +1,33 @@
+// An owned file descriptor, closed when the owner goes (unless released first).
+#pragma once
+
+#include <unistd.h>
+#include <utility>
+
+namespace mr::util {
+
+class FdGuard {
+public:
+  explicit FdGuard(int fd = -1) : m_fd(fd) {}
+  FdGuard(const FdGuard&) = delete;
+  FdGuard& operator=(const FdGuard&) = delete;
+  FdGuard(FdGuard&& other) noexcept : m_fd(other.release()) {}
+  FdGuard& operator=(FdGuard&& other) noexcept {
+    reset();
+    m_fd = other.release();
+    return *this;
+  }
+  ~FdGuard() { reset(); }
+  void reset() {
+    if (m_fd >= 0) {
+      ::close(std::exchange(m_fd, -1));
+    }
+  }
+  int get() const { return m_fd; }
+  int release() { return std::exchange(m_fd, -1); }
+
+private:
+  int m_fd;
+};
+
+} // namespace mr::util
