@@ -73,8 +73,14 @@ Result<std::vector<PathChange>> changed_paths(git_repository* repo, git_tree* fr
     if (!changes.empty() && changes.back().path == path) {
       // A type change reported as a deletion and an addition.
       auto& c = changes.back();
-      c.from = c.from ? c.from : side(d->old_file);
-      c.to = c.to ? c.to : side(d->new_file);
+      const auto old_side = side(d->old_file);
+      const auto new_side = side(d->new_file);
+      if ((c.from && old_side) || (c.to && new_side)) {
+        // Not a type change: a tree that lists the path twice (git fsck: duplicateEntries).
+        return fail("a tree of the update lists " + path + " twice (git refuses such trees)");
+      }
+      c.from = c.from ? c.from : old_side;
+      c.to = c.to ? c.to : new_side;
       continue;
     }
     changes.push_back({path, side(d->old_file), side(d->new_file)});

@@ -89,4 +89,33 @@ TEST_F(UpdateStricter, ASparseCheckoutIsLeftToGit) {
   EXPECT_EQ(pull.exit_code, 0) << pull.err;
 }
 
+// A broken or hostile upstream commit whose tree lists a path twice: git refuses it, and
+// so does mr, changing nothing. (git fsck rightly objects to the fetched objects.)
+TEST_F(UpdateStricter, ATreeListingAPathTwiceIsRefused) {
+  const auto w = clone_of_upstream("w");
+  const auto blob = [&](const std::string& text) {
+    write_file(root() / "blob", text);
+    auto id = git(seed(), {"hash-object", "-w", (root() / "blob").string()});
+    id.pop_back();
+    return id;
+  };
+  const auto one = blob("one\n");
+  const auto two = blob("two\n");
+  write_file(root() / "entries", "100644 blob " + one + "\tdup\n100644 blob " + two + "\tdup\n");
+  auto tree = run({"sh", "-c", "git mktree < '" + (root() / "entries").string() + "'"}, in(seed()));
+  ASSERT_EQ(tree.exit_code, 0) << tree.err;
+  tree.out.pop_back();
+  auto commit = git(seed(), {"commit-tree", tree.out, "-p", "HEAD", "-m", "duplicate"});
+  commit.pop_back();
+  git(seed(), {"push", "-q", "origin", commit + ":refs/heads/main"});
+  const auto before = snapshot(w);
+  const auto r = mr({"update"}, w);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("a tree of the update lists dup twice"), std::string::npos) << r.err;
+  EXPECT_EQ(snapshot(w), before);
+  EXPECT_FALSE(fs::exists(w / "dup"));
+  EXPECT_FALSE(fs::exists(w / ".git/index.lock"));
+  EXPECT_FALSE(fs::exists(w / ".git/mr-update"));
+}
+
 } // namespace mr::test
