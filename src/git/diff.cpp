@@ -555,6 +555,15 @@ Result<DiffArgs> parse_diff_args(const std::vector<std::string>& args) {
   return out;
 }
 
+// A diff notify callback: leaves out the work-tree side of skip-worktree index entries.
+static int skip_sparse_paths(const git_diff*, const git_diff_delta* delta, const char*,
+                             void* payload) {
+  auto* index = static_cast<git_index*>(payload);
+  const git_index_entry* e =
+      index != nullptr ? git_index_get_bypath(index, delta->old_file.path, 0) : nullptr;
+  return e != nullptr && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0 ? 1 : 0;
+}
+
 Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
                         const std::stop_token& stop) {
   auto opened = open_repository(request.repo, {.read_only_config = true});
@@ -665,6 +674,12 @@ Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
     }
   }
 
+  // A sparse checkout's skip-worktree paths are absent from the work tree on purpose: git
+  // does not compare them with it, and neither does mr.
+  if (revs.empty() && !request.args.cached) {
+    opts.notify_cb = skip_sparse_paths;
+    opts.payload = index.get();
+  }
   git_diff* raw = nullptr;
   int rc = 0;
   if (revs.size() == 2) {

@@ -142,6 +142,12 @@ Untracked untracked_mode(const Config& config, const std::optional<Untracked>& r
 }
 
 // `head` is HEAD's tree, null on an unborn branch (libgit2 would look HEAD up again).
+// The extended flags (skip-worktree, intent-to-add) of the stage-0 index entry for `path`.
+unsigned short index_flags(git_index* index, const char* path) {
+  const git_index_entry* e = index != nullptr ? git_index_get_bypath(index, path, 0) : nullptr;
+  return e != nullptr ? e->flags_extended : 0;
+}
+
 Result<StatusListPtr> status_list(git_repository* repo, git_tree* head, unsigned flags) {
   git_status_options opts = GIT_STATUS_OPTIONS_INIT;
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
@@ -390,10 +396,23 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
       st.changes.push_back(std::move(entry));
       continue;
     }
-    if ((s & GIT_STATUS_WT_NEW) != 0 && index_letter(s) == ' ') {
-      entry.index = entry.worktree = '?';
+    if ((s & GIT_STATUS_WT_NEW) != 0) {
+      // Untracked; or deleted from the index and still there (git rm --cached), which git
+      // shows twice: "D  PATH" and "?? PATH".
+      StatusEntry untracked{entry};
+      untracked.index = untracked.worktree = '?';
       ++st.untracked_count;
-      st.untracked.push_back(std::move(entry));
+      st.untracked.push_back(std::move(untracked));
+      if (index_letter(s) == ' ') {
+        continue;
+      }
+    }
+    const unsigned short extended = index_flags(index.get(), path);
+    if ((extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) != 0) {
+      // git add -N: not staged, "about to be added" in the work tree (git's " A").
+      entry.worktree = (s & GIT_STATUS_WT_DELETED) != 0 ? 'D' : 'A';
+      ++st.modified;
+      st.changes.push_back(std::move(entry));
       continue;
     }
     entry.index = index_letter(s);
@@ -415,6 +434,9 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
         unreadable.push_back({entry.path, err});
         entry.worktree = ' ';
       }
+    }
+    if ((extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0) {
+      entry.worktree = ' '; // sparse: git does not look at the work tree for it
     }
     if (entry.index == ' ' && entry.worktree == ' ') {
       continue;

@@ -136,6 +136,27 @@ std::vector<RepoState> repo_states() {
          fs::remove(r / "gone-later.txt");
          return r;
        }},
+      {"removed_from_the_index_kept_on_disk",
+       [](T& t, const std::string& n) {
+         auto r = t.cloned(n);
+         t.g(r, {"rm", "-q", "--cached", "notes.txt"}); // git: "D  notes.txt", "?? notes.txt"
+         return r;
+       }},
+      {"intent_to_add",
+       [](T& t, const std::string& n) {
+         auto r = t.cloned(n);
+         t.put(r, "later.txt", "x\n");
+         t.put(r, "later-gone.txt", "y\n");
+         t.g(r, {"add", "-N", "later.txt", "later-gone.txt"}); // git: " A later.txt"
+         fs::remove(r / "later-gone.txt");
+         return r;
+       }},
+      {"sparse_checkout",
+       [](T& t, const std::string& n) {
+         auto r = t.cloned(n);
+         t.g(r, {"sparse-checkout", "set", "--no-cone", "src/"}); // the rest: skip-worktree
+         return r;
+       }},
       {"staged_rename",
        [](T& t, const std::string& n) {
          auto r = t.cloned(n);
