@@ -119,7 +119,14 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
   for (const auto i : plan.apply) {
     const auto& c = plan.changes[i];
     const bool gitlink = (c.from && c.from->gitlink()) || (c.to && c.to->gitlink());
-    (gitlink ? work.submodules : work.checkout).push_back(c);
+    struct stat st {};
+    if (gitlink) {
+      work.submodules.push_back(c);
+    } else if (c.from && wt.lstat(c.path, st) == ENOENT) {
+      (c.to ? work.create : work.already_gone).push_back(c); // deleted by the user
+    } else {
+      work.checkout.push_back(c);
+    }
   }
   // libgit2's own view of the same checkout, as a second opinion: anything it would call
   // a conflict is refused too.

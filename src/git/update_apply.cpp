@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <ctime>
 #include <fcntl.h>
+#include <filesystem>
 #include <map>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "handles.hpp"
 #include "index_build.hpp"
 #include "log.hpp"
+#include "repository.hpp"
 
 namespace mr::git {
 
@@ -85,14 +87,26 @@ int run_checkout(git_repository* repo, git_tree* baseline, git_commit* target,
   return git_checkout_tree(repo, reinterpret_cast<git_object*>(target), &opts);
 }
 
-// The new version of a file both commits hold as a regular file: the blob through the
-// work-tree filters (line endings, ident), in a new file renamed over the old one.
+// The new version of a file: a regular file gets the blob through the work-tree filters
+// (line endings, ident), in a new file renamed over any old one; a symlink its target
+// (with core.symlinks=false: a file holding it, as git writes it).
 Result<void> replace_file(git_repository* repo, int dirfd, const PathChange& c) {
   git_blob* raw = nullptr;
   if (const int rc = git_blob_lookup(&raw, repo, &c.to->id); rc != 0) {
     return fail("cannot read the new " + c.path + ": " + last_error(rc));
   }
   const std::unique_ptr<git_blob, Free_<git_blob, git_blob_free>> blob(raw);
+  if ((c.to->mode & 0170000) == 0120000) {
+    const std::string target(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                             git_blob_rawsize(blob.get()));
+    if (!Config(repo).boolean("core.symlinks").value_or(true)) {
+      return util::replace_file_at(dirfd, c.path, target, false);
+    }
+    if (::symlinkat(target.c_str(), dirfd, c.path.c_str()) != 0) {
+      return fail(c.path + ": cannot create the symbolic link: " + util::errno_text(errno));
+    }
+    return {};
+  }
   git_buf buf = GIT_BUF_INIT;
   git_blob_filter_options opts = GIT_BLOB_FILTER_OPTIONS_INIT;
   opts.flags = 0; // as checkout: the filters decide for themselves what is binary
@@ -103,6 +117,35 @@ Result<void> replace_file(git_repository* repo, int dirfd, const PathChange& c) 
   auto written = util::replace_file_at(dirfd, c.path, content, (c.to->mode & 0111) != 0);
   git_buf_dispose(&buf);
   return written;
+}
+
+// Writes the new version of each of `paths`, whose file is missing, creating the
+// directories on its way (never through a symlink), and records its stat.
+Result<void> create_files(git_repository* repo, const std::string& workdir,
+                          const std::vector<const PathChange*>& paths, CheckoutState& state) {
+  if (paths.empty()) {
+    return {};
+  }
+  const util::FdGuard dirfd(::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (dirfd.get() < 0) {
+    return fail("cannot open the work tree: " + util::errno_text(errno));
+  }
+  for (const auto* c : paths) {
+    const auto parent = std::filesystem::path(c->path).parent_path();
+    if (!parent.empty()) {
+      if (auto made = util::make_directories_beneath(workdir, parent); !made) {
+        return made;
+      }
+    }
+    if (auto r = replace_file(repo, dirfd.get(), *c); !r) {
+      return r;
+    }
+    struct stat st {};
+    if (::fstatat(dirfd.get(), c->path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      state.written[c->path] = st;
+    }
+  }
+  return {};
 }
 
 constexpr unsigned k_safe =
@@ -136,6 +179,12 @@ std::vector<IndexEdit> edits_for(const Work& work,
   }
   for (const auto& c : work.already_gone) {
     edits.push_back({c.path, std::nullopt});
+  }
+  for (const auto& c : work.create) {
+    const auto it = written.find(c.path);
+    const IndexStat st =
+        it != written.end() ? IndexStat::from(it->second, c.to->mode) : IndexStat{};
+    edits.push_back({c.path, entry(*c.to, st)});
   }
   std::sort(edits.begin(), edits.end(),
             [](const IndexEdit& a, const IndexEdit& b) { return a.path < b.path; });
@@ -246,6 +295,21 @@ Result<void> carry_out(git_repository* repo, git_tree* baseline, git_commit* tar
                                   : "changed meanwhile: " + first_few(state.conflicts);
       return fail(why);
     }
+  }
+  // What is still missing: paths the user had deleted, and any new version libgit2 left
+  // unwritten (it skips some type changes, such as a directory becoming a file).
+  std::vector<const PathChange*> missing;
+  for (const auto& c : work.create) {
+    missing.push_back(&c);
+  }
+  for (const auto& c : rest) {
+    struct stat st {};
+    if (c.to && ::lstat((workdir + c.path).c_str(), &st) != 0 && errno == ENOENT) {
+      missing.push_back(&c);
+    }
+  }
+  if (auto made = create_files(repo, workdir, missing, state); !made) {
+    return made;
   }
   for (const auto& c : work.submodules) {
     // As git: a new submodule gets an empty directory, a removed one loses it if empty.

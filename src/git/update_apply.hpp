@@ -30,9 +30,13 @@ struct Work {
   // the stat data taken before the content was hashed.
   std::vector<std::pair<PathChange, IndexStat>> in_place;
   std::vector<PathChange> already_gone; // removals whose file is not there any more
+  // Changed paths whose file is not there: written by mr (libgit2's checkout does not
+  // recreate a missing path whose type changes).
+  std::vector<PathChange> create;
 
   bool empty() const {
-    return checkout.empty() && submodules.empty() && in_place.empty() && already_gone.empty();
+    return checkout.empty() && submodules.empty() && in_place.empty() && already_gone.empty() &&
+           create.empty();
   }
 };
 

@@ -202,7 +202,9 @@ Worktree::State Worktree::check(const IndexEntry& e) {
   const std::string path(m_index.path(e));
   struct stat st {};
   if (const int err = lstat(path, st); err != 0) {
-    return err == ENOENT || err == ENOTDIR ? State::missing : State::unreadable;
+    // ENOTDIR: a file (or a link to one) where a directory of the path was: not missing,
+    // the user's own file in its way (git's verify_uptodate refuses it likewise).
+    return err == ENOENT ? State::missing : err == ENOTDIR ? State::differs : State::unreadable;
   }
   if (e.gitlink()) {
     return State::matches; // git leaves a submodule's checkout to the submodule

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <ctime>
 #include <filesystem>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,6 +62,12 @@ Survey survey(git_repository* repo, const IndexFile& index,
   Worktree wt(repo, index);
   timespec started{};
   ::clock_gettime(CLOCK_REALTIME_COARSE, &started);
+  std::set<std::string> removing; // files the update deletes
+  for (const auto& c : changes) {
+    if (c.from && !c.to) {
+      removing.insert(c.path);
+    }
+  }
   for (const auto& c : changes) {
     const auto at = index.find(c.path, 0);
     const IndexEntry* e = at ? &index.entries()[*at] : nullptr;
@@ -78,7 +85,14 @@ Survey survey(git_repository* repo, const IndexFile& index,
     struct stat st {};
     const int err = wt.lstat(c.path, st);
     if (err == ENOENT || err == ENOTDIR) {
-      (c.to ? s.work.checkout : s.work.already_gone).push_back(c);
+      (c.to ? (c.from ? s.work.create : s.work.checkout) : s.work.already_gone).push_back(c);
+      continue;
+    }
+    if (err == 0 && S_ISDIR(st.st_mode) && !c.from &&
+        wt.only_contains(c.path, [&](const std::string& f) { return removing.count(f) != 0; })) {
+      // A new file where a directory goes away: the directory still holds only what the
+      // update removes (it stopped before removing it).
+      s.work.checkout.push_back(c);
       continue;
     }
     if (err != 0) {

@@ -241,4 +241,37 @@ TEST_F(UpdateVsGit, FilesCheckedOutWithCrlf) {
   EXPECT_EQ(read_file(root() / "ws" / "w" / "a.txt"), "upstream\r\nline two\r\n");
 }
 
+// The user put a file of their own where a tracked directory was: git refuses to remove
+// the directory's files "through" it, and mr must not delete the user's file.
+TEST_F(UpdateVsGit, AUsersFileInPlaceOfATrackedDirectoryIsRefusedAndKept) {
+  differential(
+      [&](const fs::path& w) {
+        fs::remove_all(w / "d");
+        write_file(w / "d", "my precious notes\n");
+      },
+      [&](const fs::path& s) {
+        git(s, {"rm", "-q", "d/x"});
+      },
+      "local changes would be overwritten by the update: d/x");
+  EXPECT_EQ(read_file(root() / "ws" / "w" / "d"), "my precious notes\n");
+}
+
+// Paths the user deleted whose type upstream changes are written, as git writes them.
+TEST_F(UpdateVsGit, TypeChangesOfPathsDeletedLocally) {
+  differential(
+      [&](const fs::path& w) {
+        fs::remove(w / "a.txt");
+        fs::remove(w / "f");
+        fs::remove_all(w / "d");
+      },
+      [&](const fs::path& s) {
+        fs::remove(s / "a.txt");
+        fs::create_symlink("b.txt", s / "a.txt"); // file -> link
+        git(s, {"rm", "-q", "f", "d/x"});
+        write_file(s / "f/inside", "file -> directory\n");
+        fs::create_symlink("README", s / "d"); // directory -> link
+      },
+      "");
+}
+
 } // namespace mr::test

@@ -370,4 +370,18 @@ TEST_F(UpdateInterrupted, AReplacedFileIsANewFile) {
   EXPECT_EQ(read_file(root() / "a-link"), "a\n");
 }
 
+// Killed before a directory that becomes a file was removed: the directory holds only
+// what the update removes, which is the old state, and the next update finishes.
+TEST_F(UpdateInterrupted, KilledBeforeADirectoryBecameAFile) {
+  prepare();
+  git(seed(), {"rm", "-q", "d/x"});
+  write_file(seed() / "d", "now a file\n");
+  upstream_head = push_seed("d becomes a file");
+  kill_at("update.mid_checkout");
+  EXPECT_TRUE(fs::is_directory(w / "d"));
+  expect_reported_interrupted();
+  expect_finished();
+  EXPECT_EQ(read_file(w / "d"), "now a file\n");
+}
+
 } // namespace mr::test
