@@ -2,6 +2,7 @@
 // local work. Every check that can refuse runs before anything in the work tree changes;
 // from the first change on, a note in the git directory records the update until the
 // branch has moved, so an interruption is seen (mr status) and finished (mr update).
+#include <set>
 #include <sys/stat.h>
 
 #include <mr/git/network.hpp>
@@ -111,7 +112,9 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
     return tl::unexpected(changes.error());
   }
   Worktree wt(repo, *index);
-  const UpdatePlan plan = plan_fast_forward(wt, *index, std::move(*changes));
+  UpdatePlan plan = plan_fast_forward(wt, *index, std::move(*changes));
+  plan.filtered =
+      paths_with_filter_drivers(repo, *git_commit_id(to), plan.changes, plan.filter_drivers);
   if (plan.refused()) {
     return fail(plan.refusal());
   }

@@ -345,6 +345,11 @@ std::string UpdatePlan::refusal() const {
   add(invalid, "the update has paths git refuses to check out", "nothing was changed");
   add(unsupported, "a submodule changes type", "use git pull --ff-only");
   add(sparse, "the update changes paths of a sparse checkout", "use git pull --ff-only");
+  add(filtered,
+      "the update changes paths whose filter driver (" +
+          util::join(std::vector<std::string>(filter_drivers.begin(), filter_drivers.end()), ", ") +
+          ") mr does not run",
+      "use git pull --ff-only");
   return util::join(parts, "; ");
 }
 
@@ -459,6 +464,48 @@ UpdatePlan plan_fast_forward(Worktree& wt, const IndexFile& index,
   }
   std::sort(plan.apply.begin(), plan.apply.end());
   return plan;
+}
+
+} // namespace mr::git
+
+namespace mr::git {
+
+std::vector<std::string> paths_with_filter_drivers(git_repository* repo, const git_oid& target,
+                                                   const std::vector<PathChange>& changes,
+                                                   std::set<std::string>& drivers) {
+  const Config config(repo);
+  std::map<std::string, bool> configured; // driver name -> has a smudge or process command
+  git_attr_options opts = GIT_ATTR_OPTIONS_INIT;
+  opts.flags = GIT_ATTR_CHECK_FILE_THEN_INDEX | GIT_ATTR_CHECK_INCLUDE_COMMIT;
+  opts.attr_commit_id = target;
+  std::vector<std::string> paths;
+  for (const auto& c : changes) {
+    if (!c.to || (c.to->mode & 0170000) != 0100000) {
+      continue;
+    }
+    const char* value = nullptr;
+    if (git_attr_get_ext(&value, repo, &opts, c.path.c_str(), "filter") != 0) {
+      git_error_clear();
+      continue;
+    }
+    if (git_attr_value(value) != GIT_ATTR_VALUE_STRING) {
+      continue;
+    }
+    const std::string name = value;
+    auto known = configured.find(name);
+    if (known == configured.end()) {
+      const auto key = [&](const char* what) { return "filter." + name + "." + what; };
+      known = configured
+                  .emplace(name, config.string(key("smudge").c_str()).has_value() ||
+                                     config.string(key("process").c_str()).has_value())
+                  .first;
+    }
+    if (known->second) {
+      paths.push_back(c.path);
+      drivers.insert(name);
+    }
+  }
+  return paths;
 }
 
 } // namespace mr::git

@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <sys/stat.h>
 #include <vector>
@@ -116,17 +117,27 @@ struct UpdatePlan {
   std::vector<std::string> sparse;      // skip-worktree paths, or any in a sparse checkout
   std::vector<std::string> invalid;     // paths git refuses to check out (".git/...")
   std::vector<std::string> behind_link; // paths beyond a symbolic link in the work tree
+  std::vector<std::string> filtered;    // paths whose filter driver (git-lfs, ...) mr cannot run
+  std::set<std::string> filter_drivers; // their drivers' names
 
   bool refused() const {
     return !local_changes.empty() || !untracked_overwritten.empty() || !untracked_removed.empty() ||
            !dirs_losing_untracked.empty() || !unsupported.empty() || !sparse.empty() ||
-           !invalid.empty() || !behind_link.empty();
+           !invalid.empty() || !behind_link.empty() || !filtered.empty();
   }
   // One line naming the paths, as git's reasons.
   std::string refusal() const;
 };
 
 UpdatePlan plan_fast_forward(Worktree& wt, const IndexFile& index, std::vector<PathChange> changes);
+
+// The paths of `changes` the update writes whose `filter` attribute (in the work tree, the
+// index or the commit `target`) names a driver configured with a smudge or process
+// command: git runs it (git-lfs fetches the real content), libgit2 does not, so such an
+// update is left to git. The driver's names go in `drivers`.
+std::vector<std::string> paths_with_filter_drivers(git_repository* repo, const git_oid& target,
+                                                   const std::vector<PathChange>& changes,
+                                                   std::set<std::string>& drivers);
 
 // "a, b, c and 4 more"
 std::string first_few(const std::vector<std::string>& paths);

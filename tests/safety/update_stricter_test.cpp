@@ -118,4 +118,20 @@ TEST_F(UpdateStricter, ATreeListingAPathTwiceIsRefused) {
   EXPECT_FALSE(fs::exists(w / ".git/mr-update"));
 }
 
+// A filter driver with a smudge command (git-lfs is one) is git's to run: without it the
+// work tree would get the clean form (an LFS pointer) instead of the content.
+TEST_F(UpdateStricter, PathsWithAFilterDriverAreLeftToGit) {
+  const auto w = clone_of_upstream("w");
+  git(w, {"config", "filter.up.smudge", "tr a-z A-Z"});
+  git(w, {"config", "filter.up.clean", "tr A-Z a-z"});
+  write_file(seed() / ".gitattributes", "*.up filter=up\n");
+  write_file(seed() / "new.up", "shout\n");
+  push_seed();
+  expect_refused(w, "the update changes paths whose filter driver (up) mr does not run: "
+                    "new.up (use git pull --ff-only)");
+  const auto pull = git_result(w, {"pull", "-q", "--ff-only"});
+  ASSERT_EQ(pull.exit_code, 0) << pull.err;
+  EXPECT_EQ(read_file(w / "new.up"), "SHOUT\n");
+}
+
 } // namespace mr::test
