@@ -76,6 +76,10 @@ std::string update_line(const git::UpdateInProgress& u) {
   if (u.running) {
     return "mr update is running here (pid " + std::to_string(u.pid) + ")";
   }
+  if (u.planning) {
+    return "mr update was interrupted here (" + u.branch + ": " + u.from + ".." + u.to +
+           ") before it changed anything; mr update removes the index.lock it left";
+  }
   return "mr update was interrupted here (" + u.branch + ": " + u.from + ".." + u.to +
          "); mr update finishes it";
 }

@@ -207,6 +207,7 @@ UpdateInProgress update_in_progress(git_repository* repo, const UpdateNote& note
   u.from = git_oid_fromstr(&id, note.from.c_str()) == 0 ? abbrev(id) : note.from;
   u.to = git_oid_fromstr(&id, note.to.c_str()) == 0 ? abbrev(id) : note.to;
   u.running = note.owner_running();
+  u.planning = note.planning;
   u.pid = note.pid;
   return u;
 }

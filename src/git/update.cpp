@@ -4,6 +4,7 @@
 // branch has moved, so an interruption is seen (mr status) and finished (mr update).
 #include <set>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <mr/git/network.hpp>
 #include <mr/util/test_point.hpp>
@@ -89,6 +90,24 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
   if (!lock) {
     return tl::unexpected(lock.error());
   }
+  const std::string from_hex = git_oid_tostr_s(git_commit_id(from));
+  const std::string to_hex = git_oid_tostr_s(git_commit_id(to));
+  // While it plans, the note says so: a kill leaves a lock the next run knows to remove.
+  auto planning = UpdateNote::mine(branch_ref, from_hex, to_hex, lock->path());
+  planning.planning = true;
+  if (auto w = write_note(gitdir, planning); !w) {
+    return tl::unexpected(w.error());
+  }
+  util::test_point("update.planning");
+  struct PlanningNote {
+    const std::string& gitdir;
+    bool keep = false;
+    ~PlanningNote() {
+      if (!keep) {
+        remove_note(gitdir); // refused or failed before changing anything
+      }
+    }
+  } planning_note{gitdir};
   auto index = IndexFile::read(gitdir + "index");
   if (!index) {
     return tl::unexpected(index.error());
@@ -148,12 +167,11 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
     return fail("objects of " + first_few(missing) + " are missing (git fsck tells more)");
   }
 
-  const std::string from_hex = git_oid_tostr_s(git_commit_id(from));
-  const std::string to_hex = git_oid_tostr_s(git_commit_id(to));
   if (auto w = write_note(gitdir, UpdateNote::mine(branch_ref, from_hex, to_hex, lock->path()));
       !w) {
     return tl::unexpected(w.error());
   }
+  planning_note.keep = true; // from here on, an interruption is finished by the next run
   util::test_point("update.after_note");
   // The last look before the first change: a file saved since the plan is not replaced.
   std::vector<std::string> paths;
@@ -198,6 +216,16 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
   auto note = read_note(gitdir);
   if (!note) {
     return tl::unexpected(note.error());
+  }
+  if (*note && (*note)->planning) {
+    // Killed before it changed anything: only its lock is left (never someone else's).
+    if ((*note)->names_lock(gitdir + "index.lock")) {
+      ::unlink((gitdir + "index.lock").c_str());
+    }
+    if (auto r = remove_note(gitdir); !r) {
+      return tl::unexpected(r.error());
+    }
+    *note = std::nullopt;
   }
   if (*note) {
     // Its process is gone: a running mr update would hold the guard taken above.

@@ -140,6 +140,8 @@ Result<std::optional<UpdateNote>> read_note(const std::string& gitdir) {
       note.pid = static_cast<long>(n);
     } else if (key == "start" && util::parse_unsigned(value, n)) {
       note.start_time = n;
+    } else if (key == "phase" && (value == "planning" || value == "changing")) {
+      note.planning = value == "planning";
     } else if (key == "lock") {
       std::istringstream in(value);
       if (!(in >> note.lock_dev >> note.lock_ino >> note.lock_birth_sec >> note.lock_birth_nsec)) {
@@ -160,7 +162,8 @@ Result<void> write_note(const std::string& gitdir, const UpdateNote& note) {
       "mr-update 1\nbranch " + note.branch + "\nfrom " + note.from + "\nto " + note.to + "\npid " +
       std::to_string(note.pid) + "\nstart " + std::to_string(note.start_time) + "\nlock " +
       std::to_string(note.lock_dev) + " " + std::to_string(note.lock_ino) + " " +
-      std::to_string(note.lock_birth_sec) + " " + std::to_string(note.lock_birth_nsec) + "\n";
+      std::to_string(note.lock_birth_sec) + " " + std::to_string(note.lock_birth_nsec) +
+      "\nphase " + (note.planning ? "planning" : "changing") + "\n";
   return util::write_file_atomically(note_path(gitdir), text);
 }
 

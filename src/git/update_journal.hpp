@@ -21,6 +21,9 @@ struct UpdateNote {
   std::string to;     // the commit it moves to (hex)
   long pid = 0;
   unsigned long long start_time = 0; // of that process (/proc/PID/stat), tells pid reuse
+  // Written as soon as the update holds index.lock, while it reads the index and checks
+  // the work tree: nothing is changed yet, and a killed process's lock is simply removed.
+  bool planning = false;
   // The index.lock the process holds: device, inode and birth time (an inode number is
   // soon reused, a birth time is not). Zero when it holds none, or when the file system
   // keeps no birth time: such a lock is never taken over.

@@ -384,4 +384,39 @@ TEST_F(UpdateInterrupted, KilledBeforeADirectoryBecameAFile) {
   EXPECT_EQ(read_file(w / "d"), "now a file\n");
 }
 
+// Killed while it planned (index.lock held, nothing changed yet): status says so, and the
+// next update removes that lock and updates as if nothing had happened.
+TEST_F(UpdateInterrupted, KilledWhilePlanning) {
+  prepare();
+  kill_at("update.planning");
+  EXPECT_TRUE(fs::exists(w / ".git/index.lock"));
+  const auto st = mr({"status"}, w);
+  EXPECT_NE(st.out.find("before it changed anything; mr update removes the index.lock it left"),
+            std::string::npos)
+      << st.out;
+  const auto r = mr({"update"}, w);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find("Finishing"), std::string::npos) << r.out;
+  const auto by_git = git_result(copy, {"pull", "-q", "--ff-only"});
+  ASSERT_EQ(by_git.exit_code, 0) << by_git.err;
+  EXPECT_EQ(snapshot(w), snapshot(copy));
+  expect_no_leftovers(w);
+}
+
+// The same with a local change the update must refuse: refused as always, never offered
+// as an interrupted update to finish with git checkout (that would discard it).
+TEST_F(UpdateInterrupted, KilledWhilePlanningKeepsRefusingLocalChanges) {
+  prepare();
+  write_file(w / "a.txt", "my local edit\n");
+  kill_at("update.planning");
+  const auto r = mr({"update"}, w);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("local changes would be overwritten by the update: a.txt"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("git checkout"), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(w / "a.txt"), "my local edit\n");
+  expect_no_leftovers(w);
+}
+
 } // namespace mr::test

@@ -53,7 +53,8 @@ struct UpdateInProgress {
   std::string branch; // "main"
   std::string from;   // abbreviated commits: where the branch was, where it goes
   std::string to;
-  bool running = false; // the process that wrote the note still runs
+  bool running = false;  // the process that wrote the note still runs
+  bool planning = false; // it had not changed anything yet (it only held index.lock)
   long pid = 0;
 };
 
