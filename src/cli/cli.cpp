@@ -196,51 +196,73 @@ void setup_logging(bool verbose) {
   spdlog::set_default_logger(std::move(logger));
 }
 
-int run_invocation(int argc, char** argv, const SignalGuard& signals, bool err_color) {
-  const std::vector<std::string> args(argv + 1, argv + argc);
-  auto split = split_args(args);
+} // namespace
 
+ParsedCommandLine parse(const std::vector<std::string>& args) {
+  using Outcome = ParsedCommandLine::Outcome;
+  ParsedCommandLine parsed;
+  auto split = split_args(args);
   CLI::App app("mr: manage many git repositories at once", "mr");
   RawOptions raw;
   define_options(app, raw);
-  cmd::Invocation invocation;
+  const auto usage_error = [&](const std::string& what) {
+    parsed.outcome = Outcome::usage_error;
+    parsed.text = what + " (usage: mr [OPTIONS] ACTION [ARGS...]; see mr --help)";
+    return parsed;
+  };
   try {
     std::vector<std::string> reversed(split.options.rbegin(), split.options.rend());
     app.parse(reversed);
     if (!app.remaining().empty()) {
       throw UsageError("unknown option '" + app.remaining().front() + "'");
     }
-    invocation.options = validate(app, raw);
+    parsed.invocation.options = validate(app, raw);
     if (split.rest.empty()) {
       throw UsageError("no action given");
     }
   } catch (const CLI::CallForHelp&) {
-    render::print_text(app.help());
-    return 0;
+    parsed.outcome = Outcome::help;
+    parsed.text = app.help();
+    return parsed;
   } catch (const CLI::CallForVersion&) {
-    render::print_text(version_text() + "\n");
-    return 0;
+    parsed.outcome = Outcome::version;
+    parsed.text = version_text() + "\n";
+    return parsed;
   } catch (const CLI::ParseError& e) {
-    render::print_error(std::string(e.what()) +
-                            " (usage: mr [OPTIONS] ACTION [ARGS...]; see mr --help)",
-                        err_color);
-    return k_exit_usage;
+    return usage_error(e.what());
   } catch (const UsageError& e) {
-    render::print_error(std::string(e.what()) +
-                            " (usage: mr [OPTIONS] ACTION [ARGS...]; see mr --help)",
-                        err_color);
-    return k_exit_usage;
+    return usage_error(e.what());
   }
   if (split.rest.front() == "help") {
-    render::print_text(app.help());
-    return 0;
+    parsed.outcome = Outcome::help;
+    parsed.text = app.help();
+    return parsed;
   }
-  setup_logging(invocation.options.verbose);
-  invocation.action = split.rest.front();
-  invocation.args.assign(split.rest.begin() + 1, split.rest.end());
-  invocation.switches = std::move(split.switches);
-  invocation.interrupt = signals.token();
-  return cmd::run(invocation);
+  parsed.outcome = Outcome::run;
+  parsed.invocation.action = split.rest.front();
+  parsed.invocation.args.assign(split.rest.begin() + 1, split.rest.end());
+  parsed.invocation.switches = std::move(split.switches);
+  return parsed;
+}
+
+namespace {
+
+int run_invocation(int argc, char** argv, const SignalGuard& signals, bool err_color) {
+  auto parsed = parse(std::vector<std::string>(argv + 1, argv + argc));
+  switch (parsed.outcome) {
+  case ParsedCommandLine::Outcome::help:
+  case ParsedCommandLine::Outcome::version:
+    render::print_text(parsed.text);
+    return 0;
+  case ParsedCommandLine::Outcome::usage_error:
+    render::print_error(parsed.text, err_color);
+    return k_exit_usage;
+  case ParsedCommandLine::Outcome::run:
+    break;
+  }
+  setup_logging(parsed.invocation.options.verbose);
+  parsed.invocation.interrupt = signals.token();
+  return cmd::run(parsed.invocation);
 }
 
 } // namespace
