@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds mr and runs every test through ctest: the plain build, then the whole suite again
 # under AddressSanitizer + UndefinedBehaviorSanitizer, and under ThreadSanitizer (the
-# executor, the process runner and the signal thread are concurrent). This is what CI runs
-# (.ci/run). A sanitizer report fails the test that triggered it.
+# executor, the process runner and the signal thread are concurrent); then fuzzes each
+# fuzz target for 15 seconds (scripts/fuzz.sh). This is what CI runs (.ci/run). A
+# sanitizer report fails the test that triggered it.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -14,3 +15,5 @@ for preset in default asan tsan; do
   echo "== $preset: test" >&2
   ctest --preset "$preset"
 done
+echo "== fuzz" >&2
+scripts/fuzz.sh 15

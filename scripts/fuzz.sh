@@ -6,6 +6,8 @@
 # (2 GB). New coverage is kept in build-fuzz/corpus/TARGET, so later runs start from
 # there; a failing input is saved as build-fuzz/artifacts/TARGET/crash-* (or leak-,
 # timeout-, oom-); replay it with build-fuzz/fuzz/mr_fuzz_TARGET FILE.
+# Extra libFuzzer options come from $MR_FUZZ_FLAGS (e.g. -runs=10000000 with SECONDS 0,
+# which means no time limit).
 #   scripts/fuzz.sh [SECONDS [TARGET...]]      targets: registry cli select
 set -eu
 cd "$(dirname "$0")/.."
@@ -16,7 +18,9 @@ targets="${*:-registry cli select}"
 scripts/build.sh fuzz
 
 # The targets write their scratch files here (a tmpfs: they write on every input).
-scratch=$(mktemp -d /dev/shm/mr-fuzz.XXXXXX)
+shm=/dev/shm
+[ -d "$shm" ] && [ -w "$shm" ] || shm="${TMPDIR:-/tmp}"
+scratch=$(mktemp -d "$shm/mr-fuzz.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 trap 'exit 130' INT TERM
 export MR_FUZZ_TMP="$scratch"
@@ -41,5 +45,5 @@ for t in $targets; do
   echo "== $t: fuzz for ${seconds}s" >&2
   "$bin" -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=10 \
     -rss_limit_mb=2048 -dict="fuzz/dict/$t.dict" -artifact_prefix="build-fuzz/artifacts/$t/" \
-    -print_final_stats=1 "build-fuzz/corpus/$t" "fuzz/corpus/$t"
+    -print_final_stats=1 ${MR_FUZZ_FLAGS:-} "build-fuzz/corpus/$t" "fuzz/corpus/$t"
 done

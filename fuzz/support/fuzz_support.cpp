@@ -100,6 +100,23 @@ void remove_stale_scratch_dirs(const fs::path& base) {
   }
 }
 
+const char* env_value(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : nullptr;
+}
+
+// $MR_FUZZ_TMP, else /dev/shm, else $TMPDIR, else /tmp.
+fs::path scratch_base() {
+  if (const char* dir = env_value("MR_FUZZ_TMP")) {
+    return dir;
+  }
+  if (::access("/dev/shm", W_OK) == 0) {
+    return "/dev/shm";
+  }
+  const char* tmpdir = env_value("TMPDIR");
+  return tmpdir != nullptr ? tmpdir : "/tmp";
+}
+
 } // namespace
 
 std::vector<std::string_view> split(const std::uint8_t* data, std::size_t size, char separator,
@@ -120,8 +137,7 @@ std::vector<std::string_view> split(const std::uint8_t* data, std::size_t size, 
 
 const fs::path& scratch_dir() {
   static const fs::path dir = [] {
-    const char* env = std::getenv("MR_FUZZ_TMP");
-    const fs::path base(env != nullptr && *env != '\0' ? env : "/dev/shm");
+    const fs::path base = scratch_base();
     remove_stale_scratch_dirs(base);
     std::string tmpl = (base / ("mr-fuzz-" + std::to_string(::getpid()) + "-XXXXXX")).string();
     if (::mkdtemp(tmpl.data()) == nullptr) {

@@ -22,9 +22,9 @@ namespace fs = std::filesystem;
 std::vector<std::string_view> split(const std::uint8_t* data, std::size_t size, char separator,
                                     std::size_t max_parts);
 
-// A directory of this process's own under $MR_FUZZ_TMP (default /dev/shm, a tmpfs: the
-// targets write files on every input), created on first use and removed at normal exit
-// (after a crash, by the next target that starts).
+// A directory of this process's own under $MR_FUZZ_TMP (default /dev/shm, a tmpfs, as the
+// targets write files on every input; else $TMPDIR or /tmp), created on first use and
+// removed at normal exit (after a crash, by the next target that starts).
 const fs::path& scratch_dir();
 
 // Writes `content` to `path` with mode 0644, creating its parent directories; aborts on
