@@ -108,6 +108,11 @@ struct Input {
   std::optional<std::size_t> max_depth;
   std::vector<std::string> tags;
   mr::registry::Registry registry;
+  std::vector<Place> forms; // of each repo's path, computed once: physical() stats
+
+  const Place& forms_of(const Repo& repo) const {
+    return forms[static_cast<std::size_t>(&repo - registry.repos.data())];
+  }
 };
 
 std::optional<Input> input_of(const std::uint8_t* data, std::size_t size) {
@@ -142,6 +147,9 @@ std::optional<Input> input_of(const std::uint8_t* data, std::size_t size) {
   }
   std::stable_sort(in.registry.repos.begin(), in.registry.repos.end(),
                    [](const Repo& a, const Repo& b) { return a.path.native() < b.path.native(); });
+  for (const auto& repo : in.registry.repos) {
+    in.forms.push_back({repo.path, mr::util::physical(repo.path)});
+  }
   return in;
 }
 
@@ -175,9 +183,8 @@ struct Relation {
   fs::path subdir; // the directory relative to the repo, when the repo contains it
 };
 
-std::optional<Relation> relate(const Repo& repo, const Place& dir, bool repo_contains_dir,
+std::optional<Relation> relate(const Place& r, const Place& dir, bool repo_contains_dir,
                                Pairing how) {
-  const Place r{repo.path, mr::util::physical(repo.path)};
   const std::pair<const fs::path*, const fs::path*> pairings[] = {
       {&r.logical, &dir.logical},
       {&r.logical, &dir.physical},
@@ -210,7 +217,7 @@ std::optional<std::pair<const Repo*, Relation>> deepest_containing(const Input& 
     if (by_tag && !tagged(repo, in.tags)) {
       continue;
     }
-    auto rel = relate(repo, in.directory, true, how);
+    auto rel = relate(in.forms_of(repo), in.directory, true, how);
     if (rel && (!best || rel->levels < best->second.levels)) {
       best.emplace(&repo, std::move(*rel));
     }
@@ -226,7 +233,8 @@ struct Expected {
 Expected expected_selection(const Input& in, Pairing how) {
   Expected e;
   for (const auto& repo : in.registry.repos) {
-    const auto rel = tagged(repo, in.tags) ? relate(repo, in.directory, false, how) : std::nullopt;
+    const auto rel =
+        tagged(repo, in.tags) ? relate(in.forms_of(repo), in.directory, false, how) : std::nullopt;
     if (rel && (!in.max_depth || rel->levels <= *in.max_depth)) {
       e.repos.push_back(&repo);
     }
@@ -250,7 +258,7 @@ bool subdir_matches(const Input& in, const Expected& e, const mr::registry::Sele
   if (how == Pairing::first) {
     return fs::path(*got.subdir) == *e.subdir;
   }
-  const Place r{got.repo->path, mr::util::physical(got.repo->path)};
+  const Place& r = in.forms_of(*got.repo);
   bool leads_there = false;
   for (const auto* d : {&in.directory.logical, &in.directory.physical}) {
     for (const auto* p : {&r.logical, &r.physical}) {
