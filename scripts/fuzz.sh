@@ -8,12 +8,12 @@
 # timeout-, oom-); replay it with build-fuzz/fuzz/mr_fuzz_TARGET FILE.
 # Extra libFuzzer options come from $MR_FUZZ_FLAGS (e.g. -runs=10000000 with SECONDS 0,
 # which means no time limit).
-#   scripts/fuzz.sh [SECONDS [TARGET...]]      targets: registry cli select
+#   scripts/fuzz.sh [SECONDS [TARGET...]]      targets: registry edit cli select
 set -eu
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 [ $# -gt 0 ] && shift
-targets="${*:-registry cli select}"
+targets="${*:-registry edit cli select}"
 
 scripts/build.sh fuzz
 
@@ -28,15 +28,22 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 max_len() {
   case "$1" in
-  registry) echo 8192 ;; # registries are small; toml++'s stack overflow needs > 20 KB
+  registry | edit) echo 8192 ;; # registries are small; toml++'s stack overflow needs > 20 KB
   select) echo 1024 ;;
   *) echo 512 ;;
   esac
 }
 
+dict() {
+  case "$1" in
+  edit) echo fuzz/dict/registry.dict ;;
+  *) echo "fuzz/dict/$1.dict" ;;
+  esac
+}
+
 for t in $targets; do
   bin="build-fuzz/fuzz/mr_fuzz_$t"
-  [ -x "$bin" ] || { echo "error: no fuzz target '$t' (registry, cli, select)" >&2; exit 2; }
+  [ -x "$bin" ] || { echo "error: no fuzz target '$t' (registry, edit, cli, select)" >&2; exit 2; }
   mkdir -p "build-fuzz/corpus/$t" "build-fuzz/artifacts/$t"
   if [ -d "fuzz/regressions/$t" ]; then
     echo "== $t: replay fuzz/regressions/$t" >&2
@@ -44,6 +51,6 @@ for t in $targets; do
   fi
   echo "== $t: fuzz for ${seconds}s" >&2
   "$bin" -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=10 \
-    -rss_limit_mb=2048 -dict="fuzz/dict/$t.dict" -artifact_prefix="build-fuzz/artifacts/$t/" \
+    -rss_limit_mb=2048 -dict="$(dict "$t")" -artifact_prefix="build-fuzz/artifacts/$t/" \
     -print_final_stats=1 ${MR_FUZZ_FLAGS:-} "build-fuzz/corpus/$t" "fuzz/corpus/$t"
 done
