@@ -217,39 +217,11 @@ using mr::fuzz::mode_argument;
 using mr::fuzz::next;
 using mr::fuzz::open_allowed;
 
-extern "C" {
+namespace {
 
-int open(const char* path, int flags, ...) {
-  va_list args;
-  va_start(args, flags);
+// open(path) is openat(AT_FDCWD, path), so all four forward to the next openat.
+int confined_openat(int dirfd, const char* path, int flags, va_list args) {
   const mode_t mode = mode_argument(flags, args);
-  va_end(args);
-  if (!open_allowed(AT_FDCWD, path, flags)) {
-    errno = EACCES;
-    return -1;
-  }
-  static const auto real = next<int (*)(const char*, int, ...)>("open");
-  return real(path, flags, mode);
-}
-
-int open64(const char* path, int flags, ...) {
-  va_list args;
-  va_start(args, flags);
-  const mode_t mode = mode_argument(flags, args);
-  va_end(args);
-  if (!open_allowed(AT_FDCWD, path, flags)) {
-    errno = EACCES;
-    return -1;
-  }
-  static const auto real = next<int (*)(const char*, int, ...)>("open64");
-  return real(path, flags, mode);
-}
-
-int openat(int dirfd, const char* path, int flags, ...) {
-  va_list args;
-  va_start(args, flags);
-  const mode_t mode = mode_argument(flags, args);
-  va_end(args);
   if (!open_allowed(dirfd, path, flags)) {
     errno = EACCES;
     return -1;
@@ -258,20 +230,7 @@ int openat(int dirfd, const char* path, int flags, ...) {
   return real(dirfd, path, flags, mode);
 }
 
-int openat64(int dirfd, const char* path, int flags, ...) {
-  va_list args;
-  va_start(args, flags);
-  const mode_t mode = mode_argument(flags, args);
-  va_end(args);
-  if (!open_allowed(dirfd, path, flags)) {
-    errno = EACCES;
-    return -1;
-  }
-  static const auto real = next<int (*)(int, const char*, int, ...)>("openat64");
-  return real(dirfd, path, flags, mode);
-}
-
-FILE* fopen(const char* path, const char* mode) {
+FILE* confined_fopen(const char* path, const char* mode) {
   if (!fopen_allowed(path, mode)) {
     errno = EACCES;
     return nullptr;
@@ -280,13 +239,48 @@ FILE* fopen(const char* path, const char* mode) {
   return real(path, mode);
 }
 
+} // namespace
+
+extern "C" {
+
+int open(const char* path, int flags, ...) {
+  va_list args;
+  va_start(args, flags);
+  const int fd = confined_openat(AT_FDCWD, path, flags, args);
+  va_end(args);
+  return fd;
+}
+
+int open64(const char* path, int flags, ...) {
+  va_list args;
+  va_start(args, flags);
+  const int fd = confined_openat(AT_FDCWD, path, flags, args);
+  va_end(args);
+  return fd;
+}
+
+int openat(int dirfd, const char* path, int flags, ...) {
+  va_list args;
+  va_start(args, flags);
+  const int fd = confined_openat(dirfd, path, flags, args);
+  va_end(args);
+  return fd;
+}
+
+int openat64(int dirfd, const char* path, int flags, ...) {
+  va_list args;
+  va_start(args, flags);
+  const int fd = confined_openat(dirfd, path, flags, args);
+  va_end(args);
+  return fd;
+}
+
+FILE* fopen(const char* path, const char* mode) {
+  return confined_fopen(path, mode);
+}
+
 FILE* fopen64(const char* path, const char* mode) {
-  if (!fopen_allowed(path, mode)) {
-    errno = EACCES;
-    return nullptr;
-  }
-  static const auto real = next<FILE* (*)(const char*, const char*)>("fopen64");
-  return real(path, mode);
+  return confined_fopen(path, mode);
 }
 
 int glob(const char* pattern, int flags, int (*errfunc)(const char*, int), glob_t* out) noexcept {
