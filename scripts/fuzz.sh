@@ -28,7 +28,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 max_len() {
   case "$1" in
-  registry | edit) echo 8192 ;; # registries are small; toml++'s stack overflow needs > 20 KB
+  registry | edit) echo 8192 ;; # registries are small
   select) echo 1024 ;;
   *) echo 512 ;;
   esac
