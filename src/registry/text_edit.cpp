@@ -150,7 +150,10 @@ std::string append_repo(std::string_view text, std::string_view key, const std::
   if (!out.empty() && out.back() != '\n') {
     out += '\n';
   }
-  out += "\n[repos." + toml_support::quote(key) + "]\n";
+  if (!out.empty()) {
+    out += '\n'; // a blank line between tables; a new file starts with its first one
+  }
+  out += "[repos." + toml_support::quote(key) + "]\n";
   if (url != nullptr) {
     out += "url = " + toml_support::quote(*url) + "\n";
   }

@@ -13,7 +13,7 @@
 namespace mr::registry::text_edit {
 
 // Appends "\n[repos.KEY]\nurl = URL\n" (the url line only when given), first adding a
-// missing final newline.
+// missing final newline; to an empty text, without the blank line.
 std::string append_repo(std::string_view text, std::string_view key, const std::string* url);
 
 // Sets (or adds) the url of repo KEY. Errors name FILE when the table's layout does not

@@ -12,7 +12,7 @@ TEST_F(Register, WritesATableWithTheRemoteUrl) {
   const auto url = (root() / "remotes/clean.git").string();
   EXPECT_EQ(r.out, "Registering git url: " + url + " in " + registry().string() + "\n");
   EXPECT_EQ(r.err, "");
-  EXPECT_EQ(read_file(registry()), "\n[repos.\"src/clean\"]\nurl = \"" + url + "\"\n");
+  EXPECT_EQ(read_file(registry()), "[repos.\"src/clean\"]\nurl = \"" + url + "\"\n");
 }
 
 TEST_F(Register, FromASubdirectoryRegistersTheTop) {
@@ -42,8 +42,7 @@ TEST_F(Register, ReRegisteringUpdatesTheUrlAndNeverDuplicates) {
   r = mr({"register"}, repo);
   EXPECT_EQ(r.out, (home() / "src/r").string() + " is already registered in " +
                        registry().string() + "\n");
-  EXPECT_EQ(read_file(registry()),
-            "\n[repos.\"src/r\"]\nurl = \"https://example.org/moved.git\"\n");
+  EXPECT_EQ(read_file(registry()), "[repos.\"src/r\"]\nurl = \"https://example.org/moved.git\"\n");
 }
 
 TEST_F(Register, PreservesEverythingElseInTheFile) {
@@ -64,7 +63,7 @@ TEST_F(Register, ARepoWithoutRemoteIsRegisteredWithAWarning) {
   EXPECT_EQ(r.out, "Registering " + repo.string() + " in " + registry().string() + "\n");
   ASSERT_EQ(lines_of(r.err).size(), 1u) << r.err;
   EXPECT_EQ(r.err.rfind("mr register: warning: " + repo.string() + " has no remote", 0), 0u);
-  EXPECT_EQ(read_file(registry()), "\n[repos.\"src/local\"]\n");
+  EXPECT_EQ(read_file(registry()), "[repos.\"src/local\"]\n");
   EXPECT_EQ(mr({"list"}, home()).exit_code, 0);
 }
 
@@ -154,7 +153,7 @@ TEST_F(Register, ConfigOptionChoosesAndCreatesTheFile) {
   const auto file = root() / "work/reg.toml";
   const auto r = mr({"-c", file.string(), "register"}, repo);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(read_file(file).rfind("\n[repos.\"p\"]\n", 0), 0u);
+  EXPECT_EQ(read_file(file).rfind("[repos.\"p\"]\n", 0), 0u);
   EXPECT_FALSE(std::filesystem::exists(registry()));
   EXPECT_EQ(mr({"-c", file.string(), "list"}, root()).out,
             "mr list: " + repo.string() + "\n\nmr list: finished (1 ok)\n");

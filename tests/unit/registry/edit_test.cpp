@@ -33,8 +33,7 @@ TEST_F(RegistryEdit, RegisterCreatesTheFileAndAppends) {
   EXPECT_EQ(r->kind, EditKind::added);
   EXPECT_EQ(r->file, root_file());
   ASSERT_TRUE(add(home() / "src/b", std::nullopt));
-  EXPECT_EQ(test::read_file(root_file()),
-            "\n[repos.\"src/a\"]\nurl = \"u1\"\n\n[repos.\"src/b\"]\n");
+  EXPECT_EQ(test::read_file(root_file()), "[repos.\"src/a\"]\nurl = \"u1\"\n\n[repos.\"src/b\"]\n");
 }
 
 TEST_F(RegistryEdit, ReRegisteringUpdatesInPlaceAndNeverDuplicates) {
@@ -86,7 +85,7 @@ TEST_F(RegistryEdit, UnregisterRemovesTheTable) {
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->kind, EditKind::removed);
   EXPECT_EQ(r->repo, home() / "a");
-  EXPECT_EQ(test::read_file(root_file()), "\n[repos.\"b\"]\nurl = \"2\"\n");
+  EXPECT_EQ(test::read_file(root_file()), "[repos.\"b\"]\nurl = \"2\"\n");
   auto missing = unregister_repo(options(), place(m_tmp.path() / "nowhere"));
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("is not registered in"), std::string::npos);

@@ -17,14 +17,14 @@ std::string removed(std::string_view text, std::string_view key) {
 }
 } // namespace
 
-TEST(TextEdit, AppendAddsATableAfterABlankLine) {
+TEST(TextEdit, AppendAddsATableAfterABlankLineButANewFileStartsWithIt) {
   const std::string url = "https://x/y.git";
-  EXPECT_EQ(append_repo("", "src/a", &url), "\n[repos.\"src/a\"]\nurl = \"https://x/y.git\"\n");
+  EXPECT_EQ(append_repo("", "src/a", &url), "[repos.\"src/a\"]\nurl = \"https://x/y.git\"\n");
   EXPECT_EQ(append_repo("# mine", "b", nullptr), "# mine\n\n[repos.\"b\"]\n");
 }
 
 TEST(TextEdit, AppendQuotesAwkwardNames) {
-  EXPECT_EQ(append_repo("", "it's \"q\" \\ é", nullptr), "\n[repos.\"it's \\\"q\\\" \\\\ é\"]\n");
+  EXPECT_EQ(append_repo("", "it's \"q\" \\ é", nullptr), "[repos.\"it's \\\"q\\\" \\\\ é\"]\n");
 }
 
 TEST(TextEdit, SetUrlReplacesOnlyTheValue) {
