@@ -104,11 +104,14 @@ std::string key_for(const util::Place& repo, const fs::path& root_file, const fs
     auto rel = p.lexically_relative(base).string();
     return rel.empty() ? "." : rel;
   };
+  // A relative key must not start with "~": the loader would read "~/x" as $HOME/x, and
+  // refuse "~x" in an untrusted file; "./~/x" is the directory that is really there.
+  const auto unambiguous = [](std::string rel) { return rel[0] == '~' ? "./" + rel : rel; };
   if (auto rel = relative(repo.logical, dir)) {
-    return *rel;
+    return unambiguous(*rel);
   }
   if (auto rel = relative(repo.physical, util::physical(dir))) {
-    return *rel;
+    return unambiguous(*rel);
   }
   if (!home.empty()) {
     if (auto rel = relative(repo.logical, home)) {

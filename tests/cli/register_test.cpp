@@ -159,6 +159,22 @@ TEST_F(Register, ConfigOptionChoosesAndCreatesTheFile) {
             "mr list: " + repo.string() + "\n\nmr list: finished (1 ok)\n");
 }
 
+TEST_F(Register, ADirectoryNamedTildeIsNotTakenForHome) {
+  // The nearest registry is in w/, and the repository is w/~/sub: its key must not read as
+  // "~/sub", which is $HOME/sub.
+  const auto w = home() / "w";
+  write_file(w / ".mrconfig.toml", "");
+  const auto repo = make_repo(w / "~" / "sub", false);
+  ASSERT_EQ(mr({"register"}, repo).exit_code, 0);
+  EXPECT_EQ(read_file(w / ".mrconfig.toml"), "[repos.\"./~/sub\"]\n");
+  EXPECT_EQ(mr({"list"}, w).out, "mr list: " + repo.string() + "\n\nmr list: finished (1 ok)\n");
+  EXPECT_EQ(mr({"register"}, repo).out,
+            repo.string() + " is already registered in " + (w / ".mrconfig.toml").string() + "\n");
+  const auto r = mr({"unregister"}, repo);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(w / ".mrconfig.toml"), "");
+}
+
 TEST_F(Register, RegistryThroughASymlinkKeepsTheLink) {
   write_file(home() / "dotfiles/mrconfig.toml", "# managed by my dotfiles\n");
   std::filesystem::create_symlink(home() / "dotfiles/mrconfig.toml", registry());

@@ -52,7 +52,8 @@ Result<EditOutcome> unregister_repo(const LoadOptions& load, const util::Place& 
                                     const std::optional<util::Place>& work_tree = std::nullopt);
 
 // The key a new table for `repo` gets in `root_file`: relative to the file's directory
-// when the repo is below it, else "~/..." below home, else absolute.
+// when the repo is below it (with "./" in front when it would start with "~", which would
+// read as home), else "~/..." below home, else absolute.
 std::string key_for(const util::Place& repo, const fs::path& root_file, const fs::path& home);
 
 } // namespace mr::registry
