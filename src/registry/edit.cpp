@@ -2,6 +2,7 @@
 
 #include <mr/registry/edit.hpp>
 #include <mr/registry/select.hpp>
+#include <mr/registry/trust.hpp>
 #include <mr/util/file_io.hpp>
 #include <mr/util/paths.hpp>
 #include <mr/util/quote.hpp>
@@ -44,10 +45,38 @@ private:
   std::vector<Held> m_held;
 };
 
+// An untrusted file is written through a symlink only to a file in the link's own
+// directory or below: anything else is a file mr would not load as that registry (the
+// target was reached by a link someone else may have committed).
+Result<void> check_writable_through(const fs::path& file, const std::string& hint) {
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) {
+    return {};
+  }
+  auto dir = util::resolve_path(file.parent_path());
+  if (!dir) {
+    return fail("cannot write registry " + file.string() + ": " + dir.error().message);
+  }
+  auto target = util::resolve_within(file, *dir);
+  if (!target) {
+    return fail("cannot write registry " + file.string() + ": it is a symbolic link that " +
+                target.error().message + ", and mr writes an untrusted registry only inside " +
+                "its own directory (" + hint + ")");
+  }
+  return {};
+}
+
 // Reads `file`, applies `edit` to its text, checks the result still parses, writes it.
 // Called with the file's directory locked, so no other writer's temporary is removed.
+// `untrusted_hint` is set when the file is not trusted.
 template <class Edit>
-Result<void> rewrite(const fs::path& file, Edit&& edit) {
+Result<void> rewrite(const fs::path& file, const std::optional<std::string>& untrusted_hint,
+                     Edit&& edit) {
+  if (untrusted_hint) {
+    if (auto r = check_writable_through(file, *untrusted_hint); !r) {
+      return r;
+    }
+  }
   util::remove_stale_temporaries(file);
   std::string text;
   if (util::exists(file)) {
@@ -70,6 +99,24 @@ Result<void> rewrite(const fs::path& file, Edit&& edit) {
     return fail("cannot write registry " + written.error().message);
   }
   return {};
+}
+
+std::optional<std::string> root_hint(const Registry& registry) {
+  if (!registry.root_confined_to) {
+    return std::nullopt;
+  }
+  return registry.root_untrusted_hint;
+}
+
+// For the file that defines `repo`: set when that file is not trusted.
+std::optional<std::string> hint_for(const Registry& registry, const Repo& repo) {
+  if (repo.trusted) {
+    return std::nullopt;
+  }
+  if (repo.location.file == registry.root) {
+    return root_hint(registry).value_or(TrustList::k_hint);
+  }
+  return std::string(TrustList::k_hint);
 }
 
 const Repo* find_same(const Registry& registry, const util::Place& place) {
@@ -163,9 +210,11 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
     if (auto r = locks.lock_dir_of(existing->location.file); !r) {
       return tl::unexpected(r.error());
     }
-    auto written = rewrite(existing->location.file, [&](const std::string& text) {
-      return text_edit::set_repo_url(text, existing->location.file, existing->key, *request.url);
-    });
+    auto written = rewrite(existing->location.file, hint_for(*registry, *existing),
+                           [&](const std::string& text) {
+                             return text_edit::set_repo_url(text, existing->location.file,
+                                                            existing->key, *request.url);
+                           });
     if (!written) {
       return tl::unexpected(written.error());
     }
@@ -180,9 +229,10 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
     return fail("cannot register " + request.repo.logical.string() +
                 ": its path or url is not valid UTF-8, which a TOML file cannot hold");
   }
-  auto written = rewrite(request.load.root, [&](const std::string& text) -> Result<std::string> {
-    return text_edit::append_repo(text, key, request.url ? &*request.url : nullptr);
-  });
+  auto written = rewrite(
+      request.load.root, root_hint(*registry), [&](const std::string& text) -> Result<std::string> {
+        return text_edit::append_repo(text, key, request.url ? &*request.url : nullptr);
+      });
   if (!written) {
     return tl::unexpected(written.error());
   }
@@ -213,9 +263,10 @@ Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util:
   if (auto r = locks.lock_dir_of(repo->location.file); !r) {
     return tl::unexpected(r.error());
   }
-  auto written = rewrite(repo->location.file, [&](const std::string& text) {
-    return text_edit::remove_repo(text, repo->location.file, repo->key);
-  });
+  auto written =
+      rewrite(repo->location.file, hint_for(*registry, *repo), [&](const std::string& text) {
+        return text_edit::remove_repo(text, repo->location.file, repo->key);
+      });
   if (!written) {
     return tl::unexpected(written.error());
   }

@@ -1,5 +1,9 @@
 // Registering and unregistering repositories: the only writes to registry files.
 //
+// A registry file that is not trusted and is a symbolic link is written only when the link
+// leads to a file in (or below) the link's own directory: a cloned project's
+// `.mrconfig.toml -> ../../.ssh/authorized_keys` is refused, not appended to.
+//
 // Every write holds an exclusive lock on the file's directory across read-modify-write,
 // re-reads and re-validates the registry under that lock, changes one table textually
 // (comments and formatting elsewhere survive), checks the result still parses, and
