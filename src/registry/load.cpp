@@ -104,7 +104,7 @@ public:
     ctx.depth = origin.depth;
     const auto never = never_trusted_because(file, read);
     ctx.trusted = !never && (m_options.trust_all || origin.inherited_trust || m_trust.trusts(file));
-    ctx.hint = never ? *never : std::string(TrustList::k_hint);
+    ctx.hint = never ? *never : ctx.trusted ? TrustList::k_hint : untrusted_hint(file);
     if (!ctx.trusted) {
       auto dir = util::resolve_path(ctx.dir);
       if (!dir) {
@@ -118,6 +118,18 @@ public:
       m_registry.root_untrusted_hint = ctx.hint;
     }
     return ctx;
+  }
+
+  // What to do about an untrusted file; for a link to a trusted file elsewhere, also why.
+  std::string untrusted_hint(const fs::path& file) const {
+    const auto target = m_trust.listed_target(file);
+    if (!target) {
+      return TrustList::k_hint;
+    }
+    return file.string() + " is a symbolic link to " + target->string() +
+           ", which is trusted only where it is: trust does not follow a link into another "
+           "directory, where the paths in the file would mean something else; " +
+           TrustList::k_hint;
   }
 
   // The root file does not exist yet (register will create it): how far it will be trusted.
@@ -194,6 +206,15 @@ private:
     return {};
   }
 
+  // What a relative include is taken from. A file is trusted where it physically is, and a
+  // ".." there means the physical parent, as the kernel takes it: reached through a link
+  // to its directory, "../x" must not name a file beside the link instead.
+  static fs::path include_base(const FileContext& ctx, const fs::path& pattern) {
+    const bool up = std::any_of(pattern.begin(), pattern.end(),
+                                [](const fs::path& part) { return part == ".."; });
+    return up && pattern.is_relative() ? util::physical(ctx.dir) : ctx.dir;
+  }
+
   Result<void> load_includes(const FileContext& ctx, const toml::node& node) {
     std::vector<const toml::node*> patterns;
     if (node.is_string()) {
@@ -216,9 +237,10 @@ private:
       }
       const std::string& pattern = str->get();
       const auto expanded = util::expand_user(pattern, m_options.home);
+      const auto base = include_base(ctx, expanded);
       std::vector<fs::path> files;
       if (!has_glob_magic(pattern)) {
-        const auto path = util::absolute_normal(expanded, ctx.dir);
+        const auto path = util::absolute_normal(expanded, base);
         if (!util::exists(path)) {
           return tl::unexpected(
               error_at(ctx, item->source(),
@@ -229,7 +251,7 @@ private:
         // Only the pattern itself is a glob; the directory it is relative to is literal.
         const auto full = expanded.is_absolute()
                               ? expanded.string()
-                              : glob_escape(ctx.dir.string()) + "/" + expanded.string();
+                              : glob_escape(base.string()) + "/" + expanded.string();
         glob_t g{};
         const int rc = ::glob(full.c_str(), 0, nullptr, &g);
         if (rc == 0) {

@@ -68,7 +68,7 @@ std::optional<std::string> never_trusted_because(const std::filesystem::path& fi
 
 Result<TrustList> TrustList::read(const std::filesystem::path& home) {
   TrustList list;
-  list.m_files.push_back(util::physical(util::absolute_normal(home / k_file_name, "/")));
+  list.add(util::absolute_normal(home / k_file_name, "/"));
   const auto trust_file = home / ".mrtrust";
   if (!util::exists(trust_file)) {
     return list;
@@ -85,15 +85,33 @@ Result<TrustList> TrustList::read(const std::filesystem::path& home) {
     if (line.empty() || line.front() == '#') {
       continue;
     }
-    list.m_files.push_back(
-        util::physical(util::absolute_normal(util::expand_user(line, home), home)));
+    list.add(util::absolute_normal(util::expand_user(line, home), home));
   }
   return list;
 }
 
+void TrustList::add(const std::filesystem::path& file) {
+  m_files.push_back({util::physical_location(file), util::physical(file)});
+}
+
 bool TrustList::trusts(const std::filesystem::path& file) const {
-  const auto phys = util::physical(file);
-  return std::find(m_files.begin(), m_files.end(), phys) != m_files.end();
+  const auto location = util::physical_location(file);
+  const auto target = util::physical(file);
+  return std::any_of(m_files.begin(), m_files.end(), [&](const Entry& e) {
+    return e.location == location ||
+           (e.target == target && e.location.parent_path() == location.parent_path());
+  });
+}
+
+std::optional<std::filesystem::path>
+TrustList::listed_target(const std::filesystem::path& file) const {
+  const auto target = util::physical(file);
+  for (const auto& e : m_files) {
+    if (e.target == target) {
+      return e.location;
+    }
+  }
+  return std::nullopt;
 }
 
 } // namespace mr::registry

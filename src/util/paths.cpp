@@ -70,6 +70,13 @@ fs::path physical(const fs::path& abs) {
   return absolute_normal(resolved, "/");
 }
 
+fs::path physical_location(const fs::path& abs) {
+  if (!abs.has_relative_path()) {
+    return abs;
+  }
+  return physical(abs.parent_path()) / abs.filename();
+}
+
 namespace {
 
 // As the kernel's limit on symlinks followed in one path walk (MAXSYMLINKS).

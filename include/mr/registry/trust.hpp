@@ -26,13 +26,27 @@ public:
   // one that fails the StrictModes rule, is not a regular file or is too large is an error.
   static Result<TrustList> read(const std::filesystem::path& home);
 
-  // Compared after resolving symlinks, so a link to a trusted file is trusted.
+  // Trust goes with where a file is found, because that is what the relative paths in it
+  // (repositories, includes, chains) are taken from: `file` is trusted when its location
+  // (util::physical_location: directory resolved, own name kept) is a listed file's
+  // location, or when it is a symlink to a listed file in that file's own directory. A
+  // symlink in another directory to a trusted file is not trusted: the trusted commands
+  // in it would run on repositories and includes of that other directory.
   bool trusts(const std::filesystem::path& file) const;
+
+  // The listed file that `file` resolves to, if any (for saying why a link to it is not
+  // trusted).
+  std::optional<std::filesystem::path> listed_target(const std::filesystem::path& file) const;
 
   static constexpr const char* k_hint = "list it in ~/.mrtrust or run with -t";
 
 private:
-  std::vector<std::filesystem::path> m_files; // physical paths
+  struct Entry {
+    std::filesystem::path location; // util::physical_location
+    std::filesystem::path target;   // every symlink resolved
+  };
+  void add(const std::filesystem::path& file);
+  std::vector<Entry> m_files;
 };
 
 // Why the file `read` came from can never be trusted, as "FILE is writable by others, so

@@ -30,6 +30,11 @@ std::optional<std::size_t> depth_below(const fs::path& p, const fs::path& dir);
 // Symlinks resolved for the part of `abs` that exists; the missing rest appended as is.
 fs::path physical(const fs::path& abs);
 
+// Where the file `abs` is found: its directory with symlinks resolved, its own name kept
+// even when it is a symlink. Two files at the same location are one name in one directory,
+// so relative paths written in them mean the same; a link elsewhere to that file is not.
+fs::path physical_location(const fs::path& abs);
+
 // Where `abs` leads when something is opened or created there, as the kernel would walk
 // it: each existing component is resolved, a symlink followed even when it dangles
 // (creating through it would follow it too), ".." applied to what is resolved so far, and
