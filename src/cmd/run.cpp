@@ -20,6 +20,7 @@ namespace mr::cmd {
 namespace {
 
 constexpr int k_exit_usage = 2;
+constexpr int k_exit_interrupted = 130;
 
 render::Options render_options(const GlobalOptions& o) {
   render::Options r;
@@ -38,6 +39,12 @@ render::Options render_options(const GlobalOptions& o) {
 } // namespace
 
 int CommandContext::fatal(const std::string& message) const {
+  if (invocation.interrupt.stop_requested()) {
+    if (message != registry::k_interrupted) {
+      render::print_error(message, render.color_err);
+    }
+    return k_exit_interrupted;
+  }
   render::print_error(message, render.color_err);
   return k_exit_usage;
 }
@@ -78,8 +85,14 @@ int run(const Invocation& invocation) {
   const auto root =
       registry::locate_root(options.config, std::getenv("MR_CONFIG"), cwd->logical, home);
   spdlog::debug("registry root: {}", root.path.string());
-  auto loaded = registry::load({root.path, home, options.trust_all, root.owner_only});
+  auto loaded =
+      registry::load({root.path, home, options.trust_all, root.owner_only, invocation.interrupt});
   if (!loaded) {
+    // Interrupted while loading (a huge include, a slow disk): the signal thread has said
+    // so; end as an interrupted run does.
+    if (invocation.interrupt.stop_requested()) {
+      return k_exit_interrupted;
+    }
     return fatal(loaded.error().message);
   }
   spdlog::debug("loaded {} repos from {} files", loaded->repos.size(), loaded->files.size());

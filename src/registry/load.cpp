@@ -3,7 +3,6 @@
 // table is read in repo_table.cpp. Only src/registry sees toml++; everything else works on
 // mr::registry::Registry.
 #include <algorithm>
-#include <glob.h>
 #include <set>
 #include <unistd.h>
 
@@ -14,7 +13,9 @@
 #include <mr/util/duration.hpp>
 #include <mr/util/file_io.hpp>
 #include <mr/util/paths.hpp>
+#include <mr/util/test_point.hpp>
 
+#include "include_glob.hpp"
 #include "load_support.hpp"
 #include "toml_support.hpp"
 
@@ -39,21 +40,6 @@ const Repo* Registry::find(const fs::path& path) const {
 
 namespace {
 
-bool has_glob_magic(std::string_view s) {
-  return s.find_first_of("*?[") != std::string_view::npos;
-}
-
-std::string glob_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '*' || c == '?' || c == '[' || c == '\\') {
-      out += '\\';
-    }
-    out += c;
-  }
-  return out;
-}
-
 class Loader {
 public:
   Loader(const LoadOptions& options, TrustList trust)
@@ -67,6 +53,10 @@ public:
   };
 
   Result<void> load_file(const fs::path& file, const Origin& origin) {
+    util::test_point("registry.load_file");
+    if (m_options.stop.stop_requested()) {
+      return fail(k_interrupted);
+    }
     const auto phys = util::physical(file);
     if (!m_loaded.insert(phys).second) {
       return {}; // each file is loaded once, which also ends include and chain cycles
@@ -162,6 +152,24 @@ private:
                         " files deep");
   }
 
+  static Error glob_error(const FileContext& ctx, const toml::source_region& where,
+                          const std::string& pattern, const GlobFailure& failure) {
+    switch (failure.kind) {
+    case GlobFailure::Kind::too_many_matches:
+      return error_at(ctx, where,
+                      "include pattern '" + pattern + "' matches more than " +
+                          std::to_string(k_max_glob_files) + " files, the most mr loads from one");
+    case GlobFailure::Kind::too_many_visits:
+      return error_at(ctx, where,
+                      "include pattern '" + pattern + "' reaches more than " +
+                          std::to_string(k_max_glob_visits) +
+                          " paths, the most mr looks at for one pattern; make it narrower");
+    case GlobFailure::Kind::interrupted:
+      break;
+    }
+    return Error{k_interrupted};
+  }
+
   Result<void> refuse_untrusted(const FileContext& ctx, const toml::source_region& where,
                                 const std::string& what) {
     return tl::unexpected(error_at(
@@ -249,28 +257,14 @@ private:
         files.push_back(path);
       } else {
         // Only the pattern itself is a glob; the directory it is relative to is literal.
-        const auto full = expanded.is_absolute()
-                              ? expanded.string()
-                              : glob_escape(base.string()) + "/" + expanded.string();
-        glob_t g{};
-        const int rc = ::glob(full.c_str(), 0, nullptr, &g);
-        if (rc == 0) {
-          for (std::size_t i = 0; i < g.gl_pathc; ++i) {
-            files.push_back(util::absolute_normal(g.gl_pathv[i], "/"));
-          }
+        auto matched = expand_include_glob(base, expanded.string(),
+                                           {k_max_glob_files, k_max_glob_visits, m_options.stop});
+        if (!matched) {
+          return tl::unexpected(glob_error(ctx, item->source(), pattern, matched.error()));
         }
-        ::globfree(&g);
-        if (rc != 0 && rc != GLOB_NOMATCH) {
-          return tl::unexpected(
-              error_at(ctx, item->source(), "cannot expand include pattern '" + pattern + "'"));
+        for (const auto& path : *matched) {
+          files.push_back(util::absolute_normal(path, "/"));
         }
-      }
-      if (files.size() > k_max_glob_files) {
-        return tl::unexpected(error_at(ctx, item->source(),
-                                       "include pattern '" + pattern + "' matches " +
-                                           std::to_string(files.size()) + " files, more than the " +
-                                           std::to_string(k_max_glob_files) +
-                                           " mr loads from one"));
       }
       if (!files.empty() && ctx.depth >= k_max_include_depth) {
         return tl::unexpected(too_deep(ctx, item->source()));

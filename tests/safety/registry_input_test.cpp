@@ -1,11 +1,15 @@
 // Registry input is bounded: what is not a regular file (a FIFO, /dev/zero, a directory),
 // a file over the size limit and absurd nesting are each refused with one line and exit
-// status 2, at once, before anything is parsed, and without a crash.
+// status 2, at once, before anything is parsed, and without a crash. So are an include
+// pattern that would reach millions of paths and a repository path longer than the kernel
+// takes (before anything is created); an interrupt while loading ends mr at once.
+#include <csignal>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
 #include "cli_fixture.hpp"
+#include "pause_point.hpp"
 
 namespace mr::test {
 namespace {
@@ -87,6 +91,50 @@ TEST_F(RegistryInput, FiftyThousandLevelsOfNestingOfEachKindAreRefused) {
                        "nested more than 64 levels deep (tables, dotted keys, arrays and inline "
                        "tables together); mr refuses such a file");
   }
+}
+
+TEST_F(RegistryInput, AGlobThatWouldReachMillionsOfPathsStopsAtTheLimit) {
+  // Ten links to the directory itself: "d/*/*/*/*/*/*/*" names ten million paths.
+  const auto dir = root() / "G";
+  fs::create_directories(dir / "d");
+  for (const char* name : {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}) {
+    fs::create_directory_symlink(".", dir / "d" / name);
+  }
+  write_file(dir / "g.toml", "include=\"d/*/*/*/*/*/*/*\"\n");
+  write_file(home() / ".mrtrust", (dir / "g.toml").string() + "\n");
+  // Killed after two minutes if it does not stop by itself (it used to run for ever).
+  RunOptions options;
+  options.cwd = dir;
+  options.env = env_for(dir);
+  const auto r =
+      run({"timeout", "-s", "KILL", "120", mr_binary().string(), "-c", "g.toml", "list"}, options);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "mr: error: " + (dir / "g.toml").string() +
+                       ":1:9: include pattern 'd/*/*/*/*/*/*/*' matches more than 1000 files, "
+                       "the most mr loads from one\n");
+  // Matching nothing at the end does not make it endless either.
+  write_file(dir / "g.toml", "include=\"d/*/*/*/*/*/*/*/*/z*\"\n");
+  const auto v =
+      run({"timeout", "-s", "KILL", "120", mr_binary().string(), "-c", "g.toml", "list"}, options);
+  EXPECT_EQ(v.exit_code, 2) << v.err;
+  EXPECT_EQ(v.err, "mr: error: " + (dir / "g.toml").string() +
+                       ":1:9: include pattern 'd/*/*/*/*/*/*/*/*/z*' reaches more than 100000 "
+                       "paths, the most mr looks at for one pattern; make it narrower\n");
+}
+
+TEST_F(RegistryInput, AnInterruptWhileLoadingEndsMrAsInterrupted) {
+  write_file(registry(), "[repos.a]\n");
+  RunOptions options;
+  options.cwd = home();
+  options.env = env_for(home());
+  PausedRun run({mr_binary().string(), "list"}, options, "registry.load_file", root() / "scratch");
+  ASSERT_TRUE(run.wait_paused());
+  ASSERT_EQ(::kill(run.pid(), SIGTERM), 0);
+  const auto r = run.resume();
+  EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "mr: interrupted, cancelling (press Ctrl-C again to stop at once)\n");
 }
 
 } // namespace

@@ -25,7 +25,7 @@ struct CommandContext {
 
   const GlobalOptions& options() const { return invocation.options; }
   registry::LoadOptions load_options() const {
-    return {root.path, home, invocation.options.trust_all, root.owner_only};
+    return {root.path, home, invocation.options.trust_all, root.owner_only, invocation.interrupt};
   }
 
   // Prints "mr: error: MESSAGE" and returns exit status 2: for errors before or instead of

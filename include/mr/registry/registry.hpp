@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,7 +47,8 @@ inline constexpr std::size_t k_max_file_size = 16 * 1024 * 1024; // bytes in one
 inline constexpr std::size_t k_max_nesting = 64;       // tables, dotted keys, arrays, inline tables
 inline constexpr std::size_t k_max_include_depth = 16; // includes and chains within each other
 inline constexpr std::size_t k_max_glob_files = 1000;  // files one include pattern may add
-inline constexpr std::size_t k_max_files = 10000;      // files in one registry
+inline constexpr std::size_t k_max_glob_visits = 100000; // paths one pattern may look at
+inline constexpr std::size_t k_max_files = 10000;        // files in one registry
 
 // How the network actions reach a repository's remotes (see mr(1), TRANSPORTS).
 enum class Transport { automatic, libgit2, git };
@@ -105,7 +107,12 @@ struct LoadOptions {
   // The root came from the nearest-file search outside $HOME: use it only if it belongs
   // to the user (locate_root already checked; this closes the race with its replacement).
   bool root_owner_only = false;
+  // Loading stops when this is requested (Ctrl-C, SIGTERM) with the error k_interrupted.
+  std::stop_token stop = {};
 };
+
+// The error message of a load that was stopped.
+inline constexpr const char* k_interrupted = "interrupted";
 
 // Loads the root file and everything it includes and chains. A root file that does not
 // exist gives an empty registry with root_exists == false.
