@@ -98,12 +98,18 @@ Result<std::filesystem::path> still_inside(const registry::Repo& repo) {
   if (!repo.confined_to) {
     return repo.path;
   }
-  auto inside = util::resolve_within(repo.path, *repo.confined_to);
-  if (!inside) {
-    return fail(repo.path.string() + " " + inside.error().message + ", where its registry " +
-                repo.location.file.string() + " may not reach; refusing to touch it");
+  // A path that cannot be resolved (too long, a symlink loop, a directory that cannot be
+  // read) is not one that leads elsewhere: say what the kernel said.
+  auto resolved = util::resolve_path(repo.path);
+  if (!resolved) {
+    return fail("cannot resolve " + resolved.error().message);
   }
-  return inside;
+  if (!util::depth_below(*resolved, *repo.confined_to)) {
+    return fail(repo.path.string() + " resolves to " + resolved->string() + ", outside " +
+                repo.confined_to->string() + ", where its registry " + repo.location.file.string() +
+                " may not reach; refusing to touch it");
+  }
+  return resolved;
 }
 
 // The directory a checkout runs and clones in. For a confined repository it is made one

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <climits>
+
 #include <mr/registry/trust.hpp>
 #include <mr/util/paths.hpp>
 
@@ -19,6 +21,20 @@ constexpr std::string_view k_repo_keys =
     "url, branch, tags, order, skip, chain, transport, commands";
 
 using Refusal = tl::unexpected<Error>;
+
+// At most the first 60 bytes of `s` (whole UTF-8 characters), then "...": a key too long
+// for a path would make a message too long to read.
+std::string shortened(const std::string& s) {
+  constexpr std::size_t k_keep = 60;
+  if (s.size() <= k_keep) {
+    return s;
+  }
+  std::size_t cut = k_keep;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) {
+    --cut; // not inside a multi-byte character
+  }
+  return s.substr(0, cut) + "...";
+}
 
 class RepoReader {
 public:
@@ -42,6 +58,9 @@ public:
       repo.location = {m_ctx.file, m_key.source().begin.line, m_key.source().begin.column};
     }
     repo.trusted = m_ctx.trusted;
+    if (auto r = check_length(repo.path); !r) {
+      return tl::unexpected(r.error());
+    }
     if (m_ctx.confined_to) {
       if (auto r = check_confined(repo.path); !r) {
         return tl::unexpected(r.error());
@@ -81,6 +100,28 @@ private:
       return bad(m_key.source(), "absolute repo path '" + m_name +
                                      "' is not allowed in an untrusted registry file (" +
                                      m_ctx.hint + ")");
+    }
+    return {};
+  }
+
+  // A path the kernel would refuse (ENAMETOOLONG) is refused here, before a checkout
+  // creates any of it and long before it could be mistaken for one that leads elsewhere.
+  Result<void> check_length(const fs::path& path) const {
+    constexpr std::size_t k_name_max = NAME_MAX;
+    constexpr std::size_t k_path_max = PATH_MAX; // with the terminating NUL
+    for (const auto& part : path) {
+      if (part.native().size() > k_name_max) {
+        return bad(m_key.source(), "repo path '" + shortened(m_name) + "' has a component of " +
+                                       std::to_string(part.native().size()) +
+                                       " bytes, more than the " + std::to_string(k_name_max) +
+                                       " a file name may have");
+      }
+    }
+    if (path.native().size() >= k_path_max) {
+      return bad(m_key.source(), "repo path '" + shortened(m_name) + "' is " +
+                                     std::to_string(path.native().size()) +
+                                     " bytes long as an absolute path, more than the " +
+                                     std::to_string(k_path_max - 1) + " a path may have");
     }
     return {};
   }

@@ -123,6 +123,30 @@ TEST_F(RegistryInput, AGlobThatWouldReachMillionsOfPathsStopsAtTheLimit) {
                        "paths, the most mr looks at for one pattern; make it narrower\n");
 }
 
+TEST_F(RegistryInput, ARepositoryPathTooLongForTheKernelIsRefusedBeforeCreatingAnything) {
+  const std::string part(200, 'x');
+  std::string key = part;
+  for (int i = 1; i < 30; ++i) {
+    key += "/" + part;
+  }
+  write_file(registry(), "[repos.\"" + key + "\"]\nurl = \"/nowhere\"\n");
+  const auto absolute = (home() / key).string();
+  const std::string too_long =
+      registry().string() + ":1:8: repo path '" + std::string(60, 'x') + "...' is " +
+      std::to_string(absolute.size()) +
+      " bytes long as an absolute path, more than the 4095 a path may have";
+  expect_refused({}, home(), too_long);
+  const auto r = mr({"checkout"}, home());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "mr: error: " + too_long + "\n");
+  EXPECT_FALSE(fs::exists(home() / part));
+  // One component longer than a file name may be.
+  write_file(registry(), "[repos.\"a/" + std::string(256, 'y') + "\"]\n");
+  expect_refused({}, home(),
+                 registry().string() + ":1:8: repo path 'a/" + std::string(58, 'y') +
+                     "...' has a component of 256 bytes, more than the 255 a file name may have");
+}
+
 TEST_F(RegistryInput, AnInterruptWhileLoadingEndsMrAsInterrupted) {
   write_file(registry(), "[repos.a]\n");
   RunOptions options;
