@@ -16,6 +16,7 @@
 
 #include "actions.hpp"
 #include "net_support.hpp"
+#include "repo_guard.hpp"
 #include "select_repos.hpp"
 
 namespace mr::cmd {
@@ -145,6 +146,7 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
   const auto& ctx = t.command;
   const auto& repo = t.repo;
   std::string action = ctx.action;
+  t.env = guard_env(repo);
   if (!ctx.options().force) {
     if (repo.skip) {
       return task::TaskResult::skipped();
@@ -184,7 +186,8 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
 
   // A registry command replaces any action, built-in ones included.
   std::optional<std::string_view> script;
-  if (const std::string* own = registry_command(ctx, repo, action)) {
+  const std::string* own = registry_command(ctx, repo, action);
+  if (own != nullptr) {
     script = *own;
   } else if (builtin != nullptr && !builtin->shell.empty()) {
     script = builtin->shell;
@@ -194,11 +197,21 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
     return task::TaskResult::skipped("no defined action for git repository " + repo.path.string() +
                                      ", skipping");
   }
-  if (!checkout && (!native || builtin->needs_directory) && missing) {
+  const bool touches = !native || builtin->needs_directory; // not list
+  if (!checkout && touches && missing) {
     struct stat st {};
     const int err = ::stat(repo.path.c_str(), &st) != 0 ? errno : ENOTDIR;
     return task::TaskResult::failed("failed to chdir to " + repo.path.string() +
                                     "/: " + util::errno_text(err));
+  }
+  // A repository of an untrusted file must be a work tree of its own for every action;
+  // git's shell defaults need one in any repository. The user's own commands and `run`
+  // may work in any directory of a trusted file (as myrepos), still under guard_env().
+  const bool shell_default = script && own == nullptr;
+  if (!checkout && touches && (!repo.trusted || shell_default)) {
+    if (auto tree = check_work_tree(repo.path, !repo.trusted); !tree) {
+      return task::TaskResult::failed(tree.error().message);
+    }
   }
 
   if (auto failed = run_hook(t, "pre_" + action)) {

@@ -40,6 +40,8 @@ struct RepoTask {
                                    // command's ("checkout" for update on a missing repo)
   std::size_t index;               // its place in the selection
   std::optional<std::filesystem::path> cwd = {}; // where commands run instead (checkout)
+  // Set over the environment of every command run for this repository (repo_guard.hpp).
+  std::vector<std::pair<std::string, std::string>> env = {};
 
   // The detail of this repository on the live progress line ("receiving 42%").
   void progress(std::string detail) const;

@@ -41,6 +41,7 @@ Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
   command.env.emplace_back("MR_CONFIG", t.repo.location.file.string());
   command.env.emplace_back("MR_ACTION", std::string(action));
   command.env.emplace_back("PWD", command.cwd.string());
+  command.env.insert(command.env.end(), t.env.begin(), t.env.end());
   auto outcome = proc::run(command, output, t.task.stop_token());
   if (outcome) {
     output += proc::left_running_note(*outcome);

@@ -1,0 +1,82 @@
+#include "repo_guard.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <sys/stat.h>
+
+#include <mr/util/strings.hpp>
+
+namespace mr::cmd {
+
+namespace {
+
+// What git's own test for a git directory looks at: HEAD, and an objects directory.
+bool looks_bare(const std::filesystem::path& path) {
+  struct stat head {};
+  struct stat objects {};
+  return ::lstat((path / "HEAD").c_str(), &head) == 0 &&
+         ::stat((path / "objects").c_str(), &objects) == 0 && S_ISDIR(objects.st_mode);
+}
+
+std::string env_or_empty(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+} // namespace
+
+Result<void> check_work_tree(const std::filesystem::path& path, bool own_dot_git) {
+  const auto dot_git = path / ".git";
+  struct stat st {};
+  const int rc = own_dot_git ? ::lstat(dot_git.c_str(), &st) : ::stat(dot_git.c_str(), &st);
+  if (rc == 0) {
+    if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) {
+      return {};
+    }
+    if (S_ISLNK(st.st_mode)) {
+      return fail("not a git repository of its own (" + dot_git.string() +
+                  " is a symbolic link, which a repository listed by an untrusted registry "
+                  "file may not have)");
+    }
+    return fail("not a git repository (" + dot_git.string() +
+                " is neither a directory nor a .git file)");
+  }
+  const int err = errno;
+  if (err != ENOENT && err != ENOTDIR) {
+    return fail("cannot read " + path.string() + ": " + util::errno_text(err));
+  }
+  if (looks_bare(path)) {
+    return fail("a bare repository (mr manages repositories with a work tree)");
+  }
+  return fail("not a git repository (" + path.string() +
+              " has no .git; mr acts only in the top directory of a git work tree)");
+}
+
+std::vector<std::pair<std::string, std::string>> guard_env(const registry::Repo& repo) {
+  std::vector<std::pair<std::string, std::string>> env;
+  const auto parent = repo.path.parent_path();
+  // A ':' cannot be written in the list; the check of the .git directory still holds.
+  if (parent != repo.path && parent.native().find(':') == std::string::npos) {
+    // git stops before a ceiling directory; the user's own ceilings still apply.
+    const auto theirs = env_or_empty("GIT_CEILING_DIRECTORIES");
+    env.emplace_back("GIT_CEILING_DIRECTORIES",
+                     parent.string() + (theirs.empty() ? "" : ":" + theirs));
+  }
+  if (!repo.trusted) {
+    // Appended to the user's GIT_CONFIG_COUNT entries; a count git would reject is left
+    // alone (git then refuses to run at all).
+    const auto count_text = env_or_empty("GIT_CONFIG_COUNT");
+    unsigned long count = 0;
+    const auto* end = count_text.data() + count_text.size();
+    if (count_text.empty() || std::from_chars(count_text.data(), end, count).ptr == end) {
+      const auto n = std::to_string(count);
+      env.emplace_back("GIT_CONFIG_KEY_" + n, "safe.bareRepository");
+      env.emplace_back("GIT_CONFIG_VALUE_" + n, "explicit");
+      env.emplace_back("GIT_CONFIG_COUNT", std::to_string(count + 1));
+    }
+  }
+  return env;
+}
+
+} // namespace mr::cmd

@@ -1,0 +1,35 @@
+// Private to src/cmd: what a registered directory must be before an action runs in it, and
+// the environment that keeps git inside it.
+//
+// git looks for a repository upwards from where it starts, and treats a bare repository it
+// finds there as one. So a plain directory listed in a registry would make `git commit`
+// commit into whatever repository lies above it, and a bare repository committed inside a
+// cloned project (whose config git obeys: remote helpers, hooks paths) would be used as is.
+// mr therefore runs an action only in the top directory of a git work tree, and tells
+// every git it starts not to look above the repository's directory.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <mr/registry/registry.hpp>
+#include <mr/util/result.hpp>
+
+namespace mr::cmd {
+
+// Is `path` the top of a git work tree: does it hold a `.git` directory or `.git` file?
+// `own_dot_git` (for repositories of untrusted files): that `.git` must be there itself,
+// not a symbolic link. The error is one line: "a bare repository (...)", "not a git
+// repository (...)", "cannot read PATH: Permission denied".
+Result<void> check_work_tree(const std::filesystem::path& path, bool own_dot_git);
+
+// Set over the environment of everything run for `repo`: GIT_CEILING_DIRECTORIES stops
+// git's search for a repository at the repository's own directory (never its parent), and
+// for a repository of an untrusted file safe.bareRepository=explicit (through
+// GIT_CONFIG_COUNT, after whatever the user's environment already sets) keeps git from
+// using a bare repository it finds below it. Values already in the environment are kept.
+std::vector<std::pair<std::string, std::string>> guard_env(const registry::Repo& repo);
+
+} // namespace mr::cmd
