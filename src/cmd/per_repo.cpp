@@ -3,6 +3,7 @@
 // executor; blocks stream to the output layer in registry (or completion) order; the
 // footer and the exit status come from the outcomes.
 #include <cerrno>
+#include <numeric>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <mr/util/test_point.hpp>
 
 #include "actions.hpp"
+#include "checkout_order.hpp"
 #include "net_support.hpp"
 #include "repo_guard.hpp"
 #include "select_repos.hpp"
@@ -142,7 +144,24 @@ Result<void> make_parent(const registry::Repo& repo) {
   return {};
 }
 
-task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
+// A nested repository waits for the checkout of the one containing it; it goes on only
+// if that one is there now (else it would be cloned into a plain directory in its place).
+std::optional<task::TaskResult> wait_for_parent(RepoTask& t, CheckoutOrder* order) {
+  const registry::Repo* parent = order != nullptr ? order->parent_repo(t.index) : nullptr;
+  if (parent == nullptr) {
+    return std::nullopt;
+  }
+  if (!order->wait(t.index, t.task.stop_token())) {
+    return task::TaskResult::cancelled();
+  }
+  if (!directory_exists(parent->path)) {
+    return task::TaskResult::failed("not checked out: it lies inside " + parent->path.string() +
+                                    ", which was not checked out");
+  }
+  return std::nullopt;
+}
+
+task::TaskResult perform(RepoTask& t, const CommandInfo* builtin, CheckoutOrder* order) {
   const auto& ctx = t.command;
   const auto& repo = t.repo;
   std::string action = ctx.action;
@@ -163,21 +182,33 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
     }
   }
 
+  if (auto waited = wait_for_parent(t, order)) {
+    return std::move(*waited);
+  }
+
   // As myrepos: updating a repository that is not there checks it out instead, and a
-  // checkout runs in the parent directory (created first) and skips what exists.
+  // checkout runs in the parent directory (created first) and skips what exists. An empty
+  // directory counts as not there: git clones into one too.
   const bool missing = !directory_exists(repo.path);
-  if (action == "update" && missing) {
+  const bool empty =
+      !missing && (action == "update" || action == "checkout") && is_empty_directory(repo.path);
+  if (action == "update" && (missing || empty)) {
     action = "checkout";
     builtin = find_builtin(action);
     t.header_action = action;
   }
   const bool checkout = action == "checkout";
   if (checkout) {
-    if (!missing) {
+    if (!missing && !empty) {
       return task::TaskResult::skipped();
     }
     if (auto made = make_parent(repo); !made) {
       return task::TaskResult::failed(made.error().message);
+    }
+    // Cloned beside it and renamed into its place, which must not exist then.
+    if (empty && ::rmdir(repo.path.c_str()) != 0) {
+      return task::TaskResult::failed("cannot check out into " + repo.path.string() + ": " +
+                                      util::errno_text(errno));
     }
     t.cwd = repo.path.parent_path();
   } else if (auto inside = still_inside(repo); !inside) {
@@ -231,6 +262,20 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin) {
   return result;
 }
 
+// Tells the checkout order a task is done, however it ends.
+struct FinishGuard {
+  CheckoutOrder* order;
+  std::size_t index;
+  FinishGuard(CheckoutOrder* o, std::size_t i) : order(o), index(i) {}
+  FinishGuard(const FinishGuard&) = delete;
+  FinishGuard& operator=(const FinishGuard&) = delete;
+  ~FinishGuard() {
+    if (order != nullptr) {
+      order->finished(index);
+    }
+  }
+};
+
 // What the progress line names: the repo relative to where mr was started.
 std::string short_label(const registry::Repo& repo, const CommandContext& ctx) {
   if (util::depth_below(repo.path, ctx.directory.logical).value_or(0) > 0) {
@@ -254,6 +299,18 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
   if (selected.empty()) {
     out.no_repositories();
     return 2;
+  }
+
+  // Checkouts of nested repositories run parents first (checkout_order.hpp).
+  std::optional<CheckoutOrder> order;
+  std::vector<std::size_t> spawn_order(selected.size());
+  std::iota(spawn_order.begin(), spawn_order.end(), std::size_t{0});
+  if (ctx.action == "checkout" || ctx.action == "update") {
+    order.emplace(selected, [&](std::size_t i) {
+      const auto& path = selected[i].repo->path;
+      return !directory_exists(path) || is_empty_directory(path);
+    });
+    spawn_order = order->spawn_order();
   }
 
   const unsigned jobs = effective_jobs(ctx);
@@ -295,7 +352,8 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
   task::JoinHooks hooks;
   hooks.keep_output = false;
   hooks.on_done = [&](task::TaskResult& r) {
-    render::Block block = block_for(selected[r.index]);
+    const std::size_t i = spawn_order[r.index]; // the task's place in the selection
+    render::Block block = block_for(selected[i]);
     block.status = r.status;
     block.exit_code = r.exit_code;
     block.output = std::move(r.output);
@@ -309,15 +367,15 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
     } else if (r.status == task::Status::crashed) {
       block.reason = "internal error: " + r.error;
     }
-    if (!header_actions[r.index].empty()) {
-      block.action = header_actions[r.index];
+    if (!header_actions[i].empty()) {
+      block.action = header_actions[i];
     }
-    block.fields = std::move(fields[r.index]);
-    block.cells = std::move(cells[r.index]);
-    block.label = short_label(*selected[r.index].repo, ctx);
-    finished[r.index] = true;
+    block.fields = std::move(fields[i]);
+    block.cells = std::move(cells[i]);
+    block.label = short_label(*selected[i].repo, ctx);
+    finished[i] = true;
     ++done;
-    sequencer.add(r.index, std::move(block));
+    sequencer.add(i, std::move(block));
     show_progress();
   };
   hooks.on_tick = [&] {
@@ -325,14 +383,14 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
     show_progress();
   };
   hooks.on_overdue = [&](std::size_t index, std::string_view) {
-    out.still_waiting(selected[index].repo->path.string());
+    out.still_waiting(selected[spawn_order[index]].repo->path.string());
   };
 
   show_progress();
   task::run_task_group(
       std::move(options),
       [&](task::TaskGroup& group) {
-        for (std::size_t i = 0; i < selected.size(); ++i) {
+        for (const std::size_t i : spawn_order) {
           const auto& sel = selected[i];
           group.spawn(sel.repo->path.string(), [&, i, builtin](task::TaskContext& tc) {
             RepoTask t{tc,
@@ -344,7 +402,8 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
                        cells[i],
                        header_actions[i],
                        i};
-            return perform(t, builtin);
+            const FinishGuard done{order ? &*order : nullptr, i};
+            return perform(t, builtin, done.order);
           });
         }
       },

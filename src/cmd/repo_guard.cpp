@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <dirent.h>
+#include <string_view>
 #include <sys/stat.h>
 
 #include <mr/util/strings.hpp>
@@ -77,6 +79,30 @@ std::vector<std::pair<std::string, std::string>> guard_env(const registry::Repo&
     }
   }
   return env;
+}
+
+bool is_empty_directory(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return false;
+  }
+  if (st.st_nlink > 2) {
+    return false; // it has subdirectories (where the link count says so): no need to read it
+  }
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) {
+    return false;
+  }
+  bool empty = true;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string_view name = entry->d_name;
+    if (name != "." && name != "..") {
+      empty = false;
+      break;
+    }
+  }
+  ::closedir(dir);
+  return empty;
 }
 
 } // namespace mr::cmd

@@ -32,4 +32,8 @@ Result<void> check_work_tree(const std::filesystem::path& path, bool own_dot_git
 // using a bare repository it finds below it. Values already in the environment are kept.
 std::vector<std::pair<std::string, std::string>> guard_env(const registry::Repo& repo);
 
+// An existing directory, not a symlink to one, with nothing in it: a checkout may clone
+// there.
+bool is_empty_directory(const std::filesystem::path& path);
+
 } // namespace mr::cmd
