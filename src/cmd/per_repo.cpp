@@ -161,6 +161,26 @@ std::optional<task::TaskResult> wait_for_parent(RepoTask& t, CheckoutOrder* orde
   return std::nullopt;
 }
 
+// Why an action cannot run in the repository's directory, if it cannot. A repository of
+// an untrusted file must be a work tree of its own for every action; git's shell defaults
+// need one in any repository. The user's own commands and `run` may work in any directory
+// of a trusted file (as myrepos), still under guard_env().
+std::optional<task::TaskResult> unusable_directory(const registry::Repo& repo, bool missing,
+                                                   bool shell_default) {
+  if (missing) {
+    struct stat st {};
+    const int err = ::stat(repo.path.c_str(), &st) != 0 ? errno : ENOTDIR;
+    return task::TaskResult::failed("failed to chdir to " + repo.path.string() +
+                                    "/: " + util::errno_text(err));
+  }
+  if (!repo.trusted || shell_default) {
+    if (auto tree = check_work_tree(repo.path, !repo.trusted); !tree) {
+      return task::TaskResult::failed(tree.error().message);
+    }
+  }
+  return std::nullopt;
+}
+
 task::TaskResult perform(RepoTask& t, const CommandInfo* builtin, CheckoutOrder* order) {
   const auto& ctx = t.command;
   const auto& repo = t.repo;
@@ -229,19 +249,9 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin, CheckoutOrder*
                                      ", skipping");
   }
   const bool touches = !native || builtin->needs_directory; // not list
-  if (!checkout && touches && missing) {
-    struct stat st {};
-    const int err = ::stat(repo.path.c_str(), &st) != 0 ? errno : ENOTDIR;
-    return task::TaskResult::failed("failed to chdir to " + repo.path.string() +
-                                    "/: " + util::errno_text(err));
-  }
-  // A repository of an untrusted file must be a work tree of its own for every action;
-  // git's shell defaults need one in any repository. The user's own commands and `run`
-  // may work in any directory of a trusted file (as myrepos), still under guard_env().
-  const bool shell_default = script && own == nullptr;
-  if (!checkout && touches && (!repo.trusted || shell_default)) {
-    if (auto tree = check_work_tree(repo.path, !repo.trusted); !tree) {
-      return task::TaskResult::failed(tree.error().message);
+  if (!checkout && touches) {
+    if (auto refused = unusable_directory(repo, missing, script && own == nullptr)) {
+      return std::move(*refused);
     }
   }
 
