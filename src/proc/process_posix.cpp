@@ -242,7 +242,9 @@ void Supervisor::feed_input() {
 }
 
 void Supervisor::drain(Sink& sink) {
-  char buf[65536];
+  // Small: every job's thread keeps the stack pages it touched, and with -j100 a 64 KiB
+  // buffer alone would hold 6 MiB.
+  char buf[16384];
   const ssize_t got = ::read(sink.fd.get(), buf, sizeof buf);
   if (got > 0) {
     sink.put(std::string_view(buf, static_cast<std::size_t>(got)));

@@ -36,6 +36,19 @@ void account(std::size_t before, std::size_t after) noexcept {
   }
 }
 
+// Claims `more` bytes of the total for one buffer, unless that would pass the limit: one
+// atomic step, so workers growing their buffers at once cannot overshoot it together.
+bool claim(std::size_t more) noexcept {
+  std::size_t now = g_in_use.load(std::memory_order_relaxed);
+  const std::size_t total = g_total.load(std::memory_order_relaxed);
+  do {
+    if (now + more > total) {
+      return false;
+    }
+  } while (!g_in_use.compare_exchange_weak(now, now + more, std::memory_order_relaxed));
+  return true;
+}
+
 // The process's one spill file, created on first use and never named in the file system.
 struct SpillFile {
   int fd = -1;
@@ -101,19 +114,11 @@ struct OutputBuffer::Extent {
   }
 };
 
-// The total follows the capacity of each buffer's string; m_accounted is this buffer's share.
-// (A string's inline capacity is part of the object, not memory it holds.)
-void OutputBuffer::sync_memory() noexcept {
-  static const std::size_t k_inline = std::string().capacity();
-  const std::size_t held = m_memory.capacity() > k_inline ? m_memory.capacity() : 0;
-  account(m_accounted, held);
-  m_accounted = held;
-}
-
 OutputBuffer::OutputBuffer(const OutputBuffer& other)
     : m_spilled(other.m_spilled), m_memory(other.m_memory), m_size(other.m_size),
       m_last(other.m_last), m_lost(other.m_lost) {
-  sync_memory();
+  m_accounted = m_memory.capacity(); // a copy (tests, `b += b`) may pass the total a moment
+  account(0, m_accounted);
 }
 
 OutputBuffer::OutputBuffer(OutputBuffer&& other) noexcept
@@ -170,8 +175,36 @@ OutputBuffer& OutputBuffer::operator+=(const OutputBuffer& other) {
 }
 
 void OutputBuffer::release_memory() noexcept {
-  std::string().swap(m_memory);
-  sync_memory();
+  m_memory.release();
+  account(m_accounted, 0);
+  m_accounted = 0;
+}
+
+// Room for `wanted` bytes in memory, within both limits: geometric growth where the total
+// allows it, else just what is wanted. False: it belongs in the file.
+bool OutputBuffer::grow_for(std::size_t wanted) {
+  const std::size_t per_buffer = g_per_buffer.load(std::memory_order_relaxed);
+  if (wanted > per_buffer) {
+    return false;
+  }
+  const std::size_t held = m_memory.capacity();
+  if (wanted <= held) {
+    return true;
+  }
+  for (const std::size_t size : {std::min(std::max(wanted, held * 2), per_buffer), wanted}) {
+    const std::size_t capacity = Memory::capacity_for(size);
+    if (claim(capacity - held)) {
+      try {
+        m_memory.reserve(capacity);
+      } catch (const std::bad_alloc&) {
+        account(capacity, held);
+        throw;
+      }
+      m_accounted = capacity;
+      return true;
+    }
+  }
+  return false;
 }
 
 void OutputBuffer::clear() noexcept {
@@ -186,24 +219,11 @@ void OutputBuffer::append(std::string_view text) {
   if (text.empty() || m_lost) {
     return;
   }
-  const std::size_t per_buffer = g_per_buffer.load(std::memory_order_relaxed);
-  const std::size_t wanted = m_memory.size() + text.size();
-  const std::size_t growth = wanted > m_memory.capacity() ? wanted - m_memory.capacity() : 0;
-  if (wanted > per_buffer ||
-      g_in_use.load(std::memory_order_relaxed) + growth > g_total.load(std::memory_order_relaxed)) {
+  if (!grow_for(m_memory.size() + text.size())) {
     spill(text);
     return;
   }
-  if (growth > 0) {
-    // Grow geometrically, but never past the per-buffer limit. (reserve() on the string
-    // itself may round up to twice its capacity; a fresh one gets what it asks for.)
-    std::string grown;
-    grown.reserve(std::min(std::max(wanted, m_memory.capacity() * 2), per_buffer));
-    grown.append(m_memory);
-    m_memory.swap(grown);
-  }
   m_memory.append(text);
-  sync_memory();
   m_size += text.size();
   m_last = text.back();
 }
@@ -220,8 +240,9 @@ void OutputBuffer::spill(std::string_view more) {
     return;
   }
   const std::uint64_t offset = file.end.fetch_add(length, std::memory_order_relaxed);
-  iovec parts[2] = {{m_memory.data(), m_memory.size()},
-                    {const_cast<char*>(more.data()), more.size()}}; // NOLINT: writev's type
+  const std::string_view held = m_memory.view();
+  iovec parts[2] = {{const_cast<char*>(held.data()), held.size()},  // NOLINT: writev's type
+                    {const_cast<char*>(more.data()), more.size()}}; // NOLINT: as above
   std::size_t done = 0;
   while (done < length) {
     // Skip what was written already across both parts.
@@ -259,8 +280,13 @@ void OutputBuffer::lose(const std::string& why) {
   if (m_size > 0 && m_last != '\n') {
     note.insert(note.begin(), '\n');
   }
-  m_memory += note;
-  sync_memory();
+  const std::size_t capacity = Memory::capacity_for(m_memory.size() + note.size());
+  if (capacity > m_memory.capacity()) {
+    m_memory.reserve(capacity);
+    account(m_accounted, capacity);
+    m_accounted = capacity;
+  }
+  m_memory.append(note);
   m_size += note.size();
   m_last = '\n';
   m_lost = true;
@@ -292,8 +318,8 @@ bool OutputBuffer::for_each(const std::function<void(std::string_view)>& sink,
       }
     }
   }
-  if (!m_memory.empty()) {
-    sink(m_memory);
+  if (m_memory.size() > 0) {
+    sink(m_memory.view());
   }
   return true;
 }

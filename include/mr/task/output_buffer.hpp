@@ -9,6 +9,9 @@
 // cannot be created or grown, the buffer keeps what it has, ends with one line saying what
 // was lost and why, and drops the rest: printing continues, nothing throws.
 //
+// The limits are on the bytes held, and they hold for the process's memory too: a buffer's
+// larger contents live in pages of their own that go back to the system when released.
+//
 // One buffer is used by one thread at a time; different buffers may be used concurrently.
 #pragma once
 
@@ -64,14 +67,50 @@ public:
   static std::size_t memory_in_use() noexcept;
 
 private:
+  // The bytes a buffer holds in memory (output_memory.cpp): a few KB on the heap; more in an
+  // anonymous mapping of their own, grown in place and unmapped when released. Freed heap
+  // memory stays in malloc's per-thread arenas, so with many workers each arena would keep
+  // the largest output it ever held, and the process would grow far past the limits.
+  class Memory {
+  public:
+    Memory() = default;
+    Memory(const Memory& other);
+    Memory(Memory&& other) noexcept { swap(other); }
+    Memory& operator=(const Memory&) = delete;
+    Memory& operator=(Memory&& other) noexcept {
+      Memory moved(std::move(other));
+      moved.swap(*this);
+      return *this;
+    }
+    ~Memory() { release(); }
+
+    // What reserve(n) would hold: n, or n rounded up to whole pages once it is mapped.
+    static std::size_t capacity_for(std::size_t n) noexcept;
+    // Room for n bytes in all (std::bad_alloc when the system has none).
+    void reserve(std::size_t n);
+    // Precondition: it fits the capacity.
+    void append(std::string_view text) noexcept;
+    void release() noexcept;
+    void swap(Memory& other) noexcept;
+
+    std::string_view view() const noexcept { return {m_data, m_size}; }
+    std::size_t size() const noexcept { return m_size; }
+    std::size_t capacity() const noexcept { return m_capacity; }
+
+  private:
+    char* m_data = nullptr;
+    std::size_t m_size = 0;
+    std::size_t m_capacity = 0;
+  };
+
   struct Extent;
   void spill(std::string_view more);
   void lose(const std::string& why);
+  bool grow_for(std::size_t wanted);
   void release_memory() noexcept;
-  void sync_memory() noexcept;
 
   std::vector<std::shared_ptr<const Extent>> m_spilled; // first, in order
-  std::string m_memory;                                 // then this
+  Memory m_memory;                                      // then this
   std::size_t m_accounted = 0;                          // this buffer's share of memory_in_use()
   std::size_t m_size = 0;
   char m_last = 0;
