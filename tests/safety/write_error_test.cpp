@@ -103,6 +103,26 @@ TEST_F(WriteError, ASmallTmpfsThatFillsUpIsAWriteError) {
   EXPECT_EQ(r.err, k_full);
 }
 
+// Started with stdout closed, mr's own files (the signal descriptor, a pipe) must not take
+// descriptor 1: the write still fails as on a closed descriptor, and says so plainly.
+TEST_F(WriteError, AClosedStdoutIsABadFileDescriptor) {
+  for (const auto& args : {std::vector<std::string>{"list"}, {"--json", "list"}, {"--version"}}) {
+    const auto r = mr_to(args, ">&-");
+    EXPECT_EQ(r.exit_code, 1) << args[0];
+    EXPECT_EQ(r.err, "mr: error: write error on standard output: Bad file descriptor\n") << args[0];
+  }
+}
+
+// What a child sees as mr's closed stdin and stderr: /dev/null, never one of mr's files.
+TEST_F(WriteError, ClosedStandardDescriptorsAreNeverMrsOwnFiles) {
+  const auto r =
+      mr_to({"-j2", "run", "sh", "-c", "readlink /proc/$PPID/fd/0 /proc/$PPID/fd/2"}, "<&- 2>&-");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  const std::string seen = "/dev/null\n/dev/null\n";
+  EXPECT_NE(r.out.find("ws/a\n" + seen), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ws/b\n" + seen), std::string::npos) << r.out;
+}
+
 TEST_F(WriteError, OrdinaryOutputStillSucceeds) {
   const auto out = root() / "out.txt";
   const auto r = mr_to({"list"}, ">'" + out.string() + "'");
