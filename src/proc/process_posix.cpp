@@ -14,6 +14,7 @@
 #include <mr/util/strings.hpp>
 
 #include "spawn.hpp"
+#include "watchdog.hpp"
 
 namespace mr::proc {
 
@@ -74,6 +75,7 @@ public:
       : m_pid(pid), m_pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))) {
     std::lock_guard lock(g_groups_mutex);
     g_groups.insert(pid);
+    detail::watch_group(pid);
   }
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
@@ -109,6 +111,7 @@ public:
     {
       std::lock_guard lock(g_groups_mutex);
       g_groups.erase(m_pid);
+      detail::unwatch_group(m_pid);
     }
     int status = 0;
     while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
@@ -392,7 +395,7 @@ void signal_all(int sig) noexcept {
 void kill_all_now() noexcept {
   std::unique_lock lock(g_groups_mutex, std::try_to_lock);
   if (!lock.owns_lock()) {
-    return; // the children have PR_SET_PDEATHSIG: they go with mr anyway
+    return; // the watchdog kills the groups once mr is gone
   }
   for (const pid_t pgid : g_groups) {
     ::kill(-pgid, SIGKILL);

@@ -8,7 +8,9 @@
 //    for a moment; then what holds the pipe in its group is cancelled the same way;
 //  - a process that left the group (setsid) and still holds the pipe is not waited for:
 //    the pipe is closed and Outcome::left_running names it;
-//  - the child has PR_SET_PDEATHSIG(SIGKILL): if mr dies, even by SIGKILL, it dies too.
+//  - if mr dies, even by SIGKILL, the child's whole group dies too: the child has
+//    PR_SET_PDEATHSIG(SIGKILL), and a watchdog process (started with the first child)
+//    kills the groups still running when mr is gone. What left the group is not killed.
 #pragma once
 
 #include <chrono>

@@ -1,0 +1,134 @@
+// No process mr started outlives it, however mr ends: a `kill -9` of mr takes with it not
+// only the commands it ran (they have a death signal) but also what those started in their
+// process group (`sh -c 'sleep & sleep'`), at any -j. Processes that left the group on
+// purpose (setsid) are the exception, as documented.
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <dirent.h>
+#include <fstream>
+#include <thread>
+#include <unistd.h>
+
+#include "cli_fixture.hpp"
+
+namespace mr::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The pids of the processes whose command line holds `marker` (zombies have none).
+std::vector<int> with_marker(const std::string& marker) {
+  std::vector<int> found;
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) {
+    return found;
+  }
+  while (const dirent* e = ::readdir(proc)) {
+    const int pid = std::atoi(e->d_name);
+    if (pid <= 0 || pid == ::getpid()) {
+      continue;
+    }
+    std::ifstream in("/proc/" + std::string(e->d_name) + "/cmdline");
+    std::string line((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::replace(line.begin(), line.end(), '\0', ' ');
+    if (line.find(marker) != std::string::npos) {
+      found.push_back(pid);
+    }
+  }
+  ::closedir(proc);
+  return found;
+}
+
+// Waits (at most a minute: a bound, not a timing assertion) until `done` holds.
+template <typename Done>
+bool wait_until(Done done) {
+  for (int i = 0; i < 600; ++i) {
+    if (done()) {
+      return true;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  return done();
+}
+
+class Orphans : public CliTest {
+protected:
+  Orphans() {
+    std::string entries;
+    for (const char* name : {"a", "b", "c"}) {
+      fs::create_directories(home() / "ws" / name);
+      entries += "[repos.\"ws/" + std::string(name) + "\"]\n";
+    }
+    write_file(registry(), entries);
+  }
+  ~Orphans() override {
+    for (const int pid : with_marker(m_marker)) {
+      ::kill(pid, SIGKILL); // what a failed test left
+    }
+  }
+
+  // A number no other test uses in a `sleep` argument: it names this test's processes.
+  std::string marker() const { return m_marker; }
+
+  // mr ARGS started, then killed with SIGKILL once `expected` marked processes run.
+  void kill_mr_when_running(const std::vector<std::string>& args, std::size_t expected) {
+    std::vector<std::string> argv = {mr_binary().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    RunOptions o;
+    o.cwd = home();
+    o.env = env_for(home());
+    const int pid = spawn(argv, o);
+    // mr itself holds the marker in its arguments.
+    ASSERT_TRUE(wait_until([&] { return with_marker(m_marker).size() >= expected + 1; }))
+        << with_marker(m_marker).size();
+    ::kill(pid, SIGKILL);
+    EXPECT_EQ(wait_for(pid), 128 + SIGKILL);
+  }
+
+private:
+  std::string m_marker = std::to_string(700000 + ::getpid() % 100000);
+};
+
+// Each repository: the shell and two sleeps in its group, one of them in a nested shell.
+std::vector<std::string> grandchildren(const std::string& marker) {
+  return {"run", "sh", "-c",
+          "sleep " + marker + " & sh -c 'sleep " + marker + "; true' & wait; true " + marker};
+}
+
+TEST_F(Orphans, KillingMrKillsWhatItsCommandsStartedOneJob) {
+  auto args = grandchildren(marker());
+  args.insert(args.begin(), "-j1");
+  kill_mr_when_running(args, 4); // sh, sleep, sh, sleep
+  EXPECT_TRUE(wait_until([&] { return with_marker(marker()).empty(); }))
+      << with_marker(marker()).size() << " left";
+}
+
+TEST_F(Orphans, KillingMrKillsWhatItsCommandsStartedThreeJobs) {
+  auto args = grandchildren(marker());
+  args.insert(args.begin(), "-j3");
+  kill_mr_when_running(args, 12);
+  EXPECT_TRUE(wait_until([&] { return with_marker(marker()).empty(); }))
+      << with_marker(marker()).size() << " left";
+}
+
+// setsid: the process left the command's group on purpose and is not mr's to kill.
+TEST_F(Orphans, AProcessThatLeftTheGroupIsLeftRunning) {
+  kill_mr_when_running(
+      {"-j1", "run", "sh", "-c", "setsid sleep " + marker() + " & sleep " + marker() + "; wait"},
+      3);
+  EXPECT_TRUE(wait_until([&] { return with_marker(marker()).size() == 1; }))
+      << with_marker(marker()).size() << " left";
+  EXPECT_EQ(with_marker(marker()).size(), 1u);
+}
+
+// And nothing of mr's stays behind when it ends normally.
+TEST_F(Orphans, NothingStaysAfterANormalRun) {
+  const auto r = mr({"-j3", "run", "sh", "-c", "true " + marker()}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(wait_until([&] { return with_marker(marker()).empty(); }))
+      << with_marker(marker()).size() << " left";
+}
+
+} // namespace
+} // namespace mr::test
