@@ -17,8 +17,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The pids of the processes whose command line holds `marker` (zombies have none).
-std::vector<int> with_marker(const std::string& marker) {
+// The pids of the processes whose command line holds `marker` (zombies have none), but
+// for those that start with `except`.
+std::vector<int> with_marker(const std::string& marker, const std::string& except = "\n") {
   std::vector<int> found;
   DIR* proc = ::opendir("/proc");
   if (proc == nullptr) {
@@ -32,7 +33,7 @@ std::vector<int> with_marker(const std::string& marker) {
     std::ifstream in("/proc/" + std::string(e->d_name) + "/cmdline");
     std::string line((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::replace(line.begin(), line.end(), '\0', ' ');
-    if (line.find(marker) != std::string::npos) {
+    if (line.find(marker) != std::string::npos && line.rfind(except, 0) != 0) {
       found.push_back(pid);
     }
   }
@@ -79,9 +80,10 @@ protected:
     o.cwd = home();
     o.env = env_for(home());
     const int pid = spawn(argv, o);
-    // mr itself holds the marker in its arguments.
-    ASSERT_TRUE(wait_until([&] { return with_marker(m_marker).size() >= expected + 1; }))
-        << with_marker(m_marker).size();
+    // Not counting mr itself (nor its watchdog, a copy of it), which have the marker in
+    // their arguments.
+    const auto commands = [&] { return with_marker(m_marker, mr_binary().string()); };
+    ASSERT_TRUE(wait_until([&] { return commands().size() >= expected; })) << commands().size();
     ::kill(pid, SIGKILL);
     EXPECT_EQ(wait_for(pid), 128 + SIGKILL);
   }
