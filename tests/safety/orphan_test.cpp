@@ -6,7 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <dirent.h>
-#include <fstream>
+#include <fcntl.h>
 #include <thread>
 #include <unistd.h>
 
@@ -30,8 +30,14 @@ std::vector<int> with_marker(const std::string& marker, const std::string& excep
     if (pid <= 0 || pid == ::getpid()) {
       continue;
     }
-    std::ifstream in("/proc/" + std::string(e->d_name) + "/cmdline");
-    std::string line((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // read(2): the process may end while it is read (ESRCH), which streams would throw.
+    std::string line(4096, '\0');
+    const int fd = ::open(("/proc/" + std::string(e->d_name) + "/cmdline").c_str(), O_RDONLY);
+    const ssize_t got = fd >= 0 ? ::read(fd, line.data(), line.size()) : -1;
+    if (fd >= 0) {
+      ::close(fd);
+    }
+    line.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
     std::replace(line.begin(), line.end(), '\0', ' ');
     if (line.find(marker) != std::string::npos && line.rfind(except, 0) != 0) {
       found.push_back(pid);
