@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <dirent.h>
 #include <fcntl.h>
 #include <thread>
@@ -47,6 +48,46 @@ std::vector<int> with_marker(const std::string& marker, const std::string& excep
   return found;
 }
 
+// The command line of `pid`, words separated by spaces; empty once it is gone.
+std::string command_line(int pid) {
+  std::string line(4096, '\0');
+  const int fd = ::open(("/proc/" + std::to_string(pid) + "/cmdline").c_str(), O_RDONLY);
+  const ssize_t got = fd >= 0 ? ::read(fd, line.data(), line.size()) : -1;
+  if (fd >= 0) {
+    ::close(fd);
+  }
+  line.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  std::replace(line.begin(), line.end(), '\0', ' ');
+  return line;
+}
+
+// mr's watchdog: its child named "mr: watchdog"; 0 if there is none.
+int watchdog_of(int mr_pid) {
+  DIR* proc = ::opendir("/proc");
+  int found = 0;
+  while (const dirent* e = proc != nullptr ? ::readdir(proc) : nullptr) {
+    const int pid = std::atoi(e->d_name);
+    std::string stat(512, '\0');
+    const int fd = ::open(("/proc/" + std::string(e->d_name) + "/stat").c_str(), O_RDONLY);
+    const ssize_t got = fd >= 0 ? ::read(fd, stat.data(), stat.size()) : -1;
+    if (fd >= 0) {
+      ::close(fd);
+    }
+    stat.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    const auto close = stat.rfind(')');
+    int ppid = 0;
+    if (pid > 0 && close != std::string::npos &&
+        std::sscanf(stat.c_str() + close + 1, " %*c %d", &ppid) == 1 && ppid == mr_pid &&
+        command_line(pid).rfind("mr: watchdog", 0) == 0) {
+      found = pid;
+    }
+  }
+  if (proc != nullptr) {
+    ::closedir(proc);
+  }
+  return found;
+}
+
 // Waits (at most a minute: a bound, not a timing assertion) until `done` holds.
 template <typename Done>
 bool wait_until(Done done) {
@@ -86,12 +127,15 @@ protected:
     o.cwd = home();
     o.env = env_for(home());
     const int pid = spawn(argv, o);
-    // Not counting mr itself (nor its watchdog, a copy of it), which have the marker in
-    // their arguments.
+    // Not counting mr itself, which has the marker in its arguments.
     const auto commands = [&] { return with_marker(m_marker, mr_binary().string()); };
     ASSERT_TRUE(wait_until([&] { return commands().size() >= expected; })) << commands().size();
+    const int watchdog = watchdog_of(pid);
     ::kill(pid, SIGKILL);
     EXPECT_EQ(wait_for(pid), 128 + SIGKILL);
+    // The watchdog that killed them does not stay either.
+    EXPECT_NE(watchdog, 0);
+    EXPECT_TRUE(wait_until([&] { return command_line(watchdog).rfind("mr: watchdog", 0) != 0; }));
   }
 
 private:
