@@ -151,6 +151,11 @@ void remove_dead_clones(const fs::path& parent, const std::string& name) {
 
 Result<std::string> clone_into(const std::string& url, const std::optional<std::string>& branch,
                                const fs::path& dest, const NetContext& net) {
+  auto planned = plan_endpoint(url, net);
+  if (!planned) {
+    return tl::unexpected(planned.error());
+  }
+  const Endpoint& endpoint = *planned;
   std::error_code ec;
   if (fs::exists(fs::symlink_status(dest, ec))) {
     return fail(dest.string() + " already exists");
@@ -170,7 +175,6 @@ Result<std::string> clone_into(const std::string& url, const std::optional<std::
   const fs::path temp = temp_dir->path();
   std::string text = "Cloning into '" + dest.filename().string() + "'...\n";
 
-  const Endpoint endpoint = plan_endpoint(url, net);
   spdlog::debug("{}: cloning from {} with {}", dest.string(), scrub_text(url),
                 endpoint.use_git ? "git: " + endpoint.why_git : "libgit2");
   std::shared_ptr<void> slot;

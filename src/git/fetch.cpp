@@ -210,7 +210,11 @@ Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
                               const NetContext& net) {
   // What an earlier fetch killed mid-transfer left behind goes before this one starts.
   remove_dead_pack_temporaries(fs::path(git_repository_commondir(repo)) / "objects");
-  const Endpoint endpoint = plan_endpoint(remote.url, net);
+  auto planned = plan_endpoint(remote.url, net);
+  if (!planned) {
+    return fail("remote " + remote.name + ": " + planned.error().message);
+  }
+  const Endpoint& endpoint = *planned;
   std::shared_ptr<void> slot;
   if (!endpoint.host.empty() && net.host_slot) {
     slot = net.host_slot(endpoint.host);

@@ -218,7 +218,7 @@ SshTarget resolve_ssh(const std::string& host, const std::string& user, const st
     if (!user.empty()) {
       argv.insert(argv.end(), {"-l", user});
     }
-    argv.push_back(host);
+    argv.insert(argv.end(), {"--", host}); // a host is never an option, whatever it says
     if (auto r = net.run(argv, "", net.home); r && r->exit_code == 0) {
       auto parsed = parse_ssh_g(r->out, net.home);
       if (!parsed.hostname.empty()) {

@@ -59,7 +59,25 @@ std::string credential_field(const std::string& text, std::string_view key) {
 
 } // namespace
 
-Endpoint plan_endpoint(const std::string& url, const NetContext& net) {
+namespace {
+
+// As git's connect.c: an ssh host, user or port that ssh would read as an option
+// ("ssh://-oProxyCommand=...") is refused before anything runs.
+Result<void> check_ssh_words(const RemoteUrl& url) {
+  for (const auto& [what, word] :
+       {std::pair{"hostname", &url.host}, std::pair{"user name", &url.user},
+        std::pair{"port", &url.port}}) {
+    if (!word->empty() && word->front() == '-') {
+      return fail(std::string("strange ssh ") + what + " '" + *word +
+                  "' blocked: it would be read as an option");
+    }
+  }
+  return {};
+}
+
+} // namespace
+
+Result<Endpoint> plan_endpoint(const std::string& url, const NetContext& net) {
   Endpoint ep;
   ep.url = parse_remote_url(url).value_or(RemoteUrl{});
   ep.url.original = url;
@@ -69,6 +87,9 @@ Endpoint plan_endpoint(const std::string& url, const NetContext& net) {
   case RemoteUrl::Scheme::file:
     break;
   case RemoteUrl::Scheme::ssh: {
+    if (auto ok = check_ssh_words(ep.url); !ok) {
+      return tl::unexpected(ok.error());
+    }
     auto target = resolve_ssh(ep.url.host, ep.url.user, ep.url.port, net);
     ep.host = target.hostname;
     ep.connect_url = ep.url.ssh_url(target.user, target.hostname, target.port);

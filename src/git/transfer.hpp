@@ -27,7 +27,9 @@ struct Endpoint {
   std::optional<SshTarget> ssh;
 };
 
-Endpoint plan_endpoint(const std::string& url, const NetContext& net);
+// How `url` is reached. Fails for an ssh address whose host, user or port begins with '-'
+// (ssh would take it for an option), as git does.
+Result<Endpoint> plan_endpoint(const std::string& url, const NetContext& net);
 
 // What a server, libgit2 or git said, made fit to print: passwords in URLs hidden
 // (util/redact.hpp). `scrub_line` also makes it one printable line of bounded length.
