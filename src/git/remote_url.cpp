@@ -153,9 +153,13 @@ std::string RemoteUrl::display() const {
         reasonable = reasonable && (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' ||
                                     c == '.' || c == '-');
       }
+      // git cuts at the first '@'; the last one before the path is where the userinfo
+      // ends, so an '@' in the password cannot leave part of it shown.
       const auto first_slash = url.find('/', sep + 3);
-      if (reasonable && (first_slash == std::string::npos || first_slash > at)) {
-        url = url.substr(0, sep + 3) + url.substr(at + 1);
+      const auto last_at =
+          url.rfind('@', first_slash == std::string::npos ? url.npos : first_slash);
+      if (reasonable && last_at != std::string::npos && last_at > sep) {
+        url = url.substr(0, sep + 3) + url.substr(last_at + 1);
       }
     }
   }

@@ -12,21 +12,42 @@ bool scheme_char(char c) {
 }
 
 // Where the authority that starts at `from` ends: at the path, query or fragment, or, in
-// free text, at whitespace or a quote around the URL.
-std::size_t authority_end(std::string_view text, std::size_t from) {
+// free text, at a space or a quote around the URL. A control character does not end it: a
+// URL never holds one unencoded, so one there is part of a password written with it
+// ("https://kim:SEKRET\nk@host/r"), which must be covered up to its '@'.
+std::size_t authority_end(std::string_view text, std::size_t from, bool free_text) {
   for (std::size_t i = from; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '/' || c == '?' || c == '#' || c == '\'' || c == '"' || c == '`' || c == '<' ||
-        c == '>' || std::isspace(static_cast<unsigned char>(c)) != 0) {
+    if (c == '/' || c == '?' || c == '#') {
+      return i;
+    }
+    if (free_text && (c == ' ' || c == '\'' || c == '"' || c == '`' || c == '<' || c == '>')) {
       return i;
     }
   }
   return text.size();
 }
 
-} // namespace
+// Appends text[copied, end) to `out` with the password of the authority text[start, end)
+// replaced by "***"; the userinfo runs to the last '@', so an unencoded '@' in a password
+// is covered too. Returns where the copy has got to.
+std::size_t redact_authority(std::string_view text, std::size_t copied, std::size_t start,
+                             std::size_t end, std::string& out) {
+  const auto authority = text.substr(start, end - start);
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos) {
+    return copied;
+  }
+  const auto colon = authority.substr(0, at).find(':');
+  if (colon == std::string_view::npos || colon + 1 == at) {
+    return copied; // a user without a password, or an empty one: nothing secret
+  }
+  out.append(text.substr(copied, start + colon + 1 - copied));
+  out += "***";
+  return start + at;
+}
 
-std::string redact_urls(std::string_view text) {
+std::string redact_in(std::string_view text, bool free_text) {
   std::string out;
   out.reserve(text.size());
   std::size_t copied = 0;
@@ -40,27 +61,22 @@ std::string redact_urls(std::string_view text) {
     if (start < copied) {
       continue;
     }
-    const std::size_t end = authority_end(text, start);
-    const auto authority = text.substr(start, end - start);
-    // The userinfo runs to the last '@', so an unencoded '@' in a password is covered too.
-    const auto at = authority.rfind('@');
-    if (at == std::string_view::npos) {
-      continue;
-    }
-    const auto colon = authority.substr(0, at).find(':');
-    if (colon == std::string_view::npos || colon + 1 == at) {
-      continue; // a user without a password, or an empty one: nothing secret
-    }
-    out.append(text.substr(copied, start + colon + 1 - copied));
-    out += "***";
-    copied = start + at;
+    copied = redact_authority(text, copied, start, authority_end(text, start, free_text), out);
   }
   out.append(text.substr(copied));
   return out;
 }
 
+} // namespace
+
+std::string redact_urls(std::string_view text) {
+  return redact_in(text, true);
+}
+
 std::string redact_url(std::string_view url) {
-  return redact_urls(url);
+  // The whole string is the URL: only its path ends the authority, so a space in a password
+  // is covered as well.
+  return redact_in(url, false);
 }
 
 std::string printable_line(std::string_view text, std::size_t max) {

@@ -126,4 +126,16 @@ TEST_F(Secrets, RegisterAndListShowThePasswordRedacted) {
   expect_no_secret(list);
 }
 
+TEST_F(Secrets, AControlCharacterInThePasswordIsHiddenToo) {
+  // The userinfo ends at the last '@' before the path, whatever the password holds.
+  const std::string url =
+      "http://kim:SEKRET\\nk@127.0.0.1:" + std::to_string(server.port()) + "/n.git";
+  register_repo(ws() / "n", "url = \"" + url + "\"\n");
+  const auto list = mr({"--json", "list"}, ws());
+  expect_no_secret(list, "SEKRET");
+  const auto checkout = mr({"-v", "checkout"}, ws());
+  EXPECT_EQ(checkout.exit_code, 1) << checkout.out << checkout.err;
+  expect_no_secret(checkout, "SEKRET");
+}
+
 } // namespace mr::test

@@ -15,12 +15,14 @@ namespace mr::util {
 // "https://user:secret@host/r.git" -> "https://user:***@host/r.git". A URL without a
 // password ("https://user@host/r", "ssh://git@host/r"), an scp-like address
 // ("user@host:path") and a local path come back unchanged. Percent-encoded userinfo and
-// IPv6 hosts ("http://u:p@[::1]:8080/r") are handled; an unencoded '@' in the password
-// is covered up to the last '@' before the host.
+// IPv6 hosts ("http://u:p@[::1]:8080/r") are handled. The userinfo ends at the last '@'
+// before the path, whatever it holds: an unencoded '@', a space or a control character
+// ("https://kim:SE\nKRET@host/r") in the password is covered too.
 std::string redact_url(std::string_view url);
 
 // Every "scheme://" URL inside free text (an error message, a program's stderr) redacted
-// as redact_url() does; the rest of the text unchanged.
+// as redact_url() does, except that a space or a quote also ends a URL there (control
+// characters do not); the rest of the text unchanged.
 std::string redact_urls(std::string_view text);
 
 // `text` (a message from a server or a helper) as one line a terminal can show: newlines,

@@ -35,6 +35,10 @@ TEST(RemoteUrl, DisplayNeverShowsAPassword) {
   EXPECT_EQ(parse_remote_url("persistent::https://u:pw@host/r.git")->display(),
             "persistent::https://u:***@host/r");
   EXPECT_EQ(parse_remote_url("git@host:r.git")->display(), "host:r");
+  // Up to the last '@' before the path, whatever the password holds.
+  EXPECT_EQ(parse_remote_url("https://kim:p@ss@host/r.git")->display(), "https://host/r");
+  EXPECT_EQ(parse_remote_url("https://kim:SEKRET\nk@host/r.git")->display(), "https://host/r");
+  EXPECT_EQ(parse_remote_url("https://host/a@b/r.git")->display(), "https://host/a@b/r");
 }
 
 } // namespace mr::git

@@ -31,6 +31,16 @@ TEST(Redact, AnUnencodedAtInThePasswordIsCoveredToTheLastAt) {
   EXPECT_EQ(redact_url("https://user:p@ss@host/r"), "https://user:***@host/r");
 }
 
+TEST(Redact, AControlCharacterOrASpaceInThePasswordIsCovered) {
+  EXPECT_EQ(redact_url("https://kim:SEKRET\nk@host/r.git"), "https://kim:***@host/r.git");
+  EXPECT_EQ(redact_url("https://kim:a\tb\rc\x7f@host/r"), "https://kim:***@host/r");
+  EXPECT_EQ(redact_url("https://kim:SE KRET@host/r"), "https://kim:***@host/r");
+  // In free text too, as git quotes such a URL in its warnings.
+  EXPECT_EQ(redact_urls("warning: url has a newline: https://kim:SEKRET\nk@host/r.git\n"),
+            "warning: url has a newline: https://kim:***@host/r.git\n");
+  EXPECT_EQ(redact_urls("'https://kim:SE\x01KRET@host'"), "'https://kim:***@host'");
+}
+
 TEST(Redact, Ipv6Hosts) {
   EXPECT_EQ(redact_url("http://u:p@[::1]:8080/r"), "http://u:***@[::1]:8080/r");
   EXPECT_EQ(redact_url("http://[::1]:8080/r"), "http://[::1]:8080/r");
