@@ -2,9 +2,9 @@
 
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <fcntl.h>
 #include <string_view>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace mr::git {
@@ -14,37 +14,63 @@ namespace {
 constexpr std::string_view k_prefix = "pack_git2_";
 constexpr auto k_dead_without_lease = std::chrono::hours(24);
 
-// Removes `path` if every process that opened it has closed it. Only files we own.
-void remove_if_abandoned(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    return;
-  }
-  struct stat st {};
-  bool dead = false;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid()) {
-    if (::fcntl(fd, F_SETLEASE, F_WRLCK) == 0) {
-      dead = true; // nobody else has it open; held until the unlink below is done
-    } else if (errno != EAGAIN) {
-      // No leases here: fall back on age. A writer moves its file forward constantly.
-      const auto modified = std::chrono::system_clock::from_time_t(st.st_mtime);
-      dead = std::chrono::system_clock::now() - modified > k_dead_without_lease;
+class Fd {
+public:
+  explicit Fd(int fd) : m_fd(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (m_fd >= 0) {
+      ::close(m_fd); // releases a lease
     }
   }
-  if (dead) {
-    ::unlink(path.c_str());
-  }
-  ::close(fd); // releases the lease
-}
+  int get() const { return m_fd; }
+
+private:
+  int m_fd;
+};
 
 } // namespace
+
+Debris remove_if_abandoned(const std::filesystem::path& path,
+                           const std::function<bool(const struct statx&)>& belongs) {
+  const Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  struct statx stx {};
+  if (fd.get() < 0 ||
+      ::statx(fd.get(), "", AT_EMPTY_PATH,
+              STATX_TYPE | STATX_UID | STATX_INO | STATX_MTIME | STATX_BTIME, &stx) != 0 ||
+      !S_ISREG(stx.stx_mode) || stx.stx_uid != ::geteuid() || !belongs(stx)) {
+    return Debris::kept;
+  }
+  // Someone opening the file while we hold the lease makes the kernel signal us: SIGIO by
+  // default, which would end mr; SIGURG is ignored unless handled.
+  ::fcntl(fd.get(), F_SETSIG, SIGURG);
+  if (::fcntl(fd.get(), F_SETLEASE, F_WRLCK) != 0) {
+    if (errno == EAGAIN) {
+      return Debris::in_use;
+    }
+    // No leases here: fall back on age. A writer moves its file forward constantly.
+    const auto modified =
+        std::chrono::system_clock::time_point(std::chrono::seconds(stx.stx_mtime.tv_sec));
+    if (std::chrono::system_clock::now() - modified <= k_dead_without_lease) {
+      return Debris::in_use;
+    }
+  }
+  // Held until the unlink is done; the name must still be the file leased.
+  struct stat now {};
+  if (::lstat(path.c_str(), &now) != 0 || now.st_ino != stx.stx_ino ||
+      ::unlink(path.c_str()) != 0) {
+    return Debris::kept;
+  }
+  return Debris::removed;
+}
 
 void remove_dead_pack_temporaries(const std::filesystem::path& objects) {
   std::error_code ec;
   for (std::filesystem::directory_iterator it(objects / "pack", ec), end; !ec && it != end;
        it.increment(ec)) {
     if (it->path().filename().native().rfind(k_prefix, 0) == 0) {
-      remove_if_abandoned(it->path());
+      remove_if_abandoned(it->path(), [](const struct statx&) { return true; });
     }
   }
 }

@@ -1,9 +1,7 @@
 #include "update_journal.hpp"
 
 #include <cerrno>
-#include <csignal>
 #include <fcntl.h>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <sys/file.h>
@@ -15,35 +13,13 @@
 #include <mr/util/file_io.hpp>
 #include <mr/util/strings.hpp>
 
+#include "process_stamp.hpp"
+
 namespace mr::git {
 
 namespace {
 
 constexpr std::size_t k_max_note = 4096;
-
-// Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot. The
-// command name (field 2) may hold spaces and parentheses, so fields are counted from the
-// last ')'.
-unsigned long long start_time_of(long pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text;
-  if (!in || !std::getline(in, text)) {
-    return 0;
-  }
-  const auto close = text.rfind(')');
-  if (close == std::string::npos) {
-    return 0;
-  }
-  std::istringstream fields(text.substr(close + 1));
-  std::string field;
-  for (int i = 3; i <= 22 && fields >> field; ++i) {
-    if (i == 22) {
-      unsigned long value = 0;
-      return util::parse_unsigned(field, value) ? value : 0;
-    }
-  }
-  return 0;
-}
 
 // A file's device, inode and birth time; nullopt when the file system keeps no birth time.
 std::optional<std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::uint32_t>>
@@ -72,7 +48,7 @@ UpdateNote UpdateNote::mine(std::string branch, std::string from, std::string to
   note.from = std::move(from);
   note.to = std::move(to);
   note.pid = static_cast<long>(::getpid());
-  note.start_time = start_time_of(note.pid);
+  note.start_time = process_start_time(note.pid);
   if (const auto id = identity(lock_path)) {
     std::tie(note.lock_dev, note.lock_ino, note.lock_birth_sec, note.lock_birth_nsec) = *id;
   }
@@ -86,15 +62,7 @@ bool UpdateNote::names_lock(const std::string& path) const {
 }
 
 bool UpdateNote::owner_running() const {
-  if (pid <= 0) {
-    return false;
-  }
-  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
-    return false;
-  }
-  // Alive, unless the pid now belongs to another process.
-  const auto now = start_time_of(pid);
-  return start_time == 0 || now == 0 || now == start_time;
+  return ProcessStamp{.pid = pid, .start_time = start_time, .boot_id = {}}.running();
 }
 
 std::string note_path(const std::string& gitdir) {
