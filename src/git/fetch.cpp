@@ -7,8 +7,10 @@
 
 #include <mr/util/redact.hpp>
 #include <mr/util/strings.hpp>
+#include <mr/util/test_point.hpp>
 
 #include "error.hpp"
+#include "fetch_note.hpp"
 #include "handles.hpp"
 #include "log.hpp"
 #include "net_stream.hpp"
@@ -205,11 +207,48 @@ Result<FetchResult> fetch_with_git(git_repository* repo, const fs::path& workdir
   return out;
 }
 
+struct Steps {
+  git_repository* repo;
+  git_remote* remote;
+  const git_strarray* refspecs;
+  const git_fetch_options* options;
+  const std::string& reflog;
+  const std::vector<std::string>& configured; // the remote's fetch refspecs
+};
+
+// git_remote_fetch() step by step, so that the note naming this fetch's ref locks
+// (fetch_note.hpp) is written after the download and before the first ref is.
+int fetch_in_steps(const Steps& s, std::string& note_error) {
+  const auto& o = *s.options;
+  int rc = git_remote_connect(s.remote, GIT_DIRECTION_FETCH, &o.callbacks, &o.proxy_opts,
+                              &o.custom_headers);
+  if (rc == 0) {
+    rc = git_remote_download(s.remote, s.refspecs, s.options);
+    git_remote_disconnect(s.remote);
+  }
+  if (rc != 0) {
+    return rc;
+  }
+  auto note = FetchNoteGuard::write(s.repo, FetchNote::mine(s.repo, s.configured));
+  if (!note) {
+    note_error = note.error().message;
+    return GIT_EUSER;
+  }
+  util::test_point("fetch.writing_refs");
+  rc = git_remote_update_tips(s.remote, &o.callbacks, o.update_fetchhead, o.download_tags,
+                              s.reflog.c_str());
+  if (rc == 0 && o.prune == GIT_FETCH_PRUNE) {
+    rc = git_remote_prune(s.remote, &o.callbacks);
+  }
+  return rc;
+}
+
 Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
                               const RemoteConfig& remote, const FetchSpec& spec,
                               const NetContext& net) {
   // What an earlier fetch killed mid-transfer left behind goes before this one starts.
   remove_dead_pack_temporaries(fs::path(git_repository_commondir(repo)) / "objects");
+  remove_dead_fetch_locks(repo);
   auto planned = plan_endpoint(remote.url, net);
   if (!planned) {
     return fail("remote " + remote.name + ": " + planned.error().message);
@@ -253,14 +292,19 @@ Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
   }
   git_strarray refspecs{specs.data(), specs.size()};
   const std::string reflog = "fetch " + remote.name;
+  std::string note_error;
   int rc = 0;
   {
     NetScope scope(net.stop, net.idle);
-    rc = git_remote_fetch(handle.get(), &refspecs, &options, reflog.c_str());
+    rc =
+        fetch_in_steps({repo, handle.get(), &refspecs, &options, reflog, remote.fetch}, note_error);
   }
   transfer.settle_credentials(rc == 0);
+  if (!note_error.empty()) {
+    return fail(note_error);
+  }
   if (rc != 0) {
-    return fail(transfer.failure(rc));
+    return fail(explain_lock_failure(transfer.failure(rc)));
   }
   // The current branch's upstream, if it comes from this remote.
   std::string merge_ref;
