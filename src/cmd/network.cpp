@@ -1,10 +1,16 @@
 // `mr fetch`, `mr update` and `mr checkout`: the network actions, in process through
 // libgit2 (include/mr/git/network.hpp). This file connects them to the task: its stop
 // token, helper programs run through proc, the per-host limit and the progress line.
+#include <cerrno>
 #include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <mr/git/network.hpp>
 #include <mr/render/renderer.hpp>
+#include <mr/util/file_io.hpp>
+#include <mr/util/paths.hpp>
+#include <mr/util/strings.hpp>
 
 #include "actions.hpp"
 #include "net_support.hpp"
@@ -138,13 +144,48 @@ task::TaskResult repo_update(RepoTask& t) {
   return task::TaskResult::ok();
 }
 
+struct Parent {
+  int fd;
+  std::filesystem::path dest;
+};
+
+// The directory a clone is made in, open. For a repository of an untrusted registry it is
+// reached beneath the confining directory without following a symlink, as the checkout step
+// made it, so nothing swapped into its path since or during the clone leads it elsewhere.
+Result<Parent> open_parent(const registry::Repo& repo) {
+  if (!repo.confined_to) {
+    const auto dir = repo.path.parent_path();
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      return fail("cannot open " + dir.string() + ": " + util::errno_text(errno));
+    }
+    return Parent{fd, repo.path};
+  }
+  auto inside = util::resolve_within(repo.path, *repo.confined_to);
+  if (!inside) {
+    return fail(repo.path.string() + " " + inside.error().message + ", where its registry " +
+                repo.location.file.string() + " may not reach; refusing to touch it");
+  }
+  auto fd = util::open_directories_beneath(
+      *repo.confined_to, inside->parent_path().lexically_relative(*repo.confined_to));
+  if (!fd) {
+    return fail("cannot open " + inside->parent_path().string() + ": " + fd.error().message);
+  }
+  return Parent{*fd, *inside};
+}
+
 task::TaskResult repo_checkout(RepoTask& t) {
   if (!t.repo.url) {
     return task::TaskResult::failed("no url to check out from (add url = \"...\" to its entry in " +
                                     t.repo.location.file.string() + ", or a checkout command)");
   }
+  auto parent = open_parent(t.repo);
+  if (!parent) {
+    return task::TaskResult::failed(parent.error().message);
+  }
   auto net = net_context(t);
-  auto r = git::clone(*t.repo.url, t.repo.branch, t.repo.path, net);
+  auto r = git::clone(*t.repo.url, t.repo.branch, parent->fd, parent->dest, net);
+  ::close(parent->fd);
   if (!r) {
     return failed(t, r.error());
   }

@@ -13,12 +13,14 @@
 
 #include <mr/git/network.hpp>
 #include <mr/util/strings.hpp>
+#include <mr/util/test_point.hpp>
 
 #include "error.hpp"
 #include "handles.hpp"
 #include "net_stream.hpp"
 #include "ssh_config.hpp"
 #include "transfer.hpp"
+#include "unique_fd.hpp"
 
 namespace mr::git {
 
@@ -59,185 +61,194 @@ void checkout_progress(const char*, size_t done, size_t total, void* payload) {
   }
 }
 
-void discard(const fs::path& p) {
+// A name below the directory open as `dir`, as a path every program (libgit2, git, a
+// child's chdir) can use: it leads to that directory whatever its own path has become.
+std::string through(int dir, const std::string& name = {}) {
+  return "/proc/self/fd/" + std::to_string(dir) + (name.empty() ? "" : "/" + name);
+}
+
+void discard(int parent, const std::string& name) {
   std::error_code ec;
-  fs::remove_all(p, ec);
+  fs::remove_all(through(parent, name), ec);
+}
+
+// An open, exclusively locked directory, if `name` below `parent` is one (not a symlink)
+// and nobody else holds its lock.
+UniqueFd lock_directory(int parent, const std::string& name) {
+  UniqueFd fd(::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (fd.get() >= 0 && ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    fd.reset();
+  }
+  return fd;
 }
 
 // The directory a clone is made in, beside its destination: ".mr-clone-NAME-XXXXXX". It is
-// made by mkdir(), so it gets the umask's mode as git clone's directory does (mkdtemp()
-// would make it 0700, which the rename keeps), and it stays flock()ed while the clone
-// runs, so the next checkout can tell the directory of a live clone from a killed one's.
+// made by mkdirat() in the parent's open directory, so it gets the umask's mode as git
+// clone's directory does (mkdtemp() would make it 0700, which the rename keeps), and it
+// stays flock()ed while the clone runs, so the next checkout can tell the directory of a
+// live clone from a killed one's.
 class CloneDir {
 public:
-  static Result<CloneDir> create(const fs::path& parent, const std::string& name);
-  CloneDir(CloneDir&& other) noexcept : m_path(std::move(other.m_path)), m_fd(other.m_fd) {
-    other.m_fd = -1;
-  }
-  CloneDir(const CloneDir&) = delete;
-  CloneDir& operator=(const CloneDir&) = delete;
-  CloneDir& operator=(CloneDir&&) = delete;
-  ~CloneDir() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  const fs::path& path() const { return m_path; }
+  static Result<CloneDir> create(int parent, const fs::path& dest);
+  const std::string& name() const { return m_name; }
+  int fd() const { return m_fd.get(); }
 
 private:
-  CloneDir(fs::path path, int fd) : m_path(std::move(path)), m_fd(fd) {}
-  fs::path m_path;
-  int m_fd;
+  CloneDir(std::string name, UniqueFd fd) : m_name(std::move(name)), m_fd(std::move(fd)) {}
+  std::string m_name;
+  UniqueFd m_fd;
 };
 
 std::string prefix_of(const std::string& name) {
   return ".mr-clone-" + name + "-";
 }
 
-// An open, exclusively locked directory, if `path` is one and nobody else holds its lock.
-int lock_directory(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-Result<CloneDir> CloneDir::create(const fs::path& parent, const std::string& name) {
+Result<CloneDir> CloneDir::create(int parent, const fs::path& dest) {
   std::random_device random;
   for (int attempt = 0; attempt < 100; ++attempt) {
     char suffix[8];
     std::snprintf(suffix, sizeof suffix, "%06x", random() & 0xffffffU);
-    fs::path path = parent / (prefix_of(name) + suffix);
-    if (::mkdir(path.c_str(), 0777) != 0) {
+    std::string name = prefix_of(dest.filename().string()) + suffix;
+    if (::mkdirat(parent, name.c_str(), 0777) != 0) {
       if (errno == EEXIST) {
         continue;
       }
-      return fail("cannot create a directory in " + parent.string() + ": " +
+      return fail("cannot create a directory in " + dest.parent_path().string() + ": " +
                   util::errno_text(errno));
     }
     // Another checkout cleaning up may have taken it for a dead clone's in between; then it
     // is gone, or about to be, and another name is tried.
-    const int fd = lock_directory(path);
+    auto fd = lock_directory(parent, name);
     struct stat by_fd {};
     struct stat by_name {};
-    if (fd >= 0 && ::fstat(fd, &by_fd) == 0 && ::lstat(path.c_str(), &by_name) == 0 &&
+    if (fd.get() >= 0 && ::fstat(fd.get(), &by_fd) == 0 &&
+        ::fstatat(parent, name.c_str(), &by_name, AT_SYMLINK_NOFOLLOW) == 0 &&
         by_fd.st_ino == by_name.st_ino && by_fd.st_dev == by_name.st_dev) {
-      return CloneDir(std::move(path), fd);
-    }
-    if (fd >= 0) {
-      ::close(fd);
+      return CloneDir(std::move(name), std::move(fd));
     }
   }
-  return fail("cannot create a directory in " + parent.string() + ": no free name");
+  return fail("cannot create a directory in " + dest.parent_path().string() + ": no free name");
 }
 
 // Removes what clones of `name` killed before they finished left in `parent`: directories
 // whose lock nobody holds any more.
-void remove_dead_clones(const fs::path& parent, const std::string& name) {
+void remove_dead_clones(int parent, const std::string& name) {
   const std::string prefix = prefix_of(name);
   std::error_code ec;
-  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().filename().native().rfind(prefix, 0) != 0) {
+  for (fs::directory_iterator it(through(parent), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string entry = it->path().filename().string();
+    if (entry.rfind(prefix, 0) != 0) {
       continue;
     }
-    if (const int fd = lock_directory(it->path()); fd >= 0) {
-      discard(it->path());
-      ::close(fd);
+    if (const auto fd = lock_directory(parent, entry); fd.get() >= 0) {
+      discard(parent, entry);
     }
   }
 }
 
+// `git clone` into `temp`, run in the directory open as `parent` (a relative URL means what
+// it means to a checkout command there).
+Result<void> clone_with_git(const std::string& url, const std::optional<std::string>& branch,
+                            int parent, const std::string& temp, const NetContext& net,
+                            const std::string& text) {
+  auto argv = git_argv_without_prompts(false, net);
+  argv.insert(argv.end(), {"clone", "--quiet"});
+  if (branch) {
+    argv.insert(argv.end(), {"--branch", *branch});
+  }
+  argv.insert(argv.end(), {"--", url, temp});
+  auto r = net.run(argv, "", through(parent));
+  if (!r) {
+    return tl::unexpected(r.error());
+  }
+  if (r->exit_code != 0) {
+    const auto lines = util::split_lines(util::trim(r->err));
+    return fail(lines.empty() ? "git clone failed" : std::string(lines.back()), text);
+  }
+  return {};
+}
+
+Result<void> clone_with_libgit2(const std::string& url, const std::optional<std::string>& branch,
+                                int dir, const Endpoint& endpoint, const NetContext& net,
+                                const std::string& text) {
+  Transfer transfer(net, endpoint);
+  CloneState state{&endpoint, &net};
+  git_clone_options options = GIT_CLONE_OPTIONS_INIT;
+  options.fetch_opts.callbacks = transfer.callbacks();
+  options.fetch_opts.proxy_opts.type = GIT_PROXY_AUTO;
+  options.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE;
+  options.checkout_opts.progress_cb = checkout_progress;
+  options.checkout_opts.progress_payload = &state;
+  options.remote_cb = create_origin;
+  options.remote_cb_payload = &state;
+  if (branch) {
+    options.checkout_branch = branch->c_str();
+  }
+  git_repository* raw = nullptr;
+  int rc = 0;
+  {
+    NetScope scope(net.stop, net.idle);
+    rc = git_clone(&raw, url.c_str(), through(dir).c_str(), &options);
+  }
+  RepoPtr repo(raw);
+  transfer.settle_credentials(rc == 0);
+  if (rc != 0) {
+    return fail(transfer.failure(rc), text);
+  }
+  return {};
+}
+
 Result<std::string> clone_into(const std::string& url, const std::optional<std::string>& branch,
-                               const fs::path& dest, const NetContext& net) {
+                               int parent, const fs::path& dest, const NetContext& net) {
   auto planned = plan_endpoint(url, net);
   if (!planned) {
     return tl::unexpected(planned.error());
   }
   const Endpoint& endpoint = *planned;
-  std::error_code ec;
-  if (fs::exists(fs::symlink_status(dest, ec))) {
+  const std::string name = dest.filename().string();
+  struct stat st {};
+  if (name.empty() || name == "." || name == ".." ||
+      ::fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) {
     return fail(dest.string() + " already exists");
-  }
-  const fs::path parent = dest.parent_path();
-  fs::create_directories(parent, ec);
-  if (ec) {
-    return fail("cannot create " + parent.string() + ": " + ec.message());
   }
   // Cloned beside its place and renamed in when complete: an interrupted or failed clone
   // never leaves a half-made repository where the registry expects one.
-  remove_dead_clones(parent, dest.filename().string());
-  auto temp_dir = CloneDir::create(parent, dest.filename().string());
-  if (!temp_dir) {
-    return tl::unexpected(temp_dir.error());
+  remove_dead_clones(parent, name);
+  auto temp = CloneDir::create(parent, dest);
+  if (!temp) {
+    return tl::unexpected(temp.error());
   }
-  const fs::path temp = temp_dir->path();
-  std::string text = "Cloning into '" + dest.filename().string() + "'...\n";
-
+  std::string text = "Cloning into '" + name + "'...\n";
   spdlog::debug("{}: cloning from {} with {}", dest.string(), scrub_text(url),
                 endpoint.use_git ? "git: " + endpoint.why_git : "libgit2");
   std::shared_ptr<void> slot;
   if (!endpoint.host.empty() && net.host_slot) {
     slot = net.host_slot(endpoint.host);
-    if (!slot) {
-      discard(temp);
-      return fail("cancelled");
-    }
   }
-  if (endpoint.use_git) {
-    auto argv = git_argv_without_prompts(false, net);
-    argv.insert(argv.end(), {"clone", "--quiet"});
-    if (branch) {
-      argv.insert(argv.end(), {"--branch", *branch});
-    }
-    argv.insert(argv.end(), {"--", url, temp.string()});
-    auto r = net.run(argv, "", parent);
-    if (!r || r->exit_code != 0) {
-      discard(temp);
-      if (!r) {
-        return tl::unexpected(r.error());
-      }
-      const auto lines = util::split_lines(util::trim(r->err));
-      return fail(lines.empty() ? "git clone failed" : std::string(lines.back()), text);
-    }
-  } else {
-    Transfer transfer(net, endpoint);
-    CloneState state{&endpoint, &net};
-    git_clone_options options = GIT_CLONE_OPTIONS_INIT;
-    options.fetch_opts.callbacks = transfer.callbacks();
-    options.fetch_opts.proxy_opts.type = GIT_PROXY_AUTO;
-    options.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE;
-    options.checkout_opts.progress_cb = checkout_progress;
-    options.checkout_opts.progress_payload = &state;
-    options.remote_cb = create_origin;
-    options.remote_cb_payload = &state;
-    if (branch) {
-      options.checkout_branch = branch->c_str();
-    }
-    git_repository* raw = nullptr;
-    int rc = 0;
-    {
-      NetScope scope(net.stop, net.idle);
-      rc = git_clone(&raw, url.c_str(), temp.c_str(), &options);
-    }
-    RepoPtr repo(raw);
-    transfer.settle_credentials(rc == 0);
-    if (rc != 0) {
-      const auto why = transfer.failure(rc);
-      repo.reset();
-      discard(temp);
-      return fail(why, text);
-    }
+  Result<void> made = fail("cancelled");
+  if (slot || endpoint.host.empty() || !net.host_slot) {
+    util::test_point("clone.cloning");
+    // Through the open directories: a directory renamed or a symlink swapped into the
+    // parent's path meanwhile is not followed (libgit2 and git turn the path into the
+    // directory's real one when they start, and use that).
+    made = endpoint.use_git ? clone_with_git(url, branch, parent, temp->name(), net, text)
+                            : clone_with_libgit2(url, branch, temp->fd(), endpoint, net, text);
   }
-  if (net.stop.stop_requested()) {
-    discard(temp);
-    return fail("cancelled", text);
+  if (made && net.stop.stop_requested()) {
+    made = fail("cancelled", text);
   }
-  if (::rename(temp.c_str(), dest.c_str()) != 0) {
-    const auto why = util::errno_text(errno);
-    discard(temp);
-    return fail("cannot move the clone into " + dest.string() + ": " + why, text);
+  struct stat git_dir {};
+  if (made && ::fstatat(temp->fd(), ".git", &git_dir, AT_SYMLINK_NOFOLLOW) != 0) {
+    made = fail("the clone of " + dest.string() + " is not where it was made", text);
+  }
+  if (made &&
+      ::renameat2(parent, temp->name().c_str(), parent, name.c_str(), RENAME_NOREPLACE) != 0) {
+    made =
+        fail("cannot move the clone into " + dest.string() + ": " + util::errno_text(errno), text);
+  }
+  if (!made) {
+    discard(parent, temp->name());
+    return tl::unexpected(made.error());
   }
   return text + "done.\n";
 }
@@ -245,9 +256,9 @@ Result<std::string> clone_into(const std::string& url, const std::optional<std::
 } // namespace
 
 Result<std::string> clone(const std::string& url, const std::optional<std::string>& branch,
-                          const fs::path& dest, const NetContext& net) {
+                          int parent, const fs::path& dest, const NetContext& net) {
   // git's messages may quote the URL as configured, password and all.
-  auto r = clone_into(url, branch, dest, net);
+  auto r = clone_into(url, branch, parent, dest, net);
   if (!r) {
     return tl::unexpected(scrub(std::move(r.error())));
   }

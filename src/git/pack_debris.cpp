@@ -7,6 +7,8 @@
 #include <string_view>
 #include <unistd.h>
 
+#include "unique_fd.hpp"
+
 namespace mr::git {
 
 namespace {
@@ -14,27 +16,11 @@ namespace {
 constexpr std::string_view k_prefix = "pack_git2_";
 constexpr auto k_dead_without_lease = std::chrono::hours(24);
 
-class Fd {
-public:
-  explicit Fd(int fd) : m_fd(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (m_fd >= 0) {
-      ::close(m_fd); // releases a lease
-    }
-  }
-  int get() const { return m_fd; }
-
-private:
-  int m_fd;
-};
-
 } // namespace
 
 Debris remove_if_abandoned(const std::filesystem::path& path,
                            const std::function<bool(const struct statx&)>& belongs) {
-  const Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   struct statx stx {};
   if (fd.get() < 0 ||
       ::statx(fd.get(), "", AT_EMPTY_PATH,

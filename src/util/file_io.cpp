@@ -150,9 +150,18 @@ Result<RegularFile> read_regular_file(const fs::path& path, std::size_t limit) {
 }
 
 Result<void> make_directories_beneath(const fs::path& base, const fs::path& rel) {
+  auto dir = open_directories_beneath(base, rel);
+  if (!dir) {
+    return tl::unexpected(dir.error());
+  }
+  ::close(*dir);
+  return {};
+}
+
+Result<int> open_directories_beneath(const fs::path& base, const fs::path& rel) {
   FdGuard dir(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (dir.get() < 0) {
-    return fail_errno(base, "", errno);
+    return tl::unexpected(fail_errno(base, "", errno).error());
   }
   fs::path walked = base;
   for (const auto& part : rel) {
@@ -164,7 +173,7 @@ Result<void> make_directories_beneath(const fs::path& base, const fs::path& rel)
       return fail(walked.string() + ": not below " + base.string());
     }
     if (::mkdirat(dir.get(), part.c_str(), 0777) != 0 && errno != EEXIST) {
-      return fail_errno(walked, "cannot create", errno);
+      return tl::unexpected(fail_errno(walked, "cannot create", errno).error());
     }
     const int next =
         ::openat(dir.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -175,11 +184,11 @@ Result<void> make_directories_beneath(const fs::path& base, const fs::path& rel)
           S_ISLNK(st.st_mode)) {
         return fail(walked.string() + " is a symbolic link; mr does not create through it");
       }
-      return fail_errno(walked, "", err);
+      return tl::unexpected(fail_errno(walked, "", err).error());
     }
     dir = FdGuard(next);
   }
-  return {};
+  return dir.release();
 }
 
 fs::path resolve_symlinks(const fs::path& path) {

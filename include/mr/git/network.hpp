@@ -89,9 +89,13 @@ struct UpdateResult {
 Result<UpdateResult> update(const fs::path& repo, const NetContext& net, std::size_t stat_width);
 
 // Clones `url` (its `branch`, else the remote's HEAD) into `dest`, which must not exist.
-// The clone is made beside `dest` and renamed into place when complete, so a failed or
-// cancelled clone leaves nothing behind. Returns git clone's lines ("Cloning into...").
+// `parent` is dest's parent directory, open (O_DIRECTORY; for a path an untrusted registry
+// names, opened beneath the confining directory without following symlinks: see
+// util::open_directories_beneath): the clone is made in that directory, whatever is
+// renamed or swapped into its path meanwhile. It is made beside `dest` and renamed into
+// place when complete, so a failed or cancelled clone leaves nothing behind. Returns git
+// clone's lines ("Cloning into...").
 Result<std::string> clone(const std::string& url, const std::optional<std::string>& branch,
-                          const fs::path& dest, const NetContext& net);
+                          int parent, const fs::path& dest, const NetContext& net);
 
 } // namespace mr::git

@@ -35,6 +35,12 @@ Result<RegularFile> read_regular_file(const fs::path& path, std::size_t limit);
 // base/rel is a real directory. The error names the component ("PATH is a symbolic link").
 Result<void> make_directories_beneath(const fs::path& base, const fs::path& rel);
 
+// The same, returning the last directory open (O_DIRECTORY, close-on-exec; the caller
+// closes it): whatever is renamed or swapped into its path afterwards, the descriptor stays
+// on the directory that was checked, so what is made through it (mkdirat, renameat) lands
+// there.
+Result<int> open_directories_beneath(const fs::path& base, const fs::path& rel);
+
 // Does `path` exist (any type)? A permission error counts as existing.
 bool exists(const fs::path& path);
 
