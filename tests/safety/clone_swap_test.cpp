@@ -6,23 +6,16 @@
 
 #include <gtest/gtest.h>
 
-#include "cli_fixture.hpp"
 #include "pause_point.hpp"
+#include "upstream_fixture.hpp"
 
 namespace mr::test {
 namespace {
 
-class CloneSwap : public CliTest {
+class CloneSwap : public Upstream {
 protected:
   void SetUp() override {
-    m_bare = root() / "srv" / "up.git";
-    git(root(), {"init", "-q", "--bare", "-b", "main", m_bare.string()});
-    const auto seed = root() / "seed";
-    git(root(), {"clone", "-q", m_bare.string(), seed.string()});
-    write_file(seed / "a.txt", "a\n");
-    git(seed, {"add", "."});
-    git(seed, {"commit", "-q", "-m", "one"});
-    git(seed, {"push", "-q", "origin", "main"});
+    Upstream::SetUp();
     fs::create_directories(ws() / "sub");
     fs::create_directories(elsewhere());
   }
@@ -34,10 +27,8 @@ protected:
   void checkout_with_swap(const std::string& extra) {
     write_file(registry(), "[repos.\"" + (ws() / "sub" / "c").string() + "\"]\nurl = \"file://" +
                                m_bare.string() + "\"\n" + extra);
-    RunOptions o;
-    o.cwd = ws();
-    o.env = env_for(ws());
-    PausedRun run({mr_binary().string(), "checkout"}, o, "clone.cloning", root() / "scratch");
+    PausedRun run({mr_binary().string(), "checkout"}, in(ws()), "clone.cloning",
+                  root() / "scratch");
     ASSERT_TRUE(run.wait_paused());
     fs::rename(ws() / "sub", ws() / "moved");
     fs::create_directory_symlink(elsewhere(), ws() / "sub");
@@ -51,8 +42,6 @@ protected:
     EXPECT_EQ(git(c, {"status", "--porcelain"}), "");
     EXPECT_NE(git_result(c, {"config", "core.worktree"}).exit_code, 0);
   }
-
-  fs::path m_bare;
 };
 
 TEST_F(CloneSwap, ThroughLibgit2TheCloneStaysInItsDirectory) {

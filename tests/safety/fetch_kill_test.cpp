@@ -6,31 +6,21 @@
 
 #include <gtest/gtest.h>
 
-#include "cli_fixture.hpp"
 #include "pause_point.hpp"
+#include "upstream_fixture.hpp"
 
 namespace mr::test {
 namespace {
 
-class FetchKill : public CliTest {
+class FetchKill : public Upstream {
 protected:
-  // srv/up.git with a commit big enough that its pack arrives in several pieces, and ws/r
-  // cloned before that commit, fetching over file:// (libgit2's pack transfer).
+  // ws/r cloned over file:// (libgit2's pack transfer), then a commit pushed upstream big
+  // enough that its pack arrives in several pieces.
   void SetUp() override {
-    m_bare = root() / "srv" / "up.git";
-    git(root(), {"init", "-q", "--bare", "-b", "main", m_bare.string()});
-    const auto seed = root() / "seed";
-    git(root(), {"clone", "-q", m_bare.string(), seed.string()});
-    write_file(seed / "a.txt", "a\n");
-    git(seed, {"add", "."});
-    git(seed, {"commit", "-q", "-m", "one"});
-    git(seed, {"push", "-q", "origin", "main"});
+    Upstream::SetUp();
     m_repo = root() / "ws" / "r";
     git(root(), {"clone", "-q", "file://" + m_bare.string(), m_repo.string()});
-    write_file(seed / "big.bin", incompressible(2 * 1024 * 1024));
-    git(seed, {"add", "."});
-    git(seed, {"commit", "-q", "-m", "big"});
-    git(seed, {"push", "-q", "origin", "main"});
+    push("big.bin", incompressible(2 * 1024 * 1024), "big");
     write_file(registry(), "[repos.\"" + m_repo.string() + "\"]\n");
   }
 
@@ -44,13 +34,6 @@ protected:
     return found;
   }
 
-  RunOptions in(const fs::path& dir) const {
-    RunOptions o;
-    o.cwd = dir;
-    o.env = env_for(dir);
-    return o;
-  }
-
   // mr ACTION killed while the pack is half received.
   void kill_mid_transfer(const std::string& action) {
     PausedRun run({mr_binary().string(), action}, in(root() / "ws"), "transfer.receiving",
@@ -59,7 +42,6 @@ protected:
     EXPECT_EQ(run.kill9().exit_code, 128 + SIGKILL);
   }
 
-  fs::path m_bare;
   fs::path m_repo;
 };
 

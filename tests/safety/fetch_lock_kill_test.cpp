@@ -7,43 +7,28 @@
 
 #include <gtest/gtest.h>
 
-#include "cli_fixture.hpp"
 #include "pause_point.hpp"
+#include "upstream_fixture.hpp"
 
 namespace mr::test {
 namespace {
 
-class FetchLockKill : public CliTest {
+class FetchLockKill : public Upstream {
 protected:
-  // srv/up.git, ws/r cloned from it over file://, and a commit pushed since.
+  // ws/r cloned from upstream over file://, and a commit pushed since.
   void SetUp() override {
-    m_bare = root() / "srv" / "up.git";
-    git(root(), {"init", "-q", "--bare", "-b", "main", m_bare.string()});
-    const auto seed = root() / "seed";
-    git(root(), {"clone", "-q", m_bare.string(), seed.string()});
-    write_file(seed / "a.txt", "a\n");
-    git(seed, {"add", "."});
-    git(seed, {"commit", "-q", "-m", "one"});
-    git(seed, {"push", "-q", "origin", "main"});
+    Upstream::SetUp();
     m_repo = root() / "ws" / "r";
     git(root(), {"clone", "-q", "file://" + m_bare.string(), m_repo.string()});
-    write_file(seed / "a.txt", "b\n");
-    git(seed, {"commit", "-q", "-am", "two"});
-    git(seed, {"push", "-q", "origin", "main"});
+    push("a.txt", "b\n", "two");
     write_file(registry(), "[repos.\"" + m_repo.string() + "\"]\n");
-  }
-
-  RunOptions in_ws() const {
-    RunOptions o;
-    o.cwd = root() / "ws";
-    o.env = env_for(o.cwd);
-    return o;
   }
 
   // `mr fetch`, stopped just before it writes its first ref.
   std::unique_ptr<PausedRun> fetch_about_to_write_refs() {
-    auto run = std::make_unique<PausedRun>(std::vector<std::string>{mr_binary().string(), "fetch"},
-                                           in_ws(), "fetch.writing_refs", root() / "scratch");
+    auto run =
+        std::make_unique<PausedRun>(std::vector<std::string>{mr_binary().string(), "fetch"},
+                                    in(root() / "ws"), "fetch.writing_refs", root() / "scratch");
     EXPECT_TRUE(run->wait_paused());
     return run;
   }
@@ -72,7 +57,6 @@ protected:
     return n;
   }
 
-  fs::path m_bare;
   fs::path m_repo;
 };
 
@@ -125,7 +109,7 @@ TEST_F(FetchLockKill, ALockSomeProcessHasOpenIsKept) {
   }
   const auto held = ref_locks().front();
   const int holder =
-      spawn({"/bin/sh", "-c", "exec 3<'" + held.string() + "'; exec sleep 60"}, in_ws());
+      spawn({"/bin/sh", "-c", "exec 3<'" + held.string() + "'; exec sleep 60"}, in(root() / "ws"));
   // The holder has the file open once its shell has become sleep.
   const auto program = [&] {
     std::error_code ec;
