@@ -412,8 +412,8 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
                        cells[i],
                        header_actions[i],
                        i};
-            const FinishGuard done{order ? &*order : nullptr, i};
-            return perform(t, builtin, done.order);
+            const FinishGuard release{order ? &*order : nullptr, i};
+            return perform(t, builtin, release.order);
           });
         }
       },

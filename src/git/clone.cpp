@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <mr/git/network.hpp>
+#include <mr/util/fd.hpp>
 #include <mr/util/strings.hpp>
 #include <mr/util/test_point.hpp>
 
@@ -20,7 +21,6 @@
 #include "net_stream.hpp"
 #include "ssh_config.hpp"
 #include "transfer.hpp"
-#include "unique_fd.hpp"
 
 namespace mr::git {
 
@@ -74,8 +74,8 @@ void discard(int parent, const std::string& name) {
 
 // An open, exclusively locked directory, if `name` below `parent` is one (not a symlink)
 // and nobody else holds its lock.
-UniqueFd lock_directory(int parent, const std::string& name) {
-  UniqueFd fd(::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+util::FdGuard lock_directory(int parent, const std::string& name) {
+  util::FdGuard fd(::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (fd.get() >= 0 && ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     fd.reset();
   }
@@ -94,9 +94,9 @@ public:
   int fd() const { return m_fd.get(); }
 
 private:
-  CloneDir(std::string name, UniqueFd fd) : m_name(std::move(name)), m_fd(std::move(fd)) {}
+  CloneDir(std::string name, util::FdGuard fd) : m_name(std::move(name)), m_fd(std::move(fd)) {}
   std::string m_name;
-  UniqueFd m_fd;
+  util::FdGuard m_fd;
 };
 
 std::string prefix_of(const std::string& name) {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <unistd.h>
 
-#include "unique_fd.hpp"
+#include <mr/util/fd.hpp>
 
 namespace mr::git {
 
@@ -20,7 +20,7 @@ constexpr auto k_dead_without_lease = std::chrono::hours(24);
 
 Debris remove_if_abandoned(const std::filesystem::path& path,
                            const std::function<bool(const struct statx&)>& belongs) {
-  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  const util::FdGuard fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   struct statx stx {};
   if (fd.get() < 0 ||
       ::statx(fd.get(), "", AT_EMPTY_PATH,
