@@ -253,7 +253,16 @@ Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
   if (!planned) {
     return fail("remote " + remote.name + ": " + planned.error().message);
   }
-  const Endpoint& endpoint = *planned;
+  Endpoint& endpoint = *planned;
+  // A relative local path is relative to the repository, as for git (which runs at the
+  // top of the work tree), never to wherever mr was started.
+  if (endpoint.url.scheme == RemoteUrl::Scheme::local && !endpoint.connect_url.empty() &&
+      endpoint.connect_url.front() != '/') {
+    const char* base = git_repository_workdir(repo);
+    endpoint.connect_url =
+        (fs::path(base != nullptr ? base : git_repository_path(repo)) / endpoint.connect_url)
+            .string();
+  }
   std::shared_ptr<void> slot;
   if (!endpoint.host.empty() && net.host_slot) {
     slot = net.host_slot(endpoint.host);

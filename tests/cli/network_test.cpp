@@ -286,6 +286,25 @@ TEST_F(Network, FetchPrintsWhatGitFetchPrints) {
             git(theirs, {"for-each-ref", "--format=%(refname) %(objectname)"}));
 }
 
+// A relative local URL is relative to the repository, as for git, wherever mr is started:
+// from elsewhere it must neither fail nor reach whatever lies at that path from there.
+TEST_F(Network, ARelativeLocalUrlIsRelativeToTheRepository) {
+  upstream("rel");
+  const auto w = working_copy("rel");
+  const auto relative = fs::relative(srv() / "rel.git", w);
+  git(w, {"remote", "set-url", "origin", relative.string()});
+  const auto new_head = push_change("rel", "a.txt", "a\nmore\n");
+  register_repo(w);
+  const auto far = root() / "far" / "away" / "below" / "here";
+  fs::create_directories(far);
+  const auto r = mr({"-d", w.string(), "update"}, far);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(rev(w, "HEAD"), new_head);
+  EXPECT_NE(r.out.find("From " + relative.string().substr(0, relative.string().size() - 4)),
+            std::string::npos)
+      << r.out;
+}
+
 TEST_F(Network, FetchNeverDeletesALocalTag) {
   upstream("t");
   const auto t = working_copy("t");
