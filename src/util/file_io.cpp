@@ -264,6 +264,27 @@ std::optional<std::string> create_named_temporary(int dfd, const fs::path& file,
   return std::nullopt;
 }
 
+// A new file for `file`'s next content in the directory `dfd`: unnamed (O_TMPFILE) while
+// it is written, so that a kill before it is linked leaves nothing behind; or, where the
+// file system has no O_TMPFILE, under a temporary name (`name`). False with errno set.
+bool open_temporary(int dfd, const fs::path& file, mode_t mode, FdGuard& fd,
+                    std::optional<std::string>& name) {
+  fd = FdGuard(::openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode));
+  if (fd.get() >= 0) {
+    return true;
+  }
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+    return false;
+  }
+  int raw = -1;
+  name = create_named_temporary(dfd, file, mode, raw);
+  if (!name) {
+    return false;
+  }
+  fd = FdGuard(raw);
+  return true;
+}
+
 } // namespace
 
 Result<void> write_file_atomically(const fs::path& given, std::string_view content,
@@ -293,19 +314,10 @@ Result<void> write_file_atomically(const fs::path& given, std::string_view conte
   if (dfd.get() < 0) {
     return fail_errno(path, "", errno);
   }
-  // Unnamed while it is written: a kill before it is linked leaves nothing behind.
-  FdGuard fd(::openat(dfd.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode));
+  FdGuard fd;
   std::optional<std::string> name;
-  if (fd.get() < 0) {
-    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
-      return fail_errno(path, "", errno);
-    }
-    int raw = -1;
-    name = create_named_temporary(dfd.get(), path, mode, raw);
-    if (!name) {
-      return fail_errno(path, "", errno);
-    }
-    fd = FdGuard(raw);
+  if (!open_temporary(dfd.get(), path, mode, fd, name)) {
+    return fail_errno(path, "", errno);
   }
   const auto cleanup_fail = [&](std::string_view what) {
     const int err = errno;
@@ -358,18 +370,10 @@ Result<void> replace_file_at(int dirfd, const std::string& name, std::string_vie
   // The kernel applies the umask to the mode given at creation (never fchmod, which would
   // not), and the process-wide umask is never changed: other threads are creating files.
   const mode_t mode = executable ? 0777 : 0666;
-  FdGuard fd(::openat(dfd.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode));
+  FdGuard fd;
   std::optional<std::string> temp;
-  if (fd.get() < 0) {
-    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
-      return fail_errno(rel, "", errno);
-    }
-    int raw = -1;
-    temp = create_named_temporary(dfd.get(), rel, mode, raw);
-    if (!temp) {
-      return fail_errno(rel, "", errno);
-    }
-    fd = FdGuard(raw);
+  if (!open_temporary(dfd.get(), rel, mode, fd, temp)) {
+    return fail_errno(rel, "", errno);
   }
   const auto cleanup_fail = [&](std::string_view what) {
     const int err = errno;
