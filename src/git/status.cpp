@@ -431,7 +431,9 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     // libgit2 cannot tell a file it may not look at from a deleted one; git says
     // "PATH: Permission denied" and leaves it out.
     if (entry.worktree == 'D') {
-      if (const int err = lstat_error(workdir, entry.path); err != ENOENT && err != ENOTDIR) {
+      if (const int err = lstat_error(workdir, entry.path); err == 0) {
+        entry.worktree = 'M'; // there, but not a file libgit2 reads (a FIFO): git's " M"
+      } else if (err != ENOENT && err != ENOTDIR) {
         unreadable.push_back({entry.path, err});
         entry.worktree = ' ';
       }

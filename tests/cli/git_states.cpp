@@ -151,6 +151,15 @@ std::vector<RepoState> repo_states() {
          fs::remove(r / "later-gone.txt");
          return r;
        }},
+      {"fifo_in_place_of_a_file",
+       [](T& t, const std::string& n) {
+         auto r = t.cloned(n);
+         fs::remove(r / "notes.txt");
+         if (::mkfifo((r / "notes.txt").c_str(), 0644) != 0) { // git: " M notes.txt"
+           throw std::runtime_error("mkfifo failed");
+         }
+         return r;
+       }},
       {"sparse_checkout",
        [](T& t, const std::string& n) {
          auto r = t.cloned(n);
