@@ -193,8 +193,10 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
                 " (mr update finishes it once that is fixed)");
   }
   if (auto m = move_branch(repo, branch_ref, *git_commit_id(from), *git_commit_id(to)); !m) {
-    return fail("the work tree and index are updated but the branch could not be moved: " +
-                m.error().message + " (mr update finishes it)");
+    return fail(
+        "the work tree and index are updated but the branch could not be moved: " +
+        m.error().message +
+        " (the next mr update finishes it, or says what to do if the branch moved meanwhile)");
   }
   return remove_note(gitdir);
 }

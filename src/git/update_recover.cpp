@@ -254,8 +254,10 @@ Result<std::string> finish_interrupted(git_repository* repo, const std::string& 
   }
   if (!moved) {
     if (auto m = move_branch(repo, note.branch, *from, *to); !m) {
-      return fail(what + ": the work tree and index are done but " + branch +
-                  " could not be moved: " + m.error().message + " (mr update finishes it)");
+      return fail(
+          what + ": the work tree and index are done but " + branch +
+          " could not be moved: " + m.error().message +
+          " (the next mr update finishes it, or says what to do if the branch moved meanwhile)");
     }
   }
   if (auto r = remove_note(gitdir); !r) {
