@@ -87,6 +87,11 @@ private:
     if (toml_support::has_control_character(m_name)) {
       return bad(m_key.source(), "control character in repo path");
     }
+    if (toml_support::names_git_directory(m_name)) {
+      return bad(m_key.source(), "repo path '" + m_name +
+                                     "' goes through a .git directory; a repository is named "
+                                     "by its work tree");
+    }
     const bool anchored = m_name.front() == '/' || m_name.front() == '~';
     if (!anchored) {
       for (const auto& part : fs::path(m_name)) {

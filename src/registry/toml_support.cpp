@@ -1,6 +1,7 @@
 #include "toml_support.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include <mr/registry/registry.hpp>
@@ -86,8 +87,40 @@ bool valid_action_name(std::string_view name) {
 }
 
 bool has_control_character(std::string_view s) {
-  return std::any_of(s.begin(), s.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (byte(i) < 0x20 || byte(i) == 0x7f) {
+      return true;
+    }
+    if (byte(i) == 0xc2 && i + 1 < s.size() && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9f) {
+      return true; // C1
+    }
+    if (byte(i) == 0xe2 && i + 2 < s.size() &&
+        ((byte(i + 1) == 0x80 && byte(i + 2) >= 0xaa && byte(i + 2) <= 0xae) ||
+         (byte(i + 1) == 0x81 && byte(i + 2) >= 0xa6 && byte(i + 2) <= 0xa9))) {
+      return true; // bidirectional embedding, override or isolate
+    }
+  }
+  return false;
+}
+
+bool names_git_directory(std::string_view path) {
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string_view::npos) {
+      end = path.size();
+    }
+    const auto part = path.substr(start, end - start);
+    if (part.size() == 4 && part[0] == '.' &&
+        std::tolower(static_cast<unsigned char>(part[1])) == 'g' &&
+        std::tolower(static_cast<unsigned char>(part[2])) == 'i' &&
+        std::tolower(static_cast<unsigned char>(part[3])) == 't') {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
 }
 
 std::string quote(std::string_view s) {

@@ -147,4 +147,33 @@ TEST_F(RegistryEscape, ASymlinkSwappedInWhileCreatingIsNotFollowed) {
 }
 
 } // namespace
+// A repository path through a .git directory would let a registry clone a git directory
+// of its choosing (with its config: core.fsmonitor runs commands) where git looks for
+// one. Refused in any spelling, with the file and line, before anything is created.
+TEST_F(RegistryEscape, ARepositoryPathThroughAGitDirectoryIsRefused) {
+  for (const std::string key : {"x/.git", ".git", "x/.GIT/", "x/./.git/.", "a/.Git/b"}) {
+    const auto evil =
+        clone_with(home() / "src" / ("p" + std::to_string(key.size()) + std::to_string(key.back())),
+                   "[repos.\"x\"]\n" + repo_entry(key), {});
+    const auto r = mr({"update"}, evil);
+    EXPECT_EQ(r.exit_code, 2) << key << r.out << r.err;
+    EXPECT_NE(r.err.find(".mrconfig.toml:2:"), std::string::npos) << key << r.err;
+    EXPECT_NE(r.err.find("goes through a .git directory"), std::string::npos) << key << r.err;
+    EXPECT_FALSE(fs::exists(evil / "x/.git")) << key;
+  }
+}
+
+// Invisible characters that reorder or take over the terminal where mr prints the path.
+TEST_F(RegistryEscape, APathWithATerminalControlOrBidiCharacterIsRefused) {
+  for (const std::string key : {"x\u009b2J", "x\u202ey", "x\u2066y"}) {
+    const auto evil = clone_with(
+        home() / "src" /
+            ("q" + std::to_string(key.size()) + std::to_string(static_cast<unsigned char>(key[2]))),
+        repo_entry(key), {});
+    const auto r = mr({"list"}, evil);
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("control character in repo path"), std::string::npos) << r.err;
+  }
+}
+
 } // namespace mr::test
