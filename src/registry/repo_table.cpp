@@ -76,6 +76,14 @@ public:
   }
 
 private:
+  // "<transport>::<address>", as git's transport_get() reads it.
+  static bool names_remote_helper(const std::string& url) {
+    const auto colons = url.find("::");
+    return colons != std::string::npos && colons > 0 &&
+           url.find_first_not_of(
+               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") == colons;
+  }
+
   Refusal bad(const toml::source_region& where, const std::string& message) const {
     return tl::unexpected(error_at(m_ctx, where, message));
   }
@@ -213,6 +221,14 @@ private:
       auto s = want_string(v, name);
       if (!s) {
         return tl::unexpected(s.error());
+      }
+      if (name == "url" && !m_ctx.trusted && names_remote_helper(*s)) {
+        // git runs git-remote-NAME for it (ext:: runs any command): git allows that only
+        // for a url the user typed, never for one that came with a repository.
+        return bad(v.source(), "url '" + *s +
+                                   "' runs a remote helper program, which an untrusted "
+                                   "registry file may not do (" +
+                                   m_ctx.hint + ")");
       }
       (name == "url" ? repo.url : repo.branch) = std::move(*s);
     } else if (name == "tags") {

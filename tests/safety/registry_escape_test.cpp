@@ -176,4 +176,18 @@ TEST_F(RegistryEscape, APathWithATerminalControlOrBidiCharacterIsRefused) {
   }
 }
 
+// A remote helper url (NAME::ADDRESS) makes git run git-remote-NAME (ext:: runs any
+// command; fd:: waits forever): git allows it only for urls the user typed.
+TEST_F(RegistryEscape, ARemoteHelperUrlIsRefusedFromAnUntrustedFile) {
+  const auto evil =
+      clone_with(home() / "src/helper", "[repos.\"a\"]\nurl = \"ext::sh -c touch% /tmp/x\"\n", {});
+  const auto r = mr({"checkout"}, evil);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find(".mrconfig.toml:2:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("runs a remote helper program, which an untrusted registry file may not"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(evil / "a"));
+}
+
 } // namespace mr::test
