@@ -21,6 +21,7 @@ constexpr std::uint64_t k_keep_free = std::uint64_t{64} << 20;
 
 std::atomic<std::size_t> g_per_buffer{OutputBuffer::Limits{}.per_buffer};
 std::atomic<std::size_t> g_total{OutputBuffer::Limits{}.total};
+std::atomic<std::size_t> g_on_disk{OutputBuffer::Limits{}.per_buffer_on_disk};
 std::atomic<std::size_t> g_in_use{0};
 
 std::string error_text(int err) {
@@ -235,6 +236,10 @@ void OutputBuffer::spill(std::string_view more) {
     return;
   }
   const std::size_t length = m_memory.size() + more.size();
+  if (const std::size_t cap = limits().per_buffer_on_disk; m_size + more.size() > cap) {
+    lose("more than " + std::to_string(cap >> 20) + " MiB of output from one repository");
+    return;
+  }
   if (const auto why = file.no_room_for(length)) {
     lose(*why);
     return;
@@ -336,10 +341,12 @@ std::string OutputBuffer::str() const {
 void OutputBuffer::set_limits(Limits limits) noexcept {
   g_per_buffer.store(limits.per_buffer, std::memory_order_relaxed);
   g_total.store(limits.total, std::memory_order_relaxed);
+  g_on_disk.store(limits.per_buffer_on_disk, std::memory_order_relaxed);
 }
 
 OutputBuffer::Limits OutputBuffer::limits() noexcept {
-  return {g_per_buffer.load(std::memory_order_relaxed), g_total.load(std::memory_order_relaxed)};
+  return {g_per_buffer.load(std::memory_order_relaxed), g_total.load(std::memory_order_relaxed),
+          g_on_disk.load(std::memory_order_relaxed)};
 }
 
 std::size_t OutputBuffer::memory_in_use() noexcept {

@@ -5,9 +5,10 @@
 // shared by the process, read back in pieces by for_each(). The disk space of a buffer is
 // given back when the buffer (and every copy of it) is gone.
 //
-// The file never takes the last twentieth (at least 64 MiB) of its file system. If it
-// cannot be created or grown, the buffer keeps what it has, ends with one line saying what
-// was lost and why, and drops the rest: printing continues, nothing throws.
+// The file never takes the last twentieth (at least 64 MiB) of its file system, and one
+// buffer never holds more than Limits::per_buffer_on_disk (1 GiB). If the file cannot be
+// created or grown, or a buffer reaches that, the buffer keeps what it has, ends with one
+// line saying what was lost and why, and drops the rest: printing continues, nothing throws.
 //
 // The limits are on the bytes held, and they hold for the process's memory too: a buffer's
 // larger contents live in pages of their own that go back to the system when released.
@@ -29,6 +30,9 @@ public:
   struct Limits {
     std::size_t per_buffer = std::size_t{4} << 20;
     std::size_t total = std::size_t{32} << 20;
+    // All of one buffer, disk included: a command that never stops printing (`yes`
+    // without --timeout) must not fill the disk.
+    std::size_t per_buffer_on_disk = std::size_t{1} << 30;
   };
 
   OutputBuffer() = default;

@@ -127,4 +127,22 @@ TEST_F(SmallLimits, ASpillThatFailsKeepsWhatItHasAndSaysWhatWasLost) {
   EXPECT_EQ(b.back(), '\n');
 }
 
+// A command that never stops printing fills at most the per-buffer cap, disk included,
+// then the buffer says so and drops the rest.
+TEST_F(SmallLimits, OneBufferStopsAtItsCapOnDisk) {
+  OutputBuffer::set_limits({1024, 4096, std::size_t{2} << 20});
+  OutputBuffer b;
+  const std::string piece = pattern(64 * 1024, 'y');
+  for (int i = 0; i < 48; ++i) { // 3 MiB
+    b += piece;
+  }
+  const std::string note = "mr: output lost from here on: more than 2 MiB of output from one "
+                           "repository\n";
+  EXPECT_LE(b.size(), (std::size_t{2} << 20) + note.size() + 1);
+  const auto text = b.str();
+  ASSERT_GE(text.size(), note.size());
+  EXPECT_EQ(text.substr(text.size() - note.size()), note);
+  EXPECT_EQ(text.substr(0, piece.size()), piece);
+}
+
 } // namespace mr::task
