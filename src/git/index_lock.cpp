@@ -5,27 +5,10 @@
 #include <unistd.h>
 #include <utility>
 
+#include <mr/util/fd.hpp>
 #include <mr/util/strings.hpp>
 
 namespace mr::git {
-
-namespace {
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return false;
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
-} // namespace
 
 IndexLock::IndexLock(std::string gitdir, int fd, const struct stat& st)
     : m_gitdir(std::move(gitdir)), m_path(m_gitdir + "index.lock"), m_fd(fd), m_held(true),
@@ -77,7 +60,7 @@ Result<void> IndexLock::write(std::string_view bytes, mode_t mode) {
   if (!m_held || m_fd < 0) {
     return fail(m_path + ": not held");
   }
-  if (::fchmod(m_fd, mode & 07777) != 0 || !write_all(m_fd, bytes) || ::fsync(m_fd) != 0) {
+  if (::fchmod(m_fd, mode & 07777) != 0 || !util::write_all(m_fd, bytes) || ::fsync(m_fd) != 0) {
     return fail("cannot write " + m_path + ": " + util::errno_text(errno));
   }
   return {};

@@ -25,20 +25,6 @@ Result<void> fail_errno(const fs::path& path, std::string_view what, int err) {
   return fail(msg + errno_text(err));
 }
 
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return false;
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
 // Appends what `fd` holds to `out`, stopping once `out` is longer than `limit`; false
 // (errno set) on a read error.
 bool read_all(int fd, std::string& out, std::size_t limit) {
@@ -60,6 +46,20 @@ bool read_all(int fd, std::string& out, std::size_t limit) {
 }
 
 } // namespace
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return false;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
 
 Result<std::string> read_file(const fs::path& path) {
   FdGuard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

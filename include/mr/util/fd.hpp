@@ -1,10 +1,14 @@
 // An owned file descriptor, closed when the owner goes (unless released first).
 #pragma once
 
+#include <string_view>
 #include <unistd.h>
 #include <utility>
 
 namespace mr::util {
+
+// Writes all of `data` to `fd`, retrying short writes and EINTR. False with errno set.
+bool write_all(int fd, std::string_view data);
 
 class FdGuard {
 public:
