@@ -10,7 +10,7 @@ namespace mr::cmd {
 
 namespace {
 
-// Shell defaults, as myrepos defines them for git (../shared/reference/myrepos.md §1.2),
+// Shell defaults, as myrepos defines them for git (its built-in git actions),
 // except that committing nothing is not a failure.
 constexpr std::string_view k_commit = "if git diff-index --quiet HEAD -- 2>/dev/null; then\n"
                                       "  echo 'nothing to commit, working tree clean'\n"

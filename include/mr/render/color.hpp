@@ -1,4 +1,4 @@
-// When output is coloured (SPEC §1 --color): "auto" colours only a terminal, and never
+// When output is coloured (--color): "auto" colours only a terminal, and never
 // when NO_COLOR is set (https://no-color.org) or TERM is "dumb".
 #pragma once
 

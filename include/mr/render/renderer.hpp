@@ -1,4 +1,4 @@
-// The output layer: the only code that writes to stdout (SPEC §4, as myrepos).
+// The output layer: the only code that writes to stdout (as myrepos prints it).
 //
 // Per repository, one block: the header "mr ACTION: /abs/path" (plus " (in subdir X)"),
 // the output, and a blank line; a failure adds "mr ACTION: REASON" on stderr. At the end
@@ -80,7 +80,7 @@ public:
   void message(std::string_view line);
   void warning(std::string_view line);
 
-  // "mr ACTION: no repositories found to work on" on stderr (SPEC §2; exit status 2).
+  // "mr ACTION: no repositories found to work on" on stderr (exit status 2).
   void no_repositories();
 
   // The live line "[DONE/TOTAL] ACTION LABEL" on stderr, redrawn in place and erased

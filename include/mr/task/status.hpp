@@ -17,7 +17,7 @@ enum class Status : std::uint8_t {
   not_started, // it never ran: the group was cancelled first
 };
 
-// How the footer counts a status: ok, failed or skipped (taskgroup.md §14).
+// How the footer counts a status: ok, failed or skipped.
 enum class Tally : std::uint8_t { ok, failed, skipped };
 
 constexpr Tally tally(Status s) noexcept {

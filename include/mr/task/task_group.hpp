@@ -1,4 +1,4 @@
-// Structured concurrency for mr (../shared/taskgroup.md): a TaskGroup owns tasks, not
+// Structured concurrency for mr (the trio/anyio nursery idea): a TaskGroup owns tasks, not
 // threads. Every task spawned into a group has finished when join() returns, and the
 // group always joins, even when its scope is left by an exception. Failures are values
 // (TaskResult), cancellation is cooperative (std::stop_token, in a tree: parent -> group
