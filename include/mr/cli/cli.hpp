@@ -1,4 +1,4 @@
-// The command-line front end: parses SPEC §1's global options with CLI11, validates them,
+// The command-line front end: parses mr's global options with CLI11, validates them,
 // sets up diagnostics, and hands an Invocation to cmd::run.
 #pragma once
 

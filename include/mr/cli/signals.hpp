@@ -1,4 +1,4 @@
-// SIGINT, SIGTERM and SIGHUP as cancellation (taskgroup.md §12). Constructed in main's
+// SIGINT, SIGTERM and SIGHUP as cancellation. Constructed in main's
 // thread before any other thread exists: the signals are blocked there, so every thread
 // inherits the mask and none runs a handler; one thread waits for them on a signalfd.
 // The first one requests stop on token() (the root of the cancellation tree) and says so

@@ -1,4 +1,4 @@
-// The built-in actions, and how a typed action name is resolved (SPEC §1, as myrepos):
+// The built-in actions, and how a typed action name is resolved (as myrepos):
 // user aliases and the built-in aliases co/ci/ls first, then exact names, then a unique
 // prefix of any known name (built-ins, aliases, and commands defined in the registry); an
 // ambiguous prefix lists the candidates.

@@ -14,7 +14,7 @@ namespace mr::cmd {
 
 enum class OutputOrder { registry, completion };
 
-// The global options of SPEC §1. Values are already validated.
+// The global options (README, "Command line"). Values are already validated.
 struct GlobalOptions {
   std::optional<std::filesystem::path> directory;         // -d
   std::optional<std::filesystem::path> config;            // -c
@@ -42,7 +42,7 @@ struct Invocation {
   std::stop_token interrupt;         // fires on Ctrl-C / SIGTERM / SIGHUP: cancel, exit 130
 };
 
-// Runs the invocation and returns the process exit status (SPEC §4: 0, 1, 2 or 130).
+// Runs the invocation and returns the process exit status (0, 1, 2 or 130).
 int run(const Invocation& invocation);
 
 } // namespace mr::cmd

@@ -1,4 +1,4 @@
-// Which registered repositories an invocation acts on (SPEC §2, as myrepos):
+// Which registered repositories an invocation acts on (as myrepos):
 //  1. every repo at or below the directory (cwd or -d), within -n levels, in registry order;
 //  2. else the deepest repo that contains the directory, alone, "(in subdir X)";
 //  3. else none (the caller reports "no repositories found to work on").
