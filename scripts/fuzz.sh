@@ -7,7 +7,9 @@
 # there; a failing input is saved as build-fuzz/artifacts/TARGET/crash-* (or leak-,
 # timeout-, oom-); replay it with build-fuzz/fuzz/mr_fuzz_TARGET FILE.
 # Extra libFuzzer options come from $MR_FUZZ_FLAGS (e.g. -runs=10000000 with SECONDS 0,
-# which means no time limit).
+# which means no time limit). $MR_FUZZ_SANITIZERS=undefined builds the targets without
+# AddressSanitizer (into build-fuzz-undefined/, sharing build-fuzz/corpus): about 2.5 times
+# as many inputs a second, for long runs on a small machine.
 #   scripts/fuzz.sh [SECONDS [TARGET...]]      targets: registry edit cli select
 set -eu
 cd "$(dirname "$0")/.."
@@ -15,7 +17,15 @@ seconds="${1:-20}"
 [ $# -gt 0 ] && shift
 targets="${*:-registry edit cli select}"
 
-scripts/build.sh fuzz
+sanitizers="${MR_FUZZ_SANITIZERS:-address,undefined}"
+if [ "$sanitizers" = "address,undefined" ]; then
+  build=build-fuzz
+  scripts/build.sh fuzz
+else
+  build="build-fuzz-$(echo "$sanitizers" | tr ',' '-')"
+  cmake --preset fuzz -B "$build" -DMR_FUZZ_SANITIZERS="$sanitizers" >/dev/null
+  cmake --build "$build" --target mr_fuzz_registry mr_fuzz_edit mr_fuzz_cli mr_fuzz_select
+fi
 
 # The targets write their scratch files here (a tmpfs: they write on every input).
 shm=/dev/shm
@@ -42,7 +52,7 @@ dict() {
 }
 
 for t in $targets; do
-  bin="build-fuzz/fuzz/mr_fuzz_$t"
+  bin="$build/fuzz/mr_fuzz_$t"
   [ -x "$bin" ] || { echo "error: no fuzz target '$t' (registry, edit, cli, select)" >&2; exit 2; }
   mkdir -p "build-fuzz/corpus/$t" "build-fuzz/artifacts/$t"
   if [ -d "fuzz/regressions/$t" ]; then
