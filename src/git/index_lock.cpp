@@ -7,6 +7,7 @@
 
 #include <mr/util/fd.hpp>
 #include <mr/util/strings.hpp>
+#include <mr/util/test_point.hpp>
 
 namespace mr::git {
 
@@ -46,6 +47,51 @@ Result<IndexLock> IndexLock::acquire(const std::string& gitdir) {
     return fail("cannot create " + path + ": " + util::errno_text(err));
   }
   return IndexLock(gitdir, fd, st);
+}
+
+Result<IndexLock> IndexLock::acquire_announced(
+    const std::string& gitdir,
+    const std::function<Result<void>(const std::string& path)>& announce) {
+  const std::string path = gitdir + "index.lock";
+  const std::string staged = gitdir + "mr-index.lock.new";
+  if (::unlink(staged.c_str()) != 0 && errno != ENOENT) {
+    return fail("cannot remove " + staged + ": " + util::errno_text(errno));
+  }
+  util::FdGuard fd(::open(staged.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+  if (fd.get() < 0) {
+    return fail("cannot create " + staged + ": " + util::errno_text(errno));
+  }
+  struct Staged {
+    const std::string& path;
+    ~Staged() { ::unlink(path.c_str()); }
+  } remove_staged{staged};
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return fail("cannot create " + staged + ": " + util::errno_text(errno));
+  }
+  if (auto a = announce(staged); !a) {
+    return tl::unexpected(a.error());
+  }
+  util::test_point("index_lock.announced");
+  if (::link(staged.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    if (err == EEXIST) {
+      return fail(busy_message(gitdir));
+    }
+    if (err != EPERM && err != ENOTSUP && err != EOPNOTSUPP && err != EMLINK) {
+      return fail("cannot create " + path + ": " + util::errno_text(err));
+    }
+    auto lock = acquire(gitdir); // no hard links here
+    if (!lock) {
+      return lock;
+    }
+    if (auto a = announce(path); !a) {
+      return tl::unexpected(a.error());
+    }
+    return lock;
+  }
+  util::test_point("index_lock.linked");
+  return IndexLock(gitdir, fd.release(), st);
 }
 
 std::optional<IndexLock> IndexLock::try_acquire(const std::string& gitdir) {

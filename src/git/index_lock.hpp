@@ -4,6 +4,7 @@
 // new one, never a mix. A lock dropped without commit() is removed.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,7 +18,19 @@ class IndexLock {
 public:
   // Creates GITDIR/index.lock. Fails with the reason (EEXIST: someone holds it).
   static Result<IndexLock> acquire(const std::string& gitdir);
-  // The same, where a failure is not worth a message: status simply skips its refresh.
+  // The same, for a process that must never leave a lock nobody can recognise (mr update,
+  // which records the lock's identity so that a later run takes over the lock a killed
+  // update left). The file is first created as GITDIR/mr-index.lock.new; `announce` is
+  // given its path to record, and only then is it linked to index.lock (link() fails when
+  // index.lock exists, as O_EXCL does). A kill at any point leaves no lock, or one that was
+  // announced. The caller keeps other mr updates out of GITDIR (UpdateGuard): a leftover
+  // mr-index.lock.new is a killed update's and is removed. On a file system without hard
+  // links, the lock is created directly and announced after, as git's own lock is.
+  static Result<IndexLock>
+  acquire_announced(const std::string& gitdir,
+                    const std::function<Result<void>(const std::string& path)>& announce);
+  // The same as acquire, where a failure is not worth a message: status simply skips its
+  // refresh.
   static std::optional<IndexLock> try_acquire(const std::string& gitdir);
 
   IndexLock(IndexLock&& other) noexcept;

@@ -86,19 +86,8 @@ std::vector<std::string> missing_objects(git_repository* repo, const Work& work)
 // The fast-forward itself, holding index.lock: see update_plan.hpp for what is refused.
 Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
                           const std::string& branch_ref, git_commit* from, git_commit* to) {
-  auto lock = IndexLock::acquire(gitdir);
-  if (!lock) {
-    return tl::unexpected(lock.error());
-  }
   const std::string from_hex = git_oid_tostr_s(git_commit_id(from));
   const std::string to_hex = git_oid_tostr_s(git_commit_id(to));
-  // While it plans, the note says so: a kill leaves a lock the next run knows to remove.
-  auto planning = UpdateNote::mine(branch_ref, from_hex, to_hex, lock->path());
-  planning.planning = true;
-  if (auto w = write_note(gitdir, planning); !w) {
-    return tl::unexpected(w.error());
-  }
-  util::test_point("update.planning");
   struct PlanningNote {
     const std::string& gitdir;
     bool keep = false;
@@ -108,6 +97,17 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
       }
     }
   } planning_note{gitdir};
+  // While it plans, the note says so and names the lock before it is taken: a kill leaves
+  // a lock the next run knows to remove.
+  auto lock = IndexLock::acquire_announced(gitdir, [&](const std::string& lock_path) {
+    auto planning = UpdateNote::mine(branch_ref, from_hex, to_hex, lock_path);
+    planning.planning = true;
+    return write_note(gitdir, planning);
+  });
+  if (!lock) {
+    return tl::unexpected(lock.error());
+  }
+  util::test_point("update.planning");
   auto index = IndexFile::read(gitdir + "index");
   if (!index) {
     return tl::unexpected(index.error());
@@ -220,10 +220,12 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
     return tl::unexpected(note.error());
   }
   if (*note && (*note)->planning) {
-    // Killed before it changed anything: only its lock is left (never someone else's).
+    // Killed before it changed anything: only its lock is left (never someone else's),
+    // or the file that was about to become it.
     if ((*note)->names_lock(gitdir + "index.lock")) {
       ::unlink((gitdir + "index.lock").c_str());
     }
+    ::unlink((gitdir + "mr-index.lock.new").c_str());
     if (auto r = remove_note(gitdir); !r) {
       return tl::unexpected(r.error());
     }

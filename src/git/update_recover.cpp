@@ -33,7 +33,9 @@ std::string short_name(const std::string& branch_ref) {
   return branch_ref.rfind("refs/heads/", 0) == 0 ? branch_ref.substr(11) : branch_ref;
 }
 
-// The lock: free, or the one the interrupted update's process left (taken over).
+// The lock: free, or the one the interrupted update's process left (taken over). The
+// note is rewritten to name the new lock before it is index.lock, so that from then on a
+// kill is recovered from again.
 Result<IndexLock> lock_for_recovery(const std::string& gitdir, const UpdateNote& note) {
   const std::string path = gitdir + "index.lock";
   struct stat st {};
@@ -46,7 +48,9 @@ Result<IndexLock> lock_for_recovery(const std::string& gitdir, const UpdateNote&
       return fail("cannot take over " + path + ": " + util::errno_text(errno));
     }
   }
-  return IndexLock::acquire(gitdir);
+  return IndexLock::acquire_announced(gitdir, [&](const std::string& lock_path) {
+    return write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, lock_path));
+  });
 }
 
 // What must happen to each path for the update to be complete, or which paths are no
@@ -167,11 +171,6 @@ Result<std::string> finish_interrupted(git_repository* repo, const std::string& 
   auto lock = lock_for_recovery(gitdir, note);
   if (!lock) {
     return tl::unexpected(lock.error());
-  }
-  // From here on this process owns the update: a kill is recovered from again.
-  if (auto w = write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, lock->path()));
-      !w) {
-    return tl::unexpected(w.error());
   }
   const auto refuse = [&](const std::string& why) -> Result<std::string> {
     // The lock goes, so that the git commands named can run.

@@ -419,4 +419,52 @@ TEST_F(UpdateInterrupted, KilledWhilePlanningKeepsRefusingLocalChanges) {
   expect_no_leftovers(w);
 }
 
+// The lock is named in the note before it is index.lock: killed just before or just after
+// it became index.lock, the next update removes what was left and updates; no moment
+// leaves a lock that only a human can remove.
+TEST_F(UpdateInterrupted, KilledJustBeforeTakingTheLock) {
+  prepare();
+  kill_at("index_lock.announced");
+  EXPECT_FALSE(fs::exists(w / ".git/index.lock"));
+  EXPECT_EQ(git_result(w, {"add", "notes.txt"}).exit_code, 0) << "git is not kept out";
+  git(w, {"reset", "-q", "notes.txt"});
+  const auto r = mr({"update"}, w);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto by_git = git_result(copy, {"pull", "-q", "--ff-only"});
+  ASSERT_EQ(by_git.exit_code, 0) << by_git.err;
+  EXPECT_EQ(snapshot(w), snapshot(copy));
+  expect_no_leftovers(w);
+}
+
+TEST_F(UpdateInterrupted, KilledJustAfterTakingTheLock) {
+  prepare();
+  kill_at("index_lock.linked");
+  EXPECT_TRUE(fs::exists(w / ".git/index.lock"));
+  const auto r = mr({"update"}, w);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto by_git = git_result(copy, {"pull", "-q", "--ff-only"});
+  ASSERT_EQ(by_git.exit_code, 0) << by_git.err;
+  EXPECT_EQ(snapshot(w), snapshot(copy));
+  expect_no_leftovers(w);
+}
+
+// The same while finishing an interrupted update: the note names the new lock before it
+// is taken, so a second kill is recovered from as the first was.
+TEST_F(UpdateInterrupted, KilledAgainJustAfterTakingOverTheLock) {
+  prepare();
+  kill_at("update.after_note");
+  kill_at("index_lock.linked");
+  EXPECT_TRUE(fs::exists(w / ".git/index.lock"));
+  expect_reported_interrupted();
+  expect_finished();
+}
+
+TEST_F(UpdateInterrupted, KilledAgainJustBeforeTakingOverTheLock) {
+  prepare();
+  kill_at("update.after_note");
+  kill_at("index_lock.announced");
+  expect_reported_interrupted();
+  expect_finished();
+}
+
 } // namespace mr::test

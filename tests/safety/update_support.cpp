@@ -82,6 +82,7 @@ Snapshot UpdateTest::snapshot(const fs::path& repo) {
 void UpdateTest::expect_no_leftovers(const fs::path& repo) {
   EXPECT_FALSE(fs::exists(repo / ".git/index.lock"));
   EXPECT_FALSE(fs::exists(repo / ".git/mr-update"));
+  EXPECT_FALSE(fs::exists(repo / ".git/mr-index.lock.new"));
   const auto fsck = git_result(repo, {"fsck", "--no-progress"});
   EXPECT_EQ(fsck.exit_code, 0) << fsck.err;
 }
