@@ -24,6 +24,9 @@ repository that could fast-forward is at its upstream.
 A second phase races `git add` loops (one file at a time) against `mr status` loops and
 counts staged files that went missing.
 
+After each kill it also counts index.lock files that no update note names (a lock only a
+human could remove). Every command has a time limit.
+
 Prints the counts and exits 1 if anything was lost, corrupt, left locked or unreported.
 """
 import argparse
@@ -43,22 +46,30 @@ CONFLICT_FILE = "d0/f00"  # upstream changes it in its first commit
 RESTORED_FILE = "d1/f10"  # likewise
 
 
-def run(args, cwd=None, env=None, check=True, input=None):
-    p = subprocess.run(args, cwd=cwd, env=env, input=input, capture_output=True)
+def run(args, cwd=None, env=None, check=True, input=None, timeout=600):
+    """Every wait has an end: a command that hangs for 10 minutes ends the soak."""
+    try:
+        p = subprocess.run(args, cwd=cwd, env=env, input=input, capture_output=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        sys.exit(f"soak: {' '.join(map(str, args))} hung in {cwd} (killed after {timeout} s)")
     if check and p.returncode != 0:
         sys.exit(f"soak: {' '.join(map(str, args))} failed in {cwd}: {p.stderr.decode()}")
     return p
 
 
+WORDS = ["alpha", "beta", "gamma", "delta", "kappa", "omega", "sigma", "tau"]
+_LINES = []
+
+
 def content(rng, n):
-    words = ["alpha", "beta", "gamma", "delta", "kappa", "omega", "sigma", "tau"]
-    out = []
-    size = 0
-    while size < n:
-        line = " ".join(rng.choice(words) for _ in range(12)) + "\n"
-        out.append(line)
-        size += len(line)
-    return "".join(out).encode()
+    """About n bytes of text: random lines from a fixed pool (fast to make, and diffs of
+    two versions look like real edits)."""
+    if not _LINES:
+        pool = random.Random(0)
+        _LINES.extend(" ".join(pool.choice(WORDS) for _ in range(12)) + "\n"
+                      for _ in range(512))
+    return "".join(rng.choices(_LINES, k=max(1, n // 60))).encode()
 
 
 def fast_import_stream(rng, commits):
@@ -228,8 +239,27 @@ def leftovers(r):
     return found
 
 
+def unrecognised_lock(r):
+    """An index.lock that no update note names: nothing but a human would ever remove it
+    (the note names a lock by device and inode, and birth time, which Python cannot read)."""
+    gitdir = os.path.join(r.path, ".git")
+    try:
+        st = os.lstat(os.path.join(gitdir, "index.lock"))
+    except FileNotFoundError:
+        return False
+    try:
+        with open(os.path.join(gitdir, "mr-update")) as f:
+            fields = dict(line.rstrip("\n").split(" ", 1) for line in f if " " in line)
+    except FileNotFoundError:
+        return True
+    dev, ino = (int(x) for x in fields.get("lock", "0 0").split()[:2])
+    return (ino != st.st_ino or
+            dev != (os.major(st.st_dev) << 32 | os.minor(st.st_dev)))
+
+
 def kill_phase(args, env, repos, registry):
-    counts = dict(landed=0, completed=0, lost=0, unreported=0, half=0)
+    counts = dict(landed=0, completed=0, lost=0, unreported=0, half=0, stale=0)
+    stale_seen = []
     lost_seen = {}
     unreported_seen = []
     limit = 0.5
@@ -253,6 +283,10 @@ def kill_phase(args, env, repos, registry):
             # Until a run completes, no one knows how long an update takes: widen the window
             # so that later kills also land late in a run, not only in its first moments.
             limit *= 1.15
+        for r in repos:
+            if unrecognised_lock(r):
+                counts["stale"] += 1
+                stale_seen.append((k, r.name))
         st = run(mr + ["status"], cwd=os.path.dirname(registry), env=env, check=False)
         blocks = status_blocks(st.stdout.decode(errors="replace") +
                                st.stderr.decode(errors="replace"))
@@ -268,10 +302,11 @@ def kill_phase(args, env, repos, registry):
                     unreported_seen.append((k, r.name, sorted(half)[:3]))
         if k % 20 == 0:
             print(f"soak: {k}/{args.kills} kills, {counts['landed']} landed mid-run, "
-                  f"{len(lost_seen)} repositories lost work, {counts['unreported']} unreported",
+                  f"{len(lost_seen)} repositories lost work, {counts['unreported']} unreported, "
+                  f"{counts['stale']} locks no note names",
                   file=sys.stderr)
     counts["lost"] = len(lost_seen)
-    return counts, lost_seen, unreported_seen
+    return counts, lost_seen, unreported_seen, stale_seen
 
 
 def final_checks(args, env, repos, registry):
@@ -307,8 +342,10 @@ def add_race(args, env, repos, registry):
         for n in range(per_repo):
             with open(os.path.join(r.path, "race", f"n{n:03d}"), "w") as f:
                 f.write(f"{n}\n")
-        script = ("for f in race/n*; do until git add \"$f\" 2>/dev/null; do sleep 0.001; "
-                  "done; done")
+        # Each add is retried while index.lock is held (by mr status, briefly), for at
+        # most 10 s: a lock held longer is a lock left behind, and the file counts as lost.
+        script = ("for f in race/n*; do n=0; until git add \"$f\" 2>/dev/null; do "
+                  "n=$((n+1)); [ $n -ge 10000 ] && break; sleep 0.001; done; done")
         procs.append(subprocess.Popen(["sh", "-c", script], cwd=r.path, env=env))
     mr = [MR, "-c", registry, f"-j{args.jobs}"]
     runs = 0
@@ -343,7 +380,7 @@ def main():
     repos, registry = setup(args, env)
     print(f"soak: workspace of {len(repos)} repositories ready in {time.monotonic() - t0:.0f} s",
           file=sys.stderr)
-    counts, lost_seen, unreported = kill_phase(args, env, repos, registry)
+    counts, lost_seen, unreported, stale = kill_phase(args, env, repos, registry)
     final = final_checks(args, env, repos, registry)
     missing, staged, runs = add_race(args, env, repos, registry)
 
@@ -353,6 +390,7 @@ def main():
           f"{counts['lost']}")
     print(f"  half-updated trees seen after a kill: {counts['half']}, not reported by "
           f"mr status: {counts['unreported']}")
+    print(f"  index.lock files no update note names, seen after a kill: {counts['stale']}")
     print(f"  after two unkilled updates: fsck failures {len(final['fsck'])}, locks or notes "
           f"left {len(final['locks'])}, lost work {len(final['lost'])}, still half-updated "
           f"{len(final['dirty'])}, not at upstream {len(final['behind'])}")
@@ -362,10 +400,12 @@ def main():
         print(f"    lost in {name}: {', '.join(what)}")
     for k, name, paths in unreported[:10]:
         print(f"    unreported after kill {k} in {name}: {', '.join(paths)}")
+    for k, name in stale[:10]:
+        print(f"    unnamed index.lock after kill {k} in {name}")
     for key in ("fsck", "locks", "lost", "dirty", "behind"):
         for item in final[key][:5]:
             print(f"    final {key}: {item}")
-    bad = (counts["lost"] or counts["unreported"] or missing or final["fsck"] or final["locks"]
+    bad = (counts["lost"] or counts["unreported"] or counts["stale"] or missing or final["fsck"] or final["locks"]
            or final["lost"] or final["dirty"] or final["behind"])
     return 1 if bad else 0
 

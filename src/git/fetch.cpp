@@ -10,7 +10,7 @@
 #include <mr/util/test_point.hpp>
 
 #include "error.hpp"
-#include "fetch_note.hpp"
+#include "ref_lock_note.hpp"
 #include "handles.hpp"
 #include "log.hpp"
 #include "net_stream.hpp"
@@ -217,7 +217,7 @@ struct Steps {
 };
 
 // git_remote_fetch() step by step, so that the note naming this fetch's ref locks
-// (fetch_note.hpp) is written after the download and before the first ref is.
+// (ref_lock_note.hpp) is written after the download and before the first ref is.
 int fetch_in_steps(const Steps& s, std::string& note_error) {
   const auto& o = *s.options;
   int rc = git_remote_connect(s.remote, GIT_DIRECTION_FETCH, &o.callbacks, &o.proxy_opts,
@@ -229,7 +229,7 @@ int fetch_in_steps(const Steps& s, std::string& note_error) {
   if (rc != 0) {
     return rc;
   }
-  auto note = FetchNoteGuard::write(s.repo, FetchNote::mine(s.repo, s.configured));
+  auto note = RefLockNoteGuard::write(s.repo, RefLockNote::mine(s.repo, s.configured));
   if (!note) {
     note_error = note.error().message;
     return GIT_EUSER;
@@ -248,7 +248,7 @@ Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
                               const NetContext& net) {
   // What an earlier fetch killed mid-transfer left behind goes before this one starts.
   remove_dead_pack_temporaries(fs::path(git_repository_commondir(repo)) / "objects");
-  remove_dead_fetch_locks(repo);
+  remove_dead_ref_locks(repo);
   auto planned = plan_endpoint(remote.url, net);
   if (!planned) {
     return fail("remote " + remote.name + ": " + planned.error().message);

@@ -5,7 +5,7 @@
 // A fetch killed mid-transfer (SIGKILL, a crash, a power cut) leaves that file behind, and
 // git never removes it (git gc only cleans its own tmp_pack_* files). So before each fetch
 // mr removes those whose writer is gone. The same test serves the ref locks of a killed
-// fetch (fetch_note.hpp).
+// fetch (ref_lock_note.hpp).
 #pragma once
 
 #include <filesystem>

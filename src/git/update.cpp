@@ -13,6 +13,7 @@
 #include "handles.hpp"
 #include "index_build.hpp"
 #include "log.hpp"
+#include "ref_lock_note.hpp"
 #include "refs.hpp"
 #include "repository.hpp"
 #include "update_apply.hpp"
@@ -214,6 +215,7 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
   if (!guard) {
     return tl::unexpected(guard.error());
   }
+  remove_dead_ref_locks(repo); // a branch lock left by an update killed while moving it
   UpdateResult result;
   auto note = read_note(gitdir);
   if (!note) {

@@ -18,6 +18,7 @@
 #include "handles.hpp"
 #include "index_build.hpp"
 #include "log.hpp"
+#include "ref_lock_note.hpp"
 #include "repository.hpp"
 
 namespace mr::git {
@@ -339,11 +340,18 @@ Result<void> carry_out(git_repository* repo, git_tree* baseline, git_commit* tar
 
 Result<void> move_branch(git_repository* repo, const std::string& branch_ref, const git_oid& from,
                          const git_oid& to) {
+  // A kill while libgit2 holds the branch's lock leaves it: the note lets the next run
+  // remove it (ref_lock_note.hpp).
+  auto note = RefLockNoteGuard::write(repo, RefLockNote::for_ref(repo, branch_ref));
+  if (!note) {
+    return tl::unexpected(note.error());
+  }
+  util::test_point("update.moving_branch");
   git_reference* moved = nullptr;
   const int rc = git_reference_create_matching(&moved, repo, branch_ref.c_str(), &to, 1, &from,
                                                "pull: Fast-forward");
   if (rc != 0) {
-    return fail(last_error(rc));
+    return fail(explain_lock_failure(last_error(rc)));
   }
   git_reference_free(moved);
   return {};

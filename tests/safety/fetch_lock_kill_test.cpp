@@ -52,7 +52,7 @@ protected:
   std::size_t notes() const {
     std::size_t n = 0;
     for (const auto& e : fs::directory_iterator(m_repo / ".git")) {
-      n += e.path().filename().string().rfind("mr-fetch-", 0) == 0 ? 1U : 0U;
+      n += e.path().filename().string().rfind("mr-refs-", 0) == 0 ? 1U : 0U;
     }
     return n;
   }

@@ -467,4 +467,24 @@ TEST_F(UpdateInterrupted, KilledAgainJustBeforeTakingOverTheLock) {
   expect_finished();
 }
 
+// Killed while libgit2 held the branch's lock (refs/heads/main.lock, which it writes the
+// new commit into and renames over the branch): the next update removes that lock, which
+// the dead process left, and finishes.
+TEST_F(UpdateInterrupted, KilledWhileMovingTheBranch) {
+  prepare();
+  {
+    PausedRun run({mr_binary().string(), "update"}, in(w), "update.moving_branch",
+                  root() / "scratch");
+    ASSERT_TRUE(run.wait_paused());
+    write_file(w / ".git/refs/heads/main.lock", upstream_head + "\n"); // as libgit2 would
+    run.kill9();
+  }
+  expect_reported_interrupted();
+  expect_finished();
+  EXPECT_FALSE(fs::exists(w / ".git/refs/heads/main.lock"));
+  for (const auto& e : fs::directory_iterator(w / ".git")) {
+    EXPECT_NE(e.path().filename().string().rfind("mr-refs-", 0), 0U) << e.path();
+  }
+}
+
 } // namespace mr::test

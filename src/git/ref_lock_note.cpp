@@ -1,4 +1,4 @@
-#include "fetch_note.hpp"
+#include "ref_lock_note.hpp"
 
 #include <chrono>
 #include <fcntl.h>
@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view k_prefix = "mr-fetch-";
+constexpr std::string_view k_prefix = "mr-refs-";
 constexpr std::size_t k_max_note = 16 * 1024;
 constexpr std::size_t k_max_notes = 64;
 constexpr std::size_t k_max_entries = 100000; // refs looked at below one directory
@@ -38,7 +38,7 @@ std::string common_dir(git_repository* repo) {
 
 // Where the locks of refs matching a refspec's destination go: the ref's own lock, or
 // every lock below the directory before its '*'.
-void add_destination(const std::string& common, const std::string& text, FetchNote& note) {
+void add_destination(const std::string& common, const std::string& text, RefLockNote& note) {
   git_refspec* spec = nullptr;
   if (git_refspec_parse(&spec, text.c_str(), 1) != 0) {
     git_error_clear();
@@ -57,7 +57,7 @@ void add_destination(const std::string& common, const std::string& text, FetchNo
   }
 }
 
-std::string serialise(const FetchNote& note) {
+std::string serialise(const RefLockNote& note) {
   std::string text = "mr-fetch 1\n";
   text += "pid " + std::to_string(note.owner.pid) + "\n";
   text += "start " + std::to_string(note.owner.start_time) + "\n";
@@ -73,9 +73,9 @@ std::string serialise(const FetchNote& note) {
 
 // A note as written; nullopt for anything else. Paths outside the repository's own git
 // directories are dropped, whatever the note says.
-std::optional<FetchNote> parse(std::string_view text, const std::string& common,
+std::optional<RefLockNote> parse(std::string_view text, const std::string& common,
                                const std::string& gitdir) {
-  FetchNote note;
+  RefLockNote note;
   bool header = false;
   const auto inside = [&](const std::string& p) {
     return p.find("/../") == std::string::npos &&
@@ -124,7 +124,7 @@ struct Sweep {
 };
 
 // One pass over the locks `note` covers; `settled` is the time a lock must be born before.
-Sweep sweep(const FetchNote& note, Stamp since, Stamp settled) {
+Sweep sweep(const RefLockNote& note, Stamp since, Stamp settled) {
   Sweep out;
   const auto consider = [&](const fs::path& lock) {
     bool ours = false;
@@ -164,7 +164,7 @@ Stamp now_minus(std::chrono::nanoseconds d) {
 }
 
 // The dead fetch's locks, and its note once none of them is left.
-void recover(const fs::path& path, const FetchNote& note, Stamp since) {
+void recover(const fs::path& path, const RefLockNote& note, Stamp since) {
   auto result = sweep(note, since, now_minus(k_settle));
   if (result.young) {
     std::this_thread::sleep_for(k_settle); // once: a live writer's lock is gone by then
@@ -177,8 +177,8 @@ void recover(const fs::path& path, const FetchNote& note, Stamp since) {
 
 } // namespace
 
-FetchNote FetchNote::mine(git_repository* repo, const std::vector<std::string>& refspecs) {
-  FetchNote note;
+RefLockNote RefLockNote::mine(git_repository* repo, const std::vector<std::string>& refspecs) {
+  RefLockNote note;
   note.owner = ProcessStamp::self();
   const std::string common = common_dir(repo);
   note.files = {trimmed(git_repository_path(repo)) + "/FETCH_HEAD.lock",
@@ -193,22 +193,31 @@ FetchNote FetchNote::mine(git_repository* repo, const std::vector<std::string>& 
   return note;
 }
 
-Result<FetchNoteGuard> FetchNoteGuard::write(git_repository* repo, const FetchNote& note) {
+RefLockNote RefLockNote::for_ref(git_repository* repo, const std::string& ref) {
+  RefLockNote note;
+  note.owner = ProcessStamp::self();
+  if (ref.find('\n') == std::string::npos) {
+    note.files.push_back(common_dir(repo) + "/" + ref + ".lock");
+  }
+  return note;
+}
+
+Result<RefLockNoteGuard> RefLockNoteGuard::write(git_repository* repo, const RefLockNote& note) {
   const fs::path path =
       fs::path(common_dir(repo)) / (std::string(k_prefix) + std::to_string(note.owner.pid));
   if (auto ok = util::write_file_atomically(path, serialise(note), 0644); !ok) {
     return tl::unexpected(ok.error());
   }
-  return FetchNoteGuard(path);
+  return RefLockNoteGuard(path);
 }
 
-FetchNoteGuard::~FetchNoteGuard() {
+RefLockNoteGuard::~RefLockNoteGuard() {
   if (!m_path.empty()) {
     ::unlink(m_path.c_str());
   }
 }
 
-void remove_dead_fetch_locks(git_repository* repo) {
+void remove_dead_ref_locks(git_repository* repo) {
   const std::string common = common_dir(repo);
   const std::string gitdir = trimmed(git_repository_path(repo));
   std::error_code ec;
