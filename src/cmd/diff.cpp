@@ -1,5 +1,5 @@
 // `mr diff [--cached | REV] [--stat] [-- PATHS]`: in every repository, the bytes `git diff`
-// prints with the same arguments (include/mr/git/diff.hpp), never through a pager.
+// prints with the same arguments (include/git/mr/git/diff.hpp), never through a pager.
 #include <mr/git/diff.hpp>
 #include <mr/render/renderer.hpp>
 #include <mr/util/strings.hpp>

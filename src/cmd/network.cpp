@@ -1,5 +1,5 @@
 // `mr fetch`, `mr update` and `mr checkout`: the network actions, in process through
-// libgit2 (include/mr/git/network.hpp). This file connects them to the task: its stop
+// libgit2 (include/git/mr/git/network.hpp). This file connects them to the task: its stop
 // token, helper programs run through proc, the per-host limit and the progress line.
 #include <cerrno>
 #include <cstdio>

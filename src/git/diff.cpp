@@ -1,4 +1,4 @@
-// mr diff: git diff's bytes through libgit2 (see include/mr/git/diff.hpp).
+// mr diff: git diff's bytes through libgit2 (see include/git/mr/git/diff.hpp).
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
