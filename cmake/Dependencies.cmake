@@ -2,6 +2,11 @@
 # (see ../shared/reference/build-notes.md for how each one is packaged).
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
+# src/git/net_stream.cpp mirrors a private structure of libgit2 1.5 (checked there too).
+if(LIBGIT2_VERSION VERSION_GREATER_EQUAL 1.6)
+  message(FATAL_ERROR "mr needs libgit2 1.5.x, found ${LIBGIT2_VERSION}: src/git/net_stream.cpp "
+                      "mirrors libgit2 1.5's private socket stream (check that layout, then widen this)")
+endif()
 find_package(CLI11 REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_package(fmt REQUIRED)

@@ -57,7 +57,7 @@ std::string actions_footer() {
 }
 
 std::string version_text() {
-  return "mr " MR_VERSION " (libgit2 " + std::string(git::version()) + ")";
+  return "mr " MR_VERSION " (libgit2 " + git::version() + ")";
 }
 
 struct RawOptions {

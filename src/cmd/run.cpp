@@ -112,7 +112,9 @@ int run(const Invocation& invocation) {
   }
 
   if (builtin != nullptr && builtin->uses_git) {
-    git::initialise(); // before the executor starts any thread
+    if (auto ready = git::initialise(); !ready) { // before the executor starts any thread
+      return fatal(ready.error().message);
+    }
   }
   CommandContext ctx{invocation, resolution->action,     home, *cwd, directory, root,
                      *loaded,    render_options(options)};

@@ -1,3 +1,5 @@
+#include <string>
+
 #include <git2.h>
 
 #include <mr/git/library.hpp>
@@ -12,9 +14,22 @@ namespace {
 bool g_initialised = false;
 } // namespace
 
-void initialise() {
+Result<void> initialise() {
   if (g_initialised) {
-    return;
+    return {};
+  }
+  // net_stream.cpp mirrors a private structure of the libgit2 it was compiled against
+  // (checked at compile time there): a different library at run time would corrupt it.
+  int major = 0;
+  int minor = 0;
+  int rev = 0;
+  git_libgit2_version(&major, &minor, &rev);
+  if (major != LIBGIT2_VER_MAJOR || minor != LIBGIT2_VER_MINOR) {
+    return fail("mr was built for libgit2 " LIBGIT2_VERSION " but runs with libgit2 " +
+                std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(rev) +
+                ": rebuild mr against this libgit2 (or install libgit2 " +
+                std::to_string(LIBGIT2_VER_MAJOR) + "." + std::to_string(LIBGIT2_VER_MINOR) +
+                ")");
   }
   git_libgit2_init();
   // With unlimited mapped-window files, many workers over repos with many packs run out of
@@ -23,6 +38,7 @@ void initialise() {
   load_shared_config();
   register_net_stream(); // cancellable, time-limited connections (net_stream.hpp)
   g_initialised = true;
+  return {};
 }
 
 Library::~Library() {
@@ -32,8 +48,12 @@ Library::~Library() {
   }
 }
 
-const char* version() {
-  return LIBGIT2_VERSION;
+std::string version() {
+  int major = 0;
+  int minor = 0;
+  int rev = 0;
+  git_libgit2_version(&major, &minor, &rev);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(rev);
 }
 
 } // namespace mr::git

@@ -44,6 +44,11 @@ struct State {
 
 // libgit2's git_socket_stream (streams/socket.h in 1.5): parent, host, port, s. The ssh
 // transport takes `s` from there for libssh2, so these four must stay first and in order.
+// Another libgit2 may lay it out differently: check its streams/socket.h, then widen this
+// (git::initialise() refuses a run-time library of another version than this one).
+#if LIBGIT2_VER_MAJOR != 1 || LIBGIT2_VER_MINOR != 5
+#error "net_stream.cpp mirrors libgit2 1.5's private git_socket_stream: check this libgit2's"
+#endif
 struct Stream {
   git_stream parent;
   char* host;

@@ -5,6 +5,10 @@
 // them (libgit2 docs/threading.md).
 #pragma once
 
+#include <string>
+
+#include <mr/util/result.hpp>
+
 namespace mr::git {
 
 class Library {
@@ -15,10 +19,12 @@ public:
   Library& operator=(const Library&) = delete;
 };
 
-// Idempotent. Must be called before the first thread that uses libgit2 starts.
-void initialise();
+// Idempotent. Must be called before the first thread that uses libgit2 starts. Fails,
+// saying what to do, when the libgit2 loaded at run time is not the major.minor version mr
+// was compiled against (mr relies on a private structure of that version).
+Result<void> initialise();
 
-// "1.5.1": the runtime version, for --version.
-const char* version();
+// "1.5.1": the version of the libgit2 loaded at run time, for --version.
+std::string version();
 
 } // namespace mr::git
