@@ -335,7 +335,7 @@ def final_checks(args, env, repos, registry):
 
 def add_race(args, env, repos, registry):
     chosen = repos[: min(5, len(repos))]
-    per_repo = 100
+    per_repo = 300
     procs = []
     for r in chosen:
         os.makedirs(os.path.join(r.path, "race"), exist_ok=True)
@@ -347,7 +347,11 @@ def add_race(args, env, repos, registry):
         script = ("for f in race/n*; do n=0; until git add \"$f\" 2>/dev/null; do "
                   "n=$((n+1)); [ $n -ge 10000 ] && break; sleep 0.001; done; done")
         procs.append(subprocess.Popen(["sh", "-c", script], cwd=r.path, env=env))
-    mr = [MR, "-c", registry, f"-j{args.jobs}"]
+    # mr status over just these repositories, so that it runs often while the adds run.
+    race_registry = os.path.join(os.path.dirname(registry), ".mrconfig-race.toml")
+    with open(race_registry, "w") as f:
+        f.write("".join(f'[repos."{r.name}"]\nurl = "{r.bare}"\n' for r in chosen))
+    mr = [MR, "-c", race_registry, f"-j{args.jobs}"]
     runs = 0
     while any(p.poll() is None for p in procs):
         run(mr + ["status"], cwd=os.path.dirname(registry), env=env, check=False)
