@@ -109,10 +109,7 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
     return tl::unexpected(lock.error());
   }
   util::test_point("update.planning");
-  auto index = IndexFile::read(gitdir + "index");
-  if (!index) {
-    return tl::unexpected(index.error());
-  }
+  MR_TRY_VAR(index, IndexFile::read(gitdir + "index"));
   if (auto why = cannot_rewrite(*index)) {
     return fail("mr does not update " + *why + " (use git pull --ff-only)");
   }
@@ -127,10 +124,7 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
   }
   TreePtr from_tree(from_raw);
   TreePtr to_tree(to_raw);
-  auto changes = changed_paths(repo, from_tree.get(), to_tree.get());
-  if (!changes) {
-    return tl::unexpected(changes.error());
-  }
+  MR_TRY_VAR(changes, changed_paths(repo, from_tree.get(), to_tree.get()));
   Worktree wt(repo, *index);
   UpdatePlan plan = plan_fast_forward(wt, *index, std::move(*changes));
   plan.filtered =
@@ -153,10 +147,7 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
   }
   // libgit2's own view of the same checkout, as a second opinion: anything it would call
   // a conflict is refused too.
-  auto conflicts = checkout_conflicts(repo, from_tree.get(), to, work);
-  if (!conflicts) {
-    return tl::unexpected(conflicts.error());
-  }
+  MR_TRY_VAR(conflicts, checkout_conflicts(repo, from_tree.get(), to, work));
   if (!conflicts->empty()) {
     return fail("local changes would be overwritten by the update: " + first_few(*conflicts) +
                 " (commit or stash them, then update again)");
