@@ -74,12 +74,22 @@ TEST_F(Completion, TheFilesParseInTheirShells) {
   options.cwd = home();
   options.env = env_for(home());
   EXPECT_EQ(run({"bash", "-n", (k_completions / "mr.bash").string()}, options).exit_code, 0);
+  // Each shell that is installed checks its file; one missing shell skips only itself.
+  std::vector<std::string> missing;
   for (const auto& [shell, file] : {std::pair{"zsh", "_mr"}, std::pair{"fish", "mr.fish"}}) {
     if (run({"sh", "-c", std::string("command -v ") + shell}, options).exit_code != 0) {
-      GTEST_SKIP() << shell << " is not installed";
+      missing.emplace_back(shell);
+      continue;
     }
     const auto r = run({shell, "-n", (k_completions / file).string()}, options);
     EXPECT_EQ(r.exit_code, 0) << shell << ": " << r.err;
+  }
+  if (!missing.empty()) {
+    std::cout << "[ NOTE     ] not installed, so not checked:";
+    for (const auto& shell : missing) {
+      std::cout << " " << shell;
+    }
+    std::cout << "\n";
   }
 }
 
