@@ -198,7 +198,7 @@ TEST_F(Run, OneMegabytePerRepoFromTwentyReposAtEightJobsStaysWhole) {
   }
 }
 
-// taskgroup.md matrix row 32: the same bytes, in registry order, run after run.
+// docs/task-group.md, behaviour 32: the same bytes, in registry order, run after run.
 TEST_F(Run, RegistryOrderIsByteIdenticalAcrossRuns) {
   make_repos(100);
   std::string first;

@@ -1,4 +1,5 @@
-// The child-process runner against real processes (matrix row 27 and issue #3 item 2).
+// The child-process runner against real processes (docs/task-group.md, behaviour 27, and
+// issue #3 item 2).
 #include <atomic>
 #include <csignal>
 #include <fstream>

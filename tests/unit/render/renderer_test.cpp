@@ -153,7 +153,7 @@ TEST(Renderer, SkippedReasonsGoToStderrUnlessMinimal) {
   EXPECT_EQ(c.out_text(), "");
 }
 
-// taskgroup.md matrix row 29: how each status is counted, printed and named in --json.
+// docs/task-group.md, behaviour 29: how each status is counted, printed and named in --json.
 TEST(Renderer, EveryStatusIsTalliedAsTheDesignSays) {
   Captured c;
   Renderer r("run", {}, c.out(), c.err());

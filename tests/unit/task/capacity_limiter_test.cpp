@@ -1,4 +1,4 @@
-// CapacityLimiter (taskgroup.md §9, matrix row 24).
+// CapacityLimiter (docs/task-group.md, "Capacity limiter" and behaviour 24).
 #include <latch>
 #include <thread>
 

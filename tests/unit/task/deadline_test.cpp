@@ -1,5 +1,5 @@
-// Deadlines (taskgroup.md §8, matrix rows 18-21), on ManualTime: the clock moves only when
-// a test advances it, so nothing sleeps and nothing is flaky.
+// Deadlines (docs/task-group.md, behaviours 18-21), on ManualTime: the clock moves only
+// when a test advances it, so nothing sleeps and nothing is flaky.
 #include <latch>
 
 #include <gtest/gtest.h>
@@ -25,7 +25,7 @@ GroupOptions with_timeout(Executor& ex, Duration timeout) {
 
 } // namespace
 
-// Row 18
+// Behaviour 18
 TEST(Deadline, TimeoutCountsFromTheTaskStartNotItsSpawn) {
   ManualTime time;
   Executor ex(1, time);
@@ -65,7 +65,7 @@ TEST(Deadline, ACooperativeTaskTimesOutAndSiblingsAreUnaffected) {
   EXPECT_EQ(report.stop_reason, StopReason::none);
 }
 
-// Row 19
+// Behaviour 19
 TEST(Deadline, ATaskIgnoringItsTokenIsReportedOnceAndEndsTimedOut) {
   ManualTime time;
   Executor ex(1, time);
@@ -95,7 +95,7 @@ TEST(Deadline, ATaskIgnoringItsTokenIsReportedOnceAndEndsTimedOut) {
   EXPECT_EQ(report.results[0].status, Status::timed_out);
 }
 
-// Row 20
+// Behaviour 20
 TEST(Deadline, GroupDeadlineLeavesQueuedTasksUnstarted) {
   ManualTime time;
   Executor ex(1, time);
@@ -120,7 +120,7 @@ TEST(Deadline, GroupDeadlineLeavesQueuedTasksUnstarted) {
   EXPECT_EQ(report.count(Status::not_started), 9u);
 }
 
-// Row 21
+// Behaviour 21
 TEST(Deadline, FailAfterFailsTheTaskMoveOnAfterOnlyReports) {
   ManualTime time;
   Executor ex(2, time);

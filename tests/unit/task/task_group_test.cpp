@@ -1,6 +1,6 @@
-// The edge-case matrix of ../shared/taskgroup.md §15, rows 1-17 and 22-26 (deadlines, rows
-// 18-21, are in deadline_test.cpp). No test sleeps to wait for something: gates, latches
-// and stop tokens order the threads.
+// The task group's behaviours 1-17 and 22-26 of docs/task-group.md (deadlines, 18-21, are
+// in deadline_test.cpp). No test sleeps to wait for something: gates, latches and stop
+// tokens order the threads.
 #include <latch>
 #include <memory>
 #include <stdexcept>
@@ -38,7 +38,7 @@ bool is_one_of(Status s, std::initializer_list<Status> allowed) {
 
 } // namespace
 
-// Row 1
+// Behaviour 1
 TEST(TaskGroup, ZeroTasksJoinReturnsAtOnceWithoutThreads) {
   Executor ex(4);
   TaskGroup group(on(ex));
@@ -49,14 +49,14 @@ TEST(TaskGroup, ZeroTasksJoinReturnsAtOnceWithoutThreads) {
   EXPECT_EQ(ex.threads_started(), 0u);
 }
 
-// Row 2
+// Behaviour 2
 TEST(TaskGroup, ZeroTasksDestructorOnly) {
   Executor ex(4);
   { TaskGroup group(on(ex)); }
   EXPECT_EQ(ex.threads_started(), 0u);
 }
 
-// Row 3
+// Behaviour 3
 TEST(TaskGroup, TenThousandTasksOnTwoWorkers) {
   Executor ex(2);
   Gauge gauge;
@@ -85,7 +85,7 @@ TEST(TaskGroup, TenThousandTasksOnTwoWorkers) {
   }
 }
 
-// Row 4
+// Behaviour 4
 TEST(TaskGroup, FailFastStopsTenThousandAfterTheFifth) {
   Executor ex(2);
   std::atomic<int> started_after_cancel{0};
@@ -117,7 +117,7 @@ TEST(TaskGroup, FailFastStopsTenThousandAfterTheFifth) {
   EXPECT_LE(started_after_cancel.load(), 2); // at most one per worker
 }
 
-// Row 5
+// Behaviour 5
 TEST(TaskGroup, KeepGoingRunsEverythingAndCountsFailures) {
   Executor ex(3);
   std::atomic<int> ran{0};
@@ -137,7 +137,7 @@ TEST(TaskGroup, KeepGoingRunsEverythingAndCountsFailures) {
   EXPECT_FALSE(report.all_ok());
 }
 
-// Row 6
+// Behaviour 6
 TEST(TaskGroup, AThrowingTaskIsCrashedAndSiblingsCarryOn) {
   Executor ex(2);
   TaskGroup group(on(ex));
@@ -176,7 +176,7 @@ TEST(TaskGroup, AThrowingTaskCancelsSiblingsUnderFailFast) {
   EXPECT_EQ(report.first_failure, 1u);
 }
 
-// Row 7
+// Behaviour 7
 TEST(TaskGroup, ANonStdExceptionIsCrashedToo) {
   Executor ex(1);
   TaskGroup group(on(ex));
@@ -186,7 +186,7 @@ TEST(TaskGroup, ANonStdExceptionIsCrashedToo) {
   EXPECT_EQ(report.results[0].error, "unknown exception");
 }
 
-// Row 8
+// Behaviour 8
 TEST(TaskGroup, ExceptionInTheSpawningBodyCancelsAndJoinsFirst) {
   Executor ex(4);
   Gauge running;
@@ -213,7 +213,7 @@ TEST(TaskGroup, ExceptionInTheSpawningBodyCancelsAndJoinsFirst) {
   EXPECT_EQ(running.high(), 4);
 }
 
-// Row 9
+// Behaviour 9
 TEST(TaskGroup, DestructorDuringUnwindingCancelsAndJoins) {
   Executor ex(3);
   Gauge running;
@@ -237,7 +237,7 @@ TEST(TaskGroup, DestructorDuringUnwindingCancelsAndJoins) {
   static_assert(std::is_nothrow_destructible_v<TaskGroup>);
 }
 
-// Row 10
+// Behaviour 10
 TEST(TaskGroup, CancelFromAnotherThreadDuringJoin) {
   Executor ex(2);
   std::latch started(2);
@@ -262,7 +262,7 @@ TEST(TaskGroup, CancelFromAnotherThreadDuringJoin) {
   EXPECT_EQ(report.count(Status::cancelled), 2u);
 }
 
-// Row 11
+// Behaviour 11
 TEST(TaskGroup, CancelFromInsideATaskDoesNotDeadlock) {
   Executor ex(2);
   std::latch waiter_running(1);
@@ -281,7 +281,7 @@ TEST(TaskGroup, CancelFromInsideATaskDoesNotDeadlock) {
   EXPECT_EQ(report.results[1].status, Status::ok);
 }
 
-// Row 12
+// Behaviour 12
 TEST(TaskGroup, SpawnAfterCancelNeverRunsAndDestroysTheClosure) {
   Executor ex(2);
   TaskGroup group(on(ex));
@@ -299,7 +299,7 @@ TEST(TaskGroup, SpawnAfterCancelNeverRunsAndDestroysTheClosure) {
   EXPECT_EQ(report.results[0].stop_reason, StopReason::interrupted);
 }
 
-// Row 13
+// Behaviour 13
 TEST(TaskGroup, SpawnFromInsideARunningTask) {
   Executor ex(2);
   TaskGroup group(on(ex));
@@ -318,7 +318,7 @@ TEST(TaskGroup, SpawnFromInsideARunningTask) {
   EXPECT_EQ(report.results[1].status, Status::ok);
 }
 
-// Row 14
+// Behaviour 14
 TEST(TaskGroup, SpawnAfterJoinIsALogicError) {
   Executor ex(1);
   TaskGroup group(on(ex));
@@ -326,7 +326,7 @@ TEST(TaskGroup, SpawnAfterJoinIsALogicError) {
   EXPECT_THROW(group.spawn("x", [](TaskContext&) { return TaskResult::ok(); }), std::logic_error);
 }
 
-// Row 15
+// Behaviour 15
 TEST(TaskGroup, NestedGroupsCompleteOnOneWorker) {
   Executor ex(1);
   TaskGroup outer(on(ex));
@@ -348,7 +348,7 @@ TEST(TaskGroup, NestedGroupsCompleteOnOneWorker) {
   EXPECT_EQ(ex.threads_started(), 1u);
 }
 
-// Row 16
+// Behaviour 16
 TEST(TaskGroup, CancellingTheOuterGroupReachesInnerTasksAsParent) {
   Executor ex(4);
   std::latch inner_started(2);
@@ -380,7 +380,7 @@ TEST(TaskGroup, CancellingTheOuterGroupReachesInnerTasksAsParent) {
   EXPECT_EQ(report.results[0].status, Status::cancelled);
 }
 
-// Row 17
+// Behaviour 17
 TEST(TaskGroup, InnerFailFastCancelsOnlyInnerSiblings) {
   Executor ex(4);
   std::latch outer_sibling_ready(1);
@@ -420,7 +420,7 @@ TEST(TaskGroup, InnerFailFastCancelsOnlyInnerSiblings) {
   EXPECT_EQ(report.stop_reason, StopReason::none);
 }
 
-// Row 22
+// Behaviour 22
 TEST(TaskGroup, StopRequestedBeforeALinkForwardsAtOnce) {
   StopSignal parent;
   parent.request(StopReason::interrupted);
@@ -440,7 +440,7 @@ TEST(TaskGroup, TheFirstStopReasonWins) {
   EXPECT_EQ(s.reason(), StopReason::deadline);
 }
 
-// Row 23
+// Behaviour 23
 TEST(TaskGroup, CompletionRacingCancelWritesTheSlotOnce) {
   Executor ex(2);
   for (int round = 0; round < 300; ++round) {
@@ -460,7 +460,7 @@ TEST(TaskGroup, CompletionRacingCancelWritesTheSlotOnce) {
   }
 }
 
-// Row 25
+// Behaviour 25
 TEST(TaskGroup, JoinTwiceReturnsTheSameReport) {
   Executor ex(2);
   TaskGroup group(on(ex));
@@ -476,7 +476,7 @@ TEST(TaskGroup, JoinTwiceReturnsTheSameReport) {
   EXPECT_EQ(second.results[0].exit_code, 3);
 }
 
-// Row 26
+// Behaviour 26
 TEST(TaskGroup, OnDoneRunsOnTheJoiningThreadInCompletionOrder) {
   Executor ex(3);
   Gate gates[3];
