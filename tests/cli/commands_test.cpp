@@ -1,5 +1,5 @@
 // Registry commands, overrides, aliases, hooks, skip predicates and the shell defaults
-// (SPEC §3, §5; myrepos' command lookup).
+// (README "Commands, hooks and skip", mr(1) COMMANDS; myrepos' command lookup).
 #include "cli_fixture.hpp"
 
 namespace mr::test {

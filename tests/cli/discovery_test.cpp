@@ -1,4 +1,4 @@
-// Which registry is used (SPEC §5): -c, then $MR_CONFIG, then the nearest .mrconfig.toml
+// Which registry is used (mrconfig.toml(5)): -c, then $MR_CONFIG, then the nearest .mrconfig.toml
 // up to $HOME, then ~/.mrconfig.toml.
 #include "cli_fixture.hpp"
 

@@ -1,4 +1,4 @@
-// mr list: selection (SPEC §2), blocks and footer (SPEC §4), --json, -q/-m/-s, -g, -n.
+// mr list: selection, blocks and footer (docs/myrepos-compat.md), --json, -q/-m/-s, -g, -n.
 #include "cli_fixture.hpp"
 
 namespace mr::test {

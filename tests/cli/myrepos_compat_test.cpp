@@ -1,5 +1,5 @@
-// Side by side with Debian's myrepos (/usr/bin/mr): where SPEC says "as myrepos", the same
-// bytes on stdout. Skipped when myrepos is not installed.
+// Side by side with Debian's myrepos (/usr/bin/mr): where docs/myrepos-compat.md says mr
+// prints what myrepos prints, the same bytes on stdout. Skipped when myrepos is not installed.
 #include "cli_fixture.hpp"
 
 namespace mr::test {
@@ -81,7 +81,7 @@ TEST_F(MyreposCompat, NoRepositoriesFoundSaysTheSame) {
   EXPECT_EQ(ours.err, theirs.err);
   EXPECT_EQ(ours.out, theirs.out);
   EXPECT_NE(theirs.exit_code, 0);
-  EXPECT_EQ(ours.exit_code, 2); // SPEC §4: 2, where myrepos dies with 255 or 2
+  EXPECT_EQ(ours.exit_code, 2); // docs/myrepos-compat.md: 2, where myrepos dies with 255 or 2
 }
 
 TEST_F(MyreposCompat, RegisterReportsTheSameUrl) {

@@ -1,5 +1,5 @@
-// The command line (SPEC §1): options before the action, bundling, optional values,
-// prefixes and aliases, usage errors (exit 2), --help, --version.
+// The command line (README "Command line", mr(1) OPTIONS): options before the action,
+// bundling, optional values, prefixes and aliases, usage errors (exit 2), --help, --version.
 #include "cli_fixture.hpp"
 
 namespace mr::test {

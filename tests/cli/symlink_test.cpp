@@ -1,4 +1,4 @@
-// Symlinked parents (SPEC §2): myrepos fails to find repos through a symlinked directory;
+// Symlinked parents (mr(1) SELECTION): myrepos fails to find repos through a symlinked directory;
 // mr finds them from either side of the link, and registers them by the path the user used.
 #include "cli_fixture.hpp"
 
