@@ -1,12 +1,12 @@
 # shellcheck shell=bash
-# Sourced by the bench scripts: paths, the workspace generator, hyperfine.
+# Sourced by the bench scripts: paths, the workspace (bench/mkworkspace.sh), the ratios.
 set -euo pipefail
 BENCH_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$BENCH_HERE/.." && pwd)
-SHARED_BENCH=${SHARED_BENCH:-$REPO_ROOT/../shared/bench}
 MR_BIN=${MR_BIN:-$REPO_ROOT/build/mr}
 MYREPOS=${MYREPOS:-/usr/bin/mr}
 BENCH_DIR=${BENCH_DIR:-/tmp/mr-bench}
+export FLOOR_BIN=${FLOOR_BIN:-$BENCH_DIR/floor}
 
 need() {
   command -v "$1" >/dev/null 2>&1 && return 0
@@ -18,16 +18,17 @@ need() {
   fi
 }
 
-# make_workspace N FILES: the shared generator's workspace of N repos, reused when present.
+# make_workspace N FILES: bench/mkworkspace.sh's workspace of N repos, reused when present;
+# then the isolated environment of bench/env.sh for it.
 make_workspace() {
   local n=$1 files=$2
   WS_DIR="$BENCH_DIR/ws-$n-$files"
   if [ ! -f "$WS_DIR/ws/.mrconfig.toml" ]; then
-    bash "$SHARED_BENCH/mkworkspace.sh" "$WS_DIR" "$n" "$files" >/dev/null 2>&1
+    bash "$BENCH_HERE/mkworkspace.sh" "$WS_DIR" "$n" "$files" >/dev/null
   fi
   export DIR="$WS_DIR"
-  # shellcheck source=/dev/null
-  . "$SHARED_BENCH/benchenv.sh"
+  # shellcheck source=env.sh
+  . "$BENCH_HERE/env.sh"
 }
 
 # ratios RESULTS_DIR: mr's rows against the floor and the peers, from peers.sh's raw.tsv.

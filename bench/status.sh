@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `mr status` and `mr summary` against the peers, in one run on this machine:
 #   bench/status.sh [SIZES...]          (default: 100 1000; needs a built build/mr)
-# For each size N, a workspace of N repositories of 20 files (../shared/bench/mkworkspace.sh,
-# reused when present) is timed by ../shared/bench/peers.sh: the lstat floor
-# (../shared/bench/floor.c), a `git status` loop, myrepos `mr status` and `mr -j2 status`,
+# For each size N, a workspace of N repositories of 20 files (bench/mkworkspace.sh, reused
+# when present) is timed by bench/peers.sh: the lstat floor (bench/floor.c, compiled with
+# cc -O2), a `git status` loop, myrepos `mr status` and `mr -j2 status`,
 # `gita ll`, `vcs status`, and this mr's status, -j2 status and summary. Medians of RUNS
 # (default 5) runs after one warm-up, whole-process wall time and peak RSS.
 # BIG=10000 adds a workspace of that many repositories timed for mr and the floor only
@@ -23,7 +23,7 @@ run_size() {
   local n=$1 only=$2
   make_workspace "$n" 20
   echo "== $n repositories ($WS_DIR)" >&2
-  TAG="status" ONLY="$only" bash "$SHARED_BENCH/peers.sh" "$WS_DIR"
+  TAG="status" ONLY="$only" bash "$BENCH_HERE/peers.sh" "$WS_DIR"
   echo
   echo "mr against the others ($n repositories, medians):"
   ratios "$WS_DIR/results-status"

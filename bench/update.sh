@@ -2,8 +2,8 @@
 # `mr update` against the peers, in one run on this machine:
 #   bench/update.sh [SIZES...]          (default: 100 1000; needs a built build/mr)
 # For each size N, a workspace of N repositories of 20 files with local bare remotes, 10 %
-# of them behind (../shared/bench/mkworkspace.sh, reused when present), is timed by
-# ../shared/bench/peers.sh: a `git pull` loop two at a time, myrepos `mr -j2 update`,
+# of them behind (bench/mkworkspace.sh, reused when present), is timed by
+# bench/peers.sh: a `git pull` loop two at a time, myrepos `mr -j2 update`,
 # `vcs pull`, `gita pull` and this mr's `-j2 update`, each on a fresh copy of the
 # workspace every run (copying is not timed). Medians of RUNS (default 5) runs after one
 # warm-up, whole-process wall time and peak RSS. Prints each size's table, then mr's
@@ -22,7 +22,7 @@ for n in "${sizes[@]}"; do
   make_workspace "$n" 20
   echo "== $n repositories ($WS_DIR)" >&2
   TAG="update" ONLY='^(git pull|mr -j2 update|vcs pull|gita pull|new mr -j2 update)' \
-    bash "$SHARED_BENCH/peers.sh" "$WS_DIR"
+    bash "$BENCH_HERE/peers.sh" "$WS_DIR"
   echo
   echo "mr against the others ($n repositories, medians):"
   ratios "$WS_DIR/results-update"
