@@ -15,6 +15,7 @@
 #include "log.hpp"
 #include "refs.hpp"
 #include "repository.hpp"
+#include "status_settings.hpp"
 #include "update_journal.hpp"
 
 namespace mr::git {
@@ -278,7 +279,7 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   git_repository* repo = opened->get();
   const Config config(repo);
   RepoStatus st;
-  st.quote_path = config.boolean("core.quotepath").value_or(true);
+  read_status_settings(config, st);
 
   // HEAD, checked before status: libgit2 1.5 treats a HEAD naming a missing commit as an
   // unborn branch and would report every file as added, where git says "bad object". Read
@@ -465,7 +466,7 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   std::stable_sort(st.changes.begin(), st.changes.end(), by_path);
   std::stable_sort(st.untracked.begin(), st.untracked.end(), by_path);
 
-  if (request.upstream) {
+  if (request.upstream || st.show_branch) {
     read_upstream(repo, st);
   }
   if (request.unpushed_log) {

@@ -5,14 +5,17 @@
 
 #include <mr/git/status.hpp>
 
+#include "color_spec.hpp"
+
 namespace mr::git {
 
 namespace {
 
 constexpr std::string_view k_reset = "\033[m";
 
+// As git's color_fprintf(): an empty colour (git's "normal") prints the text alone.
 std::string paint(std::string_view text, std::string_view color, bool enabled) {
-  if (!enabled) {
+  if (!enabled || color.empty()) {
     return std::string(text);
   }
   return std::string(color) + std::string(text) + std::string(k_reset);
@@ -74,41 +77,78 @@ bool must_quote(unsigned char c, bool quote_high) {
   return c < 0x20 || c == '"' || c == '\\' || c == 0x7f || (c >= 0x80 && quote_high);
 }
 
-std::string decorations(const LogLine& line, bool color) {
+std::string decorations(const LogLine& line, const StatusColors& c, bool color) {
   if (line.decorations.empty()) {
     return {};
   }
-  std::string out = paint(" (", "\033[33m", color);
+  std::string out = paint(" (", c.commit, color);
   bool first = true;
   for (const auto& d : line.decorations) {
     if (!first) {
-      out += paint(", ", "\033[33m", color);
+      out += paint(", ", c.commit, color);
     }
     first = false;
     switch (d.kind) {
     case Decoration::Kind::head:
       if (!d.target.empty()) {
-        out += paint("HEAD -> ", "\033[1;36m", color) + paint(d.target, "\033[1;32m", color);
+        out += paint("HEAD -> ", c.head, color) + paint(d.target, c.branch, color);
       } else {
-        out += paint("HEAD", "\033[1;36m", color);
+        out += paint("HEAD", c.head, color);
       }
       break;
     case Decoration::Kind::branch:
-      out += paint(d.name, "\033[1;32m", color);
+      out += paint(d.name, c.branch, color);
       break;
     case Decoration::Kind::remote:
-      out += paint(d.name, "\033[1;31m", color);
+      out += paint(d.name, c.remote, color);
       break;
     case Decoration::Kind::tag:
-      out += paint("tag: " + d.name, "\033[1;33m", color);
+      out += paint("tag: " + d.name, c.tag, color);
       break;
     case Decoration::Kind::other:
-      out += paint(d.name, "\033[1;35m", color);
+      out += paint(d.name, c.stash, color);
       break;
     }
   }
-  out += paint(")", "\033[33m", color);
+  out += paint(")", c.commit, color);
   return out;
+}
+
+// git status -s's first line under status.branch (wt_shortstatus_print_tracking()).
+std::string branch_line(const RepoStatus& st, bool color) {
+  const StatusColors& c = st.colors;
+  std::string out = paint("## ", c.header, color);
+  if (st.unborn) {
+    out += paint("No commits yet on ", c.header, color);
+  }
+  if (st.detached) {
+    return out + paint("HEAD (no branch)", c.no_branch, color) + "\n";
+  }
+  out += paint(st.branch, c.local_branch, color);
+  if (!st.upstream) {
+    return out + "\n";
+  }
+  const Upstream& u = *st.upstream;
+  out += paint("...", c.header, color) + paint(u.name, c.remote_branch, color);
+  const std::size_t ahead = u.ahead.value_or(0);
+  const std::size_t behind = u.behind.value_or(0);
+  if (!u.gone && ahead == 0 && behind == 0) {
+    return out + "\n";
+  }
+  out += paint(" [", c.header, color);
+  if (u.gone) {
+    out += paint("gone", c.header, color);
+  } else if (ahead == 0) {
+    out +=
+        paint("behind ", c.header, color) + paint(std::to_string(behind), c.remote_branch, color);
+  } else if (behind == 0) {
+    out += paint("ahead ", c.header, color) + paint(std::to_string(ahead), c.local_branch, color);
+  } else {
+    out += paint("ahead ", c.header, color) + paint(std::to_string(ahead), c.local_branch, color) +
+           paint(", behind ", c.header, color) +
+           paint(std::to_string(behind), c.remote_branch, color);
+  }
+  return out + paint("]", c.header, color) + "\n";
 }
 
 } // namespace
@@ -145,30 +185,34 @@ std::string quote_path(const std::string& path, const std::string& prefix, bool 
   return out;
 }
 
-std::string format_status(const RepoStatus& st, const std::string& prefix, bool color) {
-  std::string out;
-  const auto letter = [&](char c, std::string_view col) {
-    return c == ' ' ? std::string(" ") : paint(std::string(1, c), col, color);
+std::string format_status(const RepoStatus& st, const std::string& prefix, bool mr_color) {
+  const StatusColors& c = st.colors;
+  const bool color = git_colors(c.status_setting, mr_color);
+  const bool log_color = git_colors(c.log_setting, mr_color);
+  const std::string& from = st.relative_paths ? prefix : std::string();
+  std::string out = st.show_branch ? branch_line(st, color) : std::string();
+  const auto letter = [&](char ch, std::string_view col) {
+    return ch == ' ' ? std::string(" ") : paint(std::string(1, ch), col, color);
   };
   for (const auto& e : st.changes) {
     if (e.unmerged) {
-      out += paint(std::string{e.index, e.worktree}, "\033[31m", color);
+      out += paint(std::string{e.index, e.worktree}, c.unmerged, color);
     } else {
-      out += letter(e.index, "\033[32m");
-      out += letter(e.worktree, "\033[31m");
+      out += letter(e.index, c.added);
+      out += letter(e.worktree, c.changed);
     }
     out += ' ';
     if (!e.from.empty()) {
-      out += quote_path(e.from, prefix, st.quote_path) + " -> ";
+      out += quote_path(e.from, from, st.quote_path) + " -> ";
     }
-    out += quote_path(e.path, prefix, st.quote_path) + "\n";
+    out += quote_path(e.path, from, st.quote_path) + "\n";
   }
   for (const auto& e : st.untracked) {
-    out += paint("??", "\033[31m", color) + " " + quote_path(e.path, prefix, st.quote_path) + "\n";
+    out += paint("??", c.untracked, color) + " " + quote_path(e.path, from, st.quote_path) + "\n";
   }
   for (const auto& line : st.unpushed) {
-    out += paint(line.abbrev, "\033[33m", color) + decorations(line, color) + " " + line.subject +
-           "\n";
+    out += paint(line.abbrev, c.commit, log_color) + decorations(line, c, log_color) + " " +
+           line.subject + "\n";
   }
   for (const auto& stash : st.stashes) {
     out += stash + "\n";

@@ -58,6 +58,28 @@ struct UpdateInProgress {
   long pid = 0;
 };
 
+// git's colours for this text: escape sequences as the repository's configuration sets
+// them (git's defaults when unset), and git's colour settings, which decide with mr's own
+// choice whether they are used (git_colors()).
+struct StatusColors {
+  std::optional<std::string> status_setting; // color.status, else color.ui
+  std::optional<std::string> log_setting;    // color.diff, else color.ui (git log's)
+  std::string header;                        // color.status.header
+  std::string added = "\033[32m";            // color.status.added (or .updated)
+  std::string changed = "\033[31m";          // color.status.changed
+  std::string untracked = "\033[31m";        // color.status.untracked
+  std::string unmerged = "\033[31m";         // color.status.unmerged
+  std::string local_branch = "\033[32m";     // color.status.localBranch
+  std::string remote_branch = "\033[31m";    // color.status.remoteBranch
+  std::string no_branch = "\033[31m";        // color.status.noBranch
+  std::string commit = "\033[33m";           // color.diff.commit
+  std::string head = "\033[1;36m";           // color.decorate.HEAD
+  std::string branch = "\033[1;32m";         // color.decorate.branch
+  std::string remote = "\033[1;31m";         // color.decorate.remoteBranch
+  std::string tag = "\033[1;33m";            // color.decorate.tag
+  std::string stash = "\033[1;35m";          // color.decorate.stash
+};
+
 struct RepoStatus {
   std::vector<StatusEntry> changes;   // tracked paths, in git's order
   std::vector<StatusEntry> untracked; // then these
@@ -70,7 +92,10 @@ struct RepoStatus {
   std::string head_abbrev; // the commit HEAD points at, abbreviated; "" when unborn
   std::optional<Upstream> upstream;
   Operation operation = Operation::none;
-  bool quote_path = true; // core.quotePath
+  bool quote_path = true;     // core.quotePath
+  bool relative_paths = true; // status.relativePaths: paths relative to where mr runs
+  bool show_branch = false;   // status.branch: the "## branch...upstream" line first
+  StatusColors colors;
   // What git status would print on stderr: tracked files that cannot be looked at
   // ("PATH: Permission denied") and directories that cannot be opened.
   std::vector<std::string> warnings;
@@ -99,7 +124,9 @@ struct StatusRequest {
 Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_token& stop);
 
 // The text `git status -s; git log ...; git stash list` prints (myrepos' `mr status`),
-// with paths relative to `prefix`, quoted as git quotes them, in git's colours if asked.
+// with paths relative to `prefix`, quoted as git quotes them. `color` is mr's choice for
+// its own output; git's colour settings in `status.colors` may override it, as they would
+// for git itself.
 std::string format_status(const RepoStatus& status, const std::string& prefix, bool color);
 
 // git's quoting of a path in status output (core.quotePath, spaces quoted).
