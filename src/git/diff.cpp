@@ -7,6 +7,7 @@
 #include <mr/git/diff.hpp>
 
 #include "diffstat.hpp"
+#include "handles.hpp"
 #include "log.hpp"
 #include "repository.hpp"
 #include "similarity.hpp"
@@ -400,11 +401,12 @@ std::vector<StatFile> collect_stat(git_diff* diff, bool quote_high, DiffOutput& 
     if (git_patch_from_diff(&patch_raw, diff, i) != 0 || patch_raw == nullptr) {
       continue;
     }
-    const git_diff_delta* delta = git_patch_get_delta(patch_raw);
+    const PatchPtr patch(patch_raw);
+    const git_diff_delta* delta = git_patch_get_delta(patch.get());
     std::size_t context = 0;
     std::size_t adds = 0;
     std::size_t dels = 0;
-    git_patch_line_stats(&context, &adds, &dels, patch_raw);
+    git_patch_line_stats(&context, &adds, &dels, patch.get());
     const bool binary = (delta->flags & GIT_DIFF_FLAG_BINARY) != 0;
     if (delta->old_file.mode == GIT_FILEMODE_COMMIT &&
         delta->new_file.mode == GIT_FILEMODE_COMMIT &&
@@ -416,7 +418,6 @@ std::vector<StatFile> collect_stat(git_diff* diff, bool quote_high, DiffOutput& 
     if (!submodule_dirt && delta->status == GIT_DELTA_MODIFIED &&
         delta->old_file.mode == delta->new_file.mode && adds == 0 && dels == 0 && !binary) {
       // Stat-dirty but equal once filtered (CRLF): git drops it from the queue.
-      git_patch_free(patch_raw);
       continue;
     }
     if (delta->status == GIT_DELTA_ADDED && !stat_files.empty() && !binary &&
@@ -426,7 +427,6 @@ std::vector<StatFile> collect_stat(git_diff* diff, bool quote_high, DiffOutput& 
       stat_files.back().deleted += dels;
       out.insertions += adds;
       out.deletions += dels;
-      git_patch_free(patch_raw);
       continue;
     }
     StatFile f;
@@ -447,7 +447,6 @@ std::vector<StatFile> collect_stat(git_diff* diff, bool quote_high, DiffOutput& 
       out.deletions += dels;
     }
     stat_files.push_back(std::move(f));
-    git_patch_free(patch_raw);
   }
   return stat_files;
 }
@@ -484,13 +483,14 @@ bool needs_git(git_repository* repo, bool color) {
     return false;
   }
   ConfigPtr cfg(raw);
-  git_config_iterator* it = nullptr;
-  if (git_config_iterator_new(&it, cfg.get()) != 0) {
+  git_config_iterator* it_raw = nullptr;
+  if (git_config_iterator_new(&it_raw, cfg.get()) != 0) {
     return false;
   }
+  const ConfigIteratorPtr it(it_raw);
   bool needed = false;
   git_config_entry* entry = nullptr;
-  while (!needed && git_config_next(&entry, it) == 0) {
+  while (!needed && git_config_next(&entry, it.get()) == 0) {
     const std::string name = entry->name;
     const std::string value = entry->value != nullptr ? entry->value : "";
     if (name == "diff.algorithm") {
@@ -509,7 +509,6 @@ bool needs_git(git_repository* repo, bool color) {
       needed = true;
     }
   }
-  git_config_iterator_free(it);
   return needed;
 }
 

@@ -10,11 +10,11 @@
 #include <mr/util/test_point.hpp>
 
 #include "error.hpp"
-#include "ref_lock_note.hpp"
 #include "handles.hpp"
 #include "log.hpp"
 #include "net_stream.hpp"
 #include "pack_debris.hpp"
+#include "ref_lock_note.hpp"
 #include "refs.hpp"
 #include "repository.hpp"
 #include "ssh_config.hpp"
@@ -41,15 +41,15 @@ std::string remote_name_of(const std::string& local, const std::vector<std::stri
     return local;
   }
   for (const auto& text : refspecs) {
-    git_refspec* spec = nullptr;
-    if (git_refspec_parse(&spec, text.c_str(), 1) != 0) {
+    git_refspec* raw = nullptr;
+    if (git_refspec_parse(&raw, text.c_str(), 1) != 0) {
       git_error_clear();
       continue;
     }
+    const RefspecPtr spec(raw);
     Buf src;
-    const bool found = git_refspec_dst_matches(spec, local.c_str()) != 0 &&
-                       git_refspec_rtransform(&src.buf, spec, local.c_str()) == 0;
-    git_refspec_free(spec);
+    const bool found = git_refspec_dst_matches(spec.get(), local.c_str()) != 0 &&
+                       git_refspec_rtransform(&src.buf, spec.get(), local.c_str()) == 0;
     if (found) {
       return src.str();
     }
@@ -284,7 +284,7 @@ Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
       rc != 0) {
     return fail("remote " + remote.name + ": " + last_error(rc));
   }
-  std::unique_ptr<git_remote, decltype(&git_remote_free)> handle(raw, &git_remote_free);
+  const RemotePtr handle(raw);
 
   Transfer transfer(net, endpoint);
   git_fetch_options options = GIT_FETCH_OPTIONS_INIT;

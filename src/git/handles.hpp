@@ -29,6 +29,18 @@ using DiffPtr = std::unique_ptr<git_diff, Free_<git_diff, git_diff_free>>;
 using OdbPtr = std::unique_ptr<git_odb, Free_<git_odb, git_odb_free>>;
 using ReflogPtr = std::unique_ptr<git_reflog, Free_<git_reflog, git_reflog_free>>;
 using SubmodulePtr = std::unique_ptr<git_submodule, Free_<git_submodule, git_submodule_free>>;
+using BlobPtr = std::unique_ptr<git_blob, Free_<git_blob, git_blob_free>>;
+using PatchPtr = std::unique_ptr<git_patch, Free_<git_patch, git_patch_free>>;
+using RemotePtr = std::unique_ptr<git_remote, Free_<git_remote, git_remote_free>>;
+using RefspecPtr = std::unique_ptr<git_refspec, Free_<git_refspec, git_refspec_free>>;
+using RefIteratorPtr = std::unique_ptr<git_reference_iterator,
+                                       Free_<git_reference_iterator, git_reference_iterator_free>>;
+using ConfigIteratorPtr =
+    std::unique_ptr<git_config_iterator, Free_<git_config_iterator, git_config_iterator_free>>;
+// An entry git_config_get_entry() hands over; entries met while iterating belong to the
+// iterator and are never wrapped.
+using ConfigEntryPtr =
+    std::unique_ptr<git_config_entry, Free_<git_config_entry, git_config_entry_free>>;
 
 struct Buf {
   git_buf buf = GIT_BUF_INIT;

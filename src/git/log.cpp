@@ -19,6 +19,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "handles.hpp"
 #include "refs.hpp"
 
 namespace mr::git {
@@ -466,24 +467,24 @@ struct Ref {
 // Every ref, sorted by name, with the commit it finally points at (tags peeled).
 std::vector<Ref> all_refs(git_repository* repo) {
   std::vector<Ref> refs;
-  git_reference_iterator* it = nullptr;
-  if (git_reference_iterator_new(&it, repo) != 0) {
+  git_reference_iterator* it_raw = nullptr;
+  if (git_reference_iterator_new(&it_raw, repo) != 0) {
     return refs;
   }
+  const RefIteratorPtr it(it_raw);
   git_reference* raw = nullptr;
-  while (git_reference_next(&raw, it) == 0) {
+  while (git_reference_next(&raw, it.get()) == 0) {
     RefPtr ref(raw);
     Ref r;
     r.name = git_reference_name(ref.get());
     git_object* target = nullptr;
     if (git_reference_peel(&target, ref.get(), GIT_OBJECT_COMMIT) == 0) {
-      r.commit = *git_object_id(target);
+      const ObjectPtr commit(target);
+      r.commit = *git_object_id(commit.get());
       r.has_commit = true;
-      git_object_free(target);
     }
     refs.push_back(std::move(r));
   }
-  git_reference_iterator_free(it);
   std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.name < b.name; });
   return refs;
 }
@@ -509,21 +510,21 @@ Decoration decoration_of(const std::string& refname) {
 // any object.
 std::vector<git_oid> tips(git_repository* repo, const char* glob) {
   std::vector<git_oid> out;
-  git_reference_iterator* it = nullptr;
-  if (git_reference_iterator_glob_new(&it, repo, glob) != 0) {
+  git_reference_iterator* it_raw = nullptr;
+  if (git_reference_iterator_glob_new(&it_raw, repo, glob) != 0) {
     return out;
   }
+  const RefIteratorPtr it(it_raw);
   git_reference* raw = nullptr;
-  while (git_reference_next(&raw, it) == 0) {
+  while (git_reference_next(&raw, it.get()) == 0) {
     RefPtr ref(raw);
     if (const git_oid* id = git_reference_target(ref.get())) {
       out.push_back(*id);
     } else if (git_reference* target = nullptr; git_reference_resolve(&target, ref.get()) == 0) {
-      out.push_back(*git_reference_target(target));
-      git_reference_free(target);
+      const RefPtr resolved(target);
+      out.push_back(*git_reference_target(resolved.get()));
     }
   }
-  git_reference_iterator_free(it);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <mr/util/file_io.hpp>
 #include <mr/util/strings.hpp>
 
+#include "handles.hpp"
 #include "pack_debris.hpp"
 
 namespace mr::git {
@@ -39,13 +40,13 @@ std::string common_dir(git_repository* repo) {
 // Where the locks of refs matching a refspec's destination go: the ref's own lock, or
 // every lock below the directory before its '*'.
 void add_destination(const std::string& common, const std::string& text, RefLockNote& note) {
-  git_refspec* spec = nullptr;
-  if (git_refspec_parse(&spec, text.c_str(), 1) != 0) {
+  git_refspec* raw = nullptr;
+  if (git_refspec_parse(&raw, text.c_str(), 1) != 0) {
     git_error_clear();
     return;
   }
-  const std::string dst = git_refspec_dst(spec) != nullptr ? git_refspec_dst(spec) : "";
-  git_refspec_free(spec);
+  const RefspecPtr spec(raw);
+  const std::string dst = git_refspec_dst(spec.get()) != nullptr ? git_refspec_dst(spec.get()) : "";
   if (dst.rfind("refs/", 0) != 0 || dst.find("..") != std::string::npos) {
     return;
   }
@@ -74,7 +75,7 @@ std::string serialise(const RefLockNote& note) {
 // A note as written; nullopt for anything else. Paths outside the repository's own git
 // directories are dropped, whatever the note says.
 std::optional<RefLockNote> parse(std::string_view text, const std::string& common,
-                               const std::string& gitdir) {
+                                 const std::string& gitdir) {
   RefLockNote note;
   bool header = false;
   const auto inside = [&](const std::string& p) {

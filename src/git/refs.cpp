@@ -220,17 +220,17 @@ std::optional<std::string> upstream_ref(git_repository* repo, const std::string&
       cfg.get(), key.c_str(), nullptr,
       [](const git_config_entry* entry, void* payload) {
         auto* s = static_cast<Search*>(payload);
-        git_refspec* spec = nullptr;
-        if (s->found || git_refspec_parse(&spec, entry->value, 1) != 0) {
+        git_refspec* raw = nullptr;
+        if (s->found || git_refspec_parse(&raw, entry->value, 1) != 0) {
           return 0;
         }
-        if (git_refspec_src_matches(spec, s->merge->c_str()) != 0) {
+        const RefspecPtr spec(raw);
+        if (git_refspec_src_matches(spec.get(), s->merge->c_str()) != 0) {
           Buf out;
-          if (git_refspec_transform(&out.buf, spec, s->merge->c_str()) == 0) {
+          if (git_refspec_transform(&out.buf, spec.get(), s->merge->c_str()) == 0) {
             s->found = out.str();
           }
         }
-        git_refspec_free(spec);
         return 0;
       },
       &search);

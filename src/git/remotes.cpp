@@ -4,6 +4,8 @@
 #include <string_view>
 #include <utility>
 
+#include "handles.hpp"
+
 namespace mr::git {
 
 namespace {
@@ -23,16 +25,16 @@ std::optional<bool> parse_bool(const char* value) {
 // Calls fn(name, value) for every entry, in file order, without a regex.
 template <class Fn>
 void each_entry(git_config* cfg, Fn&& fn) {
-  git_config_iterator* it = nullptr;
-  if (git_config_iterator_new(&it, cfg) != 0) {
+  git_config_iterator* raw = nullptr;
+  if (git_config_iterator_new(&raw, cfg) != 0) {
     git_error_clear();
     return;
   }
+  const ConfigIteratorPtr it(raw);
   git_config_entry* entry = nullptr;
-  while (git_config_next(&entry, it) == 0) {
+  while (git_config_next(&entry, it.get()) == 0) {
     fn(std::string_view(entry->name), entry->value);
   }
-  git_config_iterator_free(it);
   git_error_clear();
 }
 

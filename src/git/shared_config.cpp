@@ -236,13 +236,14 @@ Read read_file(Level& level, const std::string& path) {
     return Read::failed; // let libgit2 report it on every repository, as git would
   }
   ConfigPtr cfg(raw);
-  git_config_iterator* it = nullptr;
-  if (git_config_iterator_new(&it, cfg.get()) != 0) {
+  git_config_iterator* it_raw = nullptr;
+  if (git_config_iterator_new(&it_raw, cfg.get()) != 0) {
     return Read::failed;
   }
+  const ConfigIteratorPtr it(it_raw);
   Read result = Read::ok;
   git_config_entry* entry = nullptr;
-  while (git_config_next(&entry, it) == 0) {
+  while (git_config_next(&entry, it.get()) == 0) {
     if (std::strncmp(entry->name, "includeif.", 10) == 0) {
       result = Read::unsupported; // its condition depends on the repository
       break;
@@ -250,7 +251,6 @@ Read read_file(Level& level, const std::string& path) {
     add_entry(level, entry->name, entry->value != nullptr ? entry->value : "",
               entry->include_depth);
   }
-  git_config_iterator_free(it);
   return result;
 }
 
@@ -400,12 +400,12 @@ int add_shared_config(git_config* cfg) {
     if (app != nullptr && app->last.count(key) != 0) {
       continue;
     }
-    git_config_entry* entry = nullptr;
-    if (git_config_get_entry(&entry, cfg, key) != 0) {
+    git_config_entry* raw = nullptr;
+    if (git_config_get_entry(&raw, cfg, key) != 0) {
       continue;
     }
+    const ConfigEntryPtr entry(raw);
     const std::string value = entry->value != nullptr ? entry->value : "";
-    git_config_entry_free(entry);
     if (value.rfind("~/", 0) != 0) {
       continue;
     }

@@ -117,12 +117,14 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
     return fail(*why);
   }
   git_tree* from_raw = nullptr;
-  git_tree* to_raw = nullptr;
-  if (git_commit_tree(&from_raw, from) != 0 || git_commit_tree(&to_raw, to) != 0) {
-    git_tree_free(from_raw);
+  if (git_commit_tree(&from_raw, from) != 0) {
     return fail("cannot read the trees: " + last_error(-1));
   }
   TreePtr from_tree(from_raw);
+  git_tree* to_raw = nullptr;
+  if (git_commit_tree(&to_raw, to) != 0) {
+    return fail("cannot read the trees: " + last_error(-1));
+  }
   TreePtr to_tree(to_raw);
   MR_TRY_VAR(changes, changed_paths(repo, from_tree.get(), to_tree.get()));
   Worktree wt(repo, *index);
@@ -336,13 +338,14 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
   }
 
   git_commit* old_raw = nullptr;
-  git_commit* new_raw = nullptr;
-  if (git_commit_lookup(&old_raw, repo, &local_id) != 0 ||
-      git_commit_lookup(&new_raw, repo, &up_id) != 0) {
-    git_commit_free(old_raw);
+  if (git_commit_lookup(&old_raw, repo, &local_id) != 0) {
     return fail("cannot read " + up_name + ": " + last_error(-1), result.text);
   }
   CommitPtr old_commit(old_raw);
+  git_commit* new_raw = nullptr;
+  if (git_commit_lookup(&new_raw, repo, &up_id) != 0) {
+    return fail("cannot read " + up_name + ": " + last_error(-1), result.text);
+  }
   CommitPtr new_commit(new_raw);
   if (auto ff = fast_forward(repo, gitdir, branch_ref, old_commit.get(), new_commit.get()); !ff) {
     return fail(ff.error().message, result.text);

@@ -96,7 +96,7 @@ Result<void> replace_file(git_repository* repo, int dirfd, const PathChange& c) 
   if (const int rc = git_blob_lookup(&raw, repo, &c.to->id); rc != 0) {
     return fail("cannot read the new " + c.path + ": " + last_error(rc));
   }
-  const std::unique_ptr<git_blob, Free_<git_blob, git_blob_free>> blob(raw);
+  const BlobPtr blob(raw);
   if ((c.to->mode & 0170000) == 0120000) {
     const std::string target(static_cast<const char*>(git_blob_rawcontent(blob.get())),
                              git_blob_rawsize(blob.get()));
@@ -353,7 +353,7 @@ Result<void> move_branch(git_repository* repo, const std::string& branch_ref, co
   if (rc != 0) {
     return fail(explain_lock_failure(last_error(rc)));
   }
-  git_reference_free(moved);
+  const RefPtr owned(moved); // only the ref on disk matters
   return {};
 }
 

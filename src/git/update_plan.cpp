@@ -275,7 +275,7 @@ bool Worktree::holds_prefix(const std::string& path, const TreeItem& item) {
     git_error_clear();
     return false;
   }
-  std::unique_ptr<git_blob, Free_<git_blob, git_blob_free>> blob(raw);
+  const BlobPtr blob(raw);
   Buf content;
   git_blob_filter_options opts = GIT_BLOB_FILTER_OPTIONS_INIT;
   // Not CHECK_FOR_BINARY: with it a binary blob gives an empty buffer. The filters decide

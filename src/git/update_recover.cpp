@@ -158,14 +158,17 @@ Result<std::string> finish_interrupted(git_repository* repo, const std::string& 
   const std::string what = "the interrupted update of " + branch + " (" + note.from.substr(0, 7) +
                            ".." + note.to.substr(0, 7) + ")";
   const std::string give_up = "if the work tree is as you want it: rm " + note_path(gitdir);
+  const std::string unreadable =
+      what + " cannot be finished: its commits cannot be read; " + give_up;
   git_commit* from_raw = nullptr;
-  git_commit* to_raw = nullptr;
-  if (!from || !to || git_commit_lookup(&from_raw, repo, &*from) != 0 ||
-      git_commit_lookup(&to_raw, repo, &*to) != 0) {
-    git_commit_free(from_raw);
-    return fail(what + " cannot be finished: its commits cannot be read; " + give_up);
+  if (!from || !to || git_commit_lookup(&from_raw, repo, &*from) != 0) {
+    return fail(unreadable);
   }
   CommitPtr from_commit(from_raw);
+  git_commit* to_raw = nullptr;
+  if (git_commit_lookup(&to_raw, repo, &*to) != 0) {
+    return fail(unreadable);
+  }
   CommitPtr to_commit(to_raw);
 
   auto lock = lock_for_recovery(gitdir, note);

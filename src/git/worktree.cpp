@@ -8,26 +8,11 @@
 #include <mr/git/worktree.hpp>
 
 #include "error.hpp"
+#include "handles.hpp"
 
 namespace mr::git {
 
 namespace {
-
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using RepoPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
-using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config, git_config_free>>;
-using RefPtr = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
-
-struct Buf {
-  git_buf buf = GIT_BUF_INIT;
-  Buf() = default;
-  Buf(const Buf&) = delete;
-  Buf& operator=(const Buf&) = delete;
-  ~Buf() { git_buf_dispose(&buf); }
-};
 
 std::optional<std::string> config_string(git_config* cfg, const std::string& name) {
   Buf value;
@@ -63,8 +48,9 @@ std::vector<std::string> remote_names(git_config* cfg) {
   if (git_config_iterator_new(&raw, cfg) != 0) {
     return names;
   }
+  const ConfigIteratorPtr it(raw);
   git_config_entry* entry = nullptr;
-  while (git_config_next(&entry, raw) == 0) {
+  while (git_config_next(&entry, it.get()) == 0) {
     const std::string_view key(entry->name);
     constexpr std::string_view prefix = "remote.";
     constexpr std::string_view suffix = ".url";
@@ -76,7 +62,6 @@ std::vector<std::string> remote_names(git_config* cfg) {
       }
     }
   }
-  git_config_iterator_free(raw);
   return names;
 }
 
