@@ -40,7 +40,7 @@ int auto_length(git_repository* repo) {
   if (DIR* dir = ::opendir(pack_dir.c_str())) {
     while (const dirent* e = ::readdir(dir)) {
       const std::string name = e->d_name;
-      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".idx") == 0) {
+      if (name.size() > 4 && name.ends_with(".idx")) {
         count += objects_in_index(pack_dir + "/" + name);
       }
     }

@@ -137,7 +137,7 @@ void remove_dead_clones(int parent, const std::string& name) {
   std::error_code ec;
   for (fs::directory_iterator it(through(parent), ec), end; !ec && it != end; it.increment(ec)) {
     const std::string entry = it->path().filename().string();
-    if (entry.rfind(prefix, 0) != 0) {
+    if (!entry.starts_with(prefix)) {
       continue;
     }
     if (const auto fd = lock_directory(parent, entry); fd.get() >= 0) {

@@ -306,7 +306,7 @@ void print_header(PrintState& st, const git_diff_delta* delta, std::string_view 
     }
     std::string line(content.substr(pos, nl - pos));
     pos = nl + 1;
-    if (line.rfind("index ", 0) == 0) {
+    if (line.starts_with("index ")) {
       if (git_oid_equal(&delta->old_file.id, &delta->new_file.id)) {
         continue; // git prints no index line when nothing but the mode changed (or dirt)
       }
@@ -318,7 +318,7 @@ void print_header(PrintState& st, const git_diff_delta* delta, std::string_view 
     // git ends the ---/+++ lines with a tab, after the colour reset, when the label (as
     // printed, maybe quoted) holds a space: patch tools then find where the name ends.
     std::string tab;
-    if ((line.rfind("--- ", 0) == 0 || line.rfind("+++ ", 0) == 0) &&
+    if ((line.starts_with("--- ") || line.starts_with("+++ ")) &&
         line.find(' ', 4) != std::string::npos) {
       tab = "\t";
     }
@@ -501,11 +501,10 @@ bool needs_git(git_repository* repo, bool color) {
                name == "diff.suppressblankempty" || name == "diff.submodule" ||
                name == "core.whitespace" || name == "diff.wserrorhighlight") {
       needed = true;
-    } else if (name.rfind("diff.", 0) == 0 &&
-               (name.size() > 9 && (name.compare(name.size() - 9, 9, ".textconv") == 0 ||
-                                    name.compare(name.size() - 8, 8, ".command") == 0))) {
+    } else if (name.starts_with("diff.") &&
+               (name.ends_with(".textconv") || name.ends_with(".command"))) {
       needed = true;
-    } else if (color && name.rfind("color.diff", 0) == 0) {
+    } else if (color && name.starts_with("color.diff")) {
       needed = true;
     }
   }

@@ -24,20 +24,9 @@ namespace mr::git {
 
 namespace {
 
-// git's prettify_refname(): refs/heads/, refs/tags/ and refs/remotes/ dropped.
-std::string pretty(const std::string& ref) {
-  for (const char* prefix : {"refs/heads/", "refs/tags/", "refs/remotes/"}) {
-    const std::string_view p = prefix;
-    if (ref.compare(0, p.size(), p) == 0) {
-      return ref.substr(p.size());
-    }
-  }
-  return ref;
-}
-
 // The remote's name for a local ref, through the refspecs that map to it.
 std::string remote_name_of(const std::string& local, const std::vector<std::string>& refspecs) {
-  if (local.rfind("refs/tags/", 0) == 0) {
+  if (is_tag_ref(local)) {
     return local;
   }
   for (const auto& text : refspecs) {
@@ -81,9 +70,9 @@ std::string format_tips(git_repository* repo, const std::vector<TipUpdate>& tips
   std::size_t abbrev_width = 7;
   for (const auto& t : tips) {
     Line l;
-    l.local = pretty(t.ref);
-    l.remote = pretty(remote_name_of(t.ref, refspecs));
-    const bool is_tag = t.ref.rfind("refs/tags/", 0) == 0;
+    l.local = pretty_ref(t.ref);
+    l.remote = pretty_ref(remote_name_of(t.ref, refspecs));
+    const bool is_tag = is_tag_ref(t.ref);
     l.order = t.ref == merge_ref ? 1 : (is_tag ? 3 : 2);
     if (git_oid_is_zero(&t.new_id)) {
       l.code = '-';
@@ -92,11 +81,9 @@ std::string format_tips(git_repository* repo, const std::vector<TipUpdate>& tips
       l.order = 0;
     } else if (git_oid_is_zero(&t.old_id)) {
       l.code = '*';
-      l.summary = is_tag
-                      ? "[new tag]"
-                      : (t.ref.rfind("refs/remotes/", 0) == 0 || t.ref.rfind("refs/heads/", 0) == 0
-                             ? "[new branch]"
-                             : "[new ref]");
+      l.summary =
+          is_tag ? "[new tag]"
+                 : (is_remote_ref(t.ref) || is_branch_ref(t.ref) ? "[new branch]" : "[new ref]");
     } else if (is_tag) {
       l.code = 't';
       l.summary = "[tag update]";
@@ -156,7 +143,7 @@ std::string keep_of(const std::string& printed) {
   std::size_t remote_bytes = 0;
   std::size_t dropped = 0;
   for (const auto line : util::split_lines(printed)) {
-    if (line.rfind("remote:", 0) != 0) {
+    if (!line.starts_with("remote:")) {
       out.append(line).append("\n");
     } else if (remote_bytes + line.size() <= k_max_remote_text) {
       remote_bytes += line.size();
@@ -323,9 +310,9 @@ Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
     const char* target = git_reference_symbolic_target(h.get());
     const std::string branch = target != nullptr ? target : "";
     const Config config(repo);
-    if (branch.rfind("refs/heads/", 0) == 0 &&
-        config.string(("branch." + branch.substr(11) + ".remote").c_str()) == remote.name) {
-      merge_ref = upstream_ref(repo, branch.substr(11)).value_or("");
+    if (is_branch_ref(branch) &&
+        config.string(("branch." + branch_name(branch) + ".remote").c_str()) == remote.name) {
+      merge_ref = upstream_ref(repo, branch_name(branch)).value_or("");
     }
   }
   git_error_clear();

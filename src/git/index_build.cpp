@@ -194,7 +194,7 @@ struct Writer {
 };
 
 bool is_dir_of(std::string_view dir, std::string_view path) {
-  return path.size() > dir.size() && path[dir.size()] == '/' && path.substr(0, dir.size()) == dir;
+  return path.size() > dir.size() && path[dir.size()] == '/' && path.starts_with(dir);
 }
 
 } // namespace

@@ -489,19 +489,15 @@ std::vector<Ref> all_refs(git_repository* repo) {
   return refs;
 }
 
-bool starts_with(const std::string& s, std::string_view prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
-}
-
 Decoration decoration_of(const std::string& refname) {
-  if (starts_with(refname, "refs/heads/")) {
-    return {Decoration::Kind::branch, refname.substr(11), {}};
+  if (is_branch_ref(refname)) {
+    return {Decoration::Kind::branch, refname.substr(k_heads.size()), {}};
   }
-  if (starts_with(refname, "refs/remotes/")) {
-    return {Decoration::Kind::remote, refname.substr(13), {}};
+  if (is_remote_ref(refname)) {
+    return {Decoration::Kind::remote, refname.substr(k_remotes.size()), {}};
   }
-  if (starts_with(refname, "refs/tags/")) {
-    return {Decoration::Kind::tag, refname.substr(10), {}};
+  if (is_tag_ref(refname)) {
+    return {Decoration::Kind::tag, refname.substr(k_tags.size()), {}};
   }
   return {Decoration::Kind::other, refname, {}};
 }
@@ -537,8 +533,8 @@ bool nothing_unpushed(git_repository* repo) {
   if (const auto branches = store.branches()) {
     const bool all_on_upstream =
         std::all_of(branches->begin(), branches->end(), [&](const auto& branch) {
-          const auto up = upstream_ref(repo, branch.first.substr(11));
-          if (!up || !starts_with(*up, "refs/remotes/")) {
+          const auto up = upstream_ref(repo, branch_name(branch.first));
+          if (!up || !is_remote_ref(*up)) {
             return false;
           }
           const auto id = store.resolve(*up);
@@ -569,7 +565,7 @@ Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
   Walk walk(repo);
   std::vector<Node*> starts;
   for (const auto& r : refs) {
-    if (r.has_commit && starts_with(r.name, "refs/heads/")) {
+    if (r.has_commit && is_branch_ref(r.name)) {
       starts.push_back(walk.node(r.commit));
     }
   }
@@ -577,7 +573,7 @@ Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
     return std::vector<LogLine>{};
   }
   for (const auto& r : refs) {
-    if (r.has_commit && starts_with(r.name, "refs/remotes/")) {
+    if (r.has_commit && is_remote_ref(r.name)) {
       Node* n = walk.node(r.commit);
       n->flags |= k_uninteresting | k_bottom;
       starts.push_back(n);

@@ -55,7 +55,7 @@ void remove_dead_pack_temporaries(const std::filesystem::path& objects) {
   std::error_code ec;
   for (std::filesystem::directory_iterator it(objects / "pack", ec), end; !ec && it != end;
        it.increment(ec)) {
-    if (it->path().filename().native().rfind(k_prefix, 0) == 0) {
+    if (it->path().filename().native().starts_with(k_prefix)) {
       remove_if_abandoned(it->path(), [](const struct statx&) { return true; });
     }
   }

@@ -47,7 +47,7 @@ void add_destination(const std::string& common, const std::string& text, RefLock
   }
   const RefspecPtr spec(raw);
   const std::string dst = git_refspec_dst(spec.get()) != nullptr ? git_refspec_dst(spec.get()) : "";
-  if (dst.rfind("refs/", 0) != 0 || dst.find("..") != std::string::npos) {
+  if (!dst.starts_with("refs/") || dst.find("..") != std::string::npos) {
     return;
   }
   const auto star = dst.find('*');
@@ -80,7 +80,7 @@ std::optional<RefLockNote> parse(std::string_view text, const std::string& commo
   bool header = false;
   const auto inside = [&](const std::string& p) {
     return p.find("/../") == std::string::npos &&
-           (p.rfind(common + "/", 0) == 0 || p.rfind(gitdir + "/", 0) == 0);
+           (p.starts_with(common + "/") || p.starts_with(gitdir + "/"));
   };
   for (const auto line : util::split_lines(text)) {
     const auto space = line.find(' ');
@@ -97,7 +97,7 @@ std::optional<RefLockNote> parse(std::string_view text, const std::string& commo
       note.owner.boot_id = value;
     } else if (key == "file" && inside(value)) {
       note.files.push_back(value);
-    } else if (key == "under" && value.rfind(common + "/refs", 0) == 0 && inside(value)) {
+    } else if (key == "under" && value.starts_with(common + "/refs") && inside(value)) {
       note.under.push_back(value);
     }
   }
@@ -226,7 +226,7 @@ void remove_dead_ref_locks(git_repository* repo) {
   for (fs::directory_iterator it(common, ec), end; !ec && it != end && seen < k_max_notes;
        it.increment(ec)) {
     const auto name = it->path().filename().native();
-    if (name.rfind(k_prefix, 0) != 0 || name.find(".mr-tmp") != std::string::npos) {
+    if (!name.starts_with(k_prefix) || name.find(".mr-tmp") != std::string::npos) {
       continue;
     }
     ++seen;

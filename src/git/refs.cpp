@@ -42,10 +42,6 @@ bool parse_oid(git_oid& out, std::string_view hex) {
   return hex.size() == GIT_OID_HEXSZ && git_oid_fromstrn(&out, hex.data(), hex.size()) == 0;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
 } // namespace
 
 bool RefStore::load_packed() {
@@ -73,7 +69,7 @@ bool RefStore::load_packed() {
       return m_packed_ok = false;
     }
     const auto name = line.substr(space + 1);
-    if (starts_with(name, "refs/heads/") || starts_with(name, "refs/remotes/")) {
+    if (is_branch_ref(name) || is_remote_ref(name)) {
       m_packed.emplace(std::string(name), id);
     }
   }
@@ -91,7 +87,7 @@ std::optional<RefStore::Value> RefStore::loose(const std::string& name) {
     t.remove_suffix(1);
   }
   Value v;
-  if (starts_with(t, "ref:")) {
+  if (t.starts_with("ref:")) {
     t.remove_prefix(4);
     while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) {
       t.remove_prefix(1);
@@ -139,18 +135,18 @@ std::optional<std::vector<std::pair<std::string, git_oid>>> RefStore::branches()
   }
   std::map<std::string, git_oid> found;
   for (const auto& [name, id] : m_packed) {
-    if (starts_with(name, "refs/heads/")) {
+    if (is_branch_ref(name)) {
       found.emplace(name, id);
     }
   }
   // Loose refs below refs/heads/, recursively; they win over packed ones.
-  std::vector<std::string> pending = {"refs/heads/"};
+  std::vector<std::string> pending = {std::string(k_heads)};
   while (!pending.empty()) {
     const std::string prefix = std::move(pending.back());
     pending.pop_back();
     DIR* dir = ::opendir((m_dir + prefix).c_str());
     if (dir == nullptr) {
-      if (errno == ENOENT && prefix == "refs/heads/") {
+      if (errno == ENOENT && prefix == k_heads) {
         continue;
       }
       return std::nullopt;
@@ -220,11 +216,11 @@ std::optional<std::string> upstream_ref(git_repository* repo, const std::string&
       cfg.get(), key.c_str(), nullptr,
       [](const git_config_entry* entry, void* payload) {
         auto* s = static_cast<Search*>(payload);
-        git_refspec* raw = nullptr;
-        if (s->found || git_refspec_parse(&raw, entry->value, 1) != 0) {
+        git_refspec* spec_raw = nullptr;
+        if (s->found || git_refspec_parse(&spec_raw, entry->value, 1) != 0) {
           return 0;
         }
-        const RefspecPtr spec(raw);
+        const RefspecPtr spec(spec_raw);
         if (git_refspec_src_matches(spec.get(), s->merge->c_str()) != 0) {
           Buf out;
           if (git_refspec_transform(&out.buf, spec.get(), s->merge->c_str()) == 0) {

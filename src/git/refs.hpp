@@ -6,17 +6,64 @@
 // repositories asks "is anything unpushed?" a thousand times. RefStore reads packed-refs
 // once and loose ref files directly. Anything unusual (an unreadable file, a malformed
 // line, a reftable) gives nullopt, and the caller asks libgit2 instead.
+//
+// It also names git's ref namespaces once, and the short names git prints for refs in them.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <git2.h>
 
 namespace mr::git {
+
+inline constexpr std::string_view k_heads = "refs/heads/";
+inline constexpr std::string_view k_remotes = "refs/remotes/";
+inline constexpr std::string_view k_tags = "refs/tags/";
+
+inline bool is_branch_ref(std::string_view ref) {
+  return ref.starts_with(k_heads);
+}
+inline bool is_remote_ref(std::string_view ref) {
+  return ref.starts_with(k_remotes);
+}
+inline bool is_tag_ref(std::string_view ref) {
+  return ref.starts_with(k_tags);
+}
+
+// "main" -> "refs/heads/main".
+inline std::string branch_ref(std::string_view branch) {
+  return std::string(k_heads) + std::string(branch);
+}
+
+// "refs/heads/main" -> "main"; a ref outside refs/heads/ is returned whole.
+inline std::string branch_name(std::string_view ref) {
+  return std::string(is_branch_ref(ref) ? ref.substr(k_heads.size()) : ref);
+}
+
+// An upstream as git names it in status and pull: "refs/remotes/origin/main" ->
+// "origin/main", "refs/heads/main" (a local upstream) -> "main", anything else whole.
+inline std::string upstream_name(std::string_view ref) {
+  if (is_remote_ref(ref)) {
+    return std::string(ref.substr(k_remotes.size()));
+  }
+  return branch_name(ref);
+}
+
+// git's prettify_refname(), as fetch prints refs: refs/heads/, refs/tags/ or
+// refs/remotes/ dropped.
+inline std::string pretty_ref(std::string_view ref) {
+  for (const std::string_view prefix : {k_heads, k_tags, k_remotes}) {
+    if (ref.starts_with(prefix)) {
+      return std::string(ref.substr(prefix.size()));
+    }
+  }
+  return std::string(ref);
+}
 
 class RefStore {
 public:

@@ -73,7 +73,7 @@ std::string apply_instead_of(git_config* cfg, const std::string& url) {
       return;
     }
     const std::size_t len = std::strlen(value);
-    if (len > best_len && url.compare(0, len, value) == 0) {
+    if (len > best_len && url.starts_with(value)) {
       best_len = len;
       best_base = parts->first;
     }

@@ -40,7 +40,7 @@ bool is_path_key(std::string_view name) {
 }
 
 std::string expand_home(std::string_view name, std::string value) {
-  if (is_path_key(name) && value.rfind("~/", 0) == 0) {
+  if (is_path_key(name) && value.starts_with("~/")) {
     return home() + value.substr(1);
   }
   return value;
@@ -406,7 +406,7 @@ int add_shared_config(git_config* cfg) {
     }
     const ConfigEntryPtr entry(raw);
     const std::string value = entry->value != nullptr ? entry->value : "";
-    if (value.rfind("~/", 0) != 0) {
+    if (!value.starts_with("~/")) {
       continue;
     }
     if (!own) {
@@ -468,7 +468,7 @@ bool owner_allowed(unsigned owner_uid, const std::string& worktree) {
       } else if (value == "*") {
         allowed = true;
       } else {
-        if (value.rfind("~/", 0) == 0) {
+        if (value.starts_with("~/")) {
           value = home() + value.substr(1);
         }
         if (value == target) { // exact, as git: "/path/" does not allow "/path"

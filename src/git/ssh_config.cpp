@@ -157,7 +157,7 @@ SshTarget parse_ssh_g(const std::string& text, const fs::path& home) {
   const std::string pw_home = account().home.empty() ? std::string() : account().home + "/";
   for (const auto& f : user_known) {
     auto p = expand(f, home, t.hostname, t.user).string();
-    if (!pw_home.empty() && p.rfind(pw_home, 0) == 0) {
+    if (!pw_home.empty() && p.starts_with(pw_home)) {
       p = (home / p.substr(pw_home.size())).string();
     }
     t.known_hosts.emplace_back(p);

@@ -165,20 +165,14 @@ void read_upstream(git_repository* repo, RepoStatus& st) {
   if (st.detached || st.unborn || st.branch.empty()) {
     return;
   }
-  const std::string local = "refs/heads/" + st.branch;
+  const std::string local = branch_ref(st.branch);
   const auto full_name = upstream_ref(repo, st.branch);
   if (!full_name) {
     return; // no upstream configured
   }
   Upstream up;
   const std::string& full = *full_name;
-  if (full.rfind("refs/remotes/", 0) == 0) {
-    up.name = full.substr(13);
-  } else if (full.rfind("refs/heads/", 0) == 0) {
-    up.name = full.substr(11);
-  } else {
-    up.name = full;
-  }
+  up.name = upstream_name(full);
   git_oid upstream_id;
   git_oid local_id;
   if (git_reference_name_to_id(&upstream_id, repo, full.c_str()) != 0) {
@@ -202,7 +196,7 @@ void read_upstream(git_repository* repo, RepoStatus& st) {
 
 UpdateInProgress update_in_progress(git_repository* repo, const UpdateNote& note) {
   UpdateInProgress u;
-  u.branch = note.branch.substr(11); // the note only names refs/heads/ branches
+  u.branch = branch_name(note.branch); // the note only names refs/heads/ branches
   Abbreviator abbrev(repo);
   git_oid id{};
   u.from = git_oid_fromstr(&id, note.from.c_str()) == 0 ? abbrev(id) : note.from;
@@ -292,7 +286,7 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   RefPtr resolved;
   if (git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC) {
     const std::string target = git_reference_symbolic_target(head.get());
-    st.branch = target.rfind("refs/heads/", 0) == 0 ? target.substr(11) : target;
+    st.branch = branch_name(target);
     git_reference* raw = nullptr;
     const int rc = git_reference_resolve(&raw, head.get());
     if (rc == GIT_ENOTFOUND) {

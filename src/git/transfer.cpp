@@ -41,7 +41,7 @@ std::string key_type(git_cert_ssh_raw_type_t t) {
 // "~/.ssh/id_ed25519" for a file under $HOME, for messages.
 std::string shown(const fs::path& p, const fs::path& home) {
   const auto rel = p.lexically_relative(home);
-  if (!home.empty() && !rel.empty() && rel.native().rfind("..", 0) != 0) {
+  if (!home.empty() && !rel.empty() && !rel.native().starts_with("..")) {
     return "~/" + rel.string();
   }
   return p.string();
@@ -50,7 +50,7 @@ std::string shown(const fs::path& p, const fs::path& home) {
 // "key=value" lines of a git credential answer.
 std::string credential_field(const std::string& text, std::string_view key) {
   for (const auto line : util::split_lines(text)) {
-    if (line.size() > key.size() && line.substr(0, key.size()) == key && line[key.size()] == '=') {
+    if (line.size() > key.size() && line.starts_with(key) && line[key.size()] == '=') {
       return std::string(line.substr(key.size() + 1));
     }
   }

@@ -253,8 +253,7 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
     return result;
   }
   const std::string branch_ref = git_reference_symbolic_target(head.get());
-  const std::string branch =
-      branch_ref.rfind("refs/heads/", 0) == 0 ? branch_ref.substr(11) : branch_ref;
+  const std::string branch = branch_name(branch_ref);
   git_reference* local_raw = nullptr;
   if (const int rc = git_reference_lookup(&local_raw, repo, branch_ref.c_str());
       rc == GIT_ENOTFOUND) {
@@ -311,10 +310,7 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
   }
 
   // Where things stand after the fetch.
-  const std::string up_name =
-      upstream->rfind("refs/remotes/", 0) == 0
-          ? upstream->substr(13)
-          : (upstream->rfind("refs/heads/", 0) == 0 ? upstream->substr(11) : *upstream);
+  const std::string up_name = upstream_name(*upstream);
   git_oid up_id{};
   if (git_reference_name_to_id(&up_id, repo, upstream->c_str()) != 0) {
     return fail("upstream " + up_name + " is gone (deleted on the remote?)", result.text);

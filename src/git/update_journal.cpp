@@ -14,6 +14,7 @@
 #include <mr/util/strings.hpp>
 
 #include "process_stamp.hpp"
+#include "refs.hpp"
 
 namespace mr::git {
 
@@ -98,7 +99,7 @@ Result<std::optional<UpdateNote>> read_note(const std::string& gitdir) {
     unsigned long n = 0;
     if (key == "mr-update" && value == "1") {
       header = true;
-    } else if (key == "branch" && value.rfind("refs/heads/", 0) == 0) {
+    } else if (key == "branch" && is_branch_ref(value)) {
       note.branch = value;
     } else if (key == "from" && is_hex_id(value)) {
       note.from = value;

@@ -45,7 +45,7 @@ bool valid_path(std::string_view path) {
       // HFS ignores some zero-width characters; git rejects names that fold to .git.
       lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    if (lower == ".git" || lower == "git~1" || lower.rfind(".git\xe2\x80", 0) == 0) {
+    if (lower == ".git" || lower == "git~1" || lower.starts_with(".git\xe2\x80")) {
       return false;
     }
     if (slash == std::string_view::npos) {

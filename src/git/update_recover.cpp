@@ -14,6 +14,7 @@
 #include "handles.hpp"
 #include "index_build.hpp"
 #include "log.hpp"
+#include "refs.hpp"
 #include "update_apply.hpp"
 #include "update_journal.hpp"
 
@@ -27,10 +28,6 @@ std::optional<git_oid> parse_oid(const std::string& hex) {
     return std::nullopt;
   }
   return id;
-}
-
-std::string short_name(const std::string& branch_ref) {
-  return branch_ref.rfind("refs/heads/", 0) == 0 ? branch_ref.substr(11) : branch_ref;
 }
 
 // The lock: free, or the one the interrupted update's process left (taken over). The
@@ -152,7 +149,7 @@ std::string finishing_commands(const std::vector<PathChange>& changes,
 
 Result<std::string> finish_interrupted(git_repository* repo, const std::string& gitdir,
                                        const UpdateNote& note, std::size_t stat_width) {
-  const std::string branch = short_name(note.branch);
+  const std::string branch = branch_name(note.branch);
   const auto from = parse_oid(note.from);
   const auto to = parse_oid(note.to);
   const std::string what = "the interrupted update of " + branch + " (" + note.from.substr(0, 7) +

@@ -54,8 +54,8 @@ std::vector<std::string> remote_names(git_config* cfg) {
     const std::string_view key(entry->name);
     constexpr std::string_view prefix = "remote.";
     constexpr std::string_view suffix = ".url";
-    if (key.size() > prefix.size() + suffix.size() && key.substr(0, prefix.size()) == prefix &&
-        key.substr(key.size() - suffix.size()) == suffix) {
+    if (key.size() > prefix.size() + suffix.size() && key.starts_with(prefix) &&
+        key.ends_with(suffix)) {
       std::string name(key.substr(prefix.size(), key.size() - prefix.size() - suffix.size()));
       if (std::find(names.begin(), names.end(), name) == names.end()) {
         names.push_back(std::move(name));
