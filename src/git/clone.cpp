@@ -157,10 +157,7 @@ Result<void> clone_with_git(const std::string& url, const std::optional<std::str
     argv.insert(argv.end(), {"--branch", *branch});
   }
   argv.insert(argv.end(), {"--", url, temp});
-  auto r = net.run(argv, "", through(parent));
-  if (!r) {
-    return tl::unexpected(r.error());
-  }
+  MR_TRY_VAR(r, net.run(argv, "", through(parent)));
   if (r->exit_code != 0) {
     const auto lines = util::split_lines(util::trim(r->err));
     return fail(lines.empty() ? "git clone failed" : std::string(lines.back()), text);
@@ -200,10 +197,7 @@ Result<void> clone_with_libgit2(const std::string& url, const std::optional<std:
 
 Result<std::string> clone_into(const std::string& url, const std::optional<std::string>& branch,
                                int parent, const fs::path& dest, const NetContext& net) {
-  auto planned = plan_endpoint(url, net);
-  if (!planned) {
-    return tl::unexpected(planned.error());
-  }
+  MR_TRY_VAR(planned, plan_endpoint(url, net));
   const Endpoint& endpoint = *planned;
   const std::string name = dest.filename().string();
   struct stat st {};
@@ -214,10 +208,7 @@ Result<std::string> clone_into(const std::string& url, const std::optional<std::
   // Cloned beside its place and renamed in when complete: an interrupted or failed clone
   // never leaves a half-made repository where the registry expects one.
   remove_dead_clones(parent, name);
-  auto temp = CloneDir::create(parent, dest);
-  if (!temp) {
-    return tl::unexpected(temp.error());
-  }
+  MR_TRY_VAR(temp, CloneDir::create(parent, dest));
   std::string text = "Cloning into '" + name + "'...\n";
   spdlog::debug("{}: cloning from {} with {}", dest.string(), scrub_text(url),
                 endpoint.use_git ? "git: " + endpoint.why_git : "libgit2");

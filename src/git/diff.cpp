@@ -564,10 +564,7 @@ static int skip_sparse_paths(const git_diff*, const git_diff_delta* delta, const
 
 Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
                         const std::stop_token& stop) {
-  auto opened = open_repository(request.repo, {.read_only_config = true});
-  if (!opened) {
-    return tl::unexpected(opened.error());
-  }
+  MR_TRY_VAR(opened, open_repository(request.repo, {.read_only_config = true}));
   git_repository* repo = opened->get();
   const Config config(repo);
   const bool quote_high = config.boolean("core.quotepath").value_or(true);
@@ -582,10 +579,7 @@ Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
     std::vector<std::string> argv = {
         "-c", std::string("color.ui=") + (request.color ? "always" : "never"), "diff"};
     argv.insert(argv.end(), request.args.raw.begin(), request.args.raw.end());
-    auto text = run_git(argv);
-    if (!text) {
-      return tl::unexpected(text.error());
-    }
+    MR_TRY_VAR(text, run_git(argv));
     DiffOutput out;
     out.text = std::move(*text);
     out.used_git = true;
@@ -652,17 +646,11 @@ Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
   TreePtr base;
   TreePtr other;
   if (!revs.empty()) {
-    auto t = tree_of(revs[0].get());
-    if (!t) {
-      return tl::unexpected(t.error());
-    }
+    MR_TRY_VAR(t, tree_of(revs[0].get()));
     base = std::move(*t);
   }
   if (revs.size() == 2) {
-    auto t = tree_of(revs[1].get());
-    if (!t) {
-      return tl::unexpected(t.error());
-    }
+    MR_TRY_VAR(t, tree_of(revs[1].get()));
     other = std::move(*t);
   }
   if (request.args.cached && revs.empty()) {

@@ -167,10 +167,7 @@ Result<FetchResult> fetch_with_git(git_repository* repo, const fs::path& workdir
   auto argv = git_argv_without_prompts(config.string("core.sshcommand").has_value(), net);
   const auto git = argv;
   argv.insert(argv.end(), {"fetch", spec.prune ? "--prune" : "--no-prune", remote.name});
-  auto r = net.run(argv, "", workdir);
-  if (!r) {
-    return tl::unexpected(r.error());
-  }
+  MR_TRY_VAR(r, net.run(argv, "", workdir));
   FetchResult out;
   out.text = keep_of(r->err + r->out);
   if (r->exit_code != 0) {
@@ -181,10 +178,7 @@ Result<FetchResult> fetch_with_git(git_repository* repo, const fs::path& workdir
     // Tags in a second fetch without --prune: a pruning --tags fetch deletes local tags.
     auto tags_argv = git;
     tags_argv.insert(tags_argv.end(), {"fetch", "--no-prune", "--tags", remote.name});
-    auto tags = net.run(tags_argv, "", workdir);
-    if (!tags) {
-      return tl::unexpected(tags.error());
-    }
+    MR_TRY_VAR(tags, net.run(tags_argv, "", workdir));
     if (tags->exit_code != 0) {
       return fail("git fetch --tags " + remote.name + " failed");
     }
@@ -337,10 +331,7 @@ Result<FetchResult> fetch_remote(git_repository* repo, const fs::path& workdir,
 }
 
 Result<FetchResult> fetch_all(const fs::path& repo_path, const NetContext& net) {
-  auto opened = open_repository(repo_path, {.read_only_config = true});
-  if (!opened) {
-    return tl::unexpected(opened.error());
-  }
+  MR_TRY_VAR(opened, open_repository(repo_path, {.read_only_config = true}));
   git_repository* repo = opened->get();
   git_config* cfg_raw = nullptr;
   if (const int rc = git_repository_config(&cfg_raw, repo); rc != 0) {

@@ -37,7 +37,7 @@ std::optional<std::uint64_t> decode_varint(std::string_view bytes, std::size_t& 
   return value;
 }
 
-Result<void> bad(const std::string& name, const std::string& what) {
+tl::unexpected<Error> bad(const std::string& name, const std::string& what) {
   return fail(name + ": not a valid git index: " + what);
 }
 
@@ -133,18 +133,17 @@ Result<IndexFile> IndexFile::parse(std::string bytes, const std::string& name,
   index.m_on_disk = true;
   const std::string_view b = index.m_bytes;
   if (b.size() > options.max_bytes || b.size() > UINT32_MAX) {
-    return tl::unexpected(bad(name, "too large").error());
+    return bad(name, "too large");
   }
   if (b.size() < k_header + k_trailer) {
-    return tl::unexpected(bad(name, "too short").error());
+    return bad(name, "too short");
   }
   if (b.substr(0, 4) != "DIRC") {
-    return tl::unexpected(bad(name, "bad signature").error());
+    return bad(name, "bad signature");
   }
   index.m_version = load_be32(b, 4);
   if (index.m_version < 2 || index.m_version > 4) {
-    return tl::unexpected(
-        bad(name, "version " + std::to_string(index.m_version) + " is not 2, 3 or 4").error());
+    return bad(name, "version " + std::to_string(index.m_version) + " is not 2, 3 or 4");
   }
   const std::string_view trailer = b.substr(b.size() - k_trailer);
   index.m_skip_hash = std::all_of(trailer.begin(), trailer.end(), [](char c) { return c == 0; });
@@ -152,15 +151,11 @@ Result<IndexFile> IndexFile::parse(std::string bytes, const std::string& name,
     const auto digest = util::Sha1::of(b.substr(0, b.size() - k_trailer));
     if (!std::equal(digest.begin(), digest.end(), trailer.begin(),
                     [](unsigned char d, char t) { return d == static_cast<unsigned char>(t); })) {
-      return tl::unexpected(bad(name, "checksum mismatch").error());
+      return bad(name, "checksum mismatch");
     }
   }
-  if (auto entries = index.parse_entries(name); !entries) {
-    return tl::unexpected(entries.error());
-  }
-  if (auto exts = index.parse_extensions(name, index.m_entries_end); !exts) {
-    return tl::unexpected(exts.error());
-  }
+  MR_TRY(index.parse_entries(name));
+  MR_TRY(index.parse_extensions(name, index.m_entries_end));
   return index;
 }
 

@@ -49,9 +49,9 @@ Result<IndexLock> IndexLock::acquire(const std::string& gitdir) {
   return IndexLock(gitdir, fd, st);
 }
 
-Result<IndexLock> IndexLock::acquire_announced(
-    const std::string& gitdir,
-    const std::function<Result<void>(const std::string& path)>& announce) {
+Result<IndexLock>
+IndexLock::acquire_announced(const std::string& gitdir,
+                             const std::function<Result<void>(const std::string& path)>& announce) {
   const std::string path = gitdir + "index.lock";
   const std::string staged = gitdir + "mr-index.lock.new";
   if (::unlink(staged.c_str()) != 0 && errno != ENOENT) {
@@ -69,9 +69,7 @@ Result<IndexLock> IndexLock::acquire_announced(
   if (::fstat(fd.get(), &st) != 0) {
     return fail("cannot create " + staged + ": " + util::errno_text(errno));
   }
-  if (auto a = announce(staged); !a) {
-    return tl::unexpected(a.error());
-  }
+  MR_TRY(announce(staged));
   util::test_point("index_lock.announced");
   if (::link(staged.c_str(), path.c_str()) != 0) {
     const int err = errno;
@@ -85,9 +83,7 @@ Result<IndexLock> IndexLock::acquire_announced(
     if (!lock) {
       return lock;
     }
-    if (auto a = announce(path); !a) {
-      return tl::unexpected(a.error());
-    }
+    MR_TRY(announce(path));
     return lock;
   }
   util::test_point("index_lock.linked");

@@ -620,10 +620,7 @@ Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
     walk.node(id)->decorated = !list.empty();
   }
 
-  auto walked = walk.limit(starts);
-  if (!walked) {
-    return tl::unexpected(walked.error());
-  }
+  MR_TRY_VAR(walked, walk.limit(starts));
   const auto ordered = walk.simplify_merges(Walk::topo_sort(*walked));
 
   Abbreviator abbrev(repo);

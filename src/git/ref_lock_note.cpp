@@ -206,9 +206,7 @@ RefLockNote RefLockNote::for_ref(git_repository* repo, const std::string& ref) {
 Result<RefLockNoteGuard> RefLockNoteGuard::write(git_repository* repo, const RefLockNote& note) {
   const fs::path path =
       fs::path(common_dir(repo)) / (std::string(k_prefix) + std::to_string(note.owner.pid));
-  if (auto ok = util::write_file_atomically(path, serialise(note), 0644); !ok) {
-    return tl::unexpected(ok.error());
-  }
+  MR_TRY(util::write_file_atomically(path, serialise(note), 0644));
   return RefLockNoteGuard(path);
 }
 

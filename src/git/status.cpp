@@ -266,10 +266,7 @@ Result<std::vector<std::string>> stash_list(git_repository* repo) {
 } // namespace
 
 Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_token& stop) {
-  auto opened = open_repository(request.repo, {.read_only_config = true});
-  if (!opened) {
-    return tl::unexpected(opened.error());
-  }
+  MR_TRY_VAR(opened, open_repository(request.repo, {.read_only_config = true}));
   git_repository* repo = opened->get();
   const Config config(repo);
   RepoStatus st;
@@ -357,10 +354,7 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   // extensions it does not know). The refresh is mr's own (index_refresh.hpp).
   const std::string workdir = git_repository_workdir(repo);
   IndexRefresh refresh(gitdir);
-  auto list = status_list(repo, tree.get(), flags);
-  if (!list) {
-    return tl::unexpected(list.error());
-  }
+  MR_TRY_VAR(list, status_list(repo, tree.get(), flags));
   git_index* index_raw = nullptr;
   IndexPtr index;
   if (git_repository_index(&index_raw, repo) == 0) {
@@ -467,17 +461,11 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     if (stop.stop_requested()) {
       return fail("cancelled");
     }
-    auto log = unpushed_log(repo);
-    if (!log) {
-      return tl::unexpected(log.error());
-    }
+    MR_TRY_VAR(log, unpushed_log(repo));
     st.unpushed = std::move(*log);
   }
   if (request.stashes) {
-    auto stashes = stash_list(repo);
-    if (!stashes) {
-      return tl::unexpected(stashes.error());
-    }
+    MR_TRY_VAR(stashes, stash_list(repo));
     st.stashes = std::move(*stashes);
   }
   return st;

@@ -87,9 +87,7 @@ Result<Endpoint> plan_endpoint(const std::string& url, const NetContext& net) {
   case RemoteUrl::Scheme::file:
     break;
   case RemoteUrl::Scheme::ssh: {
-    if (auto ok = check_ssh_words(ep.url); !ok) {
-      return tl::unexpected(ok.error());
-    }
+    MR_TRY(check_ssh_words(ep.url));
     auto target = resolve_ssh(ep.url.host, ep.url.user, ep.url.port, net);
     ep.host = target.hostname;
     ep.connect_url = ep.url.ssh_url(target.user, target.hostname, target.port);

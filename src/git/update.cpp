@@ -100,14 +100,12 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
   } planning_note{gitdir};
   // While it plans, the note says so and names the lock before it is taken: a kill leaves
   // a lock the next run knows to remove.
-  auto lock = IndexLock::acquire_announced(gitdir, [&](const std::string& lock_path) {
+  const auto announce = [&](const std::string& lock_path) {
     auto planning = UpdateNote::mine(branch_ref, from_hex, to_hex, lock_path);
     planning.planning = true;
     return write_note(gitdir, planning);
-  });
-  if (!lock) {
-    return tl::unexpected(lock.error());
-  }
+  };
+  MR_TRY_VAR(lock, IndexLock::acquire_announced(gitdir, announce));
   util::test_point("update.planning");
   MR_TRY_VAR(index, IndexFile::read(gitdir + "index"));
   if (auto why = cannot_rewrite(*index)) {
@@ -161,10 +159,7 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
     return fail("objects of " + first_few(missing) + " are missing (git fsck tells more)");
   }
 
-  if (auto w = write_note(gitdir, UpdateNote::mine(branch_ref, from_hex, to_hex, lock->path()));
-      !w) {
-    return tl::unexpected(w.error());
-  }
+  MR_TRY(write_note(gitdir, UpdateNote::mine(branch_ref, from_hex, to_hex, lock->path())));
   planning_note.keep = true; // from here on, an interruption is finished by the next run
   util::test_point("update.after_note");
   // The last look before the first change: a file saved since the plan is not replaced.
@@ -198,22 +193,13 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
 } // namespace
 
 Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::size_t stat_width) {
-  auto opened = open_repository(path);
-  if (!opened) {
-    return tl::unexpected(opened.error());
-  }
+  MR_TRY_VAR(opened, open_repository(path));
   git_repository* repo = opened->get();
   const std::string gitdir = git_repository_path(repo);
-  auto guard = UpdateGuard::acquire(gitdir);
-  if (!guard) {
-    return tl::unexpected(guard.error());
-  }
+  MR_TRY_VAR(guard, UpdateGuard::acquire(gitdir));
   remove_dead_ref_locks(repo); // a branch lock left by an update killed while moving it
   UpdateResult result;
-  auto note = read_note(gitdir);
-  if (!note) {
-    return tl::unexpected(note.error());
-  }
+  MR_TRY_VAR(note, read_note(gitdir));
   if (*note && (*note)->planning) {
     // Killed before it changed anything: only its lock is left (never someone else's),
     // or the file that was about to become it.
@@ -221,17 +207,12 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
       ::unlink((gitdir + "index.lock").c_str());
     }
     ::unlink((gitdir + "mr-index.lock.new").c_str());
-    if (auto r = remove_note(gitdir); !r) {
-      return tl::unexpected(r.error());
-    }
+    MR_TRY(remove_note(gitdir));
     *note = std::nullopt;
   }
   if (*note) {
     // Its process is gone: a running mr update would hold the guard taken above.
-    auto finished = finish_interrupted(repo, gitdir, **note, stat_width);
-    if (!finished) {
-      return tl::unexpected(finished.error());
-    }
+    MR_TRY_VAR(finished, finish_interrupted(repo, gitdir, **note, stat_width));
     result.text += *finished;
     result.kind = UpdateResult::Kind::fast_forwarded;
   }

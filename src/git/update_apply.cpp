@@ -245,10 +245,7 @@ Result<std::vector<std::string>> checkout_conflicts(git_repository* repo, git_tr
 }
 
 Result<void> check_index_result(const IndexFile& index, const Work& work) {
-  auto built = build_index(index, edits_for(work, {}), {});
-  if (!built) {
-    return tl::unexpected(built.error());
-  }
+  MR_TRY(build_index(index, edits_for(work, {}), {}));
   return {};
 }
 
@@ -323,10 +320,7 @@ Result<void> carry_out(git_repository* repo, git_tree* baseline, git_commit* tar
   }
   const auto edits = edits_for(work, state.written);
   const auto smudge = racy_to_smudge(repo, index, edits, started);
-  auto bytes = build_index(index, edits, smudge);
-  if (!bytes) {
-    return tl::unexpected(bytes.error());
-  }
+  MR_TRY_VAR(bytes, build_index(index, edits, smudge));
   if (auto w = lock.write(*bytes, index.on_disk() ? index.file_stat().st_mode : 0644); !w) {
     return w;
   }
@@ -342,10 +336,7 @@ Result<void> move_branch(git_repository* repo, const std::string& branch_ref, co
                          const git_oid& to) {
   // A kill while libgit2 holds the branch's lock leaves it: the note lets the next run
   // remove it (ref_lock_note.hpp).
-  auto note = RefLockNoteGuard::write(repo, RefLockNote::for_ref(repo, branch_ref));
-  if (!note) {
-    return tl::unexpected(note.error());
-  }
+  MR_TRY(RefLockNoteGuard::write(repo, RefLockNote::for_ref(repo, branch_ref)));
   util::test_point("update.moving_branch");
   git_reference* moved = nullptr;
   const int rc = git_reference_create_matching(&moved, repo, branch_ref.c_str(), &to, 1, &from,

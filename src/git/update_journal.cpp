@@ -86,10 +86,7 @@ Result<std::optional<UpdateNote>> read_note(const std::string& gitdir) {
   if (!S_ISREG(st.st_mode) || static_cast<std::size_t>(st.st_size) > k_max_note) {
     return damaged("not a note mr wrote");
   }
-  auto text = util::read_file(path);
-  if (!text) {
-    return tl::unexpected(text.error());
-  }
+  MR_TRY_VAR(text, util::read_file(path));
   UpdateNote note;
   bool header = false;
   for (const auto line : util::split_lines(*text)) {

@@ -168,10 +168,7 @@ Result<std::string> finish_interrupted(git_repository* repo, const std::string& 
   }
   CommitPtr to_commit(to_raw);
 
-  auto lock = lock_for_recovery(gitdir, note);
-  if (!lock) {
-    return tl::unexpected(lock.error());
-  }
+  MR_TRY_VAR(lock, lock_for_recovery(gitdir, note));
   const auto refuse = [&](const std::string& why) -> Result<std::string> {
     // The lock goes, so that the git commands named can run.
     write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, {}));
@@ -259,9 +256,7 @@ Result<std::string> finish_interrupted(git_repository* repo, const std::string& 
           " (the next mr update finishes it, or says what to do if the branch moved meanwhile)");
     }
   }
-  if (auto r = remove_note(gitdir); !r) {
-    return tl::unexpected(r.error());
-  }
+  MR_TRY(remove_note(gitdir));
   return "Finishing " + what + "\n" +
          fast_forward_text(repo, from_commit.get(), to_commit.get(), stat_width);
 }
