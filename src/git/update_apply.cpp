@@ -335,8 +335,8 @@ Result<void> carry_out(git_repository* repo, git_tree* baseline, git_commit* tar
 Result<void> move_branch(git_repository* repo, const std::string& branch_ref, const git_oid& from,
                          const git_oid& to) {
   // A kill while libgit2 holds the branch's lock leaves it: the note lets the next run
-  // remove it (ref_lock_note.hpp).
-  MR_TRY(RefLockNoteGuard::write(repo, RefLockNote::for_ref(repo, branch_ref)));
+  // remove it (ref_lock_note.hpp). The guard keeps the note until the branch has moved.
+  MR_TRY_VAR(note, RefLockNoteGuard::write(repo, RefLockNote::for_ref(repo, branch_ref)));
   util::test_point("update.moving_branch");
   git_reference* moved = nullptr;
   const int rc = git_reference_create_matching(&moved, repo, branch_ref.c_str(), &to, 1, &from,
