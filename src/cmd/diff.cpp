@@ -43,7 +43,7 @@ task::TaskResult repo_diff(RepoTask& t) {
   };
   auto result = git::diff(request, run_git, t.task.stop_token());
   if (!result) {
-    return task::TaskResult::failed(result.error().message);
+    return result_of(result.error());
   }
   t.task.output() += result->text;
   t.fields.add("files", result->files)

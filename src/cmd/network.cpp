@@ -95,7 +95,8 @@ git::NetContext net_context(RepoTask& t) {
 task::TaskResult failed(RepoTask& t, const Error& error) {
   t.progress({});
   t.task.output() += error.output;
-  if (t.task.stop_token().stop_requested()) {
+  // Stopped: cancelled, whether git said so or failed of it (a killed git process).
+  if (error.cancelled() || t.task.stop_token().stop_requested()) {
     return task::TaskResult::cancelled();
   }
   return task::TaskResult::failed(error.message);

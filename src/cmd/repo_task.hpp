@@ -71,4 +71,8 @@ Result<proc::Outcome> run_shell(RepoTask& t, std::string_view action, std::strin
 // code, or cancelled when it was stopped.
 task::TaskResult result_of(const Result<proc::Outcome>& outcome);
 
+// The task's result for an operation that did not complete: cancelled when its error says
+// it was stopped (keeping the error's text, which --json reports), else failed with it.
+task::TaskResult result_of(const Error& error);
+
 } // namespace mr::cmd

@@ -63,6 +63,15 @@ Result<proc::Outcome> run_shell(RepoTask& t, std::string_view action, std::strin
   return run_argv(t, action, argv);
 }
 
+task::TaskResult result_of(const Error& error) {
+  if (!error.cancelled()) {
+    return task::TaskResult::failed(error.message);
+  }
+  auto r = task::TaskResult::cancelled();
+  r.error = error.message;
+  return r;
+}
+
 task::TaskResult result_of(const Result<proc::Outcome>& outcome) {
   if (!outcome) {
     return task::TaskResult::failed(outcome.error().message, 127);

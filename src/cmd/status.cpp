@@ -138,7 +138,7 @@ void add_status_fields(render::JsonObject& fields, const git::RepoStatus& st) {
 task::TaskResult repo_status(RepoTask& t) {
   auto st = read_repo_status(t, true);
   if (!st) {
-    return task::TaskResult::failed(st.error().message);
+    return result_of(st.error());
   }
   if (st->update) {
     t.task.output() += update_line(*st->update) + "\n";

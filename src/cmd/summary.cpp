@@ -65,7 +65,7 @@ Result<void> check_summary_args(const std::vector<std::string>& args) {
 task::TaskResult repo_summary(RepoTask& t) {
   auto read = read_repo_status(t, false);
   if (!read) {
-    return task::TaskResult::failed(read.error().message);
+    return result_of(read.error());
   }
   const auto& st = *read;
   add_status_fields(t.fields, st);

@@ -190,7 +190,7 @@ Result<void> clone_with_libgit2(const std::string& url, const std::optional<std:
   RepoPtr repo(raw);
   transfer.settle_credentials(rc == 0);
   if (rc != 0) {
-    return fail(transfer.failure(rc), text);
+    return transfer.failure(rc, text);
   }
   return {};
 }
@@ -216,7 +216,7 @@ Result<std::string> clone_into(const std::string& url, const std::optional<std::
   if (!endpoint.host.empty() && net.host_slot) {
     slot = net.host_slot(endpoint.host);
   }
-  Result<void> made = fail("cancelled");
+  Result<void> made = cancelled();
   if (slot || endpoint.host.empty() || !net.host_slot) {
     util::test_point("clone.cloning");
     // Through the open directories: a directory renamed or a symlink swapped into the
@@ -226,7 +226,7 @@ Result<std::string> clone_into(const std::string& url, const std::optional<std::
                             : clone_with_libgit2(url, branch, temp->fd(), endpoint, net, text);
   }
   if (made && net.stop.stop_requested()) {
-    made = fail("cancelled", text);
+    made = cancelled(text);
   }
   struct stat git_dir {};
   if (made && ::fstatat(temp->fd(), ".git", &git_dir, AT_SYMLINK_NOFOLLOW) != 0) {

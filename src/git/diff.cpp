@@ -685,7 +685,7 @@ Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
     return fail(last_error(frc));
   }
   if (stop.stop_requested()) {
-    return fail("cancelled");
+    return cancelled();
   }
 
   DiffOutput out;

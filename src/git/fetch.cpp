@@ -248,7 +248,7 @@ Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
   if (!endpoint.host.empty() && net.host_slot) {
     slot = net.host_slot(endpoint.host);
     if (!slot) {
-      return fail("cancelled");
+      return cancelled();
     }
   }
   spdlog::debug("{}: fetching {} from {} with {}", workdir.string(), remote.name,
@@ -294,7 +294,9 @@ Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
     return fail(note_error);
   }
   if (rc != 0) {
-    return fail(explain_lock_failure(transfer.failure(rc)));
+    auto why = transfer.failure(rc);
+    why.value().message = explain_lock_failure(why.value().message);
+    return why;
   }
   // The current branch's upstream, if it comes from this remote.
   std::string merge_ref;
@@ -343,7 +345,7 @@ Result<FetchResult> fetch_all(const fs::path& repo_path, const NetContext& net) 
   std::vector<std::string> failed;
   for (const auto& remote : remotes.remotes) {
     if (net.stop.stop_requested()) {
-      return fail("cancelled");
+      return cancelled();
     }
     if (remotes.remotes.size() > 1) {
       all.text += "Fetching " + remote.name + "\n"; // git fetch --all says so for several

@@ -320,7 +320,7 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     }
   }
   if (stop.stop_requested()) {
-    return fail("cancelled");
+    return cancelled();
   }
 
   const std::string gitdir = git_repository_path(repo);
@@ -459,7 +459,7 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   }
   if (request.unpushed_log) {
     if (stop.stop_requested()) {
-      return fail("cancelled");
+      return cancelled();
     }
     MR_TRY_VAR(log, unpushed_log(repo));
     st.unpushed = std::move(*log);

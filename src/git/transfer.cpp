@@ -154,19 +154,20 @@ bool Transfer::cancelled() const {
   return m_net.stop.stop_requested();
 }
 
-std::string Transfer::failure(int rc) const {
+tl::unexpected<Error> Transfer::failure(int rc, std::string output) const {
   if (!m_refusal.empty()) {
-    return scrub_line(m_refusal);
+    return fail(scrub_line(m_refusal), std::move(output));
   }
   if (cancelled()) {
-    return "cancelled";
+    return mr::cancelled(std::move(output));
   }
   std::string message = last_error(rc);
   if (message.find("too many header bytes seen") != std::string::npos) {
     // The HTTP parser's own bound (HTTP_MAX_HEADER_SIZE), in words that say what happened.
-    return scrub_line("the HTTP response headers from " + m_endpoint.url.display() +
-                      " are longer than 80 KiB; mr stopped reading (a broken or hostile "
-                      "server?)");
+    return fail(scrub_line("the HTTP response headers from " + m_endpoint.url.display() +
+                           " are longer than 80 KiB; mr stopped reading (a broken or hostile "
+                           "server?)"),
+                std::move(output));
   }
   if (message.find("Unable to exchange encryption keys") != std::string::npos) {
     // libgit2 1.5.1 offers only the key type of the first known_hosts line for the host.
@@ -175,7 +176,7 @@ std::string Transfer::failure(int rc) const {
   }
   // libgit2's messages quote what the server sent ("remote error: ...") and may hold the
   // URL as given.
-  return scrub_line(message);
+  return fail(scrub_line(message), std::move(output));
 }
 
 int Transfer::on_credentials(git_credential** out, const char* url, const char* user_from_url,

@@ -55,8 +55,9 @@ public:
   git_remote_callbacks callbacks();
 
   // The reason for a failed libgit2 call `rc`: a credential or host-key refusal of ours,
-  // a cancellation, else libgit2's message.
-  std::string failure(int rc) const;
+  // a cancellation (an Error of kind cancelled), else libgit2's message. `output`: what
+  // the operation had printed by then.
+  tl::unexpected<Error> failure(int rc, std::string output = {}) const;
 
   // After the transfer: tells git's credential helpers that the password they gave worked
   // (git credential approve) or that the server refused it (reject); other failures leave

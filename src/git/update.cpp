@@ -287,7 +287,7 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
     result.text += fetched->text;
   }
   if (net.stop.stop_requested()) {
-    return fail("cancelled", result.text);
+    return cancelled(result.text);
   }
 
   // Where things stand after the fetch.
