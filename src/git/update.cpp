@@ -84,6 +84,46 @@ std::vector<std::string> missing_objects(git_repository* repo, const Work& work)
   return missing;
 }
 
+// The work a fast-forward from `from_tree` to `to` takes, or why it is refused: see
+// update_plan.hpp. Nothing is changed.
+Result<Work> plan_work(git_repository* repo, Worktree& wt, const IndexFile& index,
+                       git_tree* from_tree, git_tree* to_tree, git_commit* to) {
+  MR_TRY_VAR(changes, changed_paths(repo, from_tree, to_tree));
+  UpdatePlan plan = plan_fast_forward(wt, index, std::move(*changes));
+  plan.filtered =
+      paths_with_filter_drivers(repo, *git_commit_id(to), plan.changes, plan.filter_drivers);
+  if (plan.refused()) {
+    return fail(plan.refusal());
+  }
+  Work work;
+  for (const auto i : plan.apply) {
+    const auto& c = plan.changes[i];
+    const bool gitlink = (c.from && c.from->gitlink()) || (c.to && c.to->gitlink());
+    struct stat st {};
+    if (gitlink) {
+      work.submodules.push_back(c);
+    } else if (c.from && wt.lstat(c.path, st) == ENOENT) {
+      (c.to ? work.create : work.already_gone).push_back(c); // deleted by the user
+    } else {
+      work.checkout.push_back(c);
+    }
+  }
+  // libgit2's own view of the same checkout, as a second opinion: anything it would call
+  // a conflict is refused too.
+  MR_TRY_VAR(conflicts, checkout_conflicts(repo, from_tree, to, work));
+  if (!conflicts->empty()) {
+    return fail("local changes would be overwritten by the update: " + first_few(*conflicts) +
+                " (commit or stash them, then update again)");
+  }
+  if (auto ok = check_index_result(index, work); !ok) {
+    return fail("the update cannot be applied here: " + ok.error().message);
+  }
+  if (auto missing = missing_objects(repo, work); !missing.empty()) {
+    return fail("objects of " + first_few(missing) + " are missing (git fsck tells more)");
+  }
+  return work;
+}
+
 // The fast-forward itself, holding index.lock: see update_plan.hpp for what is refused.
 Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
                           const std::string& branch_ref, git_commit* from, git_commit* to) {
@@ -124,47 +164,15 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
     return fail("cannot read the trees: " + last_error(-1));
   }
   TreePtr to_tree(to_raw);
-  MR_TRY_VAR(changes, changed_paths(repo, from_tree.get(), to_tree.get()));
   Worktree wt(repo, *index);
-  UpdatePlan plan = plan_fast_forward(wt, *index, std::move(*changes));
-  plan.filtered =
-      paths_with_filter_drivers(repo, *git_commit_id(to), plan.changes, plan.filter_drivers);
-  if (plan.refused()) {
-    return fail(plan.refusal());
-  }
-  Work work;
-  for (const auto i : plan.apply) {
-    const auto& c = plan.changes[i];
-    const bool gitlink = (c.from && c.from->gitlink()) || (c.to && c.to->gitlink());
-    struct stat st {};
-    if (gitlink) {
-      work.submodules.push_back(c);
-    } else if (c.from && wt.lstat(c.path, st) == ENOENT) {
-      (c.to ? work.create : work.already_gone).push_back(c); // deleted by the user
-    } else {
-      work.checkout.push_back(c);
-    }
-  }
-  // libgit2's own view of the same checkout, as a second opinion: anything it would call
-  // a conflict is refused too.
-  MR_TRY_VAR(conflicts, checkout_conflicts(repo, from_tree.get(), to, work));
-  if (!conflicts->empty()) {
-    return fail("local changes would be overwritten by the update: " + first_few(*conflicts) +
-                " (commit or stash them, then update again)");
-  }
-  if (auto ok = check_index_result(*index, work); !ok) {
-    return fail("the update cannot be applied here: " + ok.error().message);
-  }
-  if (auto missing = missing_objects(repo, work); !missing.empty()) {
-    return fail("objects of " + first_few(missing) + " are missing (git fsck tells more)");
-  }
+  MR_TRY_VAR(work, plan_work(repo, wt, *index, from_tree.get(), to_tree.get(), to));
 
   MR_TRY(write_note(gitdir, UpdateNote::mine(branch_ref, from_hex, to_hex, lock->path())));
   planning_note.keep = true; // from here on, an interruption is finished by the next run
   util::test_point("update.after_note");
   // The last look before the first change: a file saved since the plan is not replaced.
   std::vector<std::string> paths;
-  for (const auto& c : work.checkout) {
+  for (const auto& c : work->checkout) {
     paths.push_back(c.path);
   }
   if (auto moved = wt.changed_since(paths); !moved.empty()) {
@@ -172,7 +180,7 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
     return fail("local changes would be overwritten by the update: " + first_few(moved) +
                 " (changed while mr was updating; commit or stash them, then update again)");
   }
-  if (auto done = carry_out(repo, from_tree.get(), to, work, *index, *lock, /*force=*/false);
+  if (auto done = carry_out(repo, from_tree.get(), to, *work, *index, *lock, /*force=*/false);
       !done) {
     // The note stays (status shows the interruption, the next update finishes it); the
     // lock goes, as git's would.
@@ -190,19 +198,13 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
   return remove_note(gitdir);
 }
 
-} // namespace
-
-Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::size_t stat_width) {
-  MR_TRY_VAR(opened, open_repository(path));
-  git_repository* repo = opened->get();
-  const std::string gitdir = git_repository_path(repo);
-  MR_TRY_VAR(guard, UpdateGuard::acquire(gitdir));
-  remove_dead_ref_locks(repo); // a branch lock left by an update killed while moving it
-  UpdateResult result;
+// Step 1: an update an earlier run left. One killed while planning left only its lock
+// (never someone else's) or the file about to become it; one killed later is finished
+// here, its process being gone (a running mr update would hold the guard).
+Result<void> settle_earlier_run(git_repository* repo, const std::string& gitdir,
+                                std::size_t stat_width, UpdateResult& result) {
   MR_TRY_VAR(note, read_note(gitdir));
   if (*note && (*note)->planning) {
-    // Killed before it changed anything: only its lock is left (never someone else's),
-    // or the file that was about to become it.
     if ((*note)->names_lock(gitdir + "index.lock")) {
       ::unlink((gitdir + "index.lock").c_str());
     }
@@ -211,18 +213,30 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
     *note = std::nullopt;
   }
   if (*note) {
-    // Its process is gone: a running mr update would hold the guard taken above.
     MR_TRY_VAR(finished, finish_interrupted(repo, gitdir, **note, stat_width));
     result.text += *finished;
     result.kind = UpdateResult::Kind::fast_forwarded;
   }
+  return {};
+}
+
+// The branch an update moves and the ref it follows.
+struct Target {
+  std::string branch_ref; // "refs/heads/main"
+  std::string branch;     // "main"
+  std::string upstream;   // "refs/remotes/origin/main"
+};
+
+// Step 2: what to update, or nullopt with `result` saying why it is skipped (a detached
+// HEAD, an unborn branch, no upstream). Refuses what git pull refuses before fetching.
+Result<std::optional<Target>> find_target(git_repository* repo, const std::string& gitdir,
+                                          UpdateResult& result) {
   if (exists(gitdir + "index.lock")) {
     return fail(IndexLock::busy_message(gitdir), result.text);
   }
   if (const auto op = operation_in_progress(git_repository_state(repo)); !op.empty()) {
     return fail(op + " is in progress: finish or abort it, then update", result.text);
   }
-
   git_reference* head_raw = nullptr;
   if (const int rc = git_reference_lookup(&head_raw, repo, "HEAD"); rc != 0) {
     return fail("cannot read HEAD: " + last_error(rc), result.text);
@@ -231,41 +245,48 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
   if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) {
     result.kind = UpdateResult::Kind::skipped;
     result.reason = "HEAD is detached: no branch to update";
-    return result;
+    return std::nullopt;
   }
-  const std::string branch_ref = git_reference_symbolic_target(head.get());
-  const std::string branch = branch_name(branch_ref);
+  Target target;
+  target.branch_ref = git_reference_symbolic_target(head.get());
+  target.branch = branch_name(target.branch_ref);
   git_reference* local_raw = nullptr;
-  if (const int rc = git_reference_lookup(&local_raw, repo, branch_ref.c_str());
+  if (const int rc = git_reference_lookup(&local_raw, repo, target.branch_ref.c_str());
       rc == GIT_ENOTFOUND) {
     result.kind = UpdateResult::Kind::skipped;
-    result.reason = "branch '" + branch + "' has no commits yet";
-    return result;
+    result.reason = "branch '" + target.branch + "' has no commits yet";
+    return std::nullopt;
   } else if (rc != 0) {
-    return fail("cannot read " + branch_ref + ": " + last_error(rc), result.text);
+    return fail("cannot read " + target.branch_ref + ": " + last_error(rc), result.text);
   }
   RefPtr local(local_raw);
-  const auto upstream = upstream_ref(repo, branch);
+  const auto upstream = upstream_ref(repo, target.branch);
   if (!upstream) {
     result.kind = UpdateResult::Kind::skipped;
-    result.reason =
-        "branch '" + branch + "' has no upstream (git branch --set-upstream-to=REMOTE/BRANCH)";
-    return result;
+    result.reason = "branch '" + target.branch +
+                    "' has no upstream (git branch --set-upstream-to=REMOTE/BRANCH)";
+    return std::nullopt;
   }
+  target.upstream = *upstream;
   if (auto index = IndexFile::read(gitdir + "index", {.verify_checksum = false}); index) {
     if (auto why = unmerged(*index)) {
       return fail(*why, result.text);
     }
   }
+  return target;
+}
 
-  // Fetch the branch's remote, unless its upstream is a local branch.
+// Step 3: fetches the branch's remote, unless its upstream is a local branch; its lines
+// go into `result`.
+Result<void> fetch_branch_remote(git_repository* repo, const fs::path& path, const Target& target,
+                                 const NetContext& net, UpdateResult& result) {
   git_config* cfg_raw = nullptr;
   if (const int rc = git_repository_config_snapshot(&cfg_raw, repo); rc != 0) {
     return fail(last_error(rc), result.text);
   }
   ConfigPtr cfg(cfg_raw);
   Buf remote_name;
-  const std::string key = "branch." + branch + ".remote";
+  const std::string key = "branch." + target.branch + ".remote";
   if (git_config_get_string_buf(&remote_name.buf, cfg.get(), key.c_str()) != 0) {
     git_error_clear();
   }
@@ -273,7 +294,7 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
     const auto remotes = read_remotes(cfg.get());
     const RemoteConfig* remote = remotes.find(remote_name.str());
     if (remote == nullptr) {
-      return fail("branch '" + branch + "' follows remote '" + remote_name.str() +
+      return fail("branch '" + target.branch + "' follows remote '" + remote_name.str() +
                       "', which has no url",
                   result.text);
     }
@@ -289,21 +310,26 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
   if (net.stop.stop_requested()) {
     return cancelled(result.text);
   }
+  return {};
+}
 
-  // Where things stand after the fetch.
-  const std::string up_name = upstream_name(*upstream);
+// Step 4: where things stand after the fetch: already up to date, diverged (refused), or
+// fast-forwarded to the upstream.
+Result<void> move_to_upstream(git_repository* repo, const std::string& gitdir, const Target& target,
+                              std::size_t stat_width, UpdateResult& result) {
+  const std::string up_name = upstream_name(target.upstream);
   git_oid up_id{};
-  if (git_reference_name_to_id(&up_id, repo, upstream->c_str()) != 0) {
+  if (git_reference_name_to_id(&up_id, repo, target.upstream.c_str()) != 0) {
     return fail("upstream " + up_name + " is gone (deleted on the remote?)", result.text);
   }
   git_oid local_id{};
-  if (git_reference_name_to_id(&local_id, repo, branch_ref.c_str()) != 0) {
-    return fail("cannot read " + branch_ref + ": " + last_error(-1), result.text);
+  if (git_reference_name_to_id(&local_id, repo, target.branch_ref.c_str()) != 0) {
+    return fail("cannot read " + target.branch_ref + ": " + last_error(-1), result.text);
   }
   if (git_oid_equal(&local_id, &up_id) != 0 ||
       git_graph_descendant_of(repo, &local_id, &up_id) == 1) {
     result.text += "Already up to date.\n";
-    return result;
+    return {};
   }
   if (git_graph_descendant_of(repo, &up_id, &local_id) != 1) {
     std::size_t ahead = 0;
@@ -313,7 +339,6 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
                     " behind " + up_name + " (merge or rebase by hand)",
                 result.text);
   }
-
   git_commit* old_raw = nullptr;
   if (git_commit_lookup(&old_raw, repo, &local_id) != 0) {
     return fail("cannot read " + up_name + ": " + last_error(-1), result.text);
@@ -324,12 +349,31 @@ Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::si
     return fail("cannot read " + up_name + ": " + last_error(-1), result.text);
   }
   CommitPtr new_commit(new_raw);
-  if (auto ff = fast_forward(repo, gitdir, branch_ref, old_commit.get(), new_commit.get()); !ff) {
+  if (auto ff = fast_forward(repo, gitdir, target.branch_ref, old_commit.get(), new_commit.get());
+      !ff) {
     return fail(ff.error().message, result.text);
   }
   result.text += fast_forward_text(repo, old_commit.get(), new_commit.get(), stat_width);
   result.kind = UpdateResult::Kind::fast_forwarded;
-  return result;
+  return {};
 }
 
+} // namespace
+
+Result<UpdateResult> update(const fs::path& path, const NetContext& net, std::size_t stat_width) {
+  MR_TRY_VAR(opened, open_repository(path));
+  git_repository* repo = opened->get();
+  const std::string gitdir = git_repository_path(repo);
+  MR_TRY_VAR(guard, UpdateGuard::acquire(gitdir));
+  remove_dead_ref_locks(repo); // a branch lock left by an update killed while moving it
+  UpdateResult result;
+  MR_TRY(settle_earlier_run(repo, gitdir, stat_width, result));
+  MR_TRY_VAR(target, find_target(repo, gitdir, result));
+  if (!*target) {
+    return result;
+  }
+  MR_TRY(fetch_branch_remote(repo, path, **target, net, result));
+  MR_TRY(move_to_upstream(repo, gitdir, **target, stat_width, result));
+  return result;
+}
 } // namespace mr::git
