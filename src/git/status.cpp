@@ -263,18 +263,11 @@ Result<std::vector<std::string>> stash_list(git_repository* repo) {
   return stashes;
 }
 
-} // namespace
-
-Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_token& stop) {
-  MR_TRY_VAR(opened, open_repository(request.repo, {.read_only_config = true}));
-  git_repository* repo = opened->get();
-  const Config config(repo);
-  RepoStatus st;
-  read_status_settings(config, st);
-
-  // HEAD, checked before status: libgit2 1.5 treats a HEAD naming a missing commit as an
-  // unborn branch and would report every file as added, where git says "bad object". Read
-  // once here (git_repository_head() and friends would each read it again) and handed on.
+// HEAD into `st` (branch, detached, unborn, abbreviation) and the tree it names, null when
+// unborn. Checked before status: libgit2 1.5 treats a HEAD naming a missing commit as an
+// unborn branch and would report every file as added, where git says "bad object". Read
+// once here (git_repository_head() and friends would each read it again).
+Result<TreePtr> read_head(git_repository* repo, RepoStatus& st) {
   git_reference* head_raw = nullptr;
   if (const int rc = git_reference_lookup(&head_raw, repo, "HEAD"); rc != 0) {
     return fail("cannot read HEAD: " + last_error(rc));
@@ -296,43 +289,33 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     st.detached = true;
   }
   TreePtr tree;
-  git_oid head_id{};
-  if (!st.unborn) {
-    const git_oid* target = git_reference_target(resolved ? resolved.get() : head.get());
-    git_commit* commit_raw = nullptr;
-    if (target == nullptr || git_commit_lookup(&commit_raw, repo, target) != 0) {
-      // libgit2 says "object not found - no match for id (SHA)"; the SHA is given once.
-      auto reason = last_error(-1);
-      reason = reason.substr(0, reason.find(" - no match for id"));
-      return fail("HEAD names commit " +
-                  std::string(target != nullptr ? git_oid_tostr_s(target) : "?") +
-                  ", which cannot be read: " + reason + " (git fsck tells more)");
-    }
-    head_id = *target;
-    CommitPtr commit(commit_raw);
-    git_tree* tree_raw = nullptr;
-    if (git_commit_tree(&tree_raw, commit.get()) != 0) {
-      return fail("the tree of HEAD cannot be read: " + last_error(-1) + " (git fsck tells more)");
-    }
-    tree.reset(tree_raw);
-    if (st.detached) {
-      st.head_abbrev = Abbreviator(repo)(*target);
-    }
+  if (st.unborn) {
+    return tree;
   }
-  if (stop.stop_requested()) {
-    return cancelled();
+  const git_oid* target = git_reference_target(resolved ? resolved.get() : head.get());
+  git_commit* commit_raw = nullptr;
+  if (target == nullptr || git_commit_lookup(&commit_raw, repo, target) != 0) {
+    // libgit2 says "object not found - no match for id (SHA)"; the SHA is given once.
+    auto reason = last_error(-1);
+    reason = reason.substr(0, reason.find(" - no match for id"));
+    return fail("HEAD names commit " +
+                std::string(target != nullptr ? git_oid_tostr_s(target) : "?") +
+                ", which cannot be read: " + reason + " (git fsck tells more)");
   }
+  CommitPtr commit(commit_raw);
+  git_tree* tree_raw = nullptr;
+  if (git_commit_tree(&tree_raw, commit.get()) != 0) {
+    return fail("the tree of HEAD cannot be read: " + last_error(-1) + " (git fsck tells more)");
+  }
+  tree.reset(tree_raw);
+  if (st.detached) {
+    st.head_abbrev = Abbreviator(repo)(*target);
+  }
+  return tree;
+}
 
-  const std::string gitdir = git_repository_path(repo);
-  if (auto note = read_note(gitdir); !note) {
-    st.warnings.push_back("warning: " + note.error().message);
-  } else if (*note) {
-    st.update = update_in_progress(repo, **note);
-  }
-  if (request.operation) {
-    st.operation = operation_of(git_repository_state(repo));
-  }
-
+// libgit2's status options for what git status would show with this config and request.
+unsigned status_flags(const Config& config, const StatusRequest& request) {
   unsigned flags = GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
   switch (untracked_mode(config, request.untracked)) {
   case Untracked::no:
@@ -349,111 +332,103 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   if (renames) {
     flags |= GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
   }
-  // libgit2 never writes the index here (no GIT_STATUS_OPT_UPDATE_INDEX: it would write
-  // an index read before taking the lock, undoing a concurrent `git add`, and drop the
-  // extensions it does not know). The refresh is mr's own (index_refresh.hpp).
-  const std::string workdir = git_repository_workdir(repo);
-  IndexRefresh refresh(gitdir);
-  MR_TRY_VAR(list, status_list(repo, tree.get(), flags));
-  git_index* index_raw = nullptr;
-  IndexPtr index;
-  if (git_repository_index(&index_raw, repo) == 0) {
-    index.reset(index_raw);
-  }
+  return flags;
+}
 
+// What the walk over the status list gathers besides the entries.
+struct Scan {
+  git_repository* repo;
+  git_index* index; // may be null
+  std::string workdir;
   std::unordered_set<std::string_view> changed; // tracked files changed in the work tree
   std::vector<Unreadable> unreadable;
+};
+
+// The work-tree letter of a tracked entry (`entry.path`, status `s`), as git shows it.
+char tracked_worktree_letter(Scan& scan, unsigned s, const git_diff_delta* unstaged,
+                             const std::string& path) {
+  char letter = 0;
+  if (unstaged != nullptr &&
+      (unstaged->old_file.mode == GIT_FILEMODE_COMMIT ||
+       unstaged->new_file.mode == GIT_FILEMODE_COMMIT) &&
+      (s & GIT_STATUS_WT_MODIFIED) != 0) {
+    letter = submodule_letter(scan.repo, unstaged->old_file.path);
+  } else {
+    letter = worktree_letter(s);
+  }
+  // libgit2 cannot tell a file it may not look at from a deleted one; git says
+  // "PATH: Permission denied" and leaves it out.
+  if (letter == 'D') {
+    if (const int err = lstat_error(scan.workdir, path); err == 0) {
+      letter = 'M'; // there, but not a file libgit2 reads (a FIFO): git's " M"
+    } else if (err != ENOENT && err != ENOTDIR) {
+      scan.unreadable.push_back({path, err});
+      letter = ' ';
+    }
+  }
+  return letter;
+}
+
+// One entry of libgit2's status list into `st`.
+void add_entry(Scan& scan, const git_status_entry* e, RepoStatus& st) {
   constexpr unsigned k_worktree_changed = GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED |
                                           GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_WT_RENAMED |
                                           GIT_STATUS_WT_UNREADABLE | GIT_STATUS_CONFLICTED;
-  const std::size_t count = git_status_list_entrycount(list->get());
-  for (std::size_t i = 0; i < count; ++i) {
-    const git_status_entry* e = git_status_byindex(list->get(), i);
-    const unsigned s = e->status;
-    const git_diff_delta* staged = e->head_to_index;
-    const git_diff_delta* unstaged = e->index_to_workdir;
-    const char* path = staged != nullptr ? staged->new_file.path
-                                         : (unstaged != nullptr ? unstaged->old_file.path : "");
-    if ((s & k_worktree_changed) != 0) {
-      changed.insert(unstaged != nullptr ? unstaged->old_file.path : path);
-    }
-    StatusEntry entry;
-    entry.path = path;
-    if ((s & GIT_STATUS_CONFLICTED) != 0) {
-      std::tie(entry.index, entry.worktree) = unmerged_letters(index.get(), path);
-      entry.unmerged = true;
-      ++st.conflicted;
-      st.changes.push_back(std::move(entry));
-      continue;
-    }
-    if ((s & GIT_STATUS_WT_NEW) != 0) {
-      // Untracked; or deleted from the index and still there (git rm --cached), which git
-      // shows twice: "D  PATH" and "?? PATH".
-      StatusEntry untracked{entry};
-      untracked.index = untracked.worktree = '?';
-      ++st.untracked_count;
-      st.untracked.push_back(std::move(untracked));
-      if (index_letter(s) == ' ') {
-        continue;
-      }
-    }
-    const unsigned short extended = index_flags(index.get(), path);
-    if ((extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) != 0) {
-      // git add -N: not staged, "about to be added" in the work tree (git's " A").
-      entry.worktree = (s & GIT_STATUS_WT_DELETED) != 0 ? 'D' : 'A';
-      ++st.modified;
-      st.changes.push_back(std::move(entry));
-      continue;
-    }
-    entry.index = index_letter(s);
-    if (entry.index == 'R' && staged != nullptr) {
-      entry.from = staged->old_file.path;
-    }
-    if (unstaged != nullptr &&
-        (unstaged->old_file.mode == GIT_FILEMODE_COMMIT ||
-         unstaged->new_file.mode == GIT_FILEMODE_COMMIT) &&
-        (s & GIT_STATUS_WT_MODIFIED) != 0) {
-      entry.worktree = submodule_letter(repo, unstaged->old_file.path);
-    } else {
-      entry.worktree = worktree_letter(s);
-    }
-    // libgit2 cannot tell a file it may not look at from a deleted one; git says
-    // "PATH: Permission denied" and leaves it out.
-    if (entry.worktree == 'D') {
-      if (const int err = lstat_error(workdir, entry.path); err == 0) {
-        entry.worktree = 'M'; // there, but not a file libgit2 reads (a FIFO): git's " M"
-      } else if (err != ENOENT && err != ENOTDIR) {
-        unreadable.push_back({entry.path, err});
-        entry.worktree = ' ';
-      }
-    }
-    if ((extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0) {
-      entry.worktree = ' '; // sparse: git does not look at the work tree for it
-    }
-    if (entry.index == ' ' && entry.worktree == ' ') {
-      continue;
-    }
-    st.staged += entry.index != ' ' ? 1 : 0;
-    st.modified += entry.worktree != ' ' ? 1 : 0;
+  const unsigned s = e->status;
+  const git_diff_delta* staged = e->head_to_index;
+  const git_diff_delta* unstaged = e->index_to_workdir;
+  const char* path = staged != nullptr ? staged->new_file.path
+                                       : (unstaged != nullptr ? unstaged->old_file.path : "");
+  if ((s & k_worktree_changed) != 0) {
+    scan.changed.insert(unstaged != nullptr ? unstaged->old_file.path : path);
+  }
+  StatusEntry entry;
+  entry.path = path;
+  if ((s & GIT_STATUS_CONFLICTED) != 0) {
+    std::tie(entry.index, entry.worktree) = unmerged_letters(scan.index, path);
+    entry.unmerged = true;
+    ++st.conflicted;
     st.changes.push_back(std::move(entry));
+    return;
   }
-  // A status that hashed no file found every entry's stat data matching: nothing to
-  // refresh (see index_refresh.hpp).
-  git_diff_perfdata perf = GIT_DIFF_PERFDATA_INIT;
-  if (index && !stop.stop_requested() &&
-      (git_status_list_get_perfdata(&perf, list->get()) != 0 || perf.oid_calculations > 0)) {
-    const git_oid* checksum = git_index_checksum(index.get());
-    refresh.finish(repo,
-                   std::string_view(reinterpret_cast<const char*>(checksum->id), GIT_OID_RAWSZ),
-                   [&](std::string_view p) { return changed.count(p) != 0; });
+  if ((s & GIT_STATUS_WT_NEW) != 0) {
+    // Untracked; or deleted from the index and still there (git rm --cached), which git
+    // shows twice: "D  PATH" and "?? PATH".
+    StatusEntry untracked{entry};
+    untracked.index = untracked.worktree = '?';
+    ++st.untracked_count;
+    st.untracked.push_back(std::move(untracked));
+    if (index_letter(s) == ' ') {
+      return;
+    }
   }
-  for (auto& line : unreadable_warnings(workdir, unreadable)) {
-    st.warnings.push_back(std::move(line));
+  const unsigned short extended = index_flags(scan.index, path);
+  if ((extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) != 0) {
+    // git add -N: not staged, "about to be added" in the work tree (git's " A").
+    entry.worktree = (s & GIT_STATUS_WT_DELETED) != 0 ? 'D' : 'A';
+    ++st.modified;
+    st.changes.push_back(std::move(entry));
+    return;
   }
-  const auto by_path = [](const StatusEntry& a, const StatusEntry& b) { return a.path < b.path; };
-  std::stable_sort(st.changes.begin(), st.changes.end(), by_path);
-  std::stable_sort(st.untracked.begin(), st.untracked.end(), by_path);
+  entry.index = index_letter(s);
+  if (entry.index == 'R' && staged != nullptr) {
+    entry.from = staged->old_file.path;
+  }
+  entry.worktree = tracked_worktree_letter(scan, s, unstaged, entry.path);
+  if ((extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0) {
+    entry.worktree = ' '; // sparse: git does not look at the work tree for it
+  }
+  if (entry.index == ' ' && entry.worktree == ' ') {
+    return;
+  }
+  st.staged += entry.index != ' ' ? 1 : 0;
+  st.modified += entry.worktree != ' ' ? 1 : 0;
+  st.changes.push_back(std::move(entry));
+}
 
+// The upstream, unpushed log and stashes, as the request asks.
+Result<void> read_extras(git_repository* repo, const StatusRequest& request,
+                         const std::stop_token& stop, RepoStatus& st) {
   if (request.upstream || st.show_branch) {
     read_upstream(repo, st);
   }
@@ -468,6 +443,64 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     MR_TRY_VAR(stashes, stash_list(repo));
     st.stashes = std::move(*stashes);
   }
+  return {};
+}
+
+} // namespace
+
+Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_token& stop) {
+  MR_TRY_VAR(opened, open_repository(request.repo, {.read_only_config = true}));
+  git_repository* repo = opened->get();
+  const Config config(repo);
+  RepoStatus st;
+  read_status_settings(config, st);
+  MR_TRY_VAR(tree, read_head(repo, st));
+  if (stop.stop_requested()) {
+    return cancelled();
+  }
+
+  const std::string gitdir = git_repository_path(repo);
+  if (auto note = read_note(gitdir); !note) {
+    st.warnings.push_back("warning: " + note.error().message);
+  } else if (*note) {
+    st.update = update_in_progress(repo, **note);
+  }
+  if (request.operation) {
+    st.operation = operation_of(git_repository_state(repo));
+  }
+
+  // libgit2 never writes the index here (no GIT_STATUS_OPT_UPDATE_INDEX: it would write
+  // an index read before taking the lock, undoing a concurrent `git add`, and drop the
+  // extensions it does not know). The refresh is mr's own (index_refresh.hpp).
+  IndexRefresh refresh(gitdir);
+  MR_TRY_VAR(list, status_list(repo, tree->get(), status_flags(config, request)));
+  git_index* index_raw = nullptr;
+  IndexPtr index;
+  if (git_repository_index(&index_raw, repo) == 0) {
+    index.reset(index_raw);
+  }
+  Scan scan{repo, index.get(), git_repository_workdir(repo), {}, {}};
+  const std::size_t count = git_status_list_entrycount(list->get());
+  for (std::size_t i = 0; i < count; ++i) {
+    add_entry(scan, git_status_byindex(list->get(), i), st);
+  }
+  // A status that hashed no file found every entry's stat data matching: nothing to
+  // refresh (see index_refresh.hpp).
+  git_diff_perfdata perf = GIT_DIFF_PERFDATA_INIT;
+  if (index && !stop.stop_requested() &&
+      (git_status_list_get_perfdata(&perf, list->get()) != 0 || perf.oid_calculations > 0)) {
+    const git_oid* checksum = git_index_checksum(index.get());
+    refresh.finish(repo,
+                   std::string_view(reinterpret_cast<const char*>(checksum->id), GIT_OID_RAWSZ),
+                   [&](std::string_view p) { return scan.changed.count(p) != 0; });
+  }
+  for (auto& line : unreadable_warnings(scan.workdir, scan.unreadable)) {
+    st.warnings.push_back(std::move(line));
+  }
+  const auto by_path = [](const StatusEntry& a, const StatusEntry& b) { return a.path < b.path; };
+  std::stable_sort(st.changes.begin(), st.changes.end(), by_path);
+  std::stable_sort(st.untracked.begin(), st.untracked.end(), by_path);
+  MR_TRY(read_extras(repo, request, stop, st));
   return st;
 }
 
