@@ -124,6 +124,14 @@ Result<Work> plan_work(git_repository* repo, Worktree& wt, const IndexFile& inde
   return work;
 }
 
+Result<TreePtr> tree_of(git_commit* commit) {
+  git_tree* raw = nullptr;
+  if (git_commit_tree(&raw, commit) != 0) {
+    return fail("cannot read the trees: " + last_error(-1));
+  }
+  return TreePtr(raw);
+}
+
 // The fast-forward itself, holding index.lock: see update_plan.hpp for what is refused.
 Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
                           const std::string& branch_ref, git_commit* from, git_commit* to) {
@@ -154,18 +162,10 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
   if (auto why = unmerged(*index)) {
     return fail(*why);
   }
-  git_tree* from_raw = nullptr;
-  if (git_commit_tree(&from_raw, from) != 0) {
-    return fail("cannot read the trees: " + last_error(-1));
-  }
-  TreePtr from_tree(from_raw);
-  git_tree* to_raw = nullptr;
-  if (git_commit_tree(&to_raw, to) != 0) {
-    return fail("cannot read the trees: " + last_error(-1));
-  }
-  TreePtr to_tree(to_raw);
+  MR_TRY_VAR(from_tree, tree_of(from));
+  MR_TRY_VAR(to_tree, tree_of(to));
   Worktree wt(repo, *index);
-  MR_TRY_VAR(work, plan_work(repo, wt, *index, from_tree.get(), to_tree.get(), to));
+  MR_TRY_VAR(work, plan_work(repo, wt, *index, from_tree->get(), to_tree->get(), to));
 
   MR_TRY(write_note(gitdir, UpdateNote::mine(branch_ref, from_hex, to_hex, lock->path())));
   planning_note.keep = true; // from here on, an interruption is finished by the next run
@@ -180,7 +180,7 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
     return fail("local changes would be overwritten by the update: " + first_few(moved) +
                 " (changed while mr was updating; commit or stash them, then update again)");
   }
-  if (auto done = carry_out(repo, from_tree.get(), to, *work, *index, *lock, /*force=*/false);
+  if (auto done = carry_out(repo, from_tree->get(), to, *work, *index, *lock, /*force=*/false);
       !done) {
     // The note stays (status shows the interruption, the next update finishes it); the
     // lock goes, as git's would.
