@@ -11,25 +11,21 @@
 #include <mr/cli/cli.hpp>
 #include <mr/cli/signals.hpp>
 #include <mr/cmd/command_table.hpp>
+#include <mr/cmd/exit.hpp>
 #include <mr/cmd/invocation.hpp>
 #include <mr/git/library.hpp>
 #include <mr/proc/process.hpp>
 #include <mr/render/renderer.hpp>
 #include <mr/util/duration.hpp>
+#include <mr/util/result.hpp>
 #include <mr/util/strings.hpp>
 
 namespace mr::cli {
 
 namespace {
 
-constexpr int k_exit_usage = 2;
 constexpr int k_exit_write_error = 1;
 constexpr unsigned long k_max_jobs = 4096;
-
-class UsageError : public std::runtime_error {
-public:
-  using std::runtime_error::runtime_error;
-};
 
 class Formatter : public CLI::Formatter {
 public:
@@ -100,33 +96,33 @@ void define_options(CLI::App& app, RawOptions& raw) {
   app.footer(actions_footer());
 }
 
-// Checks every value and builds the options cmd/ works with; throws UsageError.
-cmd::GlobalOptions validate(const CLI::App& app, const RawOptions& raw) {
+// Checks every value and builds the options cmd/ works with; a bad one is a usage error.
+Result<cmd::GlobalOptions> validate(const CLI::App& app, const RawOptions& raw) {
   cmd::GlobalOptions o;
   const auto given = [&](const char* name) { return app.count(name) > 0; };
   if (given("--directory")) {
     if (raw.directory.empty()) {
-      throw UsageError("option -d needs a directory");
+      return fail("option -d needs a directory");
     }
     o.directory = raw.directory;
   }
   if (given("--config")) {
     if (raw.config.empty()) {
-      throw UsageError("option -c needs a file");
+      return fail("option -c needs a file");
     }
     o.config = raw.config;
   }
   if (given("--jobs")) {
     unsigned long n = 0;
     if (!util::parse_unsigned(raw.jobs, n) || n > k_max_jobs) {
-      throw UsageError("option -j expects a number of jobs from 0 to 4096, not '" + raw.jobs + "'");
+      return fail("option -j expects a number of jobs from 0 to 4096, not '" + raw.jobs + "'");
     }
     o.jobs = static_cast<unsigned>(n);
   }
   if (given("--no-recurse")) {
     unsigned long n = 0;
     if (!util::parse_unsigned(raw.no_recurse, n)) {
-      throw UsageError("option -n expects a depth (0 or more), not '" + raw.no_recurse + "'");
+      return fail("option -n expects a depth (0 or more), not '" + raw.no_recurse + "'");
     }
     o.max_depth = n;
   }
@@ -136,20 +132,18 @@ cmd::GlobalOptions validate(const CLI::App& app, const RawOptions& raw) {
     } else if (raw.order == "completion") {
       o.order = cmd::OutputOrder::completion;
     } else {
-      throw UsageError("option --order expects 'registry' or 'completion', not '" + raw.order +
-                       "'");
+      return fail("option --order expects 'registry' or 'completion', not '" + raw.order + "'");
     }
   }
   if (given("--timeout")) {
     const auto d = util::parse_duration(raw.timeout);
     if (!d || d->count() <= 0) {
-      throw UsageError("option --timeout expects a duration such as 30s, 5m or 1h30m, not '" +
-                       raw.timeout + "'");
+      return fail("option --timeout expects a duration such as 30s, 5m or 1h30m, not '" +
+                  raw.timeout + "'");
     }
     if (*d > util::k_max_duration) {
-      throw UsageError("option --timeout may be at most " +
-                       util::format_duration(util::k_max_duration) + " (a year), not '" +
-                       raw.timeout + "'");
+      return fail("option --timeout may be at most " + util::format_duration(util::k_max_duration) +
+                  " (a year), not '" + raw.timeout + "'");
     }
     o.timeout = d;
   }
@@ -161,13 +155,12 @@ cmd::GlobalOptions validate(const CLI::App& app, const RawOptions& raw) {
     } else if (raw.color == "never") {
       o.color = render::ColorWhen::never;
     } else {
-      throw UsageError("option --color expects 'auto', 'always' or 'never', not '" + raw.color +
-                       "'");
+      return fail("option --color expects 'auto', 'always' or 'never', not '" + raw.color + "'");
     }
   }
   for (const auto& tag : raw.tags) {
     if (tag.empty()) {
-      throw UsageError("option -g needs a tag");
+      return fail("option -g needs a tag");
     }
   }
   o.tags = raw.tags;
@@ -207,18 +200,22 @@ ParsedCommandLine parse(const std::vector<std::string>& args) {
   define_options(app, raw);
   const auto usage_error = [&](const std::string& what) {
     parsed.outcome = Outcome::usage_error;
-    parsed.text = what + " (usage: mr [OPTIONS] ACTION [ARGS...]; see mr --help)";
+    parsed.text = cmd::usage_text(what, cmd::k_usage);
     return parsed;
   };
   try {
     std::vector<std::string> reversed(split.options.rbegin(), split.options.rend());
     app.parse(reversed);
     if (!app.remaining().empty()) {
-      throw UsageError("unknown option '" + app.remaining().front() + "'");
+      return usage_error("unknown option '" + app.remaining().front() + "'");
     }
-    parsed.invocation.options = validate(app, raw);
+    auto options = validate(app, raw);
+    if (!options) {
+      return usage_error(options.error().message);
+    }
+    parsed.invocation.options = std::move(*options);
     if (split.rest.empty()) {
-      throw UsageError("no action given");
+      return usage_error("no action given");
     }
   } catch (const CLI::CallForHelp&) {
     parsed.outcome = Outcome::help;
@@ -229,8 +226,6 @@ ParsedCommandLine parse(const std::vector<std::string>& args) {
     parsed.text = version_text() + "\n";
     return parsed;
   } catch (const CLI::ParseError& e) {
-    return usage_error(e.what());
-  } catch (const UsageError& e) {
     return usage_error(e.what());
   }
   if (split.rest.front() == "help") {
@@ -255,8 +250,7 @@ int run_invocation(int argc, char** argv, const SignalGuard& signals, bool err_c
     render::print_text(parsed.text);
     return 0;
   case ParsedCommandLine::Outcome::usage_error:
-    render::print_error(parsed.text, err_color);
-    return k_exit_usage;
+    return cmd::exit_error(parsed.text, err_color);
   case ParsedCommandLine::Outcome::run:
     break;
   }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <mr/cmd/command_table.hpp>
+#include <mr/cmd/exit.hpp>
 #include <mr/util/duration.hpp>
 #include <mr/util/file_io.hpp>
 #include <mr/util/paths.hpp>
@@ -24,8 +25,6 @@
 namespace mr::cmd {
 
 namespace {
-
-constexpr int k_exit_interrupted = 130;
 
 unsigned effective_jobs(const CommandContext& ctx) {
   const unsigned cpus = std::max(1U, std::thread::hardware_concurrency());
@@ -301,14 +300,14 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
   render_options.table = builtin != nullptr && builtin->table;
   render::Renderer out(ctx.action, render_options);
   if (builtin != nullptr && ctx.invocation.args.size() < builtin->min_args) {
-    return ctx.fatal(ctx.action + " needs at least " + std::to_string(builtin->min_args) +
-                     " argument (usage: mr " + ctx.action + " " + std::string(builtin->synopsis) +
-                     ")");
+    return ctx.fatal(usage_text(ctx.action + " needs at least " +
+                                    std::to_string(builtin->min_args) + " argument",
+                                "mr " + ctx.action + " " + std::string(builtin->synopsis)));
   }
   const auto selected = selected_repos(ctx);
   if (selected.empty()) {
     out.no_repositories();
-    return 2;
+    return k_exit_usage;
   }
 
   // Checkouts of nested repositories run parents first (checkout_order.hpp).

@@ -8,6 +8,7 @@
 
 #include <mr/cmd/command_table.hpp>
 #include <mr/cmd/context.hpp>
+#include <mr/cmd/exit.hpp>
 #include <mr/cmd/invocation.hpp>
 #include <mr/git/library.hpp>
 #include <mr/registry/locate.hpp>
@@ -18,9 +19,6 @@
 namespace mr::cmd {
 
 namespace {
-
-constexpr int k_exit_usage = 2;
-constexpr int k_exit_interrupted = 130;
 
 render::Options render_options(const GlobalOptions& o) {
   render::Options r;
@@ -38,21 +36,14 @@ render::Options render_options(const GlobalOptions& o) {
 
 } // namespace
 
-int CommandContext::fatal(const std::string& message) const {
-  if (invocation.interrupt.stop_requested()) {
-    if (message != registry::k_interrupted) {
-      render::print_error(message, render.color_err);
-    }
-    return k_exit_interrupted;
-  }
-  render::print_error(message, render.color_err);
-  return k_exit_usage;
+int CommandContext::fatal(std::string_view message) const {
+  return exit_error(message, render.color_err, invocation.interrupt);
 }
 
 Result<std::optional<std::string>> CommandContext::optional_argument(std::string_view usage) const {
   const auto& args = invocation.args;
   if (args.size() > 1) {
-    return fail(action + " takes at most one argument (usage: " + std::string(usage) + ")");
+    return fail(usage_text(action + " takes at most one argument", usage));
   }
   if (args.empty()) {
     return std::nullopt;
@@ -63,9 +54,8 @@ Result<std::optional<std::string>> CommandContext::optional_argument(std::string
 int run(const Invocation& invocation) {
   const auto& options = invocation.options;
   const bool err_color = render::use_color(options.color, STDERR_FILENO);
-  const auto fatal = [&](const std::string& message) {
-    render::print_error(message, err_color);
-    return k_exit_usage;
+  const auto fatal = [&](std::string_view message) {
+    return exit_error(message, err_color, invocation.interrupt);
   };
 
   const auto home = util::home_dir();
@@ -89,10 +79,7 @@ int run(const Invocation& invocation) {
       registry::load({root.path, home, options.trust_all, root.owner_only, invocation.interrupt});
   if (!loaded) {
     // Interrupted while loading (a huge include, a slow disk): the signal thread has said
-    // so; end as an interrupted run does.
-    if (invocation.interrupt.stop_requested()) {
-      return k_exit_interrupted;
-    }
+    // so; fatal() ends as an interrupted run does.
     return fatal(loaded.error().message);
   }
   spdlog::debug("loaded {} repos from {} files", loaded->repos.size(), loaded->files.size());

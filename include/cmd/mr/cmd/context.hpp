@@ -28,9 +28,9 @@ struct CommandContext {
     return {root.path, home, invocation.options.trust_all, root.owner_only, invocation.interrupt};
   }
 
-  // Prints "mr: error: MESSAGE" and returns exit status 2: for errors before or instead of
-  // any per-repo work.
-  int fatal(const std::string& message) const;
+  // exit_error (exit.hpp) with this run's colour and interrupt: for errors before or
+  // instead of any per-repo work.
+  int fatal(std::string_view message) const;
 
   // The action's one optional argument; more than one is an error naming `usage`.
   Result<std::optional<std::string>> optional_argument(std::string_view usage) const;

@@ -1,0 +1,22 @@
+#include <mr/cmd/exit.hpp>
+#include <mr/registry/registry.hpp>
+#include <mr/render/renderer.hpp>
+
+namespace mr::cmd {
+
+std::string usage_text(std::string_view what, std::string_view usage) {
+  return std::string(what) + " (usage: " + std::string(usage) + ")";
+}
+
+int exit_error(std::string_view message, bool color, const std::stop_token& interrupt) {
+  if (interrupt.stop_requested()) {
+    if (message != registry::k_interrupted) {
+      render::print_error(message, color);
+    }
+    return k_exit_interrupted;
+  }
+  render::print_error(message, color);
+  return k_exit_usage;
+}
+
+} // namespace mr::cmd
