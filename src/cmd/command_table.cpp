@@ -3,6 +3,7 @@
 #include <set>
 
 #include <mr/cmd/command_table.hpp>
+#include <mr/cmd/exit.hpp>
 
 #include "actions.hpp"
 
@@ -159,6 +160,23 @@ const CommandInfo* find_builtin(std::string_view name) {
 
 bool is_hook_name(std::string_view name) {
   return name == "skip" || name.rfind("pre_", 0) == 0 || name.rfind("post_", 0) == 0;
+}
+
+Result<void> check_arguments(const Resolution& resolution, const std::vector<std::string>& args,
+                             const registry::Registry& registry) {
+  const CommandInfo* builtin = resolution.builtin;
+  if (builtin == nullptr) {
+    return {};
+  }
+  if (args.size() < builtin->min_args) {
+    return fail(usage_text(resolution.action + " needs at least " +
+                               std::to_string(builtin->min_args) + " argument",
+                           "mr " + resolution.action + " " + std::string(builtin->synopsis)));
+  }
+  if (builtin->check_args == nullptr || user_command(resolution.action, registry)) {
+    return {};
+  }
+  return builtin->check_args(args);
 }
 
 std::vector<std::string> known_actions(const registry::Registry& registry) {

@@ -299,11 +299,6 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
   render::Options render_options = ctx.render;
   render_options.table = builtin != nullptr && builtin->table;
   render::Renderer out(ctx.action, render_options);
-  if (builtin != nullptr && ctx.invocation.args.size() < builtin->min_args) {
-    return ctx.fatal(usage_text(ctx.action + " needs at least " +
-                                    std::to_string(builtin->min_args) + " argument",
-                                "mr " + ctx.action + " " + std::string(builtin->synopsis)));
-  }
   const auto selected = selected_repos(ctx);
   if (selected.empty()) {
     out.no_repositories();

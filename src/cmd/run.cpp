@@ -98,6 +98,9 @@ int run(const Invocation& invocation) {
                  root.path.string() + " register)");
   }
 
+  if (auto checked = check_arguments(*resolution, invocation.args, *loaded); !checked) {
+    return fatal(checked.error().message);
+  }
   if (builtin != nullptr && builtin->uses_git) {
     if (auto ready = git::initialise(); !ready) { // before the executor starts any thread
       return fatal(ready.error().message);

@@ -38,7 +38,7 @@ struct CommandInfo {
   bool creates_registry = false; // may run when an explicitly named registry does not exist
   bool uses_git = false;         // initialise libgit2 first
   bool table = false;            // per_repo: one aligned line per repo instead of blocks
-  // per_repo: checks the action's arguments once, before any repo runs.
+  // per_repo: checks the action's arguments once, before any repo runs (check_arguments).
   Result<void> (*check_args)(const std::vector<std::string>& args) = nullptr;
 };
 
@@ -51,6 +51,12 @@ struct Resolution {
 };
 
 Result<Resolution> resolve_action(std::string_view typed, const registry::Registry& registry);
+
+// The action's arguments, checked once before any repository runs: fewer than a built-in
+// needs, or any its check_args refuses. A command the registry defines under a built-in's
+// name replaces it and takes whatever arguments it likes.
+Result<void> check_arguments(const Resolution& resolution, const std::vector<std::string>& args,
+                             const registry::Registry& registry);
 
 // Every name `resolve_action` accepts as a target, sorted (for messages and completion).
 std::vector<std::string> known_actions(const registry::Registry& registry);
