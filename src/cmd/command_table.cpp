@@ -27,81 +27,84 @@ constexpr std::string_view k_clean =
     "if [ \"x$1\" = x-f ]; then shift; git clean -dx --force \"$@\"; "
     "else git clean -dx --dry-run \"$@\"; fi";
 
-CommandInfo described(std::string_view name, std::string_view synopsis, std::string_view summary,
-                      Kind kind) {
-  CommandInfo c;
-  c.name = name;
-  c.synopsis = synopsis;
-  c.summary = summary;
-  c.kind = kind;
-  return c;
-}
-
-CommandInfo registry_action(std::string_view name, std::string_view synopsis,
-                            std::string_view summary, CommandFn fn, bool creates, bool git) {
-  CommandInfo c = described(name, synopsis, summary, Kind::registry);
-  c.run = fn;
-  c.creates_registry = creates;
-  c.uses_git = git;
-  return c;
-}
-
-CommandInfo native(std::string_view name, std::string_view synopsis, std::string_view summary,
-                   RepoFn fn, std::size_t min_args = 0, bool needs_directory = true) {
-  CommandInfo c = described(name, synopsis, summary, Kind::per_repo);
-  c.repo = fn;
-  c.min_args = min_args;
-  c.needs_directory = needs_directory;
-  return c;
-}
-
-CommandInfo in_git(CommandInfo c, Result<void> (*check)(const std::vector<std::string>&),
-                   bool table = false) {
-  c.uses_git = true;
-  c.check_args = check;
-  c.table = table;
-  return c;
-}
-
-CommandInfo shell(std::string_view name, std::string_view synopsis, std::string_view summary,
-                  std::string_view script) {
-  CommandInfo c = described(name, synopsis, summary, Kind::per_repo);
-  c.shell = script;
-  return c;
-}
-
-const std::array k_builtins{
-    native("list", "", "print the header line of each selected repository", &repo_list, 0, false),
-    registry_action("register", "[DIR]",
-                    "add the repository at DIR (default: here) to the registry", &run_register,
-                    true, true),
-    registry_action("unregister", "[DIR]",
-                    "remove the repository at DIR (default: here) from the registry",
-                    &run_unregister, false, true),
-    native("run", "CMD [ARGS...]", "run a command in every repository", &repo_run, 1),
-    in_git(native("status", "[-uMODE]",
-                  "changes, unpushed branches and stashes, as myrepos (git status -s)",
-                  &repo_status),
-           &check_status_args),
-    in_git(native("summary", "[--dirty]", "one line per repository: branch, upstream, changes (ll)",
-                  &repo_summary),
-           &check_summary_args, true),
-    in_git(native("diff", "[--cached | REV] [--stat] [-- PATHS]",
-                  "git diff's output, never through a pager", &repo_diff),
-           &check_diff_args),
-    in_git(native("update", "", "fetch, then fast-forward only; local work is never touched",
-                  &repo_update),
-           &check_no_args),
-    in_git(native("fetch", "", "fetch every remote (prune; tags)", &repo_fetch), &check_no_args),
-    in_git(native("checkout", "", "clone the repositories that are missing (co)", &repo_checkout, 0,
-                  false),
-           &check_no_args),
-    shell("commit", "[ARGS...]", "git commit -a, then git push --all (ci)", k_commit),
-    shell("record", "[ARGS...]", "git commit -a", k_record),
-    shell("push", "[ARGS...]", "git push", "git push \"$@\""),
-    shell("log", "[ARGS...]", "git log", "git log \"$@\""),
-    shell("grep", "PATTERN", "git grep; never fails", "git grep \"$@\" || true"),
-    shell("clean", "[-f]", "git clean -dx: show what would go; -f removes it", k_clean),
+constexpr std::array k_builtins{
+    CommandInfo{.name = "list",
+                .summary = "print the header line of each selected repository",
+                .repo = &repo_list,
+                .needs_directory = false},
+    CommandInfo{.name = "register",
+                .synopsis = "[DIR]",
+                .summary = "add the repository at DIR (default: here) to the registry",
+                .kind = Kind::registry,
+                .run = &run_register,
+                .creates_registry = true,
+                .uses_git = true},
+    CommandInfo{.name = "unregister",
+                .synopsis = "[DIR]",
+                .summary = "remove the repository at DIR (default: here) from the registry",
+                .kind = Kind::registry,
+                .run = &run_unregister,
+                .uses_git = true},
+    CommandInfo{.name = "run",
+                .synopsis = "CMD [ARGS...]",
+                .summary = "run a command in every repository",
+                .repo = &repo_run,
+                .min_args = 1},
+    CommandInfo{.name = "status",
+                .synopsis = "[-uMODE]",
+                .summary = "changes, unpushed branches and stashes, as myrepos (git status -s)",
+                .repo = &repo_status,
+                .check_args = &check_status_args,
+                .uses_git = true},
+    CommandInfo{.name = "summary",
+                .synopsis = "[--dirty]",
+                .summary = "one line per repository: branch, upstream, changes (ll)",
+                .repo = &repo_summary,
+                .check_args = &check_summary_args,
+                .uses_git = true,
+                .table = true},
+    CommandInfo{.name = "diff",
+                .synopsis = "[--cached | REV] [--stat] [-- PATHS]",
+                .summary = "git diff's output, never through a pager",
+                .repo = &repo_diff,
+                .check_args = &check_diff_args,
+                .uses_git = true},
+    CommandInfo{.name = "update",
+                .summary = "fetch, then fast-forward only; local work is never touched",
+                .repo = &repo_update,
+                .check_args = &check_no_args,
+                .uses_git = true,
+                .when_missing = "checkout"},
+    CommandInfo{.name = "fetch",
+                .summary = "fetch every remote (prune; tags)",
+                .repo = &repo_fetch,
+                .check_args = &check_no_args,
+                .uses_git = true},
+    CommandInfo{.name = "checkout",
+                .summary = "clone the repositories that are missing (co)",
+                .repo = &repo_checkout,
+                .check_args = &check_no_args,
+                .needs_directory = false,
+                .uses_git = true,
+                .clones = true},
+    CommandInfo{.name = "commit",
+                .synopsis = "[ARGS...]",
+                .summary = "git commit -a, then git push --all (ci)",
+                .shell = k_commit},
+    CommandInfo{
+        .name = "record", .synopsis = "[ARGS...]", .summary = "git commit -a", .shell = k_record},
+    CommandInfo{
+        .name = "push", .synopsis = "[ARGS...]", .summary = "git push", .shell = "git push \"$@\""},
+    CommandInfo{
+        .name = "log", .synopsis = "[ARGS...]", .summary = "git log", .shell = "git log \"$@\""},
+    CommandInfo{.name = "grep",
+                .synopsis = "PATTERN",
+                .summary = "git grep; never fails",
+                .shell = "git grep \"$@\" || true"},
+    CommandInfo{.name = "clean",
+                .synopsis = "[-f]",
+                .summary = "git clean -dx: show what would go; -f removes it",
+                .shell = k_clean},
 };
 
 // myrepos' built-in aliases.
@@ -159,7 +162,7 @@ const CommandInfo* find_builtin(std::string_view name) {
 }
 
 bool is_hook_name(std::string_view name) {
-  return name == "skip" || name.rfind("pre_", 0) == 0 || name.rfind("post_", 0) == 0;
+  return name == "skip" || name.starts_with("pre_") || name.starts_with("post_");
 }
 
 Result<void> check_arguments(const Resolution& resolution, const std::vector<std::string>& args,
@@ -224,7 +227,7 @@ Result<Resolution> resolve_action(std::string_view typed, const registry::Regist
   }
   std::vector<std::string> matches;
   for (const auto& name : known) {
-    if (name.size() > typed.size() && name.compare(0, typed.size(), typed) == 0) {
+    if (name.size() > typed.size() && name.starts_with(typed)) {
       matches.push_back(name);
     }
   }

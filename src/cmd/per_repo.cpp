@@ -14,7 +14,6 @@
 #include <mr/util/file_io.hpp>
 #include <mr/util/paths.hpp>
 #include <mr/util/strings.hpp>
-#include <mr/util/test_point.hpp>
 
 #include "actions.hpp"
 #include "checkout_order.hpp"
@@ -88,61 +87,6 @@ std::optional<task::TaskResult> run_hook(RepoTask& t, const std::string& name) {
   return result;
 }
 
-bool directory_exists(const std::filesystem::path& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-// A repository of an untrusted registry file stayed inside that file's directory at load;
-// a symlink planted since (by another repository's update in this very run, say) must not
-// lead any action, a checkout above all, somewhere else.
-Result<std::filesystem::path> still_inside(const registry::Repo& repo) {
-  if (!repo.confined_to) {
-    return repo.path;
-  }
-  // A path that cannot be resolved (too long, a symlink loop, a directory that cannot be
-  // read) is not one that leads elsewhere: say what the kernel said.
-  auto resolved = util::resolve_path(repo.path);
-  if (!resolved) {
-    return fail("cannot resolve " + resolved.error().message);
-  }
-  if (!util::depth_below(*resolved, *repo.confined_to)) {
-    return fail(repo.path.string() + " resolves to " + resolved->string() + ", outside " +
-                repo.confined_to->string() + ", where its registry " + repo.location.file.string() +
-                " may not reach; refusing to touch it");
-  }
-  return resolved;
-}
-
-// The directory a checkout runs and clones in. For a confined repository it is made one
-// component at a time below the confining directory, never through a symlink, and the path
-// is checked again once it exists.
-Result<void> make_parent(const registry::Repo& repo) {
-  const auto parent = repo.path.parent_path();
-  if (!repo.confined_to) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-    if (ec) {
-      return fail("cannot create " + parent.string() + ": " + ec.message());
-    }
-    return {};
-  }
-  util::test_point("checkout.before_create");
-  auto target = still_inside(repo);
-  if (!target) {
-    return tl::unexpected(target.error());
-  }
-  util::test_point("checkout.after_check");
-  const auto below = target->parent_path().lexically_relative(*repo.confined_to);
-  if (auto made = util::make_directories_beneath(*repo.confined_to, below); !made) {
-    return fail("cannot create " + parent.string() + ": " + made.error().message);
-  }
-  if (auto again = still_inside(repo); !again) {
-    return tl::unexpected(again.error());
-  }
-  return {};
-}
-
 // A nested repository waits for the checkout of the one containing it; it goes on only
 // if that one is there now (else it would be cloned into a plain directory in its place).
 std::optional<task::TaskResult> wait_for_parent(RepoTask& t, CheckoutOrder* order) {
@@ -180,95 +124,143 @@ std::optional<task::TaskResult> unusable_directory(const registry::Repo& repo, b
   return std::nullopt;
 }
 
-task::TaskResult perform(RepoTask& t, const CommandInfo* builtin, CheckoutOrder* order) {
-  const auto& ctx = t.command;
+// The result when the repository is to be skipped (`skip`, or its predicate says so; -f
+// ignores both), or when its predicate could not run.
+std::optional<task::TaskResult> skip_result(RepoTask& t) {
   const auto& repo = t.repo;
-  std::string action = ctx.action;
-  t.env = guard_env(repo);
-  if (!ctx.options().force) {
-    if (repo.skip) {
-      return task::TaskResult::skipped();
-    }
-    if (repo.skip_predicate) {
-      // As myrepos: the action is $1; exit status 0 means skip.
-      auto outcome = run_shell(t, action, *repo.skip_predicate, {action});
-      if (!outcome || outcome->stopped) {
-        return result_of(outcome);
-      }
-      if (outcome->exit_code == 0) {
-        return task::TaskResult::skipped();
-      }
-    }
+  if (t.command.options().force) {
+    return std::nullopt;
   }
+  if (repo.skip) {
+    return task::TaskResult::skipped();
+  }
+  if (!repo.skip_predicate) {
+    return std::nullopt;
+  }
+  // As myrepos: the action is $1; exit status 0 means skip.
+  const std::string& action = t.command.action;
+  auto outcome = run_shell(t, action, *repo.skip_predicate, {action});
+  if (!outcome || outcome->stopped) {
+    return result_of(outcome);
+  }
+  if (outcome->exit_code == 0) {
+    return task::TaskResult::skipped();
+  }
+  return std::nullopt;
+}
 
-  if (auto waited = wait_for_parent(t, order)) {
-    return std::move(*waited);
-  }
+// The action as it runs in one repository.
+struct RepoAction {
+  const CommandInfo* builtin; // the invoked built-in, or the one it runs when missing
+  std::string name;
+  bool missing = false; // no directory there
+  bool empty = false;   // an empty directory there
 
-  // As myrepos: updating a repository that is not there checks it out instead, and a
-  // checkout runs in the parent directory (created first) and skips what exists. An empty
-  // directory counts as not there: git clones into one too.
-  const bool missing = !directory_exists(repo.path);
-  const bool empty =
-      !missing && (action == "update" || action == "checkout") && is_empty_directory(repo.path);
-  if (action == "update" && (missing || empty)) {
-    action = "checkout";
-    builtin = find_builtin(action);
-    t.header_action = action;
-  }
-  const bool checkout = action == "checkout";
-  if (checkout) {
-    if (!missing && !empty) {
-      return task::TaskResult::skipped();
-    }
-    if (auto made = make_parent(repo); !made) {
-      return task::TaskResult::failed(made.error().message);
-    }
-    // Cloned beside it and renamed into its place, which must not exist then.
-    if (empty && ::rmdir(repo.path.c_str()) != 0) {
-      return task::TaskResult::failed("cannot check out into " + repo.path.string() + ": " +
-                                      util::errno_text(errno));
-    }
-    t.cwd = repo.path.parent_path();
-  } else if (auto inside = still_inside(repo); !inside) {
-    return task::TaskResult::failed(inside.error().message);
-  }
+  bool clones() const { return builtin != nullptr && builtin->clones; }
+};
 
-  // A registry command replaces any action, built-in ones included.
+// As myrepos: an action with a when_missing one (update) runs that one (checkout) in a
+// repository that is not there. An empty directory counts as not there: git clones into
+// one too.
+RepoAction action_here(RepoTask& t, const CommandInfo* builtin) {
+  RepoAction a{builtin, t.command.action};
+  a.missing = !directory_exists(t.repo.path);
+  a.empty =
+      !a.missing && builtin != nullptr && builtin->may_clone() && is_empty_directory(t.repo.path);
+  if (builtin != nullptr && !builtin->when_missing.empty() && (a.missing || a.empty)) {
+    a.builtin = find_builtin(builtin->when_missing);
+    a.name = std::string(builtin->when_missing);
+    t.header_action = a.name;
+  }
+  return a;
+}
+
+// A cloning action skips what exists and runs in the parent directory, created first.
+std::optional<task::TaskResult> prepare_clone(RepoTask& t, const RepoAction& a) {
+  const auto& repo = t.repo;
+  if (!a.missing && !a.empty) {
+    return task::TaskResult::skipped();
+  }
+  if (auto made = make_parent(repo); !made) {
+    return task::TaskResult::failed(made.error().message);
+  }
+  // Cloned beside it and renamed into its place, which must not exist then.
+  if (a.empty && ::rmdir(repo.path.c_str()) != 0) {
+    return task::TaskResult::failed("cannot check out into " + repo.path.string() + ": " +
+                                    util::errno_text(errno));
+  }
+  t.cwd = repo.path.parent_path();
+  return std::nullopt;
+}
+
+// What runs: a registry command (it replaces any action, built-in ones included), else the
+// built-in's shell default, else its native implementation.
+struct Work {
   std::optional<std::string_view> script;
-  const std::string* own = registry_command(ctx, repo, action);
-  if (own != nullptr) {
-    script = *own;
-  } else if (builtin != nullptr && !builtin->shell.empty()) {
-    script = builtin->shell;
-  }
-  const bool native = !script && builtin != nullptr && builtin->repo != nullptr;
-  if (!script && !native) {
-    return task::TaskResult::skipped("no defined action for git repository " + repo.path.string() +
-                                     ", skipping");
-  }
-  const bool touches = !native || builtin->needs_directory; // not list
-  if (!checkout && touches) {
-    if (auto refused = unusable_directory(repo, missing, script && own == nullptr)) {
-      return std::move(*refused);
-    }
-  }
+  bool own = false; // the script is the registry's
+  bool native = false;
+};
 
-  if (auto failed = run_hook(t, "pre_" + action)) {
+Work work_for(const RepoTask& t, const RepoAction& a) {
+  Work w;
+  if (const std::string* own = registry_command(t.command, t.repo, a.name)) {
+    w.script = *own;
+    w.own = true;
+  } else if (a.builtin != nullptr && !a.builtin->shell.empty()) {
+    w.script = a.builtin->shell;
+  }
+  w.native = !w.script && a.builtin != nullptr && a.builtin->repo != nullptr;
+  return w;
+}
+
+// The work between the pre_ and post_ hooks of the action.
+task::TaskResult run_with_hooks(RepoTask& t, const RepoAction& a, const Work& w) {
+  if (auto failed = run_hook(t, "pre_" + a.name)) {
     return std::move(*failed);
   }
   task::TaskResult result =
-      native ? builtin->repo(t) : result_of(run_shell(t, action, *script, ctx.invocation.args));
+      w.native ? a.builtin->repo(t)
+               : result_of(run_shell(t, a.name, *w.script, t.command.invocation.args));
   if (result.status != task::Status::ok) {
     return result;
   }
-  if (checkout && !directory_exists(repo.path)) {
-    return task::TaskResult::failed(repo.path.string() + " missing after checkout");
+  if (a.clones() && !directory_exists(t.repo.path)) {
+    return task::TaskResult::failed(t.repo.path.string() + " missing after checkout");
   }
-  if (auto failed = run_hook(t, "post_" + action)) {
+  if (auto failed = run_hook(t, "post_" + a.name)) {
     return std::move(*failed);
   }
   return result;
+}
+
+task::TaskResult perform(RepoTask& t, const CommandInfo* builtin, CheckoutOrder* order) {
+  t.env = guard_env(t.repo);
+  if (auto skipped = skip_result(t)) {
+    return std::move(*skipped);
+  }
+  if (auto waited = wait_for_parent(t, order)) {
+    return std::move(*waited);
+  }
+  const RepoAction a = action_here(t, builtin);
+  if (a.clones()) {
+    if (auto unprepared = prepare_clone(t, a)) {
+      return std::move(*unprepared);
+    }
+  } else if (auto inside = still_inside(t.repo); !inside) {
+    return task::TaskResult::failed(inside.error().message);
+  }
+  const Work w = work_for(t, a);
+  if (!w.script && !w.native) {
+    return task::TaskResult::skipped("no defined action for git repository " +
+                                     t.repo.path.string() + ", skipping");
+  }
+  const bool touches = !w.native || a.builtin->needs_directory; // not list
+  if (!a.clones() && touches) {
+    if (auto refused = unusable_directory(t.repo, a.missing, w.script && !w.own)) {
+      return std::move(*refused);
+    }
+  }
+  return run_with_hooks(t, a, w);
 }
 
 // Tells the checkout order a task is done, however it ends.
@@ -293,6 +285,153 @@ std::string short_label(const registry::Repo& repo, const CommandContext& ctx) {
   return repo.path.string();
 }
 
+// The order tasks are spawned in: the selection's, or for an action that may clone,
+// parents first (checkout_order.hpp), with `order` set up for the waits.
+std::vector<std::size_t> spawn_order(const std::vector<registry::Selected>& selected,
+                                     const CommandInfo* builtin,
+                                     std::optional<CheckoutOrder>& order) {
+  if (builtin == nullptr || !builtin->may_clone()) {
+    std::vector<std::size_t> in_order(selected.size());
+    std::iota(in_order.begin(), in_order.end(), std::size_t{0});
+    return in_order;
+  }
+  order.emplace(selected, [&](std::size_t i) {
+    const auto& path = selected[i].repo->path;
+    return !directory_exists(path) || is_empty_directory(path);
+  });
+  return order->spawn_order();
+}
+
+task::GroupOptions group_options(const CommandContext& ctx, task::Executor& executor) {
+  task::GroupOptions options;
+  options.executor = &executor;
+  options.policy =
+      ctx.options().fail_fast ? task::ErrorPolicy::fail_fast : task::ErrorPolicy::keep_going;
+  options.task_timeout = effective_timeout(ctx);
+  options.parent = ctx.invocation.interrupt;
+  options.parent_reason = task::StopReason::interrupted;
+  return options;
+}
+
+// One per-repo run: the selection, the settings every task shares, and the blocks, the
+// progress line and the footer made from what the tasks return.
+class PerRepoRun {
+public:
+  PerRepoRun(CommandContext& ctx, const CommandInfo* builtin,
+             const std::vector<registry::Selected>& selected, render::Renderer& out)
+      : m_ctx(ctx), m_builtin(builtin), m_selected(selected), m_out(out),
+        m_sequencer(out, ctx.options().order == OutputOrder::registry),
+        m_settings(run_settings(ctx)), m_parts(selected.size()),
+        m_finished(selected.size(), false) {
+    m_settings.hosts = std::make_shared<HostLimits>(ctx.registry.settings.connections_per_host);
+    m_settings.board = std::make_shared<ProgressBoard>(selected.size());
+    m_spawn_order = spawn_order(selected, builtin, m_order);
+  }
+
+  void run() {
+    task::Executor executor(std::min<std::size_t>(effective_jobs(m_ctx), m_selected.size()));
+    show_progress();
+    task::run_task_group(
+        group_options(m_ctx, executor), [&](task::TaskGroup& group) { spawn_all(group); }, hooks());
+    m_sequencer.flush();
+  }
+
+private:
+  // What a task leaves for its repository's block besides its result.
+  struct Parts {
+    render::JsonObject fields;
+    std::vector<std::string> cells;
+    std::optional<std::string> header_action;
+  };
+
+  void spawn_all(task::TaskGroup& group) {
+    for (const std::size_t i : m_spawn_order) {
+      group.spawn(m_selected[i].repo->path.string(), [this, i](task::TaskContext& tc) {
+        RepoTask t{tc, m_ctx, m_settings, *m_selected[i].repo, m_selected[i].subdir, i};
+        const FinishGuard release{m_order ? &*m_order : nullptr, i};
+        auto result = perform(t, m_builtin, release.order);
+        m_parts[i] = {std::move(t.fields), std::move(t.cells), std::move(t.header_action)};
+        return result;
+      });
+    }
+  }
+
+  task::JoinHooks hooks() {
+    task::JoinHooks hooks;
+    hooks.keep_output = false;
+    hooks.on_done = [this](task::TaskResult& r) { finish(r); };
+    hooks.on_tick = [this] {
+      m_out.check_output_open(); // `mr run slow | head -1`: stop now, not at the next block
+      show_progress();
+    };
+    hooks.on_overdue = [this](std::size_t index, std::string_view) {
+      m_out.still_waiting(m_selected[m_spawn_order[index]].repo->path.string());
+    };
+    return hooks;
+  }
+
+  void finish(task::TaskResult& r) {
+    const std::size_t i = m_spawn_order[r.index]; // the task's place in the selection
+    render::Block block = block_for(m_selected[i]);
+    block.status = r.status;
+    block.exit_code = r.exit_code;
+    block.output = std::move(r.output);
+    block.reason = reason(r);
+    Parts& parts = m_parts[i];
+    if (parts.header_action) {
+      block.action = std::move(parts.header_action);
+    }
+    block.fields = std::move(parts.fields);
+    block.cells = std::move(parts.cells);
+    block.label = short_label(*m_selected[i].repo, m_ctx);
+    m_finished[i] = true;
+    ++m_done;
+    m_sequencer.add(i, std::move(block));
+    show_progress();
+  }
+
+  std::string reason(const task::TaskResult& r) const {
+    if (r.status == task::Status::timed_out) {
+      return "timed out after " +
+             util::format_duration(effective_timeout(m_ctx).value_or(std::chrono::milliseconds(0)));
+    }
+    if (r.status == task::Status::cancelled && r.stop_reason == task::StopReason::interrupted) {
+      return "interrupted";
+    }
+    if (r.status == task::Status::crashed) {
+      return "internal error: " + r.error;
+    }
+    return r.error;
+  }
+
+  void show_progress() {
+    while (m_first_unfinished < m_finished.size() && m_finished[m_first_unfinished]) {
+      ++m_first_unfinished;
+    }
+    std::string label;
+    if (m_first_unfinished < m_selected.size()) {
+      label = short_label(*m_selected[m_first_unfinished].repo, m_ctx);
+      if (const auto detail = m_settings.board->get(m_first_unfinished); !detail.empty()) {
+        label += " " + detail;
+      }
+    }
+    m_out.progress(m_done, m_selected.size(), label);
+  }
+
+  CommandContext& m_ctx;
+  const CommandInfo* m_builtin;
+  const std::vector<registry::Selected>& m_selected;
+  render::Renderer& m_out;
+  render::BlockSequencer m_sequencer;
+  RunSettings m_settings;
+  std::optional<CheckoutOrder> m_order;
+  std::vector<std::size_t> m_spawn_order;
+  std::vector<Parts> m_parts; // one per selected repository, set when its task ends
+  std::vector<bool> m_finished;
+  std::size_t m_done = 0;
+  std::size_t m_first_unfinished = 0;
+};
+
 } // namespace
 
 int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
@@ -304,115 +443,7 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
     out.no_repositories();
     return k_exit_usage;
   }
-
-  // Checkouts of nested repositories run parents first (checkout_order.hpp).
-  std::optional<CheckoutOrder> order;
-  std::vector<std::size_t> spawn_order(selected.size());
-  std::iota(spawn_order.begin(), spawn_order.end(), std::size_t{0});
-  if (ctx.action == "checkout" || ctx.action == "update") {
-    order.emplace(selected, [&](std::size_t i) {
-      const auto& path = selected[i].repo->path;
-      return !directory_exists(path) || is_empty_directory(path);
-    });
-    spawn_order = order->spawn_order();
-  }
-
-  const unsigned jobs = effective_jobs(ctx);
-  const auto timeout = effective_timeout(ctx);
-  RunSettings settings = run_settings(ctx);
-  settings.hosts = std::make_shared<HostLimits>(ctx.registry.settings.connections_per_host);
-  settings.board = std::make_shared<ProgressBoard>(selected.size());
-  std::vector<render::JsonObject> fields(selected.size());
-  std::vector<std::vector<std::string>> cells(selected.size());
-  std::vector<std::string> header_actions(selected.size());
-
-  task::Executor executor(std::min<std::size_t>(jobs, selected.size()));
-  task::GroupOptions options;
-  options.executor = &executor;
-  options.policy =
-      ctx.options().fail_fast ? task::ErrorPolicy::fail_fast : task::ErrorPolicy::keep_going;
-  options.task_timeout = timeout;
-  options.parent = ctx.invocation.interrupt;
-  options.parent_reason = task::StopReason::interrupted;
-
-  render::BlockSequencer sequencer(out, ctx.options().order == OutputOrder::registry);
-  std::vector<bool> finished(selected.size(), false);
-  std::size_t done = 0;
-  std::size_t first_unfinished = 0;
-  const auto show_progress = [&] {
-    while (first_unfinished < finished.size() && finished[first_unfinished]) {
-      ++first_unfinished;
-    }
-    std::string label;
-    if (first_unfinished < selected.size()) {
-      label = short_label(*selected[first_unfinished].repo, ctx);
-      if (const auto detail = settings.board->get(first_unfinished); !detail.empty()) {
-        label += " " + detail;
-      }
-    }
-    out.progress(done, selected.size(), label);
-  };
-
-  task::JoinHooks hooks;
-  hooks.keep_output = false;
-  hooks.on_done = [&](task::TaskResult& r) {
-    const std::size_t i = spawn_order[r.index]; // the task's place in the selection
-    render::Block block = block_for(selected[i]);
-    block.status = r.status;
-    block.exit_code = r.exit_code;
-    block.output = std::move(r.output);
-    block.reason = r.error;
-    if (r.status == task::Status::timed_out) {
-      block.reason = "timed out after " +
-                     util::format_duration(timeout.value_or(std::chrono::milliseconds(0)));
-    } else if (r.status == task::Status::cancelled &&
-               r.stop_reason == task::StopReason::interrupted) {
-      block.reason = "interrupted";
-    } else if (r.status == task::Status::crashed) {
-      block.reason = "internal error: " + r.error;
-    }
-    if (!header_actions[i].empty()) {
-      block.action = header_actions[i];
-    }
-    block.fields = std::move(fields[i]);
-    block.cells = std::move(cells[i]);
-    block.label = short_label(*selected[i].repo, ctx);
-    finished[i] = true;
-    ++done;
-    sequencer.add(i, std::move(block));
-    show_progress();
-  };
-  hooks.on_tick = [&] {
-    out.check_output_open(); // `mr run slow | head -1`: stop now, not at the next block
-    show_progress();
-  };
-  hooks.on_overdue = [&](std::size_t index, std::string_view) {
-    out.still_waiting(selected[spawn_order[index]].repo->path.string());
-  };
-
-  show_progress();
-  task::run_task_group(
-      std::move(options),
-      [&](task::TaskGroup& group) {
-        for (const std::size_t i : spawn_order) {
-          const auto& sel = selected[i];
-          group.spawn(sel.repo->path.string(), [&, i, builtin](task::TaskContext& tc) {
-            RepoTask t{tc,
-                       ctx,
-                       settings,
-                       *selected[i].repo,
-                       selected[i].subdir,
-                       fields[i],
-                       cells[i],
-                       header_actions[i],
-                       i};
-            const FinishGuard release{order ? &*order : nullptr, i};
-            return perform(t, builtin, release.order);
-          });
-        }
-      },
-      std::move(hooks));
-  sequencer.flush();
+  PerRepoRun(ctx, builtin, selected, out).run();
   out.footer();
   if (ctx.invocation.interrupt.stop_requested()) {
     return k_exit_interrupted;

@@ -7,7 +7,10 @@
 #include <string_view>
 #include <sys/stat.h>
 
+#include <mr/util/file_io.hpp>
+#include <mr/util/paths.hpp>
 #include <mr/util/strings.hpp>
+#include <mr/util/test_point.hpp>
 
 namespace mr::cmd {
 
@@ -103,6 +106,50 @@ bool is_empty_directory(const std::filesystem::path& path) {
   }
   ::closedir(dir);
   return empty;
+}
+
+bool directory_exists(const std::filesystem::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+Result<std::filesystem::path> still_inside(const registry::Repo& repo) {
+  if (!repo.confined_to) {
+    return repo.path;
+  }
+  // A path that cannot be resolved (too long, a symlink loop, a directory that cannot be
+  // read) is not one that leads elsewhere: say what the kernel said.
+  auto resolved = util::resolve_path(repo.path);
+  if (!resolved) {
+    return fail("cannot resolve " + resolved.error().message);
+  }
+  if (!util::depth_below(*resolved, *repo.confined_to)) {
+    return fail(repo.path.string() + " resolves to " + resolved->string() + ", outside " +
+                repo.confined_to->string() + ", where its registry " + repo.location.file.string() +
+                " may not reach; refusing to touch it");
+  }
+  return resolved;
+}
+
+Result<void> make_parent(const registry::Repo& repo) {
+  const auto parent = repo.path.parent_path();
+  if (!repo.confined_to) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) {
+      return fail("cannot create " + parent.string() + ": " + ec.message());
+    }
+    return {};
+  }
+  util::test_point("checkout.before_create");
+  MR_TRY_VAR(target, still_inside(repo));
+  util::test_point("checkout.after_check");
+  const auto below = target->parent_path().lexically_relative(*repo.confined_to);
+  if (auto made = util::make_directories_beneath(*repo.confined_to, below); !made) {
+    return fail("cannot create " + parent.string() + ": " + made.error().message);
+  }
+  MR_TRY(still_inside(repo));
+  return {};
 }
 
 } // namespace mr::cmd

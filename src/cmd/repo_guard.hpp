@@ -36,4 +36,18 @@ std::vector<std::pair<std::string, std::string>> guard_env(const registry::Repo&
 // there.
 bool is_empty_directory(const std::filesystem::path& path);
 
+// Is `p` a directory (following symlinks)?
+bool directory_exists(const std::filesystem::path& p);
+
+// The repository's path, resolved. A repository of an untrusted registry file stayed
+// inside that file's directory at load; one a symlink planted since (by another
+// repository's update in this very run, say) leads elsewhere is refused, so that no
+// action, a checkout above all, goes there.
+Result<std::filesystem::path> still_inside(const registry::Repo& repo);
+
+// Creates the directory a checkout runs and clones in. For a confined repository it is
+// made one component at a time below the confining directory, never through a symlink,
+// and the path is checked again once it exists.
+Result<void> make_parent(const registry::Repo& repo);
+
 } // namespace mr::cmd

@@ -34,11 +34,12 @@ struct RepoTask {
   const RunSettings& settings;
   const registry::Repo& repo;
   const std::optional<std::string>& subdir;
-  render::JsonObject& fields;      // action-specific --json members of this repo's block
-  std::vector<std::string>& cells; // table actions: this repo's line, after its name
-  std::string& header_action;      // the action its block is headed with, if not the
-                                   // command's ("checkout" for update on a missing repo)
-  std::size_t index;               // its place in the selection
+  std::size_t index; // its place in the selection
+  // What the action adds to this repository's block, taken from the task when it ends:
+  render::JsonObject fields = {};                // action-specific --json members
+  std::vector<std::string> cells = {};           // table actions: this repo's line, after its name
+  std::optional<std::string> header_action = {}; // when not the command's ("checkout" for
+                                                 // update on a missing repo)
   std::optional<std::filesystem::path> cwd = {}; // where commands run instead (checkout)
   // Set over the environment of every command run for this repository (repo_guard.hpp).
   std::vector<std::pair<std::string, std::string>> env = {};

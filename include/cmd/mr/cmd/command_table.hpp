@@ -25,21 +25,32 @@ enum class Kind {
   per_repo, // runs in every selected repository, through the executor
 };
 
+// What an action is and what it needs; the per-repo engine asks these fields, never the
+// action's name.
 struct CommandInfo {
-  std::string_view name;
-  std::string_view synopsis; // "[DIR]", "CMD [ARGS...]"
-  std::string_view summary;
+  std::string_view name = {};
+  std::string_view synopsis = {}; // "[DIR]", "CMD [ARGS...]"
+  std::string_view summary = {};
   Kind kind = Kind::per_repo;
-  CommandFn run = nullptr;       // Kind::registry
-  RepoFn repo = nullptr;         // Kind::per_repo, native (in-process) implementation
-  std::string_view shell;        // Kind::per_repo, or a shell default (as myrepos)
+  CommandFn run = nullptr;     // Kind::registry
+  RepoFn repo = nullptr;       // Kind::per_repo, native (in-process) implementation
+  std::string_view shell = {}; // Kind::per_repo, or a shell default (as myrepos)
+  // Checks the action's arguments once, before any repo runs (check_arguments).
+  Result<void> (*check_args)(const std::vector<std::string>& args) = nullptr;
   std::size_t min_args = 0;      // fewer is a usage error
   bool needs_directory = true;   // per_repo: a missing repository directory fails it
   bool creates_registry = false; // may run when an explicitly named registry does not exist
   bool uses_git = false;         // initialise libgit2 first
   bool table = false;            // per_repo: one aligned line per repo instead of blocks
-  // per_repo: checks the action's arguments once, before any repo runs (check_arguments).
-  Result<void> (*check_args)(const std::vector<std::string>& args) = nullptr;
+  // Clones: runs in the parent of a repository that is not there (or is an empty
+  // directory), skips one that is, and a nested repository waits for its parent's.
+  bool clones = false;
+  // The action that runs instead in a repository that is not there ("checkout" for update,
+  // as myrepos); its block is headed with that action.
+  std::string_view when_missing = {};
+
+  // Whether a repository may be cloned by this action (itself, or its when_missing one).
+  bool may_clone() const { return clones || !when_missing.empty(); }
 };
 
 std::span<const CommandInfo> builtin_commands();
