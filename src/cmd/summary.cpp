@@ -10,9 +10,7 @@ namespace mr::cmd {
 
 namespace {
 
-std::string paint(const std::string& text, std::string_view color, bool enabled) {
-  return enabled ? std::string(color) + text + std::string(render::ansi::reset) : text;
-}
+using render::paint;
 
 std::string plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -26,7 +24,7 @@ struct Relation {
 
 Relation relation_of(const git::RepoStatus& st) {
   if (!st.upstream) {
-    return {"no upstream", "\033[2m", false};
+    return {"no upstream", render::ansi::dim, false};
   }
   const auto& up = *st.upstream;
   if (up.gone) {
@@ -81,7 +79,8 @@ task::TaskResult repo_summary(RepoTask& t) {
 
   std::vector<std::string> changes;
   if (st.conflicted != 0) {
-    changes.push_back(paint(std::to_string(st.conflicted) + " conflicted", "\033[1;31m", color));
+    changes.push_back(
+        paint(std::to_string(st.conflicted) + " conflicted", render::ansi::bold_red, color));
   }
   if (st.staged != 0) {
     changes.push_back(paint(std::to_string(st.staged) + " staged", render::ansi::green, color));
@@ -109,12 +108,12 @@ task::TaskResult repo_summary(RepoTask& t) {
     ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   }
   if (!operation.empty()) {
-    operation = paint(operation + " IN PROGRESS", "\033[1;33m", color);
+    operation = paint(operation + " IN PROGRESS", render::ansi::bold_yellow, color);
   }
   if (st.update) {
     // mr's own interrupted update comes first: mr update finishes it.
-    operation =
-        paint(st.update->running ? "UPDATE RUNNING" : "UPDATE INTERRUPTED", "\033[1;31m", color);
+    operation = paint(st.update->running ? "UPDATE RUNNING" : "UPDATE INTERRUPTED",
+                      render::ansi::bold_red, color);
   }
 
   const bool attention = !changes.empty() || relation.attention || st.detached ||

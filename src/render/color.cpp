@@ -6,6 +6,13 @@
 
 namespace mr::render {
 
+std::string paint(std::string_view text, std::string_view color, bool enabled) {
+  if (!enabled) {
+    return std::string(text);
+  }
+  return std::string(color) + std::string(text) + std::string(ansi::reset);
+}
+
 bool use_color(ColorWhen when, int fd) {
   switch (when) {
   case ColorWhen::always:

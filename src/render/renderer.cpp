@@ -13,13 +13,6 @@ namespace mr::render {
 
 namespace {
 
-std::string paint(std::string_view text, std::string_view color, bool enabled) {
-  if (!enabled) {
-    return std::string(text);
-  }
-  return std::string(color) + std::string(text) + std::string(ansi::reset);
-}
-
 std::string_view name_of(std::FILE* stream) {
   return stream == stderr ? "standard error" : "standard output";
 }
@@ -162,7 +155,7 @@ void Renderer::write_json(const Block& block) {
 void Renderer::erase_progress() {
   if (m_progress_shown) {
     flush(m_out);
-    write_raw(m_err, "\r\033[K", stream_name(m_err));
+    write_raw(m_err, "\r" + std::string(ansi::erase_to_eol), stream_name(m_err));
     flush(m_err);
     m_progress_shown = false;
   }
@@ -175,8 +168,8 @@ void Renderer::redraw_progress() {
   if (m_last != nullptr) {
     flush(m_last);
   }
-  const std::string line =
-      "\r" + std::string(clip(m_progress, terminal_width(m_err) - 1)) + "\033[K";
+  const std::string line = "\r" + std::string(clip(m_progress, terminal_width(m_err) - 1)) +
+                           std::string(ansi::erase_to_eol);
   write_raw(m_err, line, stream_name(m_err));
   flush(m_err);
   m_progress_shown = true;
