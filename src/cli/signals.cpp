@@ -49,18 +49,18 @@ SignalGuard::SignalGuard() {
   // children get the default back (proc/spawn.cpp).
   ::signal(SIGXFSZ, SIG_IGN);
   const sigset_t wanted = cancel_signals();
-  m_signal_fd = ::signalfd(-1, &wanted, SFD_CLOEXEC);
-  m_wake_fd = ::eventfd(0, EFD_CLOEXEC);
+  m_signal_fd.reset(::signalfd(-1, &wanted, SFD_CLOEXEC));
+  m_wake_fd.reset(::eventfd(0, EFD_CLOEXEC));
   m_thread = std::thread([this] { wait_for_signals(); });
 }
 
 SignalGuard::~SignalGuard() {
   const std::uint64_t one = 1;
-  while (::write(m_wake_fd, &one, sizeof one) < 0 && errno == EINTR) {
+  while (::write(m_wake_fd.get(), &one, sizeof one) < 0 && errno == EINTR) {
   }
   m_thread.join();
-  ::close(m_signal_fd);
-  ::close(m_wake_fd);
+  m_signal_fd.reset();
+  m_wake_fd.reset();
   // A signal that arrived after the work ended stays pending: drop it rather than let it
   // kill us on the way out.
   const sigset_t set = cancel_signals();
@@ -72,7 +72,7 @@ SignalGuard::~SignalGuard() {
 
 void SignalGuard::wait_for_signals() {
   for (;;) {
-    pollfd fds[2] = {{m_signal_fd, POLLIN, 0}, {m_wake_fd, POLLIN, 0}};
+    pollfd fds[2] = {{m_signal_fd.get(), POLLIN, 0}, {m_wake_fd.get(), POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) {
         continue;
@@ -83,7 +83,7 @@ void SignalGuard::wait_for_signals() {
       return; // the guard is going away
     }
     signalfd_siginfo info{};
-    if (::read(m_signal_fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) {
+    if (::read(m_signal_fd.get(), &info, sizeof info) != static_cast<ssize_t>(sizeof info)) {
       continue;
     }
     const int sig = static_cast<int>(info.ssi_signo);

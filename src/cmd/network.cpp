@@ -61,8 +61,7 @@ git::NetContext net_context(RepoTask& t) {
   net.stop = t.task.stop_token();
   net.transport = transport_of(t);
   net.idle = t.command.registry.settings.stall_timeout;
-  const char* home = std::getenv("HOME");
-  net.home = home != nullptr ? home : "/";
+  net.home = t.command.home;
   net.run = [&t](const std::vector<std::string>& argv, const std::string& input,
                  const std::filesystem::path& cwd) -> Result<git::ProgramResult> {
     proc::Command command;
@@ -71,10 +70,7 @@ git::NetContext net_context(RepoTask& t) {
     command.env = t.settings.env; // GIT_TERMINAL_PROMPT=0, no pager
     command.input = input;
     git::ProgramResult result;
-    auto outcome = proc::run(command, result.out, result.err, t.task.stop_token());
-    if (!outcome) {
-      return tl::unexpected(outcome.error());
-    }
+    MR_TRY_VAR(outcome, proc::run(command, result.out, result.err, t.task.stop_token()));
     result.exit_code = outcome->exit_code;
     return result;
   };
@@ -146,7 +142,7 @@ task::TaskResult repo_update(RepoTask& t) {
 }
 
 struct Parent {
-  int fd;
+  util::FdGuard fd;
   std::filesystem::path dest;
 };
 
@@ -156,11 +152,11 @@ struct Parent {
 Result<Parent> open_parent(const registry::Repo& repo) {
   if (!repo.confined_to) {
     const auto dir = repo.path.parent_path();
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
+    util::FdGuard fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd.open()) {
       return fail("cannot open " + dir.string() + ": " + util::errno_text(errno));
     }
-    return Parent{fd, repo.path};
+    return Parent{std::move(fd), repo.path};
   }
   auto inside = util::resolve_within(repo.path, *repo.confined_to);
   if (!inside) {
@@ -172,7 +168,7 @@ Result<Parent> open_parent(const registry::Repo& repo) {
   if (!fd) {
     return fail("cannot open " + inside->parent_path().string() + ": " + fd.error().message);
   }
-  return Parent{*fd, *inside};
+  return Parent{std::move(*fd), *inside};
 }
 
 task::TaskResult repo_checkout(RepoTask& t) {
@@ -185,8 +181,8 @@ task::TaskResult repo_checkout(RepoTask& t) {
     return task::TaskResult::failed(parent.error().message);
   }
   auto net = net_context(t);
-  auto r = git::clone(*t.repo.url, t.repo.branch, parent->fd, parent->dest, net);
-  ::close(parent->fd);
+  auto r = git::clone(*t.repo.url, t.repo.branch, parent->fd.get(), parent->dest, net);
+  parent->fd.reset();
   if (!r) {
     return failed(t, r.error());
   }

@@ -20,7 +20,6 @@ namespace mr::proc {
 
 namespace {
 
-using detail::Fd;
 using Clock = std::chrono::steady_clock;
 
 // How long output may still arrive after the child exited before what holds the pipe open
@@ -34,7 +33,7 @@ constexpr std::chrono::milliseconds k_abandon{500};
 std::mutex g_groups_mutex;
 std::unordered_set<pid_t> g_groups;
 
-Result<void> make_pipe(Fd& read_end, Fd& write_end) {
+Result<void> make_pipe(util::FdGuard& read_end, util::FdGuard& write_end) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
     return fail("cannot create a pipe: " + util::errno_text(errno));
@@ -121,13 +120,13 @@ public:
 
 private:
   pid_t m_pid;
-  Fd m_pidfd; // tells when it exits even while grandchildren keep the pipe open
+  util::FdGuard m_pidfd; // tells when it exits even while grandchildren keep the pipe open
   bool m_reaped = false;
 };
 
 // Where one stream's bytes go: the task's buffer, or a string bounded by max_data.
 struct Sink {
-  Fd fd;
+  util::FdGuard fd;
   task::OutputBuffer* buffer = nullptr;
   std::string* text = nullptr;
 
@@ -144,7 +143,7 @@ struct Sink {
 // The loop that feeds the child's stdin, drains its output and ends it when asked.
 class Supervisor {
 public:
-  Supervisor(const Command& command, Child& child, Sink* out, Sink* err, Fd& in,
+  Supervisor(const Command& command, Child& child, Sink* out, Sink* err, util::FdGuard& in,
              const std::stop_token& stop, const Options& options)
       : m_command(command), m_child(child), m_out(out), m_err(err), m_in(in),
         m_input(command.input ? &*command.input : nullptr), m_stop(stop), m_options(options) {}
@@ -163,7 +162,7 @@ private:
   Child& m_child;
   Sink* m_out;
   Sink* m_err;
-  Fd& m_in;
+  util::FdGuard& m_in;
   const std::string* m_input;
   const std::stop_token& m_stop;
   const Options& m_options;
@@ -317,45 +316,61 @@ Result<Outcome> Supervisor::run() {
   return m_outcome;
 }
 
-// `err` null: stderr goes with stdout into `out`, in the order written.
-Result<Outcome> run_child(const Command& command, Sink& out, Sink* err, const std::stop_token& stop,
-                          const Options& options) {
-  Fd out_write;
-  Fd err_write;
-  Fd in_read;
-  Fd in_write;
-  if (auto made = make_pipe(out.fd, out_write); !made) {
-    return tl::unexpected(made.error());
+// The child's ends of its pipes (closed in mr once it has them), and the end mr writes its
+// input to.
+struct ChildEnds {
+  util::FdGuard out_write;
+  util::FdGuard err_write;
+  util::FdGuard in_read;
+  util::FdGuard in_write;
+
+  detail::ChildFds fds(bool merged) const {
+    return {in_read.open() ? in_read.get() : STDIN_FILENO, out_write.get(),
+            merged ? out_write.get() : err_write.get()};
   }
+};
+
+Result<void> set_nonblocking(int fd) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
+    return fail("cannot set up a pipe: " + util::errno_text(errno));
+  }
+  return {};
+}
+
+// The pipes for the child's output (into `out` and `err`) and its input, if it has any.
+Result<ChildEnds> open_pipes(const Command& command, Sink& out, Sink* err) {
+  ChildEnds ends;
+  MR_TRY(make_pipe(out.fd, ends.out_write));
   if (err != nullptr) {
-    if (auto made = make_pipe(err->fd, err_write); !made) {
-      return tl::unexpected(made.error());
-    }
+    MR_TRY(make_pipe(err->fd, ends.err_write));
   }
   if (command.input) {
-    if (auto made = make_pipe(in_read, in_write); !made) {
-      return tl::unexpected(made.error());
-    }
-    if (::fcntl(in_write.get(), F_SETFL, ::fcntl(in_write.get(), F_GETFL) | O_NONBLOCK) != 0) {
-      return fail("cannot set up a pipe: " + util::errno_text(errno));
-    }
+    MR_TRY(make_pipe(ends.in_read, ends.in_write));
+    MR_TRY(set_nonblocking(ends.in_write.get()));
   } else if (command.stdin_null) {
-    in_read.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (!in_read.open()) {
+    ends.in_read.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!ends.in_read.open()) {
       return fail("cannot open /dev/null: " + util::errno_text(errno));
     }
   }
-  const detail::ChildFds fds{in_read.open() ? in_read.get() : STDIN_FILENO, out_write.get(),
-                             err != nullptr ? err_write.get() : out_write.get()};
-  auto pid = detail::spawn(command, fds);
-  out_write.reset(); // only the child writes now: EOF comes when it and its heirs are done
-  err_write.reset();
-  in_read.reset();
+  return ends;
+}
+
+// `err` null: stderr goes with stdout into `out`, in the order written.
+Result<Outcome> run_child(const Command& command, Sink& out, Sink* err, const std::stop_token& stop,
+                          const Options& options) {
+  MR_TRY_VAR(ends, open_pipes(command, out, err));
+  auto pid = detail::spawn(command, ends->fds(err == nullptr));
+  // Only the child writes now: EOF comes when it and its heirs are done.
+  ends->out_write.reset();
+  ends->err_write.reset();
+  ends->in_read.reset();
   if (!pid) {
     return tl::unexpected(pid.error());
   }
   Child child(*pid);
-  Supervisor supervisor(command, child, &out, err, in_write, stop, options);
+  Supervisor supervisor(command, child, &out, err, ends->in_write, stop, options);
   return supervisor.run();
 }
 

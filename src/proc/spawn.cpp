@@ -146,8 +146,8 @@ Result<pid_t> spawn(const Command& command, const ChildFds& fds) {
   if (::pipe2(report, O_CLOEXEC) != 0) {
     return fail("cannot create a pipe: " + util::errno_text(errno));
   }
-  const Fd report_read(report[0]);
-  Fd report_write(keep_clear_of_stdio(report[1]));
+  const util::FdGuard report_read(report[0]);
+  util::FdGuard report_write(keep_clear_of_stdio(report[1]));
   if (report_write.get() < 0) {
     return fail("cannot create a pipe: " + util::errno_text(errno));
   }

@@ -7,29 +7,10 @@
 #include <vector>
 
 #include <mr/proc/process.hpp>
+#include <mr/util/fd.hpp>
 #include <mr/util/result.hpp>
 
 namespace mr::proc::detail {
-
-// A file descriptor, closed when it goes.
-class Fd {
-public:
-  explicit Fd(int fd = -1) : m_fd(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  int get() const { return m_fd; }
-  bool open() const { return m_fd >= 0; }
-  void reset(int fd = -1) {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-    m_fd = fd;
-  }
-
-private:
-  int m_fd;
-};
 
 // The descriptors the child gets as 0, 1 and 2 (each must be open; they may be equal).
 struct ChildFds {

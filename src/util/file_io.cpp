@@ -150,15 +150,11 @@ Result<RegularFile> read_regular_file(const fs::path& path, std::size_t limit) {
 }
 
 Result<void> make_directories_beneath(const fs::path& base, const fs::path& rel) {
-  auto dir = open_directories_beneath(base, rel);
-  if (!dir) {
-    return tl::unexpected(dir.error());
-  }
-  ::close(*dir);
+  MR_TRY(open_directories_beneath(base, rel)); // closed again at once
   return {};
 }
 
-Result<int> open_directories_beneath(const fs::path& base, const fs::path& rel) {
+Result<FdGuard> open_directories_beneath(const fs::path& base, const fs::path& rel) {
   FdGuard dir(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (dir.get() < 0) {
     return tl::unexpected(fail_errno(base, "", errno).error());
@@ -188,7 +184,7 @@ Result<int> open_directories_beneath(const fs::path& base, const fs::path& rel) 
     }
     dir = FdGuard(next);
   }
-  return dir.release();
+  return dir;
 }
 
 fs::path resolve_symlinks(const fs::path& path) {
@@ -407,7 +403,7 @@ void remove_stale_temporaries(const fs::path& given) {
   for (fs::directory_iterator it(path.has_parent_path() ? path.parent_path() : ".", ec), end;
        !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.size() == prefix.size() + k_temp_suffix && name.rfind(prefix, 0) == 0 &&
+    if (name.size() == prefix.size() + k_temp_suffix && name.starts_with(prefix) &&
         it->symlink_status(ec).type() == fs::file_type::regular) {
       ::unlink(it->path().c_str());
     }
@@ -415,37 +411,16 @@ void remove_stale_temporaries(const fs::path& given) {
 }
 
 Result<DirectoryLock> DirectoryLock::acquire(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
+  FdGuard fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.open()) {
     return tl::unexpected(fail_errno(dir, "cannot lock", errno).error());
   }
-  while (::flock(fd, LOCK_EX) != 0) {
+  while (::flock(fd.get(), LOCK_EX) != 0) {
     if (errno != EINTR) {
-      const int err = errno;
-      ::close(fd);
-      return tl::unexpected(fail_errno(dir, "cannot lock", err).error());
+      return tl::unexpected(fail_errno(dir, "cannot lock", errno).error());
     }
   }
-  return DirectoryLock(fd);
-}
-
-DirectoryLock::DirectoryLock(DirectoryLock&& other) noexcept
-    : m_fd(std::exchange(other.m_fd, -1)) {}
-
-DirectoryLock& DirectoryLock::operator=(DirectoryLock&& other) noexcept {
-  if (this != &other) {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-    m_fd = std::exchange(other.m_fd, -1);
-  }
-  return *this;
-}
-
-DirectoryLock::~DirectoryLock() {
-  if (m_fd >= 0) {
-    ::close(m_fd); // closing the last descriptor releases the flock
-  }
+  return DirectoryLock(std::move(fd));
 }
 
 } // namespace mr::util

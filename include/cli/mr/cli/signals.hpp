@@ -12,6 +12,8 @@
 #include <stop_token>
 #include <thread>
 
+#include <mr/util/fd.hpp>
+
 namespace mr::cli {
 
 class SignalGuard {
@@ -32,8 +34,8 @@ private:
 
   sigset_t m_previous_mask{};
   std::stop_source m_interrupt;
-  int m_signal_fd = -1;
-  int m_wake_fd = -1; // an eventfd: written to stop the thread at once
+  util::FdGuard m_signal_fd;
+  util::FdGuard m_wake_fd; // an eventfd: written to stop the thread at once
   std::thread m_thread;
 };
 

@@ -22,12 +22,14 @@ public:
     return *this;
   }
   ~FdGuard() { reset(); }
-  void reset() {
-    if (m_fd >= 0) {
-      ::close(std::exchange(m_fd, -1));
+  // Closes the descriptor held, if any, and holds `fd` instead.
+  void reset(int fd = -1) {
+    if (const int old = std::exchange(m_fd, fd); old >= 0) {
+      ::close(old);
     }
   }
   int get() const { return m_fd; }
+  bool open() const { return m_fd >= 0; }
   int release() { return std::exchange(m_fd, -1); }
 
 private:

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include <mr/util/fd.hpp>
 #include <mr/util/result.hpp>
 
 namespace mr::util {
@@ -35,11 +36,10 @@ Result<RegularFile> read_regular_file(const fs::path& path, std::size_t limit);
 // base/rel is a real directory. The error names the component ("PATH is a symbolic link").
 Result<void> make_directories_beneath(const fs::path& base, const fs::path& rel);
 
-// The same, returning the last directory open (O_DIRECTORY, close-on-exec; the caller
-// closes it): whatever is renamed or swapped into its path afterwards, the descriptor stays
-// on the directory that was checked, so what is made through it (mkdirat, renameat) lands
-// there.
-Result<int> open_directories_beneath(const fs::path& base, const fs::path& rel);
+// The same, returning the last directory open (O_DIRECTORY, close-on-exec): whatever is renamed or
+// swapped into its path afterwards, the descriptor stays on the directory that was checked, so what
+// is made through it (mkdirat, renameat) lands there.
+Result<FdGuard> open_directories_beneath(const fs::path& base, const fs::path& rel);
 
 // Does `path` exist (any type)? A permission error counts as existing.
 bool exists(const fs::path& path);
@@ -77,15 +77,10 @@ void remove_stale_temporaries(const fs::path& path);
 class DirectoryLock {
 public:
   static Result<DirectoryLock> acquire(const fs::path& dir);
-  DirectoryLock(DirectoryLock&& other) noexcept;
-  DirectoryLock& operator=(DirectoryLock&& other) noexcept;
-  DirectoryLock(const DirectoryLock&) = delete;
-  DirectoryLock& operator=(const DirectoryLock&) = delete;
-  ~DirectoryLock();
 
 private:
-  explicit DirectoryLock(int fd) : m_fd(fd) {}
-  int m_fd = -1;
+  explicit DirectoryLock(FdGuard fd) : m_fd(std::move(fd)) {}
+  FdGuard m_fd; // closing the last descriptor releases the flock
 };
 
 } // namespace mr::util
