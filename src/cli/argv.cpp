@@ -44,7 +44,7 @@ SplitArgs split_args(const std::vector<std::string>& args) {
     if (word.size() < 2 || word[0] != '-') {
       break; // the action
     }
-    if (word.rfind("--", 0) == 0) {
+    if (word.starts_with("--")) {
       const auto eq = word.find('=');
       const std::string_view name = std::string_view(word).substr(0, eq);
       if (eq == std::string::npos && contains(k_long_optional, name)) {

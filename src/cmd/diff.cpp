@@ -9,10 +9,7 @@
 namespace mr::cmd {
 
 Result<void> check_diff_args(const std::vector<std::string>& args) {
-  auto parsed = git::parse_diff_args(args);
-  if (!parsed) {
-    return tl::unexpected(parsed.error());
-  }
+  MR_TRY(git::parse_diff_args(args));
   return {};
 }
 

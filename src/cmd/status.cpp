@@ -20,9 +20,9 @@ Result<std::optional<git::Untracked>> untracked_option(const std::vector<std::st
     }
     if (arg == "-u" || arg == "--untracked-files") {
       value = "all";
-    } else if (arg.rfind("--untracked-files=", 0) == 0) {
+    } else if (arg.starts_with("--untracked-files=")) {
       value = arg.substr(18);
-    } else if (arg.rfind("-u", 0) == 0) {
+    } else if (arg.starts_with("-u")) {
       value = arg.substr(2);
     } else {
       return fail("status does not support '" + arg +
@@ -65,10 +65,7 @@ std::string_view operation_name(git::Operation op) {
 } // namespace
 
 Result<void> check_status_args(const std::vector<std::string>& args) {
-  auto parsed = untracked_option(args);
-  if (!parsed) {
-    return tl::unexpected(parsed.error());
-  }
+  MR_TRY(untracked_option(args));
   return {};
 }
 

@@ -28,10 +28,7 @@ public:
         }
       }
     }
-    auto lock = util::DirectoryLock::acquire(dir);
-    if (!lock) {
-      return tl::unexpected(lock.error());
-    }
+    MR_TRY_VAR(lock, util::DirectoryLock::acquire(dir));
     m_held.push_back({st.st_dev, st.st_ino, std::move(*lock)});
     return {};
   }
@@ -86,10 +83,7 @@ Result<void> rewrite(const fs::path& file, const std::optional<std::string>& unt
     }
     text = std::move(current->content);
   }
-  auto changed = edit(text);
-  if (!changed) {
-    return tl::unexpected(changed.error());
-  }
+  MR_TRY_VAR(changed, edit(text));
   if (auto check = toml_support::parse(*changed, file); !check) {
     return fail(file.string() + ": not changed, because the edit would not parse (" +
                 check.error().message + "); edit the file by hand");
@@ -195,21 +189,14 @@ Result<void> check_recordable(const Registry& registry, const util::Place& repo,
 
 Result<EditOutcome> register_repo(const RegisterRequest& request) {
   EditLocks locks;
-  if (auto r = locks.lock_dir_of(request.load.root); !r) {
-    return tl::unexpected(r.error());
-  }
-  auto registry = load(request.load);
-  if (!registry) {
-    return tl::unexpected(registry.error());
-  }
+  MR_TRY(locks.lock_dir_of(request.load.root));
+  MR_TRY_VAR(registry, load(request.load));
   if (const Repo* existing = find_same(*registry, request.repo)) {
     EditOutcome outcome{EditKind::unchanged, existing->location.file, existing->path};
     if (!request.url || existing->url == request.url) {
       return outcome;
     }
-    if (auto r = locks.lock_dir_of(existing->location.file); !r) {
-      return tl::unexpected(r.error());
-    }
+    MR_TRY(locks.lock_dir_of(existing->location.file));
     auto written = rewrite(existing->location.file, hint_for(*registry, *existing),
                            [&](const std::string& text) {
                              return text_edit::set_repo_url(text, existing->location.file,
@@ -222,9 +209,7 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
     return outcome;
   }
   const auto key = key_for(request.repo, request.load.root, request.load.home);
-  if (auto r = check_recordable(*registry, request.repo, key); !r) {
-    return tl::unexpected(r.error());
-  }
+  MR_TRY(check_recordable(*registry, request.repo, key));
   if (!util::is_valid_utf8(key) || (request.url && !util::is_valid_utf8(*request.url))) {
     return fail("cannot register " + request.repo.logical.string() +
                 ": its path or url is not valid UTF-8, which a TOML file cannot hold");
@@ -242,13 +227,8 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
 Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util::Place& target,
                                     const std::optional<util::Place>& work_tree) {
   EditLocks locks;
-  if (auto r = locks.lock_dir_of(load_options.root); !r) {
-    return tl::unexpected(r.error());
-  }
-  auto registry = load(load_options);
-  if (!registry) {
-    return tl::unexpected(registry.error());
-  }
+  MR_TRY(locks.lock_dir_of(load_options.root));
+  MR_TRY_VAR(registry, load(load_options));
   const Repo* repo = find_enclosing(*registry, target);
   if (repo == nullptr) {
     return fail(target.logical.string() + " is not registered in " + load_options.root.string());
@@ -260,9 +240,7 @@ Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util:
                 repo->path.string() + ", which is; to remove that one: mr unregister " +
                 repo->path.string() + ")");
   }
-  if (auto r = locks.lock_dir_of(repo->location.file); !r) {
-    return tl::unexpected(r.error());
-  }
+  MR_TRY(locks.lock_dir_of(repo->location.file));
   auto written =
       rewrite(repo->location.file, hint_for(*registry, *repo), [&](const std::string& text) {
         return text_edit::remove_repo(text, repo->location.file, repo->key);

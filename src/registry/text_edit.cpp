@@ -111,10 +111,7 @@ struct Parsed {
 
 Result<Parsed> find_repo(std::string_view text, const std::filesystem::path& file,
                          std::string_view key) {
-  auto root = toml_support::parse(text, file);
-  if (!root) {
-    return tl::unexpected(root.error());
-  }
+  MR_TRY_VAR(root, toml_support::parse(text, file));
   Parsed parsed{std::move(*root)};
   if (const auto* repos = parsed.root["repos"].as_table()) {
     parsed.repo = (*repos)[key].as_table();
@@ -162,10 +159,7 @@ std::string append_repo(std::string_view text, std::string_view key, const std::
 
 Result<std::string> set_repo_url(std::string_view text, const std::filesystem::path& file,
                                  std::string_view key, std::string_view url) {
-  auto parsed = find_repo(text, file, key);
-  if (!parsed) {
-    return tl::unexpected(parsed.error());
-  }
+  MR_TRY_VAR(parsed, find_repo(text, file, key));
   const LineIndex idx(text);
   const auto& repo = *parsed->repo;
   const std::string quoted = toml_support::quote(url);
@@ -197,10 +191,7 @@ Result<std::string> set_repo_url(std::string_view text, const std::filesystem::p
 
 Result<std::string> remove_repo(std::string_view text, const std::filesystem::path& file,
                                 std::string_view key) {
-  auto parsed = find_repo(text, file, key);
-  if (!parsed) {
-    return tl::unexpected(parsed.error());
-  }
+  MR_TRY_VAR(parsed, find_repo(text, file, key));
   const LineIndex idx(text);
   const auto& repo = *parsed->repo;
   std::vector<bool> removed(idx.lines(), false);

@@ -137,10 +137,7 @@ Result<fs::path> resolve_path(const fs::path& abs) {
       if (++links > k_max_symlinks) {
         return fail(abs.string() + ": " + errno_text(ELOOP));
       }
-      auto target = read_link(next, static_cast<std::size_t>(st.st_size));
-      if (!target) {
-        return tl::unexpected(target.error());
-      }
+      MR_TRY_VAR(target, read_link(next, static_cast<std::size_t>(st.st_size)));
       const fs::path t(*target);
       if (t.is_absolute()) {
         done = "/";
