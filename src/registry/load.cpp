@@ -3,6 +3,7 @@
 // table is read in repo_table.cpp. Only src/registry sees toml++; everything else works on
 // mr::registry::Registry.
 #include <algorithm>
+#include <array>
 #include <set>
 #include <unistd.h>
 
@@ -70,14 +71,8 @@ public:
     if (!read) {
       return fail("cannot read registry " + read.error().message);
     }
-    auto ctx = context_for(file, origin, *read);
-    if (!ctx) {
-      return tl::unexpected(ctx.error());
-    }
-    auto parsed = toml_support::parse(read->content, file);
-    if (!parsed) {
-      return tl::unexpected(parsed.error());
-    }
+    MR_TRY_VAR(ctx, context_for(file, origin, *read));
+    MR_TRY_VAR(parsed, toml_support::parse(read->content, file));
     return load_table(*ctx, *parsed);
   }
 
@@ -288,79 +283,111 @@ private:
           ctx, node.source(), "'settings' must be a table, not " + toml_support::type_name(node)));
     }
     for (const auto& [k_ptr, v_ptr] : toml_support::in_source_order(*table)) {
-      const toml::key& k = *k_ptr;
-      const toml::node& v = *v_ptr;
-      const auto name = k.str();
-      if (name == "jobs") {
-        const auto* i = v.as_integer();
-        if (i == nullptr || i->get() < 1 || i->get() > 4096) {
-          return tl::unexpected(
-              error_at(ctx, v.source(), "'settings.jobs' must be an integer from 1 to 4096"));
-        }
-        m_registry.settings.jobs = static_cast<unsigned>(i->get());
-      } else if (name == "timeout") {
-        std::optional<std::chrono::milliseconds> d;
-        if (const auto* s = v.as_string()) {
-          d = util::parse_duration(s->get());
-        } else if (const auto* i = v.as_integer(); i != nullptr && i->get() > 0) {
-          d = util::seconds_duration(static_cast<std::uint64_t>(i->get()));
-        }
-        if (!d || d->count() <= 0) {
-          return tl::unexpected(
-              error_at(ctx, v.source(),
-                       "'settings.timeout' must be a duration such as \"30s\", \"5m\" or \"1h\""));
-        }
-        if (*d > util::k_max_duration) {
-          return tl::unexpected(error_at(ctx, v.source(),
-                                         "'settings.timeout' may be at most \"" +
-                                             util::format_duration(util::k_max_duration) +
-                                             "\" (a year)"));
-        }
-        m_registry.settings.timeout = d;
-      } else if (name == "transport") {
-        const auto* s = v.as_string();
-        const auto t = s != nullptr ? parse_transport(s->get()) : std::nullopt;
-        if (!t) {
-          return tl::unexpected(error_at(ctx, v.source(),
-                                         "'settings.transport' must be \"auto\", \"libgit2\" or "
-                                         "\"git\""));
-        }
-        m_registry.settings.transport = *t;
-      } else if (name == "connections_per_host") {
-        const auto* i = v.as_integer();
-        if (i == nullptr || i->get() < 1 || i->get() > 1024) {
-          return tl::unexpected(
-              error_at(ctx, v.source(),
-                       "'settings.connections_per_host' must be an integer from 1 to 1024"));
-        }
-        m_registry.settings.connections_per_host = static_cast<unsigned>(i->get());
-      } else if (name == "stall_timeout") {
-        std::optional<std::chrono::milliseconds> d;
-        if (const auto* s = v.as_string()) {
-          d = util::parse_duration(s->get());
-        } else if (const auto* i = v.as_integer(); i != nullptr && i->get() >= 0) {
-          d = util::seconds_duration(static_cast<std::uint64_t>(i->get()));
-        }
-        if (!d || d->count() < 0) {
-          return tl::unexpected(error_at(ctx, v.source(),
-                                         "'settings.stall_timeout' must be a duration such as "
-                                         "\"30s\" or \"2m\", or 0 for none"));
-        }
-        if (*d > util::k_max_duration) {
-          return tl::unexpected(error_at(ctx, v.source(),
-                                         "'settings.stall_timeout' may be at most \"" +
-                                             util::format_duration(util::k_max_duration) +
-                                             "\" (a year)"));
-        }
-        m_registry.settings.stall_timeout = *d;
-      } else {
-        return tl::unexpected(error_at(ctx, k.source(),
-                                       "unknown setting '" + std::string(name) +
-                                           "' (expected jobs, timeout, transport, "
-                                           "connections_per_host or stall_timeout)"));
-      }
+      MR_TRY(setting(ctx, *k_ptr, *v_ptr));
     }
     return {};
+  }
+
+  Result<void> setting_jobs(const FileContext& ctx, const toml::node& v) {
+    const auto* i = v.as_integer();
+    if (i == nullptr || i->get() < 1 || i->get() > 4096) {
+      return tl::unexpected(
+          error_at(ctx, v.source(), "'settings.jobs' must be an integer from 1 to 4096"));
+    }
+    m_registry.settings.jobs = static_cast<unsigned>(i->get());
+    return {};
+  }
+
+  // A duration: a string such as "30s", or a number of seconds; zero only if `zero_ok`.
+  // `what` says what it must be, for the error.
+  static Result<std::chrono::milliseconds> duration_setting(const FileContext& ctx,
+                                                            const toml::node& v,
+                                                            std::string_view name, bool zero_ok,
+                                                            std::string_view what) {
+    std::optional<std::chrono::milliseconds> d;
+    if (const auto* s = v.as_string()) {
+      d = util::parse_duration(s->get());
+    } else if (const auto* i = v.as_integer(); i != nullptr && i->get() >= (zero_ok ? 0 : 1)) {
+      d = util::seconds_duration(static_cast<std::uint64_t>(i->get()));
+    }
+    if (!d || d->count() < (zero_ok ? 0 : 1)) {
+      return tl::unexpected(error_at(
+          ctx, v.source(), "'settings." + std::string(name) + "' must be " + std::string(what)));
+    }
+    if (*d > util::k_max_duration) {
+      return tl::unexpected(error_at(ctx, v.source(),
+                                     "'settings." + std::string(name) + "' may be at most \"" +
+                                         util::format_duration(util::k_max_duration) +
+                                         "\" (a year)"));
+    }
+    return *d;
+  }
+
+  Result<void> setting_timeout(const FileContext& ctx, const toml::node& v) {
+    MR_TRY_VAR(d, duration_setting(ctx, v, "timeout", false,
+                                   "a duration such as \"30s\", \"5m\" or \"1h\""));
+    m_registry.settings.timeout = *d;
+    return {};
+  }
+
+  Result<void> setting_stall_timeout(const FileContext& ctx, const toml::node& v) {
+    MR_TRY_VAR(d, duration_setting(ctx, v, "stall_timeout", true,
+                                   "a duration such as \"30s\" or \"2m\", or 0 for none"));
+    m_registry.settings.stall_timeout = *d;
+    return {};
+  }
+
+  Result<void> setting_transport(const FileContext& ctx, const toml::node& v) {
+    const auto* s = v.as_string();
+    const auto t = s != nullptr ? parse_transport(s->get()) : std::nullopt;
+    if (!t) {
+      return tl::unexpected(error_at(
+          ctx, v.source(), "'settings.transport' must be \"auto\", \"libgit2\" or \"git\""));
+    }
+    m_registry.settings.transport = *t;
+    return {};
+  }
+
+  Result<void> setting_connections(const FileContext& ctx, const toml::node& v) {
+    const auto* i = v.as_integer();
+    if (i == nullptr || i->get() < 1 || i->get() > 1024) {
+      return tl::unexpected(error_at(
+          ctx, v.source(), "'settings.connections_per_host' must be an integer from 1 to 1024"));
+    }
+    m_registry.settings.connections_per_host = static_cast<unsigned>(i->get());
+    return {};
+  }
+
+  // The keys [settings] may hold, each with what reads it (in the order the message for an
+  // unknown one lists them).
+  using SettingFn = Result<void> (Loader::*)(const FileContext&, const toml::node&);
+  struct Setting {
+    std::string_view key;
+    SettingFn read;
+  };
+  static constexpr std::array<Setting, 5> k_settings{{
+      {"jobs", &Loader::setting_jobs},
+      {"timeout", &Loader::setting_timeout},
+      {"transport", &Loader::setting_transport},
+      {"connections_per_host", &Loader::setting_connections},
+      {"stall_timeout", &Loader::setting_stall_timeout},
+  }};
+
+  Result<void> setting(const FileContext& ctx, const toml::key& k, const toml::node& v) {
+    const auto name = k.str();
+    std::string expected;
+    for (std::size_t i = 0; i < k_settings.size(); ++i) {
+      if (k_settings[i].key == name) {
+        return (this->*k_settings[i].read)(ctx, v);
+      }
+      expected += std::string(i == 0                       ? ""
+                              : i + 1 == k_settings.size() ? " or "
+                                                           : ", ") +
+                  std::string(k_settings[i].key);
+    }
+    return tl::unexpected(
+        error_at(ctx, k.source(),
+                 "unknown setting '" + std::string(name) + "' (expected " + expected + ")"));
   }
 
   Result<void> load_command_map(const FileContext& ctx, const toml::key& key,
@@ -385,10 +412,7 @@ private:
     }
     std::vector<std::pair<fs::path, const toml::key*>> chained;
     for (const auto& [k, v] : toml_support::in_source_order(*table)) {
-      auto repo = read_repo(ctx, *k, *v, m_options.home);
-      if (!repo) {
-        return tl::unexpected(repo.error());
-      }
+      MR_TRY_VAR(repo, read_repo(ctx, *k, *v, m_options.home));
       if (auto it = m_seen.find(repo->path.native()); it != m_seen.end()) {
         return tl::unexpected(error_at(ctx, k->source(),
                                        "duplicate repo '" + repo->path.string() +
@@ -424,10 +448,7 @@ private:
 } // namespace
 
 Result<Registry> load(const LoadOptions& options) {
-  auto trust = TrustList::read(options.home);
-  if (!trust) {
-    return tl::unexpected(trust.error());
-  }
+  MR_TRY_VAR(trust, TrustList::read(options.home));
   Loader loader(options, std::move(*trust));
   loader.registry().root = options.root;
   loader.registry().root_exists = util::exists(options.root);

@@ -3,6 +3,7 @@
 // once every symlink in them is resolved, so a registry that came with a cloned repository
 // cannot point a checkout at ~/.ssh through a committed symlink.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <climits>
@@ -16,9 +17,6 @@
 namespace mr::registry {
 
 namespace {
-
-constexpr std::string_view k_repo_keys =
-    "url, branch, tags, order, skip, chain, transport, commands";
 
 using Refusal = tl::unexpected<Error>;
 
@@ -42,9 +40,7 @@ public:
       : m_ctx(ctx), m_key(key), m_name(key.str()), m_home(home) {}
 
   Result<Repo> read(const toml::node& node) {
-    if (auto r = check_key(); !r) {
-      return tl::unexpected(r.error());
-    }
+    MR_TRY(check_key());
     const auto* table = node.as_table();
     if (table == nullptr) {
       return bad(node.source(),
@@ -58,19 +54,13 @@ public:
       repo.location = {m_ctx.file, m_key.source().begin.line, m_key.source().begin.column};
     }
     repo.trusted = m_ctx.trusted;
-    if (auto r = check_length(repo.path); !r) {
-      return tl::unexpected(r.error());
-    }
+    MR_TRY(check_length(repo.path));
     if (m_ctx.confined_to) {
-      if (auto r = check_confined(repo.path); !r) {
-        return tl::unexpected(r.error());
-      }
+      MR_TRY(check_confined(repo.path));
       repo.confined_to = m_ctx.confined_to;
     }
     for (const auto& [k, v] : toml_support::in_source_order(*table)) {
-      if (auto r = field(repo, *k, *v); !r) {
-        return tl::unexpected(r.error());
-      }
+      MR_TRY(field(repo, *k, *v));
     }
     return repo;
   }
@@ -164,7 +154,7 @@ private:
                                "' must be a string, not " + toml_support::type_name(v));
   }
 
-  Result<void> tags(Repo& repo, const toml::node& v) const {
+  Result<void> tags(Repo& repo, const toml::key&, const toml::node& v) const {
     if (const auto* s = v.as_string()) {
       repo.tags.push_back(s->get());
       return {};
@@ -185,7 +175,7 @@ private:
     return {};
   }
 
-  Result<void> skip(Repo& repo, const toml::node& v) const {
+  Result<void> skip(Repo& repo, const toml::key&, const toml::node& v) const {
     if (const auto* b = v.as_boolean()) {
       repo.skip = b->get();
     } else if (const auto* s = v.as_string()) {
@@ -215,57 +205,90 @@ private:
     return read_commands(m_ctx, *cmds, "repos.\"" + m_name + "\".commands", repo.commands);
   }
 
-  Result<void> field(Repo& repo, const toml::key& k, const toml::node& v) const {
-    const auto name = k.str();
-    if (name == "url" || name == "branch") {
-      auto s = want_string(v, name);
-      if (!s) {
-        return tl::unexpected(s.error());
-      }
-      if (name == "url" && !m_ctx.trusted && names_remote_helper(*s)) {
-        // git runs git-remote-NAME for it (ext:: runs any command): git allows that only
-        // for a url the user typed, never for one that came with a repository.
-        return bad(v.source(), "url '" + *s +
-                                   "' runs a remote helper program, which an untrusted "
-                                   "registry file may not do (" +
-                                   m_ctx.hint + ")");
-      }
-      (name == "url" ? repo.url : repo.branch) = std::move(*s);
-    } else if (name == "tags") {
-      return tags(repo, v);
-    } else if (name == "order") {
-      if (const auto* i = v.as_integer()) {
-        repo.order = static_cast<double>(i->get());
-      } else if (const auto* f = v.as_floating_point(); f != nullptr && std::isfinite(f->get())) {
-        repo.order = f->get();
-      } else {
-        return bad(v.source(), "'order' of repo '" + m_name + "' must be a number, not " +
-                                   toml_support::type_name(v));
-      }
-    } else if (name == "skip") {
-      return skip(repo, v);
-    } else if (name == "chain") {
-      const auto* b = v.as_boolean();
-      if (b == nullptr) {
-        return bad(v.source(), "'chain' of repo '" + m_name + "' must be true or false, not " +
-                                   toml_support::type_name(v));
-      }
-      repo.chain = b->get();
-    } else if (name == "transport") {
-      const auto* s = v.as_string();
-      const auto t = s != nullptr ? parse_transport(s->get()) : std::nullopt;
-      if (!t) {
-        return bad(v.source(),
-                   "'transport' of repo '" + m_name + "' must be \"auto\", \"libgit2\" or \"git\"");
-      }
-      repo.transport = *t;
-    } else if (name == "commands") {
-      return commands(repo, k, v);
+  Result<void> url(Repo& repo, const toml::key&, const toml::node& v) const {
+    MR_TRY_VAR(s, want_string(v, "url"));
+    if (!m_ctx.trusted && names_remote_helper(*s)) {
+      // git runs git-remote-NAME for it (ext:: runs any command): git allows that only
+      // for a url the user typed, never for one that came with a repository.
+      return bad(v.source(), "url '" + *s +
+                                 "' runs a remote helper program, which an untrusted "
+                                 "registry file may not do (" +
+                                 m_ctx.hint + ")");
+    }
+    repo.url = std::move(*s);
+    return {};
+  }
+
+  Result<void> branch(Repo& repo, const toml::key&, const toml::node& v) const {
+    MR_TRY_VAR(s, want_string(v, "branch"));
+    repo.branch = std::move(*s);
+    return {};
+  }
+
+  Result<void> order(Repo& repo, const toml::key&, const toml::node& v) const {
+    if (const auto* i = v.as_integer()) {
+      repo.order = static_cast<double>(i->get());
+    } else if (const auto* f = v.as_floating_point(); f != nullptr && std::isfinite(f->get())) {
+      repo.order = f->get();
     } else {
-      return bad(k.source(), "unknown key '" + std::string(name) + "' in repo '" + m_name +
-                                 "' (expected " + std::string(k_repo_keys) + ")");
+      return bad(v.source(), "'order' of repo '" + m_name + "' must be a number, not " +
+                                 toml_support::type_name(v));
     }
     return {};
+  }
+
+  Result<void> chain(Repo& repo, const toml::key&, const toml::node& v) const {
+    const auto* b = v.as_boolean();
+    if (b == nullptr) {
+      return bad(v.source(), "'chain' of repo '" + m_name + "' must be true or false, not " +
+                                 toml_support::type_name(v));
+    }
+    repo.chain = b->get();
+    return {};
+  }
+
+  Result<void> transport(Repo& repo, const toml::key&, const toml::node& v) const {
+    const auto* s = v.as_string();
+    const auto t = s != nullptr ? parse_transport(s->get()) : std::nullopt;
+    if (!t) {
+      return bad(v.source(),
+                 "'transport' of repo '" + m_name + "' must be \"auto\", \"libgit2\" or \"git\"");
+    }
+    repo.transport = *t;
+    return {};
+  }
+
+  // The keys a repository's table may hold, each with what reads it (in the order the
+  // message for an unknown key lists them).
+  using FieldFn = Result<void> (RepoReader::*)(Repo&, const toml::key&, const toml::node&) const;
+  struct Field {
+    std::string_view key;
+    FieldFn read;
+  };
+  static constexpr std::array<Field, 8> k_fields{{
+      {"url", &RepoReader::url},
+      {"branch", &RepoReader::branch},
+      {"tags", &RepoReader::tags},
+      {"order", &RepoReader::order},
+      {"skip", &RepoReader::skip},
+      {"chain", &RepoReader::chain},
+      {"transport", &RepoReader::transport},
+      {"commands", &RepoReader::commands},
+  }};
+
+  Result<void> field(Repo& repo, const toml::key& k, const toml::node& v) const {
+    const auto name = k.str();
+    for (const auto& f : k_fields) {
+      if (f.key == name) {
+        return (this->*f.read)(repo, k, v);
+      }
+    }
+    std::string expected;
+    for (const auto& f : k_fields) {
+      expected += (expected.empty() ? "" : ", ") + std::string(f.key);
+    }
+    return bad(k.source(), "unknown key '" + std::string(name) + "' in repo '" + m_name +
+                               "' (expected " + expected + ")");
   }
 
   const FileContext& m_ctx;
