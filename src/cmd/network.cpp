@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <mr/git/network.hpp>
 #include <mr/render/renderer.hpp>
 #include <mr/util/file_io.hpp>
@@ -20,13 +22,11 @@ namespace mr::cmd {
 namespace {
 
 std::string mib(std::size_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return buf;
+  return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
 }
 
 std::string percent(std::size_t done, std::size_t total) {
-  return total == 0 ? "0%" : std::to_string(done * 100 / total) + "%";
+  return fmt::format("{}%", total == 0 ? 0 : done * 100 / total);
 }
 
 // "receiving 42% (120/285), 1.2 MiB", "resolving deltas 80%", "checking out 50%".
@@ -35,9 +35,8 @@ std::string describe(const git::TransferProgress& p) {
     return "checking out " + percent(p.checked_out, p.to_check_out);
   }
   if (p.total_objects > 0 && p.received_objects < p.total_objects) {
-    return "receiving " + percent(p.received_objects, p.total_objects) + " (" +
-           std::to_string(p.received_objects) + "/" + std::to_string(p.total_objects) + "), " +
-           mib(p.received_bytes);
+    return fmt::format("receiving {} ({}/{}), {}", percent(p.received_objects, p.total_objects),
+                       p.received_objects, p.total_objects, mib(p.received_bytes));
   }
   if (p.total_deltas > 0) {
     return "resolving deltas " + percent(p.indexed_deltas, p.total_deltas);

@@ -1,6 +1,8 @@
 // `mr summary` (alias `ll`): one aligned line per repository: where it is, its branch, how
 // it relates to its upstream, what is changed, stashed or in progress. `--dirty` leaves
 // out the repositories that need no attention.
+#include <fmt/format.h>
+
 #include <mr/git/status.hpp>
 #include <mr/render/color.hpp>
 
@@ -13,7 +15,7 @@ namespace {
 using render::paint;
 
 std::string plural(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
+  return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
 struct Relation {
@@ -39,13 +41,12 @@ Relation relation_of(const git::RepoStatus& st) {
     return {up.name + " up to date", render::ansi::green, false};
   }
   if (behind == 0) {
-    return {up.name + " ahead " + std::to_string(ahead), render::ansi::cyan, true};
+    return {fmt::format("{} ahead {}", up.name, ahead), render::ansi::cyan, true};
   }
   if (ahead == 0) {
-    return {up.name + " behind " + std::to_string(behind), render::ansi::yellow, true};
+    return {fmt::format("{} behind {}", up.name, behind), render::ansi::yellow, true};
   }
-  return {up.name + " diverged: ahead " + std::to_string(ahead) + ", behind " +
-              std::to_string(behind),
+  return {fmt::format("{} diverged: ahead {}, behind {}", up.name, ahead, behind),
           render::ansi::red, true};
 }
 
@@ -80,17 +81,17 @@ task::TaskResult repo_summary(RepoTask& t) {
   std::vector<std::string> changes;
   if (st.conflicted != 0) {
     changes.push_back(
-        paint(std::to_string(st.conflicted) + " conflicted", render::ansi::bold_red, color));
+        paint(fmt::format("{} conflicted", st.conflicted), render::ansi::bold_red, color));
   }
   if (st.staged != 0) {
-    changes.push_back(paint(std::to_string(st.staged) + " staged", render::ansi::green, color));
+    changes.push_back(paint(fmt::format("{} staged", st.staged), render::ansi::green, color));
   }
   if (st.modified != 0) {
-    changes.push_back(paint(std::to_string(st.modified) + " modified", render::ansi::red, color));
+    changes.push_back(paint(fmt::format("{} modified", st.modified), render::ansi::red, color));
   }
   if (st.untracked_count != 0) {
     changes.push_back(
-        paint(std::to_string(st.untracked_count) + " untracked", render::ansi::red, color));
+        paint(fmt::format("{} untracked", st.untracked_count), render::ansi::red, color));
   }
   if (!st.stashes.empty()) {
     changes.push_back(

@@ -1,5 +1,7 @@
 #include <cmath>
-#include <cstdio>
+#include <iterator>
+
+#include <fmt/format.h>
 
 #include <mr/render/json.hpp>
 #include <mr/util/quote.hpp>
@@ -63,13 +65,13 @@ JsonObject& JsonObject::add(std::string_view k, std::string_view value) {
 
 JsonObject& JsonObject::add(std::string_view k, std::int64_t value) {
   key(k);
-  m_body += std::to_string(value);
+  fmt::format_to(std::back_inserter(m_body), "{}", value);
   return *this;
 }
 
 JsonObject& JsonObject::add(std::string_view k, std::size_t value) {
   key(k);
-  m_body += std::to_string(value);
+  fmt::format_to(std::back_inserter(m_body), "{}", value);
   return *this;
 }
 
@@ -78,11 +80,9 @@ JsonObject& JsonObject::add(std::string_view k, double value) {
   if (!std::isfinite(value)) {
     m_body += "null";
   } else if (value == std::floor(value) && std::fabs(value) < 1e15) {
-    m_body += std::to_string(static_cast<long long>(value));
+    fmt::format_to(std::back_inserter(m_body), "{}", static_cast<long long>(value));
   } else {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", value);
-    m_body += buf;
+    fmt::format_to(std::back_inserter(m_body), "{:.17g}", value);
   }
   return *this;
 }

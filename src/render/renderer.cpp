@@ -5,6 +5,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <mr/render/color.hpp>
 #include <mr/render/renderer.hpp>
 #include <mr/util/strings.hpp>
@@ -179,8 +181,8 @@ void Renderer::progress(std::size_t done, std::size_t total, std::string_view la
   if (!m_options.progress) {
     return;
   }
-  m_progress = "[" + std::to_string(done) + "/" + std::to_string(total) + "] " + m_action +
-               (label.empty() ? "" : " ") + std::string(label);
+  m_progress =
+      fmt::format("[{}/{}] {}{}{}", done, total, m_action, label.empty() ? "" : " ", label);
   redraw_progress();
 }
 
@@ -277,14 +279,14 @@ void Renderer::footer() {
     if (!m_options.quiet && !m_options.minimal) {
       std::vector<std::string> parts;
       if (m_ok != 0) {
-        parts.push_back(std::to_string(m_ok) + " ok");
+        parts.push_back(fmt::format("{} ok", m_ok));
       }
       if (!m_failed.empty()) {
         parts.push_back(
-            paint(std::to_string(m_failed.size()) + " failed", ansi::red, m_options.color));
+            paint(fmt::format("{} failed", m_failed.size()), ansi::red, m_options.color));
       }
       if (!m_skipped.empty()) {
-        parts.push_back(std::to_string(m_skipped.size()) + " skipped");
+        parts.push_back(fmt::format("{} skipped", m_skipped.size()));
       }
       std::string line = "mr " + m_action + ": finished (";
       for (std::size_t i = 0; i < parts.size(); ++i) {
