@@ -96,46 +96,23 @@ void define_options(CLI::App& app, RawOptions& raw) {
   app.footer(actions_footer());
 }
 
-// Checks every value and builds the options cmd/ works with; a bad one is a usage error.
-Result<cmd::GlobalOptions> validate(const CLI::App& app, const RawOptions& raw) {
-  cmd::GlobalOptions o;
-  const auto given = [&](const char* name) { return app.count(name) > 0; };
-  if (given("--directory")) {
-    if (raw.directory.empty()) {
-      return fail("option -d needs a directory");
-    }
-    o.directory = raw.directory;
-  }
-  if (given("--config")) {
-    if (raw.config.empty()) {
-      return fail("option -c needs a file");
-    }
-    o.config = raw.config;
-  }
-  if (given("--jobs")) {
+// The options that take a number or a duration: -j, -n, --timeout.
+Result<void> validate_numbers(const CLI::App& app, const RawOptions& raw, cmd::GlobalOptions& o) {
+  if (app.count("--jobs") > 0) {
     unsigned long n = 0;
     if (!util::parse_unsigned(raw.jobs, n) || n > k_max_jobs) {
       return fail("option -j expects a number of jobs from 0 to 4096, not '" + raw.jobs + "'");
     }
     o.jobs = static_cast<unsigned>(n);
   }
-  if (given("--no-recurse")) {
+  if (app.count("--no-recurse") > 0) {
     unsigned long n = 0;
     if (!util::parse_unsigned(raw.no_recurse, n)) {
       return fail("option -n expects a depth (0 or more), not '" + raw.no_recurse + "'");
     }
     o.max_depth = n;
   }
-  if (given("--order")) {
-    if (raw.order == "registry") {
-      o.order = cmd::OutputOrder::registry;
-    } else if (raw.order == "completion") {
-      o.order = cmd::OutputOrder::completion;
-    } else {
-      return fail("option --order expects 'registry' or 'completion', not '" + raw.order + "'");
-    }
-  }
-  if (given("--timeout")) {
+  if (app.count("--timeout") > 0) {
     const auto d = util::parse_duration(raw.timeout);
     if (!d || d->count() <= 0) {
       return fail("option --timeout expects a duration such as 30s, 5m or 1h30m, not '" +
@@ -147,7 +124,21 @@ Result<cmd::GlobalOptions> validate(const CLI::App& app, const RawOptions& raw) 
     }
     o.timeout = d;
   }
-  if (given("--color")) {
+  return {};
+}
+
+// The options that take one of a few words: --order, --color.
+Result<void> validate_choices(const CLI::App& app, const RawOptions& raw, cmd::GlobalOptions& o) {
+  if (app.count("--order") > 0) {
+    if (raw.order == "registry") {
+      o.order = cmd::OutputOrder::registry;
+    } else if (raw.order == "completion") {
+      o.order = cmd::OutputOrder::completion;
+    } else {
+      return fail("option --order expects 'registry' or 'completion', not '" + raw.order + "'");
+    }
+  }
+  if (app.count("--color") > 0) {
     if (raw.color == "auto") {
       o.color = render::ColorWhen::automatic;
     } else if (raw.color == "always") {
@@ -158,6 +149,26 @@ Result<cmd::GlobalOptions> validate(const CLI::App& app, const RawOptions& raw) 
       return fail("option --color expects 'auto', 'always' or 'never', not '" + raw.color + "'");
     }
   }
+  return {};
+}
+
+// Checks every value and builds the options cmd/ works with; a bad one is a usage error.
+Result<cmd::GlobalOptions> validate(const CLI::App& app, const RawOptions& raw) {
+  cmd::GlobalOptions o;
+  if (app.count("--directory") > 0) {
+    if (raw.directory.empty()) {
+      return fail("option -d needs a directory");
+    }
+    o.directory = raw.directory;
+  }
+  if (app.count("--config") > 0) {
+    if (raw.config.empty()) {
+      return fail("option -c needs a file");
+    }
+    o.config = raw.config;
+  }
+  MR_TRY(validate_numbers(app, raw, o));
+  MR_TRY(validate_choices(app, raw, o));
   for (const auto& tag : raw.tags) {
     if (tag.empty()) {
       return fail("option -g needs a tag");

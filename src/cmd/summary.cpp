@@ -3,6 +3,7 @@
 // out the repositories that need no attention.
 #include <fmt/format.h>
 
+#include <mr/cmd/exit.hpp>
 #include <mr/git/status.hpp>
 #include <mr/render/color.hpp>
 
@@ -55,29 +56,16 @@ Relation relation_of(const git::RepoStatus& st) {
 Result<void> check_summary_args(const std::vector<std::string>& args) {
   for (const auto& arg : args) {
     if (arg != "--dirty") {
-      return fail("summary does not support '" + arg + "' (usage: mr summary [--dirty])");
+      return fail(usage_text("summary does not support '" + arg + "'", "mr summary [--dirty]"));
     }
   }
   return {};
 }
 
-task::TaskResult repo_summary(RepoTask& t) {
-  auto read = read_repo_status(t, false);
-  if (!read) {
-    return result_of(read.error());
-  }
-  const auto& st = *read;
-  add_status_fields(t.fields, st);
-  const bool color = t.command.render.color;
+namespace {
 
-  std::string branch = st.branch;
-  if (st.detached) {
-    branch = "(detached at " + st.head_abbrev + ")";
-  } else if (st.unborn) {
-    branch += " (no commits)";
-  }
-  const Relation relation = relation_of(st);
-
+// "1 conflicted, 2 staged, ...": what is changed or stashed, each in its colour.
+std::vector<std::string> change_list(const git::RepoStatus& st, bool color) {
   std::vector<std::string> changes;
   if (st.conflicted != 0) {
     changes.push_back(
@@ -97,13 +85,11 @@ task::TaskResult repo_summary(RepoTask& t) {
     changes.push_back(
         paint(plural(st.stashes.size(), "stash", "stashes"), render::ansi::yellow, color));
   }
-  std::string change_text;
-  for (const auto& c : changes) {
-    change_text += (change_text.empty() ? "" : ", ") + c;
-  }
-  if (change_text.empty()) {
-    change_text = paint("clean", render::ansi::green, color);
-  }
+  return changes;
+}
+
+// "MERGE IN PROGRESS", "UPDATE INTERRUPTED", or "".
+std::string operation_text(const git::RepoStatus& st, bool color) {
   std::string operation = operation_label(st.operation);
   for (auto& ch : operation) {
     ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -116,6 +102,37 @@ task::TaskResult repo_summary(RepoTask& t) {
     operation = paint(st.update->running ? "UPDATE RUNNING" : "UPDATE INTERRUPTED",
                       render::ansi::bold_red, color);
   }
+  return operation;
+}
+
+} // namespace
+
+task::TaskResult repo_summary(RepoTask& t) {
+  auto read = read_repo_status(t, false);
+  if (!read) {
+    return result_of(read.error());
+  }
+  const auto& st = *read;
+  add_status_fields(t.fields, st);
+  const bool color = t.command.render.color;
+
+  std::string branch = st.branch;
+  if (st.detached) {
+    branch = "(detached at " + st.head_abbrev + ")";
+  } else if (st.unborn) {
+    branch += " (no commits)";
+  }
+  const Relation relation = relation_of(st);
+
+  const auto changes = change_list(st, color);
+  std::string change_text;
+  for (const auto& c : changes) {
+    change_text += (change_text.empty() ? "" : ", ") + c;
+  }
+  if (change_text.empty()) {
+    change_text = paint("clean", render::ansi::green, color);
+  }
+  const std::string operation = operation_text(st, color);
 
   const bool attention = !changes.empty() || relation.attention || st.detached ||
                          st.operation != git::Operation::none || st.update.has_value();
