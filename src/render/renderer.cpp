@@ -194,6 +194,16 @@ std::string Renderer::header(const Block& block) const {
   return h;
 }
 
+void Renderer::table_row(const Block& block, bool failed) {
+  if (failed) {
+    m_rows.push_back({block.label, paint("error: " + block.reason, ansi::red, m_options.color)});
+  } else if (!block.cells.empty() && !m_options.quiet) {
+    std::vector<std::string> row{block.label};
+    row.insert(row.end(), block.cells.begin(), block.cells.end());
+    m_rows.push_back(std::move(row));
+  }
+}
+
 void Renderer::block(const Block& block) {
   const auto tally = task::tally(block.status);
   switch (tally) {
@@ -215,13 +225,7 @@ void Renderer::block(const Block& block) {
 
   const bool failed = tally == task::Tally::failed;
   if (m_options.table) {
-    if (failed) {
-      m_rows.push_back({block.label, paint("error: " + block.reason, ansi::red, m_options.color)});
-    } else if (!block.cells.empty() && !m_options.quiet) {
-      std::vector<std::string> row{block.label};
-      row.insert(row.end(), block.cells.begin(), block.cells.end());
-      m_rows.push_back(std::move(row));
-    }
+    table_row(block, failed);
     redraw_progress();
     return;
   }

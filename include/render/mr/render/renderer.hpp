@@ -104,6 +104,7 @@ private:
   void write(std::FILE* stream, std::string_view text);
   void write_output(std::FILE* stream, const task::OutputBuffer& output);
   void write_json(const Block& block);
+  void table_row(const Block& block, bool failed); // table mode: the block as one line
   void flush(std::FILE* stream);
   std::string_view stream_name(std::FILE* stream) const;
   void erase_progress();
