@@ -6,6 +6,7 @@
 
 #include <mr/git/diff.hpp>
 
+#include "color_spec.hpp"
 #include "diffstat.hpp"
 #include "handles.hpp"
 #include "log.hpp"
@@ -244,6 +245,24 @@ bool needs_git(git_repository* repo, bool color) {
   return needed;
 }
 
+bool has_high_bytes(git_diff* diff) {
+  const auto high = [](const char* path) {
+    for (const char* p = path; p != nullptr && *p != '\0'; ++p) {
+      if (static_cast<unsigned char>(*p) >= 0x80) {
+        return true;
+      }
+    }
+    return false;
+  };
+  for (std::size_t i = 0; i < git_diff_num_deltas(diff); ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff, i);
+    if (high(d->old_file.path) || high(d->new_file.path)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 Result<DiffArgs> parse_diff_args(const std::vector<std::string>& args) {
@@ -404,17 +423,21 @@ Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
   git_repository* repo = opened->get();
   const Config config(repo);
   const bool quote_high = config.boolean("core.quotepath").value_or(true);
+  // git's own colour setting decides with mr's choice, as it would for git diff.
+  DiffRequest req = request;
+  auto setting = config.string("color.diff");
+  req.color = git_colors(setting ? setting : config.string("color.ui"), request.color);
 
   git_index* index_raw = nullptr;
   if (const int rc = git_repository_index(&index_raw, repo); rc != 0) {
     return fail("cannot read the index: " + last_error(rc));
   }
   IndexPtr index(index_raw);
-  if (git_index_has_conflicts(index.get()) || needs_git(repo, request.color)) {
-    return diff_through_git(request, run_git);
+  if (git_index_has_conflicts(index.get()) || needs_git(repo, req.color)) {
+    return diff_through_git(req, run_git);
   }
 
-  MR_TRY_VAR(words, split_words(repo, request));
+  MR_TRY_VAR(words, split_words(repo, req));
   std::vector<char*> pathspec_ptrs;
   for (auto& p : words->pathspec) {
     pathspec_ptrs.push_back(p.data());
@@ -422,7 +445,12 @@ Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
   git_diff_options opts = diff_options(config);
   opts.pathspec.strings = pathspec_ptrs.data();
   opts.pathspec.count = pathspec_ptrs.size();
-  MR_TRY_VAR(diff, compute_diff(repo, index.get(), request, *words, opts));
+  MR_TRY_VAR(diff, compute_diff(repo, index.get(), req, *words, opts));
+  // libgit2 quotes every byte above 0x7f in its headers; with core.quotePath off git
+  // prints them as they are (and sizes --stat by their display width).
+  if (!quote_high && has_high_bytes(diff->get())) {
+    return diff_through_git(req, run_git);
+  }
   if (const int frc = find_renames(diff->get(), config, /*copies=*/true); frc != 0) {
     return fail(last_error(frc));
   }
@@ -433,12 +461,12 @@ Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
   DiffOutput out;
   const auto stat_files = collect_stat(diff->get(), quote_high, out);
   out.files = stat_files.size();
-  if (request.args.stat) {
-    out.text = format_stat(stat_files, request.stat_width, request.color);
+  if (req.args.stat) {
+    out.text = format_stat(stat_files, req.stat_width, req.color);
     return out;
   }
   Abbreviator abbrev(repo);
-  PrintState state{&out.text, request.color, &abbrev, repo};
+  PrintState state{&out.text, req.color, &abbrev, repo};
   if (const int prc = git_diff_print(diff->get(), GIT_DIFF_FORMAT_PATCH, print_line, &state);
       prc != 0) {
     return fail(last_error(prc));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <strings.h>
 
 #include <mr/git/status.hpp>
 
@@ -270,14 +271,20 @@ std::vector<StatFile> collect_stat(git_diff* diff, bool quote_high, DiffOutput& 
 // Rename detection as git's diff.renames asks: on unless "false", "no" or "0"; copies too
 // for "copies" when `copies` is allowed. libgit2's result code.
 int find_renames(git_diff* diff, const Config& config, bool copies) {
+  // diff.renames: a boolean as git reads one (off, no, 0, ... are false), or "copies".
   const auto renames = config.string("diff.renames");
-  if (renames && (*renames == "false" || *renames == "no" || *renames == "0")) {
+  const bool copy_setting = renames && (::strcasecmp(renames->c_str(), "copies") == 0 ||
+                                        ::strcasecmp(renames->c_str(), "copy") == 0);
+  int enabled = 1;
+  if (renames && !copy_setting && git_config_parse_bool(&enabled, renames->c_str()) == 0 &&
+      enabled == 0) {
     return 0;
   }
+  git_error_clear();
   git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
   find.flags = GIT_DIFF_FIND_RENAMES;
   find.metric = git_similarity_metric();
-  if (copies && renames && (*renames == "copies" || *renames == "copy")) {
+  if (copies && copy_setting) {
     find.flags |= GIT_DIFF_FIND_COPIES;
   }
   return git_diff_find_similar(diff, &find);

@@ -262,6 +262,7 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     index.reset(index_raw);
   }
   Scan scan{repo, index.get(), git_repository_workdir(repo), {}, {}};
+  scan.untracked_in_submodules = untracked_mode(config, request.untracked) != Untracked::no;
   const std::size_t count = git_status_list_entrycount(list->get());
   for (std::size_t i = 0; i < count; ++i) {
     add_entry(scan, git_status_byindex(list->get(), i), st);

@@ -81,9 +81,11 @@ char worktree_letter(unsigned s) {
 
 // A submodule's work tree column (wt-status.c, short format): 'M' new commits, 'm'
 // modified content, '?' untracked content.
-char submodule_letter(git_repository* repo, const char* path) {
+char submodule_letter(git_repository* repo, const char* path, bool untracked) {
   unsigned int st = 0;
-  if (git_submodule_status(&st, repo, path, GIT_SUBMODULE_IGNORE_UNSPECIFIED) != 0) {
+  if (git_submodule_status(&st, repo, path,
+                           untracked ? GIT_SUBMODULE_IGNORE_UNSPECIFIED
+                                     : GIT_SUBMODULE_IGNORE_UNTRACKED) != 0) {
     return 'M';
   }
   if ((st & GIT_SUBMODULE_STATUS_WD_MODIFIED) != 0) {
@@ -118,7 +120,7 @@ char tracked_worktree_letter(Scan& scan, unsigned s, const git_diff_delta* unsta
       (unstaged->old_file.mode == GIT_FILEMODE_COMMIT ||
        unstaged->new_file.mode == GIT_FILEMODE_COMMIT) &&
       (s & GIT_STATUS_WT_MODIFIED) != 0) {
-    letter = submodule_letter(scan.repo, unstaged->old_file.path);
+    letter = submodule_letter(scan.repo, unstaged->old_file.path, scan.untracked_in_submodules);
   } else {
     letter = worktree_letter(s);
   }

@@ -28,6 +28,9 @@ struct Scan {
   std::string workdir;
   std::unordered_set<std::string_view> changed; // tracked files changed in the work tree
   std::vector<Unreadable> unreadable;
+  // -uno (status.showUntrackedFiles=no): a submodule with only untracked content is not
+  // listed either, as git passes the mode on to submodules.
+  bool untracked_in_submodules = true;
 };
 
 // One entry of libgit2's status list into `st`.
