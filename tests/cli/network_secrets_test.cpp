@@ -36,8 +36,10 @@ protected:
   std::map<std::string, std::string> leaky_helper_env() {
     const auto bin = root() / "bin";
     fs::create_directories(bin);
+    // It reads git's first command before failing: exiting at once races git's write of
+    // it ("full write to remote helper failed: Broken pipe" instead of this line).
     write_file(bin / "git-remote-leaky",
-               "#!/bin/sh\necho \"fatal: cannot reach $2\" >&2\nexit 1\n");
+               "#!/bin/sh\nread -r _\necho \"fatal: cannot reach $2\" >&2\nexit 1\n");
     ::chmod((bin / "git-remote-leaky").c_str(), 0755);
     return {{"PATH", bin.string() + ":/usr/local/bin:/usr/bin:/bin"}};
   }

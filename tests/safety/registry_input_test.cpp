@@ -6,6 +6,8 @@
 #include <csignal>
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "cli_fixture.hpp"
@@ -155,6 +157,25 @@ TEST_F(RegistryInput, AnInterruptWhileLoadingEndsMrAsInterrupted) {
   PausedRun run({mr_binary().string(), "list"}, options, "registry.load_file", root() / "scratch");
   ASSERT_TRUE(run.wait_paused());
   ASSERT_EQ(::kill(run.pid(), SIGTERM), 0);
+  // mr's signal thread takes the signal and requests the stop on its own time: resume only
+  // once the signal is no longer pending (it has been read), and a moment more for the
+  // request that follows the read, or the loader may look before the request is made.
+  const auto pending = [&] {
+    std::ifstream status("/proc/" + std::to_string(run.pid()) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.starts_with("ShdPnd:") || line.starts_with("SigPnd:")) {
+        if ((std::stoull(line.substr(7), nullptr, 16) & (1ULL << (SIGTERM - 1))) != 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  for (int i = 0; i < 1000 && pending(); ++i) {
+    ::usleep(10000);
+  }
+  ::usleep(200000);
   const auto r = run.resume();
   EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
   EXPECT_EQ(r.out, "");
