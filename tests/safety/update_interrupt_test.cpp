@@ -69,6 +69,17 @@ protected:
     EXPECT_EQ(st.out.find("interrupted"), std::string::npos) << st.out;
   }
 
+  // The next update starts afresh, as nothing had changed: git's result, nothing left.
+  void expect_updated_afresh() {
+    const auto r = mr({"update"}, w);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.out.find("Finishing"), std::string::npos) << r.out;
+    const auto by_git = git_result(copy, {"pull", "-q", "--ff-only"});
+    ASSERT_EQ(by_git.exit_code, 0) << by_git.err;
+    EXPECT_EQ(snapshot(w), snapshot(copy));
+    expect_no_leftovers(w);
+  }
+
   fs::path w;
   fs::path copy;
   std::string upstream_head;
@@ -394,13 +405,7 @@ TEST_F(UpdateInterrupted, KilledWhilePlanning) {
   EXPECT_NE(st.out.find("before it changed anything; mr update removes the index.lock it left"),
             std::string::npos)
       << st.out;
-  const auto r = mr({"update"}, w);
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(r.out.find("Finishing"), std::string::npos) << r.out;
-  const auto by_git = git_result(copy, {"pull", "-q", "--ff-only"});
-  ASSERT_EQ(by_git.exit_code, 0) << by_git.err;
-  EXPECT_EQ(snapshot(w), snapshot(copy));
-  expect_no_leftovers(w);
+  expect_updated_afresh();
 }
 
 // The same with a local change the update must refuse: refused as always, never offered
@@ -428,24 +433,14 @@ TEST_F(UpdateInterrupted, KilledJustBeforeTakingTheLock) {
   EXPECT_FALSE(fs::exists(w / ".git/index.lock"));
   EXPECT_EQ(git_result(w, {"add", "notes.txt"}).exit_code, 0) << "git is not kept out";
   git(w, {"reset", "-q", "notes.txt"});
-  const auto r = mr({"update"}, w);
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  const auto by_git = git_result(copy, {"pull", "-q", "--ff-only"});
-  ASSERT_EQ(by_git.exit_code, 0) << by_git.err;
-  EXPECT_EQ(snapshot(w), snapshot(copy));
-  expect_no_leftovers(w);
+  expect_updated_afresh();
 }
 
 TEST_F(UpdateInterrupted, KilledJustAfterTakingTheLock) {
   prepare();
   kill_at("index_lock.linked");
   EXPECT_TRUE(fs::exists(w / ".git/index.lock"));
-  const auto r = mr({"update"}, w);
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  const auto by_git = git_result(copy, {"pull", "-q", "--ff-only"});
-  ASSERT_EQ(by_git.exit_code, 0) << by_git.err;
-  EXPECT_EQ(snapshot(w), snapshot(copy));
-  expect_no_leftovers(w);
+  expect_updated_afresh();
 }
 
 // The same while finishing an interrupted update: the note names the new lock before it
