@@ -15,15 +15,23 @@ scripts/install-deps.sh
 # repositories at once, cancel, or talk to servers. The rest run one repository in one task
 # (their races are between processes, on files), and run in the plain and ASan builds.
 tsan_tests='^(unit\.|safety\.(CancelSafety|Orphans|OutputBound|WriteError)\.|cli\.(Run|Cancel|ConcurrentRegister|Network|NetworkLimits|Ssh|SshInput|Http|Helpers|Secrets|List|BrokenRepos|CheckoutNested|ShellDefaults)\.)'
+# Each step says how long it took, so that a slow step shows in CI's log.
+started=$(date +%s)
+step() {
+  now=$(date +%s)
+  echo "== $1 (previous step: $((now - started)) s)" >&2
+  started=$now
+}
 for preset in default asan tsan; do
-  echo "== $preset: build" >&2
+  step "$preset: build"
   scripts/build.sh "$preset"
-  echo "== $preset: test" >&2
+  step "$preset: test"
   if [ "$preset" = tsan ]; then
     ctest --preset tsan --tests-regex "$tsan_tests"
   else
     ctest --preset "$preset"
   fi
 done
-echo "== fuzz" >&2
+step fuzz
 scripts/fuzz.sh 5
+step done
