@@ -215,4 +215,9 @@ bool git_colors(const std::optional<std::string>& setting, bool mr_decision) {
   return mr_decision;
 }
 
+std::optional<std::string> color_setting(const Config& config, const char* name) {
+  auto value = config.string(name);
+  return value ? value : config.string("color.ui");
+}
+
 } // namespace mr::git

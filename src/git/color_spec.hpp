@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "repository.hpp"
+
 namespace mr::git {
 
 // The escape sequence ("\033[1;34m" for "blue bold"; "" for "normal" or an empty value),
@@ -21,5 +23,9 @@ std::optional<std::string> parse_color_spec(std::string_view value);
 // `color.diff`): "always" yes, "never" (or false) no, anything else (auto, true, unset)
 // as mr decided for its own output.
 bool git_colors(const std::optional<std::string>& setting, bool mr_decision);
+
+// A command's colour setting as git reads it: `name` ("color.status", "color.diff"), else
+// color.ui; nullopt when neither is set.
+std::optional<std::string> color_setting(const Config& config, const char* name);
 
 } // namespace mr::git

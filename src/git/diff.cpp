@@ -425,8 +425,7 @@ Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
   const bool quote_high = config.boolean("core.quotepath").value_or(true);
   // git's own colour setting decides with mr's choice, as it would for git diff.
   DiffRequest req = request;
-  auto setting = config.string("color.diff");
-  req.color = git_colors(setting ? setting : config.string("color.ui"), request.color);
+  req.color = git_colors(color_setting(config, "color.diff"), request.color);
 
   git_index* index_raw = nullptr;
   if (const int rc = git_repository_index(&index_raw, repo); rc != 0) {

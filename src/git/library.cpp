@@ -28,8 +28,7 @@ Result<void> initialise() {
     return fail("mr was built for libgit2 " LIBGIT2_VERSION " but runs with libgit2 " +
                 std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(rev) +
                 ": rebuild mr against this libgit2 (or install libgit2 " +
-                std::to_string(LIBGIT2_VER_MAJOR) + "." + std::to_string(LIBGIT2_VER_MINOR) +
-                ")");
+                std::to_string(LIBGIT2_VER_MAJOR) + "." + std::to_string(LIBGIT2_VER_MINOR) + ")");
   }
   git_libgit2_init();
   // With unlimited mapped-window files, many workers over repos with many packs run out of

@@ -1,24 +1,32 @@
 #include "status_settings.hpp"
 
+#include <utility>
+
 #include "color_spec.hpp"
 
 namespace mr::git {
 
 namespace {
 
-// `name`'s value as a colour, into `slot`; left as it is when unset or invalid.
-void color_slot(const Config& config, const char* name, std::string& slot) {
-  if (const auto value = config.string(name)) {
-    if (auto parsed = parse_color_spec(*value)) {
-      slot = std::move(*parsed);
-    }
-  }
-}
-
-std::optional<std::string> setting(const Config& config, const char* name) {
-  auto value = config.string(name);
-  return value ? value : config.string("color.ui");
-}
+// Each colour slot's setting and where its escape sequence goes. "updated" is the old name
+// of "added": both are read, the new name last, so it wins as in git.
+constexpr std::pair<const char*, std::string StatusColors::*> k_slots[] = {
+    {"color.status.header", &StatusColors::header},
+    {"color.status.updated", &StatusColors::added},
+    {"color.status.added", &StatusColors::added},
+    {"color.status.changed", &StatusColors::changed},
+    {"color.status.untracked", &StatusColors::untracked},
+    {"color.status.unmerged", &StatusColors::unmerged},
+    {"color.status.localbranch", &StatusColors::local_branch},
+    {"color.status.remotebranch", &StatusColors::remote_branch},
+    {"color.status.nobranch", &StatusColors::no_branch},
+    {"color.diff.commit", &StatusColors::commit},
+    {"color.decorate.head", &StatusColors::head},
+    {"color.decorate.branch", &StatusColors::branch},
+    {"color.decorate.remotebranch", &StatusColors::remote},
+    {"color.decorate.tag", &StatusColors::tag},
+    {"color.decorate.stash", &StatusColors::stash},
+};
 
 } // namespace
 
@@ -27,23 +35,16 @@ void read_status_settings(const Config& config, RepoStatus& st) {
   st.relative_paths = config.boolean("status.relativepaths").value_or(true);
   st.show_branch = config.boolean("status.branch").value_or(false);
   StatusColors& c = st.colors;
-  c.status_setting = setting(config, "color.status");
-  c.log_setting = setting(config, "color.diff");
-  color_slot(config, "color.status.header", c.header);
-  color_slot(config, "color.status.updated", c.added); // the old name of "added"
-  color_slot(config, "color.status.added", c.added);
-  color_slot(config, "color.status.changed", c.changed);
-  color_slot(config, "color.status.untracked", c.untracked);
-  color_slot(config, "color.status.unmerged", c.unmerged);
-  color_slot(config, "color.status.localbranch", c.local_branch);
-  color_slot(config, "color.status.remotebranch", c.remote_branch);
-  color_slot(config, "color.status.nobranch", c.no_branch);
-  color_slot(config, "color.diff.commit", c.commit);
-  color_slot(config, "color.decorate.head", c.head);
-  color_slot(config, "color.decorate.branch", c.branch);
-  color_slot(config, "color.decorate.remotebranch", c.remote);
-  color_slot(config, "color.decorate.tag", c.tag);
-  color_slot(config, "color.decorate.stash", c.stash);
+  c.status_setting = color_setting(config, "color.status");
+  c.log_setting = color_setting(config, "color.diff");
+  for (const auto& [name, slot] : k_slots) {
+    // A value git would reject keeps the default (git itself would fail).
+    if (const auto value = config.string(name)) {
+      if (auto parsed = parse_color_spec(*value)) {
+        c.*slot = std::move(*parsed);
+      }
+    }
+  }
 }
 
 } // namespace mr::git

@@ -148,8 +148,7 @@ protected:
 
   // The work tree and the index, and with `all` a revision and paths too (which no
   // configuration of `variants()` treats differently from the others).
-  void compare_diffs(const fs::path& cwd, const std::map<std::string, std::string>& env,
-                     bool all) {
+  void compare_diffs(const fs::path& cwd, const std::map<std::string, std::string>& env, bool all) {
     compare_diff(cwd, {}, env);
     compare_diff(cwd, {"--cached"}, env);
     compare_diff(cwd, {"--stat"}, env);
@@ -176,11 +175,11 @@ protected:
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     const auto line = lines_of(r.out).front();
     EXPECT_EQ(json_value(line, "branch"), git.branch) << line;
-    const auto track = git_result(cwd, {"for-each-ref", "--format=%(upstream:track)",
-                                        "refs/heads/" + (git.branch == "null"
-                                                             ? std::string("-")
-                                                             : git.branch.substr(
-                                                                   1, git.branch.size() - 2))});
+    const auto track =
+        git_result(cwd, {"for-each-ref", "--format=%(upstream:track)",
+                         "refs/heads/" + (git.branch == "null"
+                                              ? std::string("-")
+                                              : git.branch.substr(1, git.branch.size() - 2))});
     const bool gone = track.out.find("[gone]") != std::string::npos;
     EXPECT_EQ(json_value(line, "upstream_gone"), gone ? "true" : "false") << line;
     if (!gone) {

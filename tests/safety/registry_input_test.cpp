@@ -4,9 +4,8 @@
 // pattern that would reach millions of paths and a repository path longer than the kernel
 // takes (before anything is created); an interrupt while loading ends mr at once.
 #include <csignal>
-#include <sys/stat.h>
-
 #include <fstream>
+#include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
