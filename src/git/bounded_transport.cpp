@@ -13,22 +13,22 @@ namespace mr::git {
 
 namespace {
 
-struct Subtransport;
+struct BoundedSubtransport;
 
 // libgit2's stream, and where in the server's reply it is.
-struct Stream {
+struct BoundedStream {
   git_smart_subtransport_stream parent; // first: libgit2 hands this pointer back to us
   git_smart_subtransport_stream* inner;
-  Subtransport* owner;
+  BoundedSubtransport* owner;
   PreludeScanner scanner;
 };
 
-struct Subtransport {
+struct BoundedSubtransport {
   git_smart_subtransport parent; // first, as above
   git_smart_subtransport* inner;
   // The stream last handed out: git:// and ssh:// go on with the same stream after the
   // advertisement, and libgit2 expects the very same object back.
-  Stream* current = nullptr;
+  BoundedStream* current = nullptr;
   std::size_t before_pack = 0; // over every stream of this transfer (http: one per request)
   std::string url;
 };
@@ -54,12 +54,12 @@ long hex4(const char* h) {
 
 int stream_read(git_smart_subtransport_stream* stream, char* buffer, size_t size,
                 size_t* bytes_read) {
-  auto* s = reinterpret_cast<Stream*>(stream);
+  auto* s = reinterpret_cast<BoundedStream*>(stream);
   const int rc = s->inner->read(s->inner, buffer, size, bytes_read);
   if (rc < 0 || s->scanner.in_pack()) {
     return rc;
   }
-  Subtransport& t = *s->owner;
+  BoundedSubtransport& t = *s->owner;
   t.before_pack += s->scanner.scan(buffer, *bytes_read);
   if (t.before_pack > k_max_before_pack) {
     const std::string message = t.url + " sent more than " +
@@ -73,12 +73,12 @@ int stream_read(git_smart_subtransport_stream* stream, char* buffer, size_t size
 }
 
 int stream_write(git_smart_subtransport_stream* stream, const char* buffer, size_t len) {
-  auto* s = reinterpret_cast<Stream*>(stream);
+  auto* s = reinterpret_cast<BoundedStream*>(stream);
   return s->inner->write(s->inner, buffer, len);
 }
 
 void stream_free(git_smart_subtransport_stream* stream) {
-  auto* s = reinterpret_cast<Stream*>(stream);
+  auto* s = reinterpret_cast<BoundedStream*>(stream);
   s->inner->free(s->inner);
   if (s->owner->current == s) {
     s->owner->current = nullptr;
@@ -88,7 +88,7 @@ void stream_free(git_smart_subtransport_stream* stream) {
 
 int sub_action(git_smart_subtransport_stream** out, git_smart_subtransport* transport,
                const char* url, git_smart_service_t action) {
-  auto* t = reinterpret_cast<Subtransport*>(transport);
+  auto* t = reinterpret_cast<BoundedSubtransport*>(transport);
   git_smart_subtransport_stream* inner = nullptr;
   if (const int rc = t->inner->action(&inner, t->inner, url, action); rc < 0) {
     return rc;
@@ -97,7 +97,7 @@ int sub_action(git_smart_subtransport_stream** out, git_smart_subtransport* tran
     *out = &t->current->parent;
     return 0;
   }
-  auto* s = new Stream{};
+  auto* s = new BoundedStream{};
   s->parent.subtransport = transport;
   s->parent.read = stream_read;
   s->parent.write = stream_write;
@@ -113,12 +113,12 @@ int sub_action(git_smart_subtransport_stream** out, git_smart_subtransport* tran
 }
 
 int sub_close(git_smart_subtransport* transport) {
-  auto* t = reinterpret_cast<Subtransport*>(transport);
+  auto* t = reinterpret_cast<BoundedSubtransport*>(transport);
   return t->inner->close(t->inner);
 }
 
 void sub_free(git_smart_subtransport* transport) {
-  auto* t = reinterpret_cast<Subtransport*>(transport);
+  auto* t = reinterpret_cast<BoundedSubtransport*>(transport);
   t->inner->free(t->inner);
   delete t;
 }
@@ -130,7 +130,7 @@ int make_subtransport(git_smart_subtransport** out, git_transport* owner, void*)
   if (const int rc = Inner(&inner, owner, nullptr); rc < 0) {
     return rc;
   }
-  auto* t = new Subtransport{};
+  auto* t = new BoundedSubtransport{};
   t->parent.action = sub_action;
   t->parent.close = sub_close;
   t->parent.free = sub_free;

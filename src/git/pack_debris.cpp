@@ -13,7 +13,7 @@ namespace mr::git {
 
 namespace {
 
-constexpr std::string_view k_prefix = "pack_git2_";
+constexpr std::string_view k_debris_prefix = "pack_git2_";
 constexpr auto k_dead_without_lease = std::chrono::hours(24);
 
 } // namespace
@@ -55,7 +55,7 @@ void remove_dead_pack_temporaries(const std::filesystem::path& objects) {
   std::error_code ec;
   for (std::filesystem::directory_iterator it(objects / "pack", ec), end; !ec && it != end;
        it.increment(ec)) {
-    if (it->path().filename().native().starts_with(k_prefix)) {
+    if (it->path().filename().native().starts_with(k_debris_prefix)) {
       remove_if_abandoned(it->path(), [](const struct statx&) { return true; });
     }
   }

@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view k_prefix = "mr-refs-";
-constexpr std::size_t k_max_note = 16 * 1024;
+constexpr std::string_view k_note_prefix = "mr-refs-";
+constexpr std::size_t k_max_ref_note = 16 * 1024;
 constexpr std::size_t k_max_notes = 64;
 constexpr std::size_t k_max_entries = 100000; // refs looked at below one directory
 constexpr auto k_settle = std::chrono::seconds(1);
@@ -205,7 +205,7 @@ RefLockNote RefLockNote::for_ref(git_repository* repo, const std::string& ref) {
 
 Result<RefLockNoteGuard> RefLockNoteGuard::write(git_repository* repo, const RefLockNote& note) {
   const fs::path path =
-      fs::path(common_dir(repo)) / (std::string(k_prefix) + std::to_string(note.owner.pid));
+      fs::path(common_dir(repo)) / (std::string(k_note_prefix) + std::to_string(note.owner.pid));
   MR_TRY(util::write_file_atomically(path, serialise(note), 0644));
   return RefLockNoteGuard(path);
 }
@@ -224,7 +224,7 @@ void remove_dead_ref_locks(git_repository* repo) {
   for (fs::directory_iterator it(common, ec), end; !ec && it != end && seen < k_max_notes;
        it.increment(ec)) {
     const auto name = it->path().filename().native();
-    if (!name.starts_with(k_prefix) || name.find(".mr-tmp") != std::string::npos) {
+    if (!name.starts_with(k_note_prefix) || name.find(".mr-tmp") != std::string::npos) {
       continue;
     }
     ++seen;
@@ -234,7 +234,7 @@ void remove_dead_ref_locks(git_repository* repo) {
         !S_ISREG(stx.stx_mode)) {
       continue;
     }
-    const auto text = util::read_regular_file(it->path(), k_max_note);
+    const auto text = util::read_regular_file(it->path(), k_max_ref_note);
     const auto note = text ? parse(text->content, common, gitdir) : std::nullopt;
     if (note && !note->owner.running()) {
       recover(it->path(), *note, stamp_of(stx.stx_mtime));

@@ -20,7 +20,7 @@ namespace mr::git {
 
 namespace {
 
-constexpr std::size_t k_max_note = 4096;
+constexpr std::size_t k_max_journal = 4096;
 
 // A file's device, inode and birth time; nullopt when the file system keeps no birth time.
 std::optional<std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::uint32_t>>
@@ -83,7 +83,7 @@ Result<std::optional<UpdateNote>> read_note(const std::string& gitdir) {
     return fail(path + ": " + why + " (left by an interrupted mr update; check git status, then " +
                 "remove it)");
   };
-  if (!S_ISREG(st.st_mode) || static_cast<std::size_t>(st.st_size) > k_max_note) {
+  if (!S_ISREG(st.st_mode) || static_cast<std::size_t>(st.st_size) > k_max_journal) {
     return damaged("not a note mr wrote");
   }
   MR_TRY_VAR(text, util::read_file(path));
