@@ -1,5 +1,7 @@
 // Cancellation end to end (issue #3): --timeout, a child ignoring SIGTERM, --fail-fast,
-// Ctrl-C mid-run. Every test checks that no process is left behind.
+// Ctrl-C mid-run. Every test checks that no process is left behind, and that the commands
+// were stopped rather than waited for: told by what they recorded (a command that ran to
+// its end writes `ended`), not by the clock.
 #include <csignal>
 #include <fstream>
 #include <thread>
@@ -59,6 +61,15 @@ protected:
     }
     return pids;
   }
+  // Whether any of the first `n` repos has a file `file_name`.
+  bool any_wrote(const std::string& file_name, int n) {
+    for (int i = 0; i < n; ++i) {
+      if (fs::exists(home() / "ws" / ("r" + std::to_string(i)) / file_name)) {
+        return true;
+      }
+    }
+    return false;
+  }
   // Waits until `count` repos have written `file_name`.
   void wait_for_files(const std::string& file_name, int count, int n) {
     for (int tries = 0; tries < 10'000; ++tries) {
@@ -81,17 +92,17 @@ protected:
 
 TEST_F(Cancel, TimeoutKillsTheCommandAndItsGrandchildren) {
   make_repos(2);
-  const auto start = std::chrono::steady_clock::now();
   const auto r = mr({"--timeout", "1s", "run", "sh", "-c",
-                     "sleep 100 & echo $! >> pids; echo $$ >> pids; sleep 100"},
+                     "(sleep 100; echo grandchild >> ended) & echo $! >> pids; echo $$ >> pids; "
+                     "sleep 100; echo child >> ended"},
                     home());
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "mr run: timed out after 1s\nmr run: timed out after 1s\n");
   EXPECT_NE(r.out.find("mr run: finished (2 failed)"), std::string::npos);
   const auto pids = pids_in("pids", 2);
   EXPECT_EQ(pids.size(), 4u);
   EXPECT_TRUE(all_gone(pids));
+  EXPECT_FALSE(any_wrote("ended", 2));
 }
 
 // Told by what the child saw, not by the clock: SIGTERM first (the trap records it), then
@@ -99,13 +110,11 @@ TEST_F(Cancel, TimeoutKillsTheCommandAndItsGrandchildren) {
 // ends what it started after the SIGTERM.
 TEST_F(Cancel, AChildIgnoringSigtermIsKilledAfterTheGracePeriod) {
   make_repos(1);
-  const auto start = std::chrono::steady_clock::now();
   const auto r = mr({"--timeout", "1s", "--json", "run", "sh", "-c",
                      "trap 'echo term >> events' TERM; echo $$ > pids; sleep 100 & "
                      "echo $! >> pids; wait; sleep 0.5; echo still >> events; "
                      "sleep 100 & echo $! >> pids; wait $!; echo survived >> events"},
                     home());
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 60s) << "not 100 s";
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("\"status\":\"timed_out\""), std::string::npos) << r.out;
   EXPECT_EQ(read_file(home() / "ws/r0/events"), "term\nstill\n");
@@ -125,14 +134,13 @@ TEST_F(Cancel, FailFastCancelsTheRest) {
 
 TEST_F(Cancel, FailFastStopsRunningSiblings) {
   make_repos(4);
-  const auto start = std::chrono::steady_clock::now();
-  const auto r =
-      mr({"-j4", "--fail-fast", "run", "sh", "-c",
-          "echo $$ > pids; test \"$(basename \"$MR_REPO\")\" = r0 && exit 1; exec sleep 100"},
-         home());
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+  const auto r = mr({"-j4", "--fail-fast", "run", "sh", "-c",
+                     "echo $$ > pids; test \"$(basename \"$MR_REPO\")\" = r0 && exit 1; "
+                     "sleep 100; echo ended > ended"},
+                    home());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(all_gone(pids_in("pids", 4)));
+  EXPECT_FALSE(any_wrote("ended", 4));
 }
 
 TEST_F(Cancel, SigintMidRunPrintsFinishedBlocksAndTheFooterThenExits130) {
@@ -143,13 +151,11 @@ TEST_F(Cancel, SigintMidRunPrintsFinishedBlocksAndTheFooterThenExits130) {
   // r0 and r1 finish at once; the others block until cancelled.
   Running mr_process({mr_binary().string(), "-j4", "run", "sh", "-c",
                       "case \"$(basename \"$MR_REPO\")\" in r0|r1) echo quick;; "
-                      "*) echo $$ > pids; exec sleep 100;; esac"},
+                      "*) echo $$ > pids; sleep 100; echo ended > ended;; esac"},
                      options);
   wait_for_files("pids", 4, 200);
-  const auto start = std::chrono::steady_clock::now();
   ::kill(mr_process.pid(), SIGINT);
   const auto r = mr_process.finish();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
   EXPECT_EQ(r.exit_code, 130);
   const auto r0 = (home() / "ws/r0").string();
   const auto r1 = (home() / "ws/r1").string();
@@ -160,6 +166,7 @@ TEST_F(Cancel, SigintMidRunPrintsFinishedBlocksAndTheFooterThenExits130) {
   const auto pids = pids_in("pids", 200);
   EXPECT_EQ(pids.size(), 4u); // nothing started after the interrupt
   EXPECT_TRUE(all_gone(pids));
+  EXPECT_FALSE(any_wrote("ended", 200));
 }
 
 TEST_F(Cancel, ASecondSigintKillsAtOnce) {

@@ -370,10 +370,10 @@ TEST_F(Http, AWrongPasswordFailsAtOnceAndTheHelperForgetsIt) {
   push_change("w", "a.txt", "unreachable\n");
   store_credential("wrong");
   register_repo(w);
-  const auto start = std::chrono::steady_clock::now();
-  const auto r = mr({"update"}, ws());
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+  // --timeout only as a backstop: a retry loop or a prompt would run into it.
+  const auto r = mr({"--timeout", "60s", "update"}, ws());
   EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("mr update: authentication failed for " + server.url("w") +
                        ": the server refused the credentials git's credential helper gave\n"),
             std::string::npos)
@@ -389,11 +389,10 @@ TEST_F(Http, NoCredentialFailsWithoutPrompting) {
   const auto n = working_copy("n", server.url("n.git"));
   register_repo(n);
   auto o = in_ws();
-  o.stdin_open_pipe = true; // a prompt would wait here for ever
-  const auto start = std::chrono::steady_clock::now();
-  const auto r = run({mr_binary().string(), "fetch"}, o);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+  o.stdin_open_pipe = true; // a prompt would wait here until the backstop --timeout
+  const auto r = run({mr_binary().string(), "--timeout", "60s", "fetch"}, o);
   EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("authentication required for " + server.url("n") +
                        " and no credential helper has it"),
             std::string::npos)
@@ -406,12 +405,9 @@ TEST_F(Network, TimeoutStopsASilentServer) {
   TcpRelay silent(0, 0, /*silent=*/true);
   const auto s = working_copy("s", "git://127.0.0.1:" + std::to_string(silent.port()) + "/s.git");
   register_repo(s);
-  const auto start = std::chrono::steady_clock::now();
   const auto r = mr({"--timeout", "2s", "update"}, ws());
-  const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find("mr update: timed out after 2s"), std::string::npos) << r.err;
-  EXPECT_LT(took, 10s);
   EXPECT_EQ(silent.connections(), 1U);
   expect_consistent(s);
 }
@@ -423,10 +419,9 @@ TEST_F(Network, AStalledTransferFailsAfterTheStallTimeout) {
   const auto s = working_copy("s", url);
   write_file(registry(), "[settings]\nstall_timeout = \"1s\"\n");
   register_repo(s);
-  const auto start = std::chrono::steady_clock::now();
-  const auto r = mr({"fetch"}, ws());
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+  const auto r = mr({"--timeout", "60s", "fetch"}, ws()); // the timeout only as a backstop
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("no data from 127.0.0.1:" + std::to_string(silent.port()) +
                        " for 1s (settings.stall_timeout)"),
             std::string::npos)
@@ -443,11 +438,9 @@ TEST_F(Network, FailFastStopsAFetchWaitingOnASilentServer) {
   // The other repository fails once the transfer above has surely connected.
   register_repo(other, "order = 2\n[repos.\"" + other.string() +
                            "\".commands]\nfetch = \"sleep 1; exit 3\"\n");
-  const auto start = std::chrono::steady_clock::now();
   // --timeout only as a backstop: without fail-fast reaching the transfer this would take
   // all of it.
   const auto r = mr({"-j2", "--fail-fast", "--timeout", "60s", "fetch"}, ws());
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("finished (1 failed; 1 skipped)"), std::string::npos) << r.out << r.err;
@@ -483,10 +476,11 @@ TEST_F(Network, CtrlCMidFetchCancelsCleanly) {
   register_repo(c);
   Running mr_run({mr_binary().string(), "update"}, in_ws());
   ASSERT_TRUE(wait_until([&] { return slow.bytes_to_client() > 200'000; }, 20s));
-  const auto sent = std::chrono::steady_clock::now();
   ::kill(mr_run.pid(), SIGINT);
   const auto r = mr_run.finish();
-  EXPECT_LT(std::chrono::steady_clock::now() - sent, 3s) << "the cancel reached the transfer";
+  // The cancel reached the transfer: most of the 3 MB pack was never sent (the relay sends
+  // 256 KB a second).
+  EXPECT_LT(slow.bytes_to_client(), 2'000'000U) << "the cancel did not reach the transfer";
   EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
   EXPECT_EQ(rev(c, "origin/main"), before);
   expect_consistent(c);
@@ -632,10 +626,10 @@ TEST_F(Ssh, AWrongKeyFailsFastWithoutPrompting) {
   run({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", (root() / "wrong").string()}, o);
   SshAgent agent(root() / "agent", root() / "wrong");
   register_repo(w);
-  const auto start = std::chrono::steady_clock::now();
-  const auto r = mr({"fetch"}, ws(), {{"SSH_AUTH_SOCK", agent.socket().string()}});
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+  const auto r = mr({"--timeout", "60s", "fetch"}, ws(), // the timeout only as a backstop
+                    {{"SSH_AUTH_SOCK", agent.socket().string()}});
   EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("accepted none of: ssh-agent"), std::string::npos) << r.out << r.err;
 }
 
