@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -55,6 +56,12 @@ bool open_allowed(int dirfd, const char* path, int flags) {
 
 bool fopen_allowed(const char* path, const char* mode) {
   return std::strpbrk(mode, "wa+") != nullptr || allowed(AT_FDCWD, path);
+}
+
+// A directory may be listed if it is the confining directory itself or inside it.
+bool opendir_allowed(const char* path) {
+  return !g_armed.load() || absolute_for(AT_FDCWD, path) == g_confined_to ||
+         allowed(AT_FDCWD, path);
 }
 
 bool glob_allowed(const char* pattern) {
@@ -178,7 +185,11 @@ Confinement::Confinement(const fs::path& dir) {
     // /proc/self/status always exists and is readable: if it opens, something bypassed us.
     const int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
     std::FILE* f = std::fopen("/proc/self/status", "r");
-    const bool confined = fd < 0 && errno == EACCES && f == nullptr;
+    DIR* d = ::opendir("/proc/self");
+    const bool confined = fd < 0 && errno == EACCES && f == nullptr && d == nullptr;
+    if (d != nullptr) {
+      ::closedir(d);
+    }
     if (fd >= 0) {
       ::close(fd);
     }
@@ -216,6 +227,7 @@ using mr::fuzz::glob_allowed;
 using mr::fuzz::mode_argument;
 using mr::fuzz::next;
 using mr::fuzz::open_allowed;
+using mr::fuzz::opendir_allowed;
 
 namespace {
 
@@ -281,6 +293,18 @@ FILE* fopen(const char* path, const char* mode) {
 
 FILE* fopen64(const char* path, const char* mode) {
   return confined_fopen(path, mode);
+}
+
+// The loader's include globs list directories with opendir(), which glibc opens with an
+// internal call that the open() above never sees: unconfined, `include = "/*/*/s*/*"`
+// walked the machine's file system (up to the glob's 100,000 entries, seconds an input).
+DIR* opendir(const char* path) {
+  if (!opendir_allowed(path)) {
+    errno = EACCES;
+    return nullptr;
+  }
+  static const auto real = next<DIR* (*)(const char*)>("opendir");
+  return real(path);
 }
 
 int glob(const char* pattern, int flags, int (*errfunc)(const char*, int), glob_t* out) noexcept {

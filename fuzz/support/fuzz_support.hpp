@@ -34,8 +34,8 @@ void write_file(const fs::path& path, std::string_view content);
 // Removes `path` if it exists.
 void remove_file(const fs::path& path);
 
-// While a Confinement lives, opening for reading (open(), openat(), fopen()) and glob()
-// fail for any path outside `dir` (EACCES, GLOB_NOMATCH), so a fuzzed `include = "/dev/zero"` or
+// While a Confinement lives, opening for reading (open(), openat(), fopen()), listing a
+// directory (opendir()) and glob() fail for any path outside `dir` (EACCES, GLOB_NOMATCH), so a fuzzed `include = "/dev/zero"` or
 // `include = "/*/*"` cannot read the machine's files: results stay the same on every
 // machine, and the target never blocks on a device or a FIFO it did not create. Metadata
 // calls (stat, realpath) are not confined. Construction checks that confinement works
