@@ -3,7 +3,8 @@
 # fuzz/ link libFuzzer itself (fuzz/CMakeLists.txt). Without it, fuzz/ builds replay
 # programs for the test suite instead.
 # MR_FUZZ_SANITIZERS picks the sanitizers: "undefined" alone runs about twice as many
-# inputs a second, for long runs on few cores (scripts/fuzz-long.sh); CI keeps both.
+# inputs a second, for long runs on few cores (MR_FUZZ_SANITIZERS=undefined scripts/fuzz.sh,
+# see README.md, Fuzzing); CI keeps both.
 set(MR_FUZZ_SANITIZERS "address,undefined" CACHE STRING "Sanitizers of the fuzz build")
 if(MR_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")

@@ -28,11 +28,8 @@ task::TaskResult repo_diff(RepoTask& t) {
     std::vector<std::string> argv = {"git"};
     argv.insert(argv.end(), git_args.begin(), git_args.end());
     task::OutputBuffer captured;
-    auto outcome = run_argv(t, t.command.action, argv, captured);
+    MR_TRY_VAR(outcome, run_argv(t, t.command.action, argv, captured));
     const std::string text = captured.str();
-    if (!outcome) {
-      return tl::unexpected(outcome.error());
-    }
     if (outcome->exit_code != 0) {
       return fail(text.empty() ? "git diff failed" : std::string(util::trim(text)));
     }

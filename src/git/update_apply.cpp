@@ -108,16 +108,14 @@ Result<void> replace_file(git_repository* repo, int dirfd, const PathChange& c) 
     }
     return {};
   }
-  git_buf buf = GIT_BUF_INIT;
+  Buf filtered;
   git_blob_filter_options opts = GIT_BLOB_FILTER_OPTIONS_INIT;
   opts.flags = 0; // as checkout: the filters decide for themselves what is binary
-  if (const int rc = git_blob_filter(&buf, blob.get(), c.path.c_str(), &opts); rc != 0) {
+  if (const int rc = git_blob_filter(&filtered.buf, blob.get(), c.path.c_str(), &opts); rc != 0) {
     return fail("cannot convert " + c.path + " for the work tree: " + last_error(rc));
   }
-  const std::string_view content(buf.ptr, buf.size);
-  auto written = util::replace_file_at(dirfd, c.path, content, (c.to->mode & 0111) != 0);
-  git_buf_dispose(&buf);
-  return written;
+  const std::string_view content(filtered.buf.ptr, filtered.buf.size);
+  return util::replace_file_at(dirfd, c.path, content, (c.to->mode & 0111) != 0);
 }
 
 // Writes the new version of each of `paths`, whose file is missing, creating the

@@ -197,14 +197,11 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
       return outcome;
     }
     MR_TRY(locks.lock_dir_of(existing->location.file));
-    auto written = rewrite(existing->location.file, hint_for(*registry, *existing),
-                           [&](const std::string& text) {
-                             return text_edit::set_repo_url(text, existing->location.file,
-                                                            existing->key, *request.url);
-                           });
-    if (!written) {
-      return tl::unexpected(written.error());
-    }
+    MR_TRY(rewrite(existing->location.file, hint_for(*registry, *existing),
+                   [&](const std::string& text) {
+                     return text_edit::set_repo_url(text, existing->location.file, existing->key,
+                                                    *request.url);
+                   }));
     outcome.kind = EditKind::updated;
     return outcome;
   }
@@ -214,13 +211,10 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
     return fail("cannot register " + request.repo.logical.string() +
                 ": its path or url is not valid UTF-8, which a TOML file cannot hold");
   }
-  auto written = rewrite(
-      request.load.root, root_hint(*registry), [&](const std::string& text) -> Result<std::string> {
-        return text_edit::append_repo(text, key, request.url ? &*request.url : nullptr);
-      });
-  if (!written) {
-    return tl::unexpected(written.error());
-  }
+  MR_TRY(rewrite(request.load.root, root_hint(*registry),
+                 [&](const std::string& text) -> Result<std::string> {
+                   return text_edit::append_repo(text, key, request.url ? &*request.url : nullptr);
+                 }));
   return EditOutcome{EditKind::added, request.load.root, request.repo.logical};
 }
 
@@ -241,13 +235,9 @@ Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util:
                 repo->path.string() + ")");
   }
   MR_TRY(locks.lock_dir_of(repo->location.file));
-  auto written =
-      rewrite(repo->location.file, hint_for(*registry, *repo), [&](const std::string& text) {
-        return text_edit::remove_repo(text, repo->location.file, repo->key);
-      });
-  if (!written) {
-    return tl::unexpected(written.error());
-  }
+  MR_TRY(rewrite(repo->location.file, hint_for(*registry, *repo), [&](const std::string& text) {
+    return text_edit::remove_repo(text, repo->location.file, repo->key);
+  }));
   return EditOutcome{EditKind::removed, repo->location.file, repo->path};
 }
 

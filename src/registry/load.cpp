@@ -453,9 +453,7 @@ Result<Registry> load(const LoadOptions& options) {
   loader.registry().root = options.root;
   loader.registry().root_exists = util::exists(options.root);
   if (loader.registry().root_exists) {
-    if (auto r = loader.load_file(options.root, {true, false, 0}); !r) {
-      return tl::unexpected(r.error());
-    }
+    MR_TRY(loader.load_file(options.root, {true, false, 0}));
   } else {
     loader.plan_missing_root(options.root);
   }

@@ -12,9 +12,7 @@
 namespace mr::registry::toml_support {
 
 Result<toml::table> parse(std::string_view text, const std::filesystem::path& file) {
-  if (auto nesting = check_nesting(text, file, k_max_nesting); !nesting) {
-    return tl::unexpected(nesting.error()); // toml++ would overflow the stack
-  }
+  MR_TRY(check_nesting(text, file, k_max_nesting)); // toml++ would overflow the stack
   const std::string name = file.string();
   try {
     return toml::parse(text, std::string_view(name));

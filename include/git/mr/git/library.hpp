@@ -2,7 +2,7 @@
 // initialise() before starting any thread, and only for actions that use git, because
 // libgit2 1.5's initialisation parses the whole CA bundle (about 4 ms), which `mr list`
 // and `mr run` should not pay. Global options are set there too, while no thread can race
-// them (libgit2 docs/threading.md).
+// them: libgit2 documents git_libgit2_opts() as not thread-safe.
 #pragma once
 
 #include <string>
