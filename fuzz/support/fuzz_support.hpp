@@ -35,11 +35,11 @@ void write_file(const fs::path& path, std::string_view content);
 void remove_file(const fs::path& path);
 
 // While a Confinement lives, opening for reading (open(), openat(), fopen()), listing a
-// directory (opendir()) and glob() fail for any path outside `dir` (EACCES, GLOB_NOMATCH), so a fuzzed `include = "/dev/zero"` or
-// `include = "/*/*"` cannot read the machine's files: results stay the same on every
-// machine, and the target never blocks on a device or a FIFO it did not create. Metadata
-// calls (stat, realpath) are not confined. Construction checks that confinement works
-// and aborts if it does not (for instance after the loader changed how it opens files).
+// directory (opendir()) and glob() fail for any path outside `dir` (EACCES, GLOB_NOMATCH), so a
+// fuzzed `include = "/dev/zero"` or `include = "/*/*"` cannot read the machine's files: results
+// stay the same on every machine, and the target never blocks on a device or a FIFO it did not
+// create. Metadata calls (stat, realpath) are not confined. Construction checks that confinement
+// works and aborts if it does not (for instance after the loader changed how it opens files).
 class Confinement {
 public:
   explicit Confinement(const fs::path& dir);
