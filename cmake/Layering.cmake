@@ -7,7 +7,7 @@
 # fails to compile on its own.
 set(MR_LAYERS util task proc registry git render cmd cli)
 set(MR_LAYER_SEES_util "")
-set(MR_LAYER_SEES_task "")
+set(MR_LAYER_SEES_task util)
 set(MR_LAYER_SEES_proc task util)
 set(MR_LAYER_SEES_registry util)
 set(MR_LAYER_SEES_git util)

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <mr/util/fd.hpp>
+
 #include "log.hpp"
 #include "repository.hpp"
 
@@ -14,13 +16,12 @@ constexpr int k_fallback_abbrev = 7;
 
 // Objects in one pack index: the last entry of its fan-out table.
 std::uint64_t objects_in_index(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  const util::FdGuard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.open()) {
     return 0;
   }
   unsigned char buf[8 + 256 * 4];
-  const auto n = ::read(fd, buf, sizeof buf);
-  ::close(fd);
+  const auto n = ::read(fd.get(), buf, sizeof buf);
   if (n < 256 * 4) {
     return 0;
   }

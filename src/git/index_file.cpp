@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <mr/util/fd.hpp>
 #include <mr/util/sha1.hpp>
 #include <mr/util/strings.hpp>
 
@@ -79,8 +80,8 @@ bool IndexStat::same_file_data(const IndexStat& o) const {
 
 Result<IndexFile> IndexFile::read(const std::filesystem::path& file,
                                   const IndexReadOptions& options) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  const util::FdGuard fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.open()) {
     if (errno == ENOENT) {
       return IndexFile{};
     }
@@ -89,13 +90,11 @@ Result<IndexFile> IndexFile::read(const std::filesystem::path& file,
   struct stat st {};
   std::string bytes;
   int err = 0;
-  if (::fstat(fd, &st) != 0) {
+  if (::fstat(fd.get(), &st) != 0) {
     err = errno;
   } else if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
     return fail(file.string() + ": not a regular file");
   } else if (static_cast<std::uint64_t>(st.st_size) > options.max_bytes) {
-    ::close(fd);
     return fail(file.string() + ": " + std::to_string(st.st_size) +
                 " bytes, more than mr reads in an index (" + std::to_string(options.max_bytes) +
                 ")");
@@ -104,7 +103,7 @@ Result<IndexFile> IndexFile::read(const std::filesystem::path& file,
     bytes.resize(static_cast<std::size_t>(st.st_size));
     std::size_t done = 0;
     while (done < bytes.size()) {
-      const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+      const ssize_t n = ::read(fd.get(), bytes.data() + done, bytes.size() - done);
       if (n < 0 && errno == EINTR) {
         continue;
       }
@@ -115,7 +114,6 @@ Result<IndexFile> IndexFile::read(const std::filesystem::path& file,
       done += static_cast<std::size_t>(n);
     }
   }
-  ::close(fd);
   if (err != 0) {
     return fail(file.string() + ": " + util::errno_text(err));
   }

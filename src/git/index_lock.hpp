@@ -10,6 +10,7 @@
 #include <string_view>
 #include <sys/stat.h>
 
+#include <mr/util/fd.hpp>
 #include <mr/util/result.hpp>
 
 namespace mr::git {
@@ -54,13 +55,19 @@ public:
 
   // The message for a lock that exists already.
   static std::string busy_message(const std::string& gitdir);
+  // GITDIR/index.lock, the one file name every git process agrees on.
+  static std::string path_in(const std::string& gitdir) { return gitdir + "index.lock"; }
+  // GITDIR/mr-index.lock.new, where acquire_announced() creates the lock before linking it.
+  static std::string staged_path_in(const std::string& gitdir) {
+    return gitdir + "mr-index.lock.new";
+  }
 
 private:
-  IndexLock(std::string gitdir, int fd, const struct stat& st);
+  IndexLock(std::string gitdir, util::FdGuard fd, const struct stat& st);
 
   std::string m_gitdir;
   std::string m_path;
-  int m_fd = -1;
+  util::FdGuard m_fd;
   bool m_held = false;
   struct stat m_stat {};
 };

@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <mr/util/fd.hpp>
 #include <mr/util/sha1.hpp>
 #include <mr/util/test_point.hpp>
 
@@ -48,20 +49,18 @@ bool refreshable(const IndexEntry& e, std::string_view path) {
 
 // The on-disk index is still the one we read: same size, same trailer.
 bool unchanged_on_disk(const std::string& file, const IndexFile& index) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  const util::FdGuard fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.open()) {
     return false;
   }
   struct stat st {};
   std::array<char, 20> trailer{};
   const auto size = index.bytes().size();
-  const bool same =
-      ::fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) == size &&
-      ::pread(fd, trailer.data(), trailer.size(), static_cast<off_t>(size - trailer.size())) ==
-          static_cast<ssize_t>(trailer.size()) &&
-      std::string_view(trailer.data(), trailer.size()) == index.checksum();
-  ::close(fd);
-  return same;
+  return ::fstat(fd.get(), &st) == 0 && static_cast<std::size_t>(st.st_size) == size &&
+         ::pread(fd.get(), trailer.data(), trailer.size(),
+                 static_cast<off_t>(size - trailer.size())) ==
+             static_cast<ssize_t>(trailer.size()) &&
+         std::string_view(trailer.data(), trailer.size()) == index.checksum();
 }
 
 bool checksum_matches(const IndexFile& index) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <netdb.h>
 #include <optional>
@@ -17,6 +18,7 @@
 #include <git2/sys/stream.h>
 
 #include <mr/util/duration.hpp>
+#include <mr/util/fd.hpp>
 
 #include "bounded_transport.hpp"
 
@@ -34,7 +36,7 @@ using Clock = std::chrono::steady_clock;
 // The C++ side of a stream: what the stop callback and the I/O calls share.
 struct State {
   std::mutex mutex;
-  int fd = -1; // the descriptor the stop callback may shut down
+  util::FdGuard fd; // the descriptor the stop callback may shut down
   std::stop_token stop;
   std::chrono::milliseconds idle{0};
   std::string where; // "host:port", for messages
@@ -98,62 +100,57 @@ int stream_connect(git_stream* stream) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (const int rc = ::getaddrinfo(s->host, s->port, &hints, &found); rc != 0) {
+  addrinfo* found_raw = nullptr;
+  if (const int rc = ::getaddrinfo(s->host, s->port, &hints, &found_raw); rc != 0) {
     return net_error("failed to resolve address for " + std::string(s->host) + ": " +
                      ::gai_strerror(rc));
   }
+  const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> found(found_raw, ::freeaddrinfo);
   std::string last_error = "no address";
-  int fd = -1;
-  for (addrinfo* ai = found; ai != nullptr && fd < 0; ai = ai->ai_next) {
-    const int candidate =
-        ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
-    if (candidate < 0) {
+  util::FdGuard fd;
+  for (addrinfo* ai = found.get(); ai != nullptr && !fd.open(); ai = ai->ai_next) {
+    util::FdGuard candidate(
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol));
+    if (!candidate.open()) {
       last_error = std::strerror(errno);
       continue;
     }
-    if (::connect(candidate, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
+    if (::connect(candidate.get(), ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
       last_error = std::strerror(errno);
-      ::close(candidate);
       continue;
     }
-    const int ready = wait_for(st, candidate, POLLOUT, st.idle);
+    const int ready = wait_for(st, candidate.get(), POLLOUT, st.idle);
     if (ready < 0) {
-      ::close(candidate);
-      ::freeaddrinfo(found);
       return -1;
     }
     int so_error = 0;
     socklen_t len = sizeof so_error;
     if (ready == 0) {
       last_error = "connection timed out";
-    } else if (::getsockopt(candidate, SOL_SOCKET, SO_ERROR, &so_error, &len) != 0 ||
+    } else if (::getsockopt(candidate.get(), SOL_SOCKET, SO_ERROR, &so_error, &len) != 0 ||
                so_error != 0) {
       last_error = std::strerror(so_error != 0 ? so_error : errno);
     } else {
-      fd = candidate;
-      break;
+      fd = std::move(candidate);
     }
-    ::close(candidate);
   }
-  ::freeaddrinfo(found);
-  if (fd < 0) {
+  if (!fd.open()) {
     return net_error("failed to connect to " + st.where + ": " + last_error);
   }
   // Blocking from here on: libssh2 reads this descriptor itself and expects it so. Our own
   // reads and writes wait in poll() first, so they never block past a cancellation.
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
+  s->s = fd.get(); // libgit2's copy; ours in `st` closes it
   {
     std::lock_guard lock(st.mutex);
-    st.fd = fd;
+    st.fd = std::move(fd);
   }
-  s->s = fd;
   if (st.stop.stop_possible()) {
     // Wakes a read blocked anywhere on this socket, libssh2's included.
     st.on_stop.emplace(st.stop, std::function<void()>([&st] {
                          std::lock_guard lock(st.mutex);
-                         if (st.fd >= 0) {
-                           ::shutdown(st.fd, SHUT_RDWR);
+                         if (st.fd.open()) {
+                           ::shutdown(st.fd.get(), SHUT_RDWR);
                          }
                        }));
   }
@@ -215,17 +212,14 @@ int stream_close(git_stream* stream) {
   State& st = *s->state;
   st.on_stop.reset(); // waits for a running callback; none can start afterwards
   std::lock_guard lock(st.mutex);
-  if (st.fd >= 0) {
-    ::close(st.fd);
-    st.fd = -1;
-  }
+  st.fd.reset();
   s->s = -1;
   return 0;
 }
 
 void stream_free(git_stream* stream) {
   Stream* s = self(stream);
-  if (s->state != nullptr && s->state->fd >= 0) {
+  if (s->state != nullptr && s->state->fd.open()) {
     stream_close(stream);
   }
   std::free(s->host);

@@ -7,34 +7,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mr/util/fd.hpp>
+
 #include "handles.hpp"
 
 namespace mr::git {
 
 namespace {
 
-// The whole of a small file, or nullopt (errno says why) if it cannot be read.
+// The whole of a small file, or nullopt (errno says why) if it cannot be read. (Not
+// util::read_file: this one reads relative to a directory descriptor, and is on every
+// status's path, where an error message is not wanted.)
 std::optional<std::string> slurp(int dirfd, const char* name) {
-  const int fd = ::openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  const util::FdGuard fd(::openat(dirfd, name, O_RDONLY | O_CLOEXEC));
+  if (!fd.open()) {
     return std::nullopt;
   }
   std::string out;
   char buf[8192];
   for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0) {
-      const int saved = errno;
-      ::close(fd);
-      errno = saved;
-      return std::nullopt;
+      return std::nullopt; // errno: the read's (a successful close leaves it alone)
     }
     out.append(buf, static_cast<std::size_t>(n));
     if (static_cast<std::size_t>(n) < sizeof buf) {
       break; // a short read of a regular file is its end: no extra read to learn that
     }
   }
-  ::close(fd);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mr/util/fd.hpp>
 #include <mr/util/strings.hpp>
 
 #include "error.hpp"
@@ -145,13 +146,14 @@ std::vector<std::string> unreadable_warnings(const std::string& workdir,
                                              const std::vector<Unreadable>& files) {
   std::vector<std::string> lines;
   std::vector<std::string> dirs;
-  const int top = files.empty() ? -1 : ::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  const util::FdGuard top(
+      files.empty() ? -1 : ::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   for (const auto& f : files) {
     lines.push_back(f.path + ": " + util::errno_text(f.error));
-    for (auto slash = f.path.find('/'); top >= 0 && slash != std::string::npos;
+    for (auto slash = f.path.find('/'); top.open() && slash != std::string::npos;
          slash = f.path.find('/', slash + 1)) {
       const std::string dir = f.path.substr(0, slash);
-      if (::faccessat(top, dir.c_str(), R_OK | X_OK, AT_EACCESS) != 0) {
+      if (::faccessat(top.get(), dir.c_str(), R_OK | X_OK, AT_EACCESS) != 0) {
         const std::string line =
             "warning: could not open directory '" + dir + "/': " + util::errno_text(errno);
         if (std::find(dirs.begin(), dirs.end(), line) == dirs.end()) {
@@ -160,9 +162,6 @@ std::vector<std::string> unreadable_warnings(const std::string& workdir,
         break;
       }
     }
-  }
-  if (top >= 0) {
-    ::close(top);
   }
   lines.insert(lines.end(), dirs.begin(), dirs.end());
   return lines;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <mr/git/network.hpp>
+#include <mr/util/file_io.hpp>
 #include <mr/util/test_point.hpp>
 
 #include "fetch.hpp"
@@ -22,11 +23,6 @@
 namespace mr::git {
 
 namespace {
-
-bool exists(const std::string& path) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0;
-}
 
 std::string operation_in_progress(int state) {
   switch (state) {
@@ -205,10 +201,10 @@ Result<void> settle_earlier_run(git_repository* repo, const std::string& gitdir,
                                 std::size_t stat_width, UpdateResult& result) {
   MR_TRY_VAR(note, read_note(gitdir));
   if (*note && (*note)->planning) {
-    if ((*note)->names_lock(gitdir + "index.lock")) {
-      ::unlink((gitdir + "index.lock").c_str());
+    if ((*note)->names_lock(IndexLock::path_in(gitdir))) {
+      ::unlink(IndexLock::path_in(gitdir).c_str());
     }
-    ::unlink((gitdir + "mr-index.lock.new").c_str());
+    ::unlink(IndexLock::staged_path_in(gitdir).c_str());
     MR_TRY(remove_note(gitdir));
     *note = std::nullopt;
   }
@@ -231,7 +227,7 @@ struct Target {
 // HEAD, an unborn branch, no upstream). Refuses what git pull refuses before fetching.
 Result<std::optional<Target>> find_target(git_repository* repo, const std::string& gitdir,
                                           UpdateResult& result) {
-  if (exists(gitdir + "index.lock")) {
+  if (util::exists(IndexLock::path_in(gitdir))) {
     return fail(IndexLock::busy_message(gitdir), result.text);
   }
   if (const auto op = operation_in_progress(git_repository_state(repo)); !op.empty()) {

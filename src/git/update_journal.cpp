@@ -138,41 +138,28 @@ Result<void> remove_note(const std::string& gitdir) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
     return fail("cannot remove " + path + ": " + util::errno_text(errno));
   }
-  const int dir = ::open(gitdir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  util::sync_directory(gitdir);
   return {};
 }
 
 Result<UpdateGuard> UpdateGuard::acquire(const std::string& gitdir) {
-  const int fd = ::open(gitdir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
+  util::FdGuard fd(::open(gitdir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.open()) {
     return fail("cannot open " + gitdir + ": " + util::errno_text(errno));
   }
-  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EINTR) {
       continue;
     }
     const int err = errno;
     if (err == EWOULDBLOCK) {
-      ::close(fd);
       return fail("another mr update is running in this repository");
     }
     // A file system without flock: index.lock alone keeps updates apart (only two mr
     // runs finishing the same interrupted update could race).
     break;
   }
-  return UpdateGuard(fd);
-}
-
-UpdateGuard::UpdateGuard(UpdateGuard&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-
-UpdateGuard::~UpdateGuard() {
-  if (m_fd >= 0) {
-    ::close(m_fd);
-  }
+  return UpdateGuard(std::move(fd));
 }
 
 } // namespace mr::git

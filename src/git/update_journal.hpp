@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include <mr/util/fd.hpp>
 #include <mr/util/result.hpp>
 
 namespace mr::git {
@@ -55,15 +56,10 @@ Result<void> remove_note(const std::string& gitdir);
 class UpdateGuard {
 public:
   static Result<UpdateGuard> acquire(const std::string& gitdir);
-  UpdateGuard(UpdateGuard&& other) noexcept;
-  UpdateGuard& operator=(UpdateGuard&&) = delete;
-  UpdateGuard(const UpdateGuard&) = delete;
-  UpdateGuard& operator=(const UpdateGuard&) = delete;
-  ~UpdateGuard();
 
 private:
-  explicit UpdateGuard(int fd) : m_fd(fd) {}
-  int m_fd = -1;
+  explicit UpdateGuard(util::FdGuard fd) : m_fd(std::move(fd)) {}
+  util::FdGuard m_fd; // closing it releases the flock
 };
 
 } // namespace mr::git

@@ -26,6 +26,7 @@
 
 #include <git2.h>
 
+#include <mr/util/fd.hpp>
 #include <mr/util/result.hpp>
 
 #include "index_file.hpp"
@@ -58,7 +59,6 @@ public:
   Worktree(git_repository* repo, const IndexFile& index);
   Worktree(const Worktree&) = delete;
   Worktree& operator=(const Worktree&) = delete;
-  ~Worktree();
 
   enum class State { missing, matches, differs, unreadable };
   // git's verify_uptodate for a tracked entry.
@@ -96,7 +96,7 @@ private:
   git_repository* m_repo;
   const IndexFile& m_index;
   std::string m_dir;
-  int m_dirfd = -1;
+  util::FdGuard m_dirfd;
   bool m_filemode = true;
   bool m_trustctime = true;
   bool m_symlinks = true;

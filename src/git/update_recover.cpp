@@ -34,7 +34,7 @@ std::optional<git_oid> parse_oid(const std::string& hex) {
 // note is rewritten to name the new lock before it is index.lock, so that from then on a
 // kill is recovered from again.
 Result<IndexLock> lock_for_recovery(const std::string& gitdir, const UpdateNote& note) {
-  const std::string path = gitdir + "index.lock";
+  const std::string path = IndexLock::path_in(gitdir);
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
     if (!note.names_lock(path)) {

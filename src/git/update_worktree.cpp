@@ -41,7 +41,7 @@ bool worktree_config_sparse(git_repository* repo) {
 
 Worktree::Worktree(git_repository* repo, const IndexFile& index)
     : m_repo(repo), m_index(index), m_dir(git_repository_workdir(repo)) {
-  m_dirfd = ::open(m_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  m_dirfd.reset(::open(m_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   const Config config(repo);
   m_filemode = config.boolean("core.filemode").value_or(true);
   m_trustctime = config.boolean("core.trustctime").value_or(true);
@@ -51,17 +51,11 @@ Worktree::Worktree(git_repository* repo, const IndexFile& index)
       (config.boolean("extensions.worktreeconfig").value_or(false) && worktree_config_sparse(repo));
 }
 
-Worktree::~Worktree() {
-  if (m_dirfd >= 0) {
-    ::close(m_dirfd);
-  }
-}
-
 int Worktree::lstat(const std::string& path, struct stat& st) const {
-  if (m_dirfd < 0) {
+  if (!m_dirfd.open()) {
     return EBADF;
   }
-  return ::fstatat(m_dirfd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno;
+  return ::fstatat(m_dirfd.get(), path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno;
 }
 
 bool Worktree::beyond_symlink(const std::string& path) {
@@ -98,7 +92,7 @@ std::optional<git_oid> Worktree::content_id(const std::string& path, std::uint32
   git_oid id{};
   if (S_ISLNK(st.st_mode)) {
     std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
-    const ssize_t n = ::readlinkat(m_dirfd, path.c_str(), target.data(), target.size());
+    const ssize_t n = ::readlinkat(m_dirfd.get(), path.c_str(), target.data(), target.size());
     if (n < 0 || static_cast<std::size_t>(n) >= target.size()) {
       return std::nullopt;
     }

@@ -361,14 +361,11 @@ Result<ChildEnds> open_pipes(const Command& command, Sink& out, Sink* err) {
 Result<Outcome> run_child(const Command& command, Sink& out, Sink* err, const std::stop_token& stop,
                           const Options& options) {
   MR_TRY_VAR(ends, open_pipes(command, out, err));
-  auto pid = detail::spawn(command, ends->fds(err == nullptr));
+  MR_TRY_VAR(pid, detail::spawn(command, ends->fds(err == nullptr)));
   // Only the child writes now: EOF comes when it and its heirs are done.
   ends->out_write.reset();
   ends->err_write.reset();
   ends->in_read.reset();
-  if (!pid) {
-    return tl::unexpected(pid.error());
-  }
   Child child(*pid);
   Supervisor supervisor(command, child, &out, err, ends->in_write, stop, options);
   return supervisor.run();

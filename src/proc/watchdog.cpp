@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <unordered_map>
 
+#include <mr/util/fd.hpp>
 #include <mr/util/file_io.hpp>
 
 namespace mr::proc::detail {
@@ -75,15 +76,14 @@ bool still_ours(const Message& group) noexcept {
   for (const char c : {'/', 's', 't', 'a', 't', '\0'}) {
     path[at++] = c;
   }
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  const util::FdGuard fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd.open()) {
     return errno == ENOENT || errno == ESRCH;
   }
   char stat[1024];
   ssize_t got = 0;
-  while ((got = ::read(fd, stat, sizeof stat)) < 0 && errno == EINTR) {
+  while ((got = ::read(fd.get(), stat, sizeof stat)) < 0 && errno == EINTR) {
   }
-  ::close(fd);
   if (got <= 0) {
     return false;
   }
@@ -99,17 +99,18 @@ std::array<Message, k_max_groups> g_table; // the watchdog's; mr never touches i
 void rename_self() noexcept {
   ::prctl(PR_SET_NAME, "mr watchdog");
   char* area = program_invocation_name; // argv[0], where the arguments start
-  const int fd = ::open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || area == nullptr) {
-    return;
-  }
   std::size_t length = 0;
-  char piece[512];
-  ssize_t got = 0;
-  while ((got = ::read(fd, piece, sizeof piece)) > 0) {
-    length += static_cast<std::size_t>(got);
+  {
+    const util::FdGuard fd(::open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC));
+    if (!fd.open() || area == nullptr) {
+      return;
+    }
+    char piece[512];
+    ssize_t got = 0;
+    while ((got = ::read(fd.get(), piece, sizeof piece)) > 0) {
+      length += static_cast<std::size_t>(got);
+    }
   }
-  ::close(fd);
   static constexpr char k_name[] = "mr: watchdog";
   if (length < sizeof k_name) {
     return;
@@ -175,7 +176,7 @@ void rename_self() noexcept {
 
 // mr's side.
 struct Watchdog {
-  int fd = -1; // our end; close-on-exec, so no child holds it
+  util::FdGuard fd; // our end; close-on-exec, so no child holds it
   pid_t pid = 0;
   std::unordered_map<pid_t, std::uint64_t> groups; // to tell a restarted watchdog
 
@@ -191,12 +192,12 @@ struct Watchdog {
       watchdog_main(ends[1],
                     max_fd > 0 && max_fd < (1L << 20) ? static_cast<int>(max_fd) : 1 << 20);
     }
+    util::FdGuard ours(ends[0]);
     ::close(ends[1]);
     if (child < 0) {
-      ::close(ends[0]);
       return false;
     }
-    fd = ends[0];
+    fd = std::move(ours);
     pid = child;
     return true;
   }
@@ -205,7 +206,7 @@ struct Watchdog {
     const auto* bytes = reinterpret_cast<const char*>(&m);
     std::size_t put = 0;
     while (put < sizeof m) {
-      const ssize_t n = ::send(fd, bytes + put, sizeof m - put, MSG_NOSIGNAL);
+      const ssize_t n = ::send(fd.get(), bytes + put, sizeof m - put, MSG_NOSIGNAL);
       if (n < 0 && errno == EINTR) {
         continue;
       }
@@ -219,7 +220,7 @@ struct Watchdog {
 
   // A watchdog that is gone (someone killed it) is replaced and told every group again.
   void ensure_running() noexcept {
-    if (fd >= 0) {
+    if (fd.open()) {
       return;
     }
     if (pid > 0) {
@@ -237,14 +238,11 @@ struct Watchdog {
     }
   }
 
-  void lost() noexcept {
-    ::close(fd);
-    fd = -1;
-  }
+  void lost() noexcept { fd.reset(); }
 
   // `groups` already says what `m` says: a watchdog started now is told all of it.
   void tell(const Message& m) noexcept {
-    if (fd < 0) {
+    if (!fd.open()) {
       ensure_running();
     } else if (!send(m)) {
       lost();
@@ -279,7 +277,7 @@ void unwatch_group(pid_t pgid) noexcept {
 }
 
 pid_t watchdog_pid() noexcept {
-  return g_watchdog.fd >= 0 ? g_watchdog.pid : 0;
+  return g_watchdog.fd.open() ? g_watchdog.pid : 0;
 }
 
 } // namespace mr::proc::detail

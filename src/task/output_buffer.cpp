@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <mr/task/output_buffer.hpp>
+#include <mr/util/fd.hpp>
+#include <mr/util/strings.hpp>
 
 namespace mr::task {
 
@@ -23,11 +25,6 @@ std::atomic<std::size_t> g_per_buffer{OutputBuffer::Limits{}.per_buffer};
 std::atomic<std::size_t> g_total{OutputBuffer::Limits{}.total};
 std::atomic<std::size_t> g_on_disk{OutputBuffer::Limits{}.per_buffer_on_disk};
 std::atomic<std::size_t> g_in_use{0};
-
-std::string error_text(int err) {
-  char buf[256];
-  return ::strerror_r(err, buf, sizeof buf); // the GNU variant
-}
 
 void account(std::size_t before, std::size_t after) noexcept {
   if (after > before) {
@@ -52,7 +49,7 @@ bool claim(std::size_t more) noexcept {
 
 // The process's one spill file, created on first use and never named in the file system.
 struct SpillFile {
-  int fd = -1;
+  util::FdGuard fd; // lives until exit, as the buffers that point into it
   std::string dir;
   std::string error; // why it could not be created
   std::atomic<std::uint64_t> end{0};
@@ -62,15 +59,15 @@ struct SpillFile {
   SpillFile() {
     const char* tmpdir = std::getenv("TMPDIR");
     dir = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
-    fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0) {
+    fd.reset(::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+    if (fd.open()) {
       return;
     }
     // File systems without O_TMPFILE: a named file, unlinked at once.
     std::string name = dir + "/mr-output-XXXXXX";
-    fd = ::mkostemp(name.data(), O_CLOEXEC);
-    if (fd < 0) {
-      error = "cannot create a temporary file in " + dir + ": " + error_text(errno);
+    fd.reset(::mkostemp(name.data(), O_CLOEXEC));
+    if (!fd.open()) {
+      error = "cannot create a temporary file in " + dir + ": " + util::errno_text(errno);
       return;
     }
     ::unlink(name.c_str());
@@ -82,7 +79,7 @@ struct SpillFile {
 // must stay above a twentieth of its size and above k_keep_free.
 std::optional<std::string> SpillFile::no_room_for(std::size_t length) const {
   struct statvfs fs {};
-  if (::fstatvfs(fd, &fs) != 0) {
+  if (::fstatvfs(fd.get(), &fs) != 0) {
     return std::nullopt; // the write itself will say what is wrong
   }
   const std::uint64_t unit = fs.f_frsize != 0 ? fs.f_frsize : fs.f_bsize;
@@ -110,7 +107,7 @@ struct OutputBuffer::Extent {
   Extent& operator=(const Extent&) = delete;
   ~Extent() {
     // Give the disk space back; a file system that cannot punch holes keeps it until exit.
-    (void)::fallocate(spill_file().fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+    (void)::fallocate(spill_file().fd.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
                       static_cast<off_t>(offset), static_cast<off_t>(length));
   }
 };
@@ -231,13 +228,13 @@ void OutputBuffer::append(std::string_view text) {
 
 void OutputBuffer::spill(std::string_view more) {
   SpillFile& file = spill_file();
-  if (file.fd < 0) {
+  if (!file.fd.open()) {
     lose(file.error);
     return;
   }
   const std::size_t length = m_memory.size() + more.size();
   if (const std::size_t cap = limits().per_buffer_on_disk; m_size + more.size() > cap) {
-    lose("more than " + std::to_string(cap >> 20) + " MiB of output from one repository");
+    lose("more than " + std::to_string(cap >> 20) + " MiB of output (the limit for one task)");
     return;
   }
   if (const auto why = file.no_room_for(length)) {
@@ -262,13 +259,13 @@ void OutputBuffer::spill(std::string_view more) {
       rest[count++] = {static_cast<char*>(part.iov_base) + skip, part.iov_len - skip};
       skip = 0;
     }
-    const ssize_t put = ::pwritev(file.fd, rest, count, static_cast<off_t>(offset + done));
+    const ssize_t put = ::pwritev(file.fd.get(), rest, count, static_cast<off_t>(offset + done));
     if (put < 0 && errno == EINTR) {
       continue;
     }
     if (put <= 0) {
       const int err = put < 0 ? errno : ENOSPC;
-      lose("cannot write a temporary file in " + file.dir + ": " + error_text(err));
+      lose("cannot write a temporary file in " + file.dir + ": " + util::errno_text(err));
       return;
     }
     done += static_cast<std::size_t>(put);
@@ -300,7 +297,7 @@ void OutputBuffer::lose(const std::string& why) {
 bool OutputBuffer::for_each(const std::function<void(std::string_view)>& sink,
                             std::string* error) const {
   if (!m_spilled.empty()) {
-    const int fd = spill_file().fd;
+    const int fd = spill_file().fd.get();
     std::string piece(std::min(k_read_piece, m_size), '\0');
     for (const auto& extent : m_spilled) {
       std::size_t done = 0;
@@ -313,8 +310,9 @@ bool OutputBuffer::for_each(const std::function<void(std::string_view)>& sink,
         }
         if (got <= 0) {
           if (error != nullptr) {
-            *error = "cannot read back a temporary file: " +
-                     (got < 0 ? error_text(errno) : std::string("it is shorter than written"));
+            *error =
+                "cannot read back a temporary file: " +
+                (got < 0 ? util::errno_text(errno) : std::string("it is shorter than written"));
           }
           return false;
         }

@@ -17,7 +17,7 @@ namespace mr::util {
 
 namespace {
 
-Result<void> fail_errno(const fs::path& path, std::string_view what, int err) {
+tl::unexpected<Error> fail_errno(const fs::path& path, std::string_view what, int err) {
   std::string msg = path.string() + ": ";
   if (!what.empty()) {
     msg += std::string(what) + ": ";
@@ -64,7 +64,7 @@ bool write_all(int fd, std::string_view data) {
 Result<std::string> read_file(const fs::path& path) {
   FdGuard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
-    return tl::unexpected(fail_errno(path, "", errno).error());
+    return fail_errno(path, "", errno);
   }
   struct stat st {};
   if (::fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -72,7 +72,7 @@ Result<std::string> read_file(const fs::path& path) {
   }
   std::string content;
   if (!read_all(fd.get(), content, std::numeric_limits<std::size_t>::max())) {
-    return tl::unexpected(fail_errno(path, "", errno).error());
+    return fail_errno(path, "", errno);
   }
   return content;
 }
@@ -157,7 +157,7 @@ Result<void> make_directories_beneath(const fs::path& base, const fs::path& rel)
 Result<FdGuard> open_directories_beneath(const fs::path& base, const fs::path& rel) {
   FdGuard dir(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (dir.get() < 0) {
-    return tl::unexpected(fail_errno(base, "", errno).error());
+    return fail_errno(base, "", errno);
   }
   fs::path walked = base;
   for (const auto& part : rel) {
@@ -169,7 +169,7 @@ Result<FdGuard> open_directories_beneath(const fs::path& base, const fs::path& r
       return fail(walked.string() + ": not below " + base.string());
     }
     if (::mkdirat(dir.get(), part.c_str(), 0777) != 0 && errno != EEXIST) {
-      return tl::unexpected(fail_errno(walked, "cannot create", errno).error());
+      return fail_errno(walked, "cannot create", errno);
     }
     const int next =
         ::openat(dir.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -180,7 +180,7 @@ Result<FdGuard> open_directories_beneath(const fs::path& base, const fs::path& r
           S_ISLNK(st.st_mode)) {
         return fail(walked.string() + " is a symbolic link; mr does not create through it");
       }
-      return tl::unexpected(fail_errno(walked, "", err).error());
+      return fail_errno(walked, "", err);
     }
     dir = FdGuard(next);
   }
@@ -201,6 +201,13 @@ fs::path resolve_symlinks(const fs::path& path) {
 bool exists(const fs::path& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0 || errno != ENOENT;
+}
+
+void sync_directory(const fs::path& dir) {
+  const FdGuard fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.open()) {
+    ::fsync(fd.get());
+  }
 }
 
 namespace {
@@ -413,11 +420,11 @@ void remove_stale_temporaries(const fs::path& given) {
 Result<DirectoryLock> DirectoryLock::acquire(const fs::path& dir) {
   FdGuard fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.open()) {
-    return tl::unexpected(fail_errno(dir, "cannot lock", errno).error());
+    return fail_errno(dir, "cannot lock", errno);
   }
   while (::flock(fd.get(), LOCK_EX) != 0) {
     if (errno != EINTR) {
-      return tl::unexpected(fail_errno(dir, "cannot lock", errno).error());
+      return fail_errno(dir, "cannot lock", errno);
     }
   }
   return DirectoryLock(std::move(fd));

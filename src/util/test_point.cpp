@@ -10,6 +10,8 @@
 #include <thread>
 #include <unistd.h>
 
+#include <mr/util/fd.hpp>
+
 namespace mr::util {
 
 void test_point(std::string_view name) noexcept {
@@ -21,13 +23,12 @@ void test_point(std::string_view name) noexcept {
   const std::string text = std::string(name) + " " + std::to_string(::getpid()) + "\n";
   const std::string tmp = std::string(marker) + ".tmp";
   // Written under another name and renamed, so the test never reads half of it.
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
+  FdGuard fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.open()) {
     return;
   }
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  if (!written || ::rename(tmp.c_str(), marker) != 0) {
+  const bool written = write_all(fd.get(), text);
+  if (fd.close() != 0 || !written || ::rename(tmp.c_str(), marker) != 0) {
     return;
   }
   const auto until = std::chrono::steady_clock::now() + std::chrono::minutes(2);

@@ -136,8 +136,8 @@ TEST_F(SmallLimits, OneBufferStopsAtItsCapOnDisk) {
   for (int i = 0; i < 48; ++i) { // 3 MiB
     b += piece;
   }
-  const std::string note = "mr: output lost from here on: more than 2 MiB of output from one "
-                           "repository\n";
+  const std::string note = "mr: output lost from here on: more than 2 MiB of output (the limit "
+                           "for one task)\n";
   EXPECT_LE(b.size(), (std::size_t{2} << 20) + note.size() + 1);
   const auto text = b.str();
   ASSERT_GE(text.size(), note.size());

@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -163,6 +164,27 @@ TEST(FileIo, DirectoryLockSerialisesReadModifyWrite) {
     t.join();
   }
   EXPECT_EQ(test::read_file(file), "200");
+}
+
+TEST(FdGuard, ClosesOnceWhetherClosedByHandOrByTheOwnerGoing) {
+  test::TempDir tmp;
+  const auto file = tmp.path() / "f";
+  test::write_file(file, "x");
+  int raw = -1;
+  {
+    FdGuard fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    raw = fd.get();
+    ASSERT_GE(raw, 0);
+    FdGuard moved(std::move(fd));
+    EXPECT_FALSE(fd.open()); // NOLINT(bugprone-use-after-move): the moved-from state is the test
+    EXPECT_EQ(moved.get(), raw);
+  }
+  EXPECT_EQ(::fcntl(raw, F_GETFD), -1); // closed when `moved` went
+  FdGuard fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  ASSERT_TRUE(fd.open());
+  EXPECT_EQ(fd.close(), 0);
+  EXPECT_FALSE(fd.open());
+  EXPECT_EQ(fd.close(), -1); // nothing left to close, and said so
 }
 
 } // namespace mr::util

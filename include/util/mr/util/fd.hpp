@@ -28,6 +28,9 @@ public:
       ::close(old);
     }
   }
+  // Closes the descriptor now and says whether close() succeeded (-1 with errno set if
+  // not): for a written file, where a failed close can mean lost data.
+  int close() { return ::close(release()); }
   int get() const { return m_fd; }
   bool open() const { return m_fd >= 0; }
   int release() { return std::exchange(m_fd, -1); }

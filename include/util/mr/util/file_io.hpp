@@ -44,6 +44,10 @@ Result<FdGuard> open_directories_beneath(const fs::path& base, const fs::path& r
 // Does `path` exist (any type)? A permission error counts as existing.
 bool exists(const fs::path& path);
 
+// Makes a rename or creation in `dir` durable (fsync of the directory). Best effort: a file
+// system that cannot sync a directory changes nothing for the caller.
+void sync_directory(const fs::path& dir);
+
 // `path` itself, or the file it finally points to when it is a symlink that resolves.
 fs::path resolve_symlinks(const fs::path& path);
 
