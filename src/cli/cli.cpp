@@ -24,7 +24,6 @@ namespace mr::cli {
 
 namespace {
 
-constexpr int k_exit_write_error = 1;
 constexpr unsigned long k_max_jobs = 4096;
 
 class Formatter : public CLI::Formatter {
@@ -259,7 +258,7 @@ int run_invocation(int argc, char** argv, const SignalGuard& signals, bool err_c
   case ParsedCommandLine::Outcome::help:
   case ParsedCommandLine::Outcome::version:
     render::print_text(parsed.text);
-    return 0;
+    return cmd::k_exit_ok;
   case ParsedCommandLine::Outcome::usage_error:
     return cmd::exit_error(parsed.text, err_color);
   case ParsedCommandLine::Outcome::run:
@@ -291,7 +290,7 @@ int run(int argc, char** argv) {
     // A full disk: the output is incomplete, so say so and fail (the work was stopped).
     proc::signal_all(SIGKILL);
     render::print_error(e.what(), err_color);
-    return k_exit_write_error;
+    return cmd::k_exit_failed;
   }
 }
 

@@ -19,4 +19,11 @@ int exit_error(std::string_view message, bool color, const std::stop_token& inte
   return k_exit_usage;
 }
 
+int run_status(bool failed, const std::stop_token& interrupt) {
+  if (interrupt.stop_requested()) {
+    return k_exit_interrupted;
+  }
+  return failed ? k_exit_failed : k_exit_ok;
+}
+
 } // namespace mr::cmd

@@ -445,10 +445,7 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
   }
   PerRepoRun(ctx, builtin, selected, out).run();
   out.footer();
-  if (ctx.invocation.interrupt.stop_requested()) {
-    return k_exit_interrupted;
-  }
-  return out.exit_status();
+  return run_status(out.failed(), ctx.invocation.interrupt);
 }
 
 } // namespace mr::cmd

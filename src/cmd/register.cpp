@@ -1,6 +1,7 @@
 // `mr register [DIR]`: add the repository containing DIR (default: the current directory)
 // to the registry, with the url of its current branch's remote (else origin). Registering
 // again updates the url; it never adds a second entry.
+#include <mr/cmd/exit.hpp>
 #include <mr/git/worktree.hpp>
 #include <mr/registry/edit.hpp>
 #include <mr/util/redact.hpp>
@@ -72,7 +73,7 @@ int run_register(CommandContext& ctx) {
     }
     break;
   }
-  return 0;
+  return k_exit_ok;
 }
 
 } // namespace mr::cmd

@@ -2,6 +2,7 @@
 // unpushed branches, then `git stash list`), computed in process through libgit2.
 // `mr summary` (summary.cpp) shares the reading and the --json fields.
 #include <mr/git/status.hpp>
+#include <mr/util/strings.hpp>
 
 #include "actions.hpp"
 
@@ -14,17 +15,14 @@ namespace {
 Result<std::optional<git::Untracked>> untracked_option(const std::vector<std::string>& args) {
   std::optional<git::Untracked> mode;
   for (const auto& arg : args) {
-    std::string value;
+    std::string_view value = arg;
     if (arg == "-s" || arg == "--short") {
       continue;
     }
     if (arg == "-u" || arg == "--untracked-files") {
       value = "all";
-    } else if (arg.starts_with("--untracked-files=")) {
-      value = arg.substr(18);
-    } else if (arg.starts_with("-u")) {
-      value = arg.substr(2);
-    } else {
+    } else if (!util::consume_prefix(value, "--untracked-files=") &&
+               !util::consume_prefix(value, "-u")) {
       return fail("status does not support '" + arg +
                   "' (it understands -u/--untracked-files=no|normal|all; for anything else "
                   "use mr run git status ...)");
@@ -36,7 +34,8 @@ Result<std::optional<git::Untracked>> untracked_option(const std::vector<std::st
     } else if (value == "all") {
       mode = git::Untracked::all;
     } else {
-      return fail("status: untracked files mode must be no, normal or all, not '" + value + "'");
+      return fail("status: untracked files mode must be no, normal or all, not '" +
+                  std::string(value) + "'");
     }
   }
   return mode;

@@ -1,6 +1,7 @@
 // `mr unregister [DIR]`: remove the repository registered at DIR (default: the current
 // directory), or the one containing it. The directory may already be gone. Inside an
 // unregistered repository nested in a registered one, it says so and removes nothing.
+#include <mr/cmd/exit.hpp>
 #include <mr/git/worktree.hpp>
 #include <mr/registry/edit.hpp>
 
@@ -30,7 +31,7 @@ int run_unregister(CommandContext& ctx) {
     return ctx.fatal(outcome.error().message);
   }
   out.message("Unregistered " + outcome->repo.string() + " from " + outcome->file.string());
-  return 0;
+  return k_exit_ok;
 }
 
 } // namespace mr::cmd

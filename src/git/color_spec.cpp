@@ -5,6 +5,8 @@
 #include <strings.h>
 #include <vector>
 
+#include <mr/util/strings.hpp>
+
 namespace mr::git {
 
 namespace {
@@ -122,11 +124,8 @@ std::optional<int> parse_attribute(std::string_view word) {
                                                    {"reverse", 7, 27},
                                                    {"strike", 9, 29}}};
   bool negate = false;
-  if (word.starts_with("no")) {
-    word.remove_prefix(2);
-    if (word.starts_with("-")) {
-      word.remove_prefix(1);
-    }
+  if (util::consume_prefix(word, "no")) {
+    util::consume_prefix(word, "-");
     negate = true;
   }
   for (const auto& a : k_attrs) {

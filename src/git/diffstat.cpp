@@ -15,15 +15,9 @@ namespace mr::git {
 
 std::string quote_c_style(const std::string& name, bool quote_high) {
   // git's quote_c_style() without forced quoting of spaces (diffstat and headers).
-  bool needs = false;
-  for (const char ch : name) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f || (c >= 0x80 && quote_high)) {
-      needs = true;
-      break;
-    }
-  }
-  if (!needs) {
+  if (std::none_of(name.begin(), name.end(), [&](char ch) {
+        return must_quote(static_cast<unsigned char>(ch), quote_high);
+      })) {
     return name;
   }
   // quote_path() with an empty prefix quotes spaces too; strip that rule by quoting a

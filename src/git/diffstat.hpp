@@ -13,13 +13,14 @@
 
 #include <mr/git/diff.hpp>
 
+#include "git_text.hpp"
+
 namespace mr::git {
 
 class Config;
 
 // Shared by diff.cpp and diffstat.cpp: git's colours, quoting and --stat.
 
-inline constexpr std::string_view k_reset = "\033[m";
 inline constexpr std::string_view k_meta = "\033[1m";
 inline constexpr std::string_view k_frag = "\033[36m";
 inline constexpr std::string_view k_old = "\033[31m";

@@ -136,7 +136,7 @@ Result<IndexFile> IndexFile::parse(std::string bytes, const std::string& name,
   if (b.size() < k_header + k_trailer) {
     return bad(name, "too short");
   }
-  if (b.substr(0, 4) != "DIRC") {
+  if (!b.starts_with("DIRC")) {
     return bad(name, "bad signature");
   }
   index.m_version = load_be32(b, 4);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <vector>
 
+#include <mr/util/file_io.hpp>
 #include <mr/util/strings.hpp>
 
 namespace mr::git {
@@ -22,11 +23,6 @@ std::mutex g_mutex;
 std::map<std::string, std::vector<Entry>>& cache() {
   static std::map<std::string, std::vector<Entry>> entries;
   return entries;
-}
-
-bool file_exists(const std::filesystem::path& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0;
 }
 
 // `ssh-keygen -F NAME -f FILE` prints "# Host NAME found: line N" and then the line as
@@ -66,7 +62,7 @@ std::optional<std::vector<Entry>> entries_for(const SshTarget& target, const std
   }
   std::vector<Entry> entries;
   for (const auto& file : target.known_hosts) {
-    if (!file_exists(file)) {
+    if (!util::is_regular_file(file)) {
       continue;
     }
     auto r = net.run({"ssh-keygen", "-F", name, "-f", file.string()}, "", net.home);

@@ -71,12 +71,13 @@ Decoration decoration_of(const std::string& refname) {
   return {Decoration::Kind::other, refname, {}};
 }
 
-// The commits the refs matching `glob` point at (symbolic refs resolved), without reading
-// any object.
-std::vector<git_oid> tips(git_repository* repo, const char* glob) {
+// The commits the refs under `prefix` (k_heads, k_remotes) point at (symbolic refs
+// resolved), without reading any object.
+std::vector<git_oid> tips(git_repository* repo, std::string_view prefix) {
   std::vector<git_oid> out;
   git_reference_iterator* it_raw = nullptr;
-  if (git_reference_iterator_glob_new(&it_raw, repo, glob) != 0) {
+  const std::string glob = std::string(prefix) + "*";
+  if (git_reference_iterator_glob_new(&it_raw, repo, glob.c_str()) != 0) {
     return out;
   }
   const RefIteratorPtr it(it_raw);
@@ -113,11 +114,11 @@ bool nothing_unpushed(git_repository* repo) {
       return true;
     }
   }
-  const auto branches = tips(repo, "refs/heads/*");
+  const auto branches = tips(repo, k_heads);
   if (branches.empty()) {
     return true;
   }
-  const auto remotes = tips(repo, "refs/remotes/*");
+  const auto remotes = tips(repo, k_remotes);
   return std::all_of(branches.begin(), branches.end(), [&](const git_oid& b) {
     return std::any_of(remotes.begin(), remotes.end(),
                        [&](const git_oid& r) { return git_oid_equal(&b, &r) != 0; });

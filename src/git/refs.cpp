@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <mr/util/fd.hpp>
+#include <mr/util/strings.hpp>
 
 #include "handles.hpp"
 
@@ -87,8 +88,7 @@ std::optional<RefStore::Value> RefStore::loose(const std::string& name) {
     t.remove_suffix(1);
   }
   Value v;
-  if (t.starts_with("ref:")) {
-    t.remove_prefix(4);
+  if (util::consume_prefix(t, "ref:")) {
     while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) {
       t.remove_prefix(1);
     }

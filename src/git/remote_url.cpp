@@ -168,7 +168,7 @@ std::string RemoteUrl::display() const {
   while (len > 0 && url[len - 1] == '/') {
     --len;
   }
-  if (len > 4 && url.compare(len - 4, 4, ".git") == 0) {
+  if (const std::string_view shown(url.data(), len); shown.size() > 4 && shown.ends_with(".git")) {
     len -= 4;
   }
   // What anonymising left (a helper's "x::https://u:p@h/r") still shows no password.

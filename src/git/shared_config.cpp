@@ -14,6 +14,8 @@
 #include <git2/sys/config.h>
 #include <spdlog/spdlog.h>
 
+#include <mr/util/file_io.hpp>
+
 #include "error.hpp"
 #include "handles.hpp"
 
@@ -202,16 +204,8 @@ bool env_true(const char* name) {
   return v == "1" || v == "true" || v == "yes" || v == "on";
 }
 
-bool is_file(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
-bool exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
-}
-
+// git reads $HOME alone: unset, there is no global configuration (util::home_dir() would
+// ask the password database).
 std::string home() {
   return env("HOME").value_or("");
 }
@@ -227,7 +221,7 @@ enum class Read { ok, unsupported, failed };
 
 // Parses `path` with libgit2 (so includes and quoting are exactly libgit2's) into `level`.
 Read read_file(Level& level, const std::string& path) {
-  if (!is_file(path)) {
+  if (!util::is_regular_file(path)) {
     return Read::ok; // git skips a missing file, and reads /dev/null as empty
   }
   git_config* raw = nullptr;
@@ -338,10 +332,10 @@ bool load() {
   // The files git reads by default from the XDG directory are found through the search
   // path that is about to go; name them explicitly where the user did not.
   const auto xdg = xdg_git_dir();
-  if (!has_key("core.excludesfile") && is_file(xdg + "/ignore")) {
+  if (!has_key("core.excludesfile") && util::is_regular_file(xdg + "/ignore")) {
     add_entry(level_for(GIT_CONFIG_LEVEL_XDG), "core.excludesfile", xdg + "/ignore");
   }
-  if (!has_key("core.attributesfile") && is_file(xdg + "/attributes")) {
+  if (!has_key("core.attributesfile") && util::is_regular_file(xdg + "/attributes")) {
     add_entry(level_for(GIT_CONFIG_LEVEL_XDG), "core.attributesfile", xdg + "/attributes");
   }
   return true;
@@ -359,7 +353,7 @@ std::string without_trailing_slashes(std::string path) {
 bool load_shared_config() {
   // libgit2 also finds the system gitattributes through the search path; keep its own
   // loading rather than lose that file.
-  if (exists("/etc/gitattributes") || !load()) {
+  if (util::exists("/etc/gitattributes") || !load()) {
     levels().clear();
     spdlog::debug("git config: libgit2 reads the user's configuration per repository");
     return false;

@@ -3,11 +3,12 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
-#include <pwd.h>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mr/util/file_io.hpp>
+#include <mr/util/paths.hpp>
 #include <mr/util/strings.hpp>
 
 namespace mr::git {
@@ -16,31 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Account {
-  std::string name;
-  std::string home;
-};
-
-// The effective user's passwd entry, read once (getpwuid() is not thread-safe, and the
-// tasks ask from every worker).
-const Account& account() {
-  static const Account a = [] {
-    Account out;
-    passwd pw{};
-    passwd* found = nullptr;
-    std::vector<char> buf(16384);
-    if (::getpwuid_r(::geteuid(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
-      out.name = found->pw_name != nullptr ? found->pw_name : "";
-      out.home = found->pw_dir != nullptr ? found->pw_dir : "";
-    }
-    return out;
-  }();
-  return a;
-}
-
-bool is_file(const fs::path& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+// ssh's "~" and %d are the password database's home, not $HOME.
+const util::Account& account() {
+  return util::current_account();
 }
 
 // ssh's tokens in file names: ~, %d (home), %u (local user), %h (host), %r (remote user).
@@ -99,7 +78,7 @@ SshTarget defaults(const std::string& host, const std::string& user, const std::
   t.port = port.empty() ? "22" : port;
   t.user = user;
   for (const char* name : {"id_rsa", "id_ecdsa", "id_ed25519"}) {
-    if (const auto p = home / ".ssh" / name; is_file(p)) {
+    if (const auto p = home / ".ssh" / name; util::is_regular_file(p)) {
       t.identity_files.push_back(p);
     }
   }
@@ -148,7 +127,7 @@ SshTarget parse_ssh_g(const std::string& text, const fs::path& home) {
   }
   for (const auto& f : identity) {
     const auto p = expand(f, home, t.hostname, t.user);
-    if (is_file(p)) {
+    if (util::is_regular_file(p)) {
       t.identity_files.push_back(p);
     }
   }
@@ -184,7 +163,7 @@ std::vector<std::string> git_argv_without_prompts(bool configured, const NetCont
   }
   std::string command = "ssh -o BatchMode=yes";
   if (home_differs(net.home)) {
-    if (const auto config = net.home / ".ssh/config"; is_file(config)) {
+    if (const auto config = net.home / ".ssh/config"; util::is_regular_file(config)) {
       command += " -F " + util::shell_quote(config.string());
     }
     command += " -o " +
@@ -209,7 +188,7 @@ SshTarget resolve_ssh(const std::string& host, const std::string& user, const st
     // ssh reads the config of the passwd home directory; mr follows $HOME, so a different
     // $HOME names its config explicitly.
     const fs::path config = net.home / ".ssh/config";
-    if (home_differs(net.home) && is_file(config)) {
+    if (home_differs(net.home) && util::is_regular_file(config)) {
       argv.insert(argv.end(), {"-F", config.string()});
     }
     if (!port.empty()) {

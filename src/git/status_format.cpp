@@ -6,20 +6,11 @@
 #include <mr/git/status.hpp>
 
 #include "color_spec.hpp"
+#include "git_text.hpp"
 
 namespace mr::git {
 
 namespace {
-
-constexpr std::string_view k_reset = "\033[m";
-
-// As git's color_fprintf(): an empty colour (git's "normal") prints the text alone.
-std::string paint(std::string_view text, std::string_view color, bool enabled) {
-  if (!enabled || color.empty()) {
-    return std::string(text);
-  }
-  return std::string(color) + std::string(text) + std::string(k_reset);
-}
 
 // git's relative_path(): `path` as seen from directory `prefix` (both relative to the
 // top, prefix ending in '/'). An untracked directory that is the prefix itself is "./".
@@ -71,10 +62,6 @@ char escape_letter(unsigned char c) {
   default:
     return 0;
   }
-}
-
-bool must_quote(unsigned char c, bool quote_high) {
-  return c < 0x20 || c == '"' || c == '\\' || c == 0x7f || (c >= 0x80 && quote_high);
 }
 
 std::string decorations(const LogLine& line, const StatusColors& c, bool color) {

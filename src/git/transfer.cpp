@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <sys/stat.h>
 
+#include <mr/util/file_io.hpp>
 #include <mr/util/redact.hpp>
 #include <mr/util/strings.hpp>
 #include <mr/util/test_point.hpp>
@@ -13,11 +14,6 @@
 namespace mr::git {
 
 namespace {
-
-bool is_file(const fs::path& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
 
 std::string key_type(git_cert_ssh_raw_type_t t) {
   switch (t) {
@@ -218,7 +214,8 @@ int Transfer::ssh_key(git_credential** out, const std::string& user) {
     const auto& key = files[m_next_key++];
     const fs::path pub = key.string() + ".pub";
     m_tried.push_back(shown(key, m_net.home));
-    return git_credential_ssh_key_new(out, user.c_str(), is_file(pub) ? pub.c_str() : nullptr,
+    return git_credential_ssh_key_new(out, user.c_str(),
+                                      util::is_regular_file(pub) ? pub.c_str() : nullptr,
                                       key.c_str(), nullptr);
   }
   const std::string where = user + "@" + (m_endpoint.ssh ? m_endpoint.ssh->hostname : "?");

@@ -36,10 +36,10 @@ bool group_is_users_alone(unsigned gid) {
     }
   }
   ::endpwent();
-  const passwd* self = ::getpwuid(me);
+  const std::string& self = util::current_account().name;
   for (const auto& name : listed) {
     ++members;
-    others = others || self == nullptr || name != self->pw_name;
+    others = others || self.empty() || name != self;
   }
   return members > 0 && !others;
 }

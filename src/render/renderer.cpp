@@ -277,7 +277,7 @@ void Renderer::footer() {
         .add("ok", m_ok)
         .add("failed", m_failed.size())
         .add("skipped", m_skipped.size())
-        .add("exit_code", exit_status());
+        .add("exit_code", failed() ? 1 : 0);
     write(m_out, obj.str() + "\n");
   } else {
     if (!m_options.quiet && !m_options.minimal) {

@@ -203,6 +203,11 @@ bool exists(const fs::path& path) {
   return ::lstat(path.c_str(), &st) == 0 || errno != ENOENT;
 }
 
+bool is_regular_file(const fs::path& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 void sync_directory(const fs::path& dir) {
   const FdGuard fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.open()) {

@@ -11,14 +11,26 @@
 
 namespace mr::util {
 
+const Account& current_account() {
+  static const Account account = [] {
+    Account out;
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    if (::getpwuid_r(::geteuid(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+      out.name = found->pw_name != nullptr ? found->pw_name : "";
+      out.home = found->pw_dir != nullptr ? found->pw_dir : "";
+    }
+    return out;
+  }();
+  return account;
+}
+
 fs::path home_dir() {
   if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
     return fs::path(home);
   }
-  if (const passwd* pw = ::getpwuid(::getuid()); pw != nullptr && pw->pw_dir != nullptr) {
-    return fs::path(pw->pw_dir);
-  }
-  return {};
+  return fs::path(current_account().home);
 }
 
 fs::path expand_user(std::string_view p, const fs::path& home) {

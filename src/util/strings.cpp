@@ -15,6 +15,14 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, last - first + 1);
 }
 
+bool consume_prefix(std::string_view& s, std::string_view prefix) {
+  if (!s.starts_with(prefix)) {
+    return false;
+  }
+  s.remove_prefix(prefix.size());
+  return true;
+}
+
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
   std::size_t start = 0;

@@ -9,6 +9,9 @@
 
 namespace mr::cmd {
 
+// mr's exit statuses, all of them (README and mr(1) list them for scripts).
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_failed = 1;        // a repository failed, or output was lost
 inline constexpr int k_exit_usage = 2;         // usage or registry error: nothing was run
 inline constexpr int k_exit_interrupted = 130; // Ctrl-C, SIGTERM, SIGHUP
 
@@ -22,5 +25,9 @@ std::string usage_text(std::string_view what, std::string_view usage);
 // been requested the run is an interrupted one instead: k_exit_interrupted, and the
 // message only if it says more than that it was interrupted.
 int exit_error(std::string_view message, bool color, const std::stop_token& interrupt = {});
+
+// The status of a run that went through its repositories: `failed` says whether one failed;
+// an interrupted run is k_exit_interrupted whatever the repositories did.
+int run_status(bool failed, const std::stop_token& interrupt);
 
 } // namespace mr::cmd

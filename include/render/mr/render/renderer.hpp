@@ -95,7 +95,8 @@ public:
   void check_output_open() const;
 
   // 0 when nothing failed, 1 otherwise.
-  int exit_status() const { return m_failed.empty() ? 0 : 1; }
+  // Did a repository fail? (The exit status follows from it; --json reports it too.)
+  bool failed() const { return !m_failed.empty(); }
   std::size_t ok_count() const { return m_ok; }
   std::size_t failed_count() const { return m_failed.size(); }
   std::size_t skipped_count() const { return m_skipped.size(); }

@@ -41,8 +41,12 @@ Result<void> make_directories_beneath(const fs::path& base, const fs::path& rel)
 // is made through it (mkdirat, renameat) lands there.
 Result<FdGuard> open_directories_beneath(const fs::path& base, const fs::path& rel);
 
-// Does `path` exist (any type)? A permission error counts as existing.
+// Does `path` exist (any type, a dangling symlink included)? A permission error counts as
+// existing.
 bool exists(const fs::path& path);
+
+// Is `path` a regular file, or a symlink to one?
+bool is_regular_file(const fs::path& path);
 
 // Makes a rename or creation in `dir` durable (fsync of the directory). Best effort: a file
 // system that cannot sync a directory changes nothing for the caller.

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <mr/util/result.hpp>
@@ -12,6 +13,14 @@
 namespace mr::util {
 
 namespace fs = std::filesystem;
+
+// The effective user as the password database has it (name and home directory; empty
+// when there is no entry). Read once, thread-safely: tasks ask from every worker.
+struct Account {
+  std::string name;
+  std::string home;
+};
+const Account& current_account();
 
 // $HOME, else the password database; empty only if both are missing.
 fs::path home_dir();

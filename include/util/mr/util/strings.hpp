@@ -11,6 +11,10 @@ std::string_view trim(std::string_view s);
 std::vector<std::string_view> split_lines(std::string_view text); // keeps no '\n'
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+// If `s` starts with `prefix`, removes it from `s` and says true; else leaves `s` alone.
+// (Instead of starts_with() followed by a count that must match the literal.)
+bool consume_prefix(std::string_view& s, std::string_view prefix);
+
 // Parses a non-negative decimal integer that fits in `unsigned long`; the whole string must
 // be digits. Used for option values, where "8x" must not quietly mean 8.
 bool parse_unsigned(std::string_view s, unsigned long& out);
