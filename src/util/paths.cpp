@@ -46,7 +46,11 @@ fs::path expand_user(std::string_view p, const fs::path& home) {
 fs::path absolute_normal(const fs::path& p, const fs::path& base) {
   fs::path joined = p.is_absolute() ? p : base / p;
   fs::path normal = joined.lexically_normal();
-  // lexically_normal keeps a trailing separator as an empty last element ("/a/b/").
+  // lexically_normal keeps "//" as it is (POSIX leaves a leading "//" to the system; Linux
+  // reads it as "/"), and a trailing separator as an empty last element ("/a/b/").
+  if (normal.native().find_first_not_of('/') == std::string::npos && !normal.empty()) {
+    return fs::path("/");
+  }
   if (!normal.has_filename() && normal.has_parent_path() && normal != normal.root_path()) {
     normal = normal.parent_path();
   }

@@ -199,6 +199,14 @@ TEST_F(RegistryLoad, DuplicateRepoPathsAreErrorsNamingBothPlaces) {
                      "' (already defined at " + root_file().string() + ":1:1)");
 }
 
+TEST_F(RegistryLoad, TheRootDirectoryIsOneRepoHoweverItIsSpelled) {
+  // "//" once normalised to itself, not to "/": two tables for one directory loaded, and an
+  // edit of one of them could remove the other (found by the edit fuzzer).
+  const auto msg = error_of(load_root("[repos.\"/.\"]\n[repos.\"//\"]\n", /*trust_all=*/true));
+  EXPECT_EQ(msg, root_file().string() + ":2:8: duplicate repo '/' (already defined at " +
+                     root_file().string() + ":1:1)");
+}
+
 TEST_F(RegistryLoad, DuplicateAcrossIncludedFiles) {
   test::write_file(home() / "more.toml", "[repos.\"a\"]\n");
   const auto msg = error_of(load_root("include = [\"more.toml\"]\n[repos.a]\n"));

@@ -20,6 +20,12 @@ TEST(Paths, AbsoluteNormalResolvesDotsAndTrailingSlashes) {
   EXPECT_EQ(absolute_normal("/x/y/", "/ignored"), fs::path("/x/y"));
   EXPECT_EQ(absolute_normal(".", "/home/u"), fs::path("/home/u"));
   EXPECT_EQ(absolute_normal("/", "/home"), fs::path("/"));
+  // As text, not as fs::path (whose == finds "//" and "/" equal): repos are told apart by
+  // their text, and lexically_normal keeps "//".
+  EXPECT_EQ(absolute_normal("//", "/home").native(), "/");
+  EXPECT_EQ(absolute_normal("///", "/home").native(), "/");
+  EXPECT_EQ(absolute_normal("//a//", "/home").native(), "/a");
+  EXPECT_EQ(absolute_normal("/.", "/home").native(), "/");
 }
 
 TEST(Paths, DepthBelowComparesWholeComponents) {
