@@ -73,7 +73,9 @@ Result<proc::Outcome> run_shell(RepoTask& t, std::string_view action, std::strin
 task::TaskResult result_of(const Result<proc::Outcome>& outcome);
 
 // The task's result for an operation that did not complete: cancelled when its error says
-// it was stopped (keeping the error's text, which --json reports), else failed with it.
+// it was stopped, else failed with its message. A cancelled result carries no text of its
+// own, whoever stopped it (a queued task, a command, status, a fetch): why it stopped is the
+// run's to say ("interrupted", "timed out after ..."), the same for every action.
 task::TaskResult result_of(const Error& error);
 
 } // namespace mr::cmd

@@ -64,12 +64,8 @@ Result<proc::Outcome> run_shell(RepoTask& t, std::string_view action, std::strin
 }
 
 task::TaskResult result_of(const Error& error) {
-  if (!error.cancelled()) {
-    return task::TaskResult::failed(error.message);
-  }
-  auto r = task::TaskResult::cancelled();
-  r.error = error.message;
-  return r;
+  return error.cancelled() ? task::TaskResult::cancelled()
+                           : task::TaskResult::failed(error.message);
 }
 
 task::TaskResult result_of(const Result<proc::Outcome>& outcome) {
