@@ -534,7 +534,7 @@ void TcpRelay::run() {
         closed = true;
       }
       // server -> client, within the budget
-      if (window_bytes < budget_per_window) {
+      if (!m_hold.load() && window_bytes < budget_per_window) {
         const std::size_t want = std::min(sizeof buf, budget_per_window - window_bytes);
         const ssize_t b = ::recv(it->server, buf, want, MSG_DONTWAIT);
         if (b > 0) {

@@ -120,6 +120,9 @@ public:
   int port() const { return m_port; }
   // Closes every connection and stops listening, as a server that died.
   void kill();
+  // From now on, forwards nothing more toward clients (a server that went quiet mid-pack);
+  // connections stay open.
+  void hold() { m_hold = true; }
   std::size_t bytes_to_client() const { return m_to_client.load(); }
   std::size_t connections() const { return m_connections.load(); }
   std::size_t max_concurrent() const { return m_max_concurrent.load(); }
@@ -134,6 +137,7 @@ private:
   bool m_silent;
   int m_wake[2] = {-1, -1};
   std::atomic<bool> m_stop{false};
+  std::atomic<bool> m_hold{false};
   std::atomic<std::size_t> m_to_client{0};
   std::atomic<std::size_t> m_connections{0};
   std::atomic<std::size_t> m_max_concurrent{0};
