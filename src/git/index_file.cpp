@@ -157,6 +157,86 @@ Result<IndexFile> IndexFile::parse(std::string bytes, const std::string& name,
   return index;
 }
 
+// The fixed part of entry `i` at `pos`: mode, flags and (version 3+) extended flags. Sets
+// `name_at` to where its path starts.
+Result<IndexEntry> IndexFile::parse_entry_header(const std::string& name, std::uint32_t i,
+                                                 std::size_t pos, std::size_t& name_at) const {
+  const std::string_view b = m_bytes;
+  const std::size_t end = b.size() - k_trailer;
+  if (pos + k_entry_fixed > end) {
+    return bad(name, "entry " + std::to_string(i) + " is cut short");
+  }
+  IndexEntry e;
+  e.offset = static_cast<std::uint32_t>(pos);
+  e.mode = load_be32(b, pos + 24);
+  e.flags = static_cast<std::uint16_t>((static_cast<unsigned char>(b[pos + 60]) << 8) |
+                                       static_cast<unsigned char>(b[pos + 61]));
+  name_at = pos + k_entry_fixed;
+  if ((e.flags & k_extended_flag) != 0) {
+    if (m_version < 3) {
+      return bad(name, "extended flags in a version 2 index");
+    }
+    if (name_at + 2 > end) {
+      return bad(name, "entry " + std::to_string(i) + " is cut short");
+    }
+    e.extended = static_cast<std::uint16_t>((static_cast<unsigned char>(b[name_at]) << 8) |
+                                            static_cast<unsigned char>(b[name_at + 1]));
+    name_at += 2;
+  }
+  return e;
+}
+
+// Version 4: the path is the previous entry's minus a number of bytes (a varint) plus a
+// NUL-terminated suffix, and nothing pads the entry. The whole path is kept in m_paths.
+Result<std::string_view> IndexFile::parse_compressed_path(const std::string& name, std::uint32_t i,
+                                                          std::size_t name_at,
+                                                          std::string& previous, IndexEntry& e) {
+  const std::string_view b = m_bytes;
+  const std::size_t end = b.size() - k_trailer;
+  std::size_t p = name_at;
+  const auto strip = decode_varint(b.substr(0, end), p);
+  if (!strip || *strip > previous.size()) {
+    return bad(name, "entry " + std::to_string(i) + " has a bad path prefix");
+  }
+  const std::size_t nul = b.find('\0', p);
+  if (nul == std::string_view::npos || nul >= end) {
+    return bad(name, "entry " + std::to_string(i) + " has an unterminated path");
+  }
+  previous.resize(previous.size() - *strip);
+  previous.append(b.substr(p, nul - p));
+  e.path_at = static_cast<std::uint32_t>(m_paths.size());
+  e.path_size = static_cast<std::uint32_t>(previous.size());
+  m_paths += previous;
+  e.size = static_cast<std::uint32_t>(nul + 1 - e.offset);
+  return std::string_view(m_paths).substr(e.path_at, e.path_size);
+}
+
+// Versions 2 and 3: the path in full, its length in the flags (or, past 0xfff, up to its
+// NUL), then 1 to 8 NULs that pad the entry to a multiple of eight bytes.
+Result<std::string_view> IndexFile::parse_padded_path(const std::string& name, std::uint32_t i,
+                                                      std::size_t name_at, IndexEntry& e) const {
+  const std::string_view b = m_bytes;
+  const std::size_t end = b.size() - k_trailer;
+  std::size_t len = e.flags & k_name_mask;
+  if (len == k_name_mask) {
+    const std::size_t nul = b.find('\0', name_at);
+    if (nul == std::string_view::npos || nul >= end) {
+      return bad(name, "entry " + std::to_string(i) + " has an unterminated path");
+    }
+    len = nul - name_at;
+  } else if (name_at + len >= end || b[name_at + len] != '\0') {
+    return bad(name, "entry " + std::to_string(i) + " has a bad path length");
+  }
+  const std::size_t size = (name_at - e.offset + len + 8) & ~std::size_t{7};
+  if (e.offset + size > end) {
+    return bad(name, "entry " + std::to_string(i) + " is cut short");
+  }
+  e.path_at = static_cast<std::uint32_t>(name_at);
+  e.path_size = static_cast<std::uint32_t>(len);
+  e.size = static_cast<std::uint32_t>(size);
+  return b.substr(name_at, len);
+}
+
 Result<void> IndexFile::parse_entries(const std::string& name) {
   const std::string_view b = m_bytes;
   const std::size_t end = b.size() - k_trailer;
@@ -171,79 +251,24 @@ Result<void> IndexFile::parse_entries(const std::string& name) {
   std::string previous; // version 4: the path the next one is compressed against
   std::size_t pos = k_header;
   for (std::uint32_t i = 0; i < count; ++i) {
-    if (pos + k_entry_fixed > end) {
-      return bad(name, "entry " + std::to_string(i) + " is cut short");
-    }
-    IndexEntry e;
-    e.offset = static_cast<std::uint32_t>(pos);
-    e.mode = load_be32(b, pos + 24);
-    e.flags = static_cast<std::uint16_t>((static_cast<unsigned char>(b[pos + 60]) << 8) |
-                                         static_cast<unsigned char>(b[pos + 61]));
-    std::size_t name_at = pos + k_entry_fixed;
-    if ((e.flags & k_extended_flag) != 0) {
-      if (m_version < 3) {
-        return bad(name, "extended flags in a version 2 index");
-      }
-      if (name_at + 2 > end) {
-        return bad(name, "entry " + std::to_string(i) + " is cut short");
-      }
-      e.extended = static_cast<std::uint16_t>((static_cast<unsigned char>(b[name_at]) << 8) |
-                                              static_cast<unsigned char>(b[name_at + 1]));
-      name_at += 2;
-    }
-    const std::size_t stored_len = e.flags & k_name_mask;
-    std::string_view entry_path;
-    if (m_version == 4) {
-      std::size_t p = name_at;
-      const auto strip = decode_varint(b.substr(0, end), p);
-      if (!strip || *strip > previous.size()) {
-        return bad(name, "entry " + std::to_string(i) + " has a bad path prefix");
-      }
-      const std::size_t nul = b.find('\0', p);
-      if (nul == std::string_view::npos || nul >= end) {
-        return bad(name, "entry " + std::to_string(i) + " has an unterminated path");
-      }
-      previous.resize(previous.size() - *strip);
-      previous.append(b.substr(p, nul - p));
-      e.path_at = static_cast<std::uint32_t>(m_paths.size());
-      e.path_size = static_cast<std::uint32_t>(previous.size());
-      m_paths += previous;
-      entry_path = std::string_view(m_paths).substr(e.path_at, e.path_size);
-      e.size = static_cast<std::uint32_t>(nul + 1 - pos);
-    } else {
-      std::size_t len = stored_len;
-      if (len == k_name_mask) {
-        const std::size_t nul = b.find('\0', name_at);
-        if (nul == std::string_view::npos || nul >= end) {
-          return bad(name, "entry " + std::to_string(i) + " has an unterminated path");
-        }
-        len = nul - name_at;
-      } else if (name_at + len >= end || b[name_at + len] != '\0') {
-        return bad(name, "entry " + std::to_string(i) + " has a bad path length");
-      }
-      // 1 to 8 NULs pad the entry to a multiple of eight bytes.
-      const std::size_t size = (name_at - pos + len + 8) & ~std::size_t{7};
-      if (pos + size > end) {
-        return bad(name, "entry " + std::to_string(i) + " is cut short");
-      }
-      e.path_at = static_cast<std::uint32_t>(name_at);
-      e.path_size = static_cast<std::uint32_t>(len);
-      e.size = static_cast<std::uint32_t>(size);
-      entry_path = b.substr(name_at, len);
-    }
-    if (entry_path.empty() || entry_path.find('\0') != std::string_view::npos ||
-        (stored_len != k_name_mask && stored_len != entry_path.size())) {
+    std::size_t name_at = 0;
+    MR_TRY_VAR(e, parse_entry_header(name, i, pos, name_at));
+    MR_TRY_VAR(entry_path, m_version == 4 ? parse_compressed_path(name, i, name_at, previous, *e)
+                                          : parse_padded_path(name, i, name_at, *e));
+    const std::size_t stored_len = e->flags & k_name_mask;
+    if (entry_path->empty() || entry_path->find('\0') != std::string_view::npos ||
+        (stored_len != k_name_mask && stored_len != entry_path->size())) {
       return bad(name, "entry " + std::to_string(i) + " has a bad path");
     }
     if (!m_entries.empty()) {
       const auto& prev = m_entries.back();
-      const int order = path(prev).compare(entry_path);
-      if (order > 0 || (order == 0 && prev.stage() >= e.stage())) {
-        return bad(name, "entries out of order at '" + std::string(entry_path) + "'");
+      const int order = path(prev).compare(*entry_path);
+      if (order > 0 || (order == 0 && prev.stage() >= e->stage())) {
+        return bad(name, "entries out of order at '" + std::string(*entry_path) + "'");
       }
     }
-    m_entries.push_back(e);
-    pos += e.size;
+    m_entries.push_back(*e);
+    pos += e->size;
   }
   m_entries_end = static_cast<std::uint32_t>(pos);
   return {};

@@ -112,6 +112,13 @@ public:
 
 private:
   Result<void> parse_entries(const std::string& name);
+  Result<IndexEntry> parse_entry_header(const std::string& name, std::uint32_t i, std::size_t pos,
+                                        std::size_t& name_at) const;
+  Result<std::string_view> parse_compressed_path(const std::string& name, std::uint32_t i,
+                                                 std::size_t name_at, std::string& previous,
+                                                 IndexEntry& e);
+  Result<std::string_view> parse_padded_path(const std::string& name, std::uint32_t i,
+                                             std::size_t name_at, IndexEntry& e) const;
   Result<void> parse_extensions(const std::string& name, std::size_t pos);
 
   std::string m_bytes;
