@@ -313,9 +313,9 @@ Result<void> write_file_atomically(const fs::path& given, std::string_view conte
   } else if (errno != ENOENT) {
     return fail_errno(path, "", errno);
   } else {
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    mode = new_mode & 07777 & ~mask;
+    // Created with this mode, the kernel takes the umask off. (Reading the umask would
+    // mean changing it for a moment, for every thread of the process.)
+    mode = new_mode & 07777;
   }
 
   FdGuard dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -334,7 +334,7 @@ Result<void> write_file_atomically(const fs::path& given, std::string_view conte
     }
     return fail_errno(path, what, err);
   };
-  if (::fchmod(fd.get(), mode) != 0) {
+  if (existed && ::fchmod(fd.get(), mode) != 0) { // the old file's bits, umask or not
     return cleanup_fail("cannot set permissions");
   }
   if (existed) {

@@ -1,4 +1,6 @@
+#include <atomic>
 #include <fcntl.h>
+#include <fstream>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -164,6 +166,35 @@ TEST(FileIo, DirectoryLockSerialisesReadModifyWrite) {
     t.join();
   }
   EXPECT_EQ(test::read_file(file), "200");
+}
+
+TEST(FileIo, WritingANewFileNeverChangesTheProcessUmask) {
+  // Other threads create work-tree files, locks and clones meanwhile: a umask(0) for a
+  // moment, even to read it, gives their files mode 0666 (0777 for directories).
+  test::TempDir tmp;
+  const mode_t old = ::umask(022);
+  std::atomic<bool> done{false};
+  std::atomic<int> zero_seen{0};
+  std::thread watcher([&] {
+    while (!done.load()) {
+      std::ifstream status("/proc/self/status");
+      for (std::string line; std::getline(status, line);) {
+        if (line.starts_with("Umask:") && line.find("0000") != std::string::npos) {
+          ++zero_seen;
+        }
+      }
+    }
+  });
+  for (int i = 0; i < 3000 && zero_seen.load() == 0; ++i) {
+    ASSERT_TRUE(write_file_atomically(tmp.path() / ("f" + std::to_string(i)), "x"));
+  }
+  done = true;
+  watcher.join();
+  ::umask(old);
+  EXPECT_EQ(zero_seen.load(), 0);
+  struct stat st {};
+  ASSERT_EQ(::stat((tmp.path() / "f0").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u); // 0666 minus the umask, still
 }
 
 TEST(FdGuard, ClosesOnceWhetherClosedByHandOrByTheOwnerGoing) {
