@@ -1,5 +1,4 @@
 #include <mr/cmd/exit.hpp>
-#include <mr/registry/registry.hpp>
 #include <mr/render/renderer.hpp>
 
 namespace mr::cmd {
@@ -9,14 +8,15 @@ std::string usage_text(std::string_view what, std::string_view usage) {
 }
 
 int exit_error(std::string_view message, bool color, const std::stop_token& interrupt) {
-  if (interrupt.stop_requested()) {
-    if (message != registry::k_interrupted) {
-      render::print_error(message, color);
-    }
+  render::print_error(message, color);
+  return interrupt.stop_requested() ? k_exit_interrupted : k_exit_usage;
+}
+
+int exit_error(const Error& error, bool color, const std::stop_token& interrupt) {
+  if (error.cancelled()) {
     return k_exit_interrupted;
   }
-  render::print_error(message, color);
-  return k_exit_usage;
+  return exit_error(error.message, color, interrupt);
 }
 
 int run_status(bool failed, const std::stop_token& interrupt) {

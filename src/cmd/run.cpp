@@ -54,8 +54,8 @@ Result<std::optional<std::string>> CommandContext::optional_argument(std::string
 int run(const Invocation& invocation) {
   const auto& options = invocation.options;
   const bool err_color = render::use_color(options.color, STDERR_FILENO);
-  const auto fatal = [&](std::string_view message) {
-    return exit_error(message, err_color, invocation.interrupt);
+  const auto fatal = [&](const auto& message_or_error) {
+    return exit_error(message_or_error, err_color, invocation.interrupt);
   };
 
   const auto home = util::home_dir();
@@ -80,7 +80,7 @@ int run(const Invocation& invocation) {
   if (!loaded) {
     // Interrupted while loading (a huge include, a slow disk): the signal thread has said
     // so; fatal() ends as an interrupted run does.
-    return fatal(loaded.error().message);
+    return fatal(loaded.error());
   }
   spdlog::debug("loaded {} repos from {} files", loaded->repos.size(), loaded->files.size());
 

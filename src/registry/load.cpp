@@ -56,7 +56,7 @@ public:
   Result<void> load_file(const fs::path& file, const Origin& origin) {
     util::test_point("registry.load_file");
     if (m_options.stop.stop_requested()) {
-      return fail(k_interrupted);
+      return cancelled();
     }
     const auto phys = util::physical(file);
     if (!m_loaded.insert(phys).second) {
@@ -162,7 +162,7 @@ private:
     case GlobFailure::Kind::interrupted:
       break;
     }
-    return Error{k_interrupted};
+    return cancelled().value();
   }
 
   Result<void> refuse_untrusted(const FileContext& ctx, const toml::source_region& where,

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include <mr/util/result.hpp>
+
 namespace mr::cmd {
 
 // mr's exit statuses, all of them (README and mr(1) list them for scripts).
@@ -22,9 +24,12 @@ inline constexpr std::string_view k_usage = "mr [OPTIONS] ACTION [ARGS...]; see 
 std::string usage_text(std::string_view what, std::string_view usage);
 
 // Prints "mr: error: MESSAGE" on stderr and returns k_exit_usage. Once `interrupt` has
-// been requested the run is an interrupted one instead: k_exit_interrupted, and the
-// message only if it says more than that it was interrupted.
+// been requested the run is an interrupted one instead: k_exit_interrupted (the message
+// still printed: it says what was not done).
 int exit_error(std::string_view message, bool color, const std::stop_token& interrupt = {});
+// The same for an operation's error; one that says it was stopped (a registry load cut
+// short by Ctrl-C) is an interrupted run with nothing more to print.
+int exit_error(const Error& error, bool color, const std::stop_token& interrupt = {});
 
 // The status of a run that went through its repositories: `failed` says whether one failed;
 // an interrupted run is k_exit_interrupted whatever the repositories did.

@@ -107,12 +107,9 @@ struct LoadOptions {
   // The root came from the nearest-file search outside $HOME: use it only if it belongs
   // to the user (locate_root already checked; this closes the race with its replacement).
   bool root_owner_only = false;
-  // Loading stops when this is requested (Ctrl-C, SIGTERM) with the error k_interrupted.
+  // Loading stops when this is requested (Ctrl-C, SIGTERM), with a cancelled() error.
   std::stop_token stop = {};
 };
-
-// The error message of a load that was stopped.
-inline constexpr const char* k_interrupted = "interrupted";
 
 // Loads the root file and everything it includes and chains. A root file that does not
 // exist gives an empty registry with root_exists == false.
