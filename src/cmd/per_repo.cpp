@@ -444,8 +444,9 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
     return k_exit_usage;
   }
   PerRepoRun(ctx, builtin, selected, out).run();
-  out.footer();
-  return run_status(out.failed(), ctx.invocation.interrupt);
+  const int status = run_status(out.failed(), ctx.invocation.interrupt);
+  out.footer(status);
+  return status;
 }
 
 } // namespace mr::cmd

@@ -264,7 +264,7 @@ void Renderer::block(const Block& block) {
   redraw_progress();
 }
 
-void Renderer::footer() {
+void Renderer::footer(int exit_status) {
   erase_progress();
   m_progress.clear();
   if (!m_rows.empty()) {
@@ -277,7 +277,7 @@ void Renderer::footer() {
         .add("ok", m_ok)
         .add("failed", m_failed.size())
         .add("skipped", m_skipped.size())
-        .add("exit_code", failed() ? 1 : 0);
+        .add("exit_code", exit_status);
     write(m_out, obj.str() + "\n");
   } else {
     if (!m_options.quiet && !m_options.minimal) {

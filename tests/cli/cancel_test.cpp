@@ -169,6 +169,23 @@ TEST_F(Cancel, SigintMidRunPrintsFinishedBlocksAndTheFooterThenExits130) {
   EXPECT_FALSE(any_wrote("ended", 200));
 }
 
+TEST_F(Cancel, TheJsonSummaryOfAnInterruptedRunSaysItsExitStatus) {
+  make_repos(4);
+  RunOptions options;
+  options.cwd = home();
+  options.env = env_for(home());
+  Running mr_process(
+      {mr_binary().string(), "-j4", "--json", "run", "sh", "-c", "echo $$ > pids; sleep 100"},
+      options);
+  wait_for_files("pids", 4, 4);
+  ::kill(mr_process.pid(), SIGINT);
+  const auto r = mr_process.finish();
+  EXPECT_EQ(r.exit_code, 130);
+  // The summary said "exit_code":0 (no repository failed) while mr exited 130.
+  EXPECT_NE(r.out.find(R"("exit_code":130})"), std::string::npos) << r.out;
+  EXPECT_TRUE(all_gone(pids_in("pids", 4)));
+}
+
 TEST_F(Cancel, ASecondSigintKillsAtOnce) {
   make_repos(2);
   RunOptions options;

@@ -59,7 +59,7 @@ void feed(Renderer& r) {
   r.block(make("/r/b", task::Status::failed, "boom\n", "command failed"));
   r.block(make("/r/c", task::Status::ok, "out"));
   r.block(make("/r/d", task::Status::skipped));
-  r.footer();
+  r.footer(r.failed() ? 1 : 0);
 }
 
 } // namespace
@@ -79,7 +79,7 @@ TEST(Renderer, FooterLeavesOutZeroParts) {
   Renderer r("list", {}, c.out(), c.err());
   r.block(make("/r/a", task::Status::skipped));
   r.block(make("/r/b", task::Status::not_started));
-  r.footer();
+  r.footer(r.failed() ? 1 : 0);
   EXPECT_EQ(c.out_text(), "mr list: finished (2 skipped)\n");
   EXPECT_FALSE(r.failed());
 }
@@ -133,7 +133,7 @@ TEST(Renderer, JsonIsOneObjectPerRepoThenASummary) {
   b.fields.add("url", "u");
   r.block(b);
   r.block(make("/r/b", task::Status::timed_out, "", "timed out"));
-  r.footer();
+  r.footer(r.failed() ? 1 : 0);
   EXPECT_EQ(
       c.out_text(),
       R"({"type":"repo","path":"/r/a","action":"list","status":"ok","exit_code":0,"output":"","url":"u"})"
@@ -164,7 +164,7 @@ TEST(Renderer, EveryStatusIsTalliedAsTheDesignSays) {
   r.block(make("/r/skipped", task::Status::skipped));
   r.block(make("/r/cancelled", task::Status::cancelled, "partial", "interrupted"));
   r.block(make("/r/not_started", task::Status::not_started));
-  r.footer();
+  r.footer(r.failed() ? 1 : 0);
   EXPECT_TRUE(r.failed());
   EXPECT_EQ(r.ok_count(), 1u);
   EXPECT_EQ(r.failed_count(), 3u);
@@ -217,7 +217,7 @@ TEST(Renderer, AFullDiskIsAnErrorNamingTheStreamAndTheReason) {
   Renderer r("list", {}, full, c.err());
   try {
     r.block(make("/r/a", task::Status::ok, "out\n"));
-    r.footer();
+    r.footer(r.failed() ? 1 : 0);
     ADD_FAILURE() << "no error";
   } catch (const OutputClosed&) {
     ADD_FAILURE() << "not a closed pipe";

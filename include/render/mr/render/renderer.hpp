@@ -72,8 +72,9 @@ public:
 
   void block(const Block& block);
 
-  // The footer (or the --json summary) and the -s lists. Exit status afterwards.
-  void footer();
+  // The footer (or the --json summary, which reports `exit_status`, the status mr exits
+  // with) and the -s lists.
+  void footer(int exit_status);
 
   // Lines for actions that are not per repo (register, unregister): a message on stdout
   // (not under -q or --json), a warning on stderr.
