@@ -73,8 +73,7 @@ std::vector<std::pair<std::string, std::string>> guard_env(const registry::Repo&
     // alone (git then refuses to run at all).
     const auto count_text = env_or_empty("GIT_CONFIG_COUNT");
     unsigned long count = 0;
-    const auto* end = count_text.data() + count_text.size();
-    if (count_text.empty() || std::from_chars(count_text.data(), end, count).ptr == end) {
+    if (count_text.empty() || util::parse_unsigned(count_text, count)) {
       const auto n = std::to_string(count);
       env.emplace_back("GIT_CONFIG_KEY_" + n, "safe.bareRepository");
       env.emplace_back("GIT_CONFIG_VALUE_" + n, "explicit");

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include <mr/util/file_io.hpp>
+#include <mr/util/strings.hpp>
 
 #include "error.hpp"
 #include "handles.hpp"
@@ -32,7 +33,7 @@ struct Level {
   std::unordered_map<std::string_view, std::size_t> last; // name -> its last entry
 };
 
-std::string home();
+std::optional<std::string> home();
 
 // Keys whose values libgit2 reads as paths. It expands "~/" through its global search
 // path, which is gone once the shared configuration is in use, so it is done here.
@@ -42,8 +43,8 @@ bool is_path_key(std::string_view name) {
 }
 
 std::string expand_home(std::string_view name, std::string value) {
-  if (is_path_key(name) && value.starts_with("~/")) {
-    return home() + value.substr(1);
+  if (const auto h = home(); h && is_path_key(name) && value.starts_with("~/")) {
+    return *h + value.substr(1);
   }
   return value;
 }
@@ -204,17 +205,24 @@ bool env_true(const char* name) {
   return v == "1" || v == "true" || v == "yes" || v == "on";
 }
 
-// git reads $HOME alone: unset, there is no global configuration (util::home_dir() would
-// ask the password database).
-std::string home() {
-  return env("HOME").value_or("");
+// git (and libgit2) read $HOME alone: unset or empty, there is no global configuration
+// and "~/" is not expanded (util::home_dir() would ask the password database).
+std::optional<std::string> home() {
+  auto h = env("HOME");
+  if (!h || h->empty()) {
+    return std::nullopt;
+  }
+  return h;
 }
 
-std::string xdg_git_dir() {
+std::optional<std::string> xdg_git_dir() {
   if (const auto xdg = env("XDG_CONFIG_HOME"); xdg && !xdg->empty()) {
     return *xdg + "/git";
   }
-  return home() + "/.config/git";
+  if (const auto h = home()) {
+    return *h + "/.config/git";
+  }
+  return std::nullopt;
 }
 
 enum class Read { ok, unsupported, failed };
@@ -304,12 +312,12 @@ bool load() {
   } else {
     auto& xdg = all.emplace_back();
     xdg.level = GIT_CONFIG_LEVEL_XDG;
-    if (read_file(xdg, xdg_git_dir() + "/config") != Read::ok) {
+    if (const auto dir = xdg_git_dir(); dir && read_file(xdg, *dir + "/config") != Read::ok) {
       return false;
     }
     auto& global = all.emplace_back();
     global.level = GIT_CONFIG_LEVEL_GLOBAL;
-    if (read_file(global, home() + "/.gitconfig") != Read::ok) {
+    if (const auto h = home(); h && read_file(global, *h + "/.gitconfig") != Read::ok) {
       return false;
     }
   }
@@ -317,26 +325,38 @@ bool load() {
   if (const auto count = env("GIT_CONFIG_COUNT"); count && !count->empty()) {
     auto& app = all.emplace_back();
     app.level = GIT_CONFIG_LEVEL_APP;
-    const long n = std::strtol(count->c_str(), nullptr, 10);
-    for (long i = 0; i < n; ++i) {
+    // git refuses a count that is not a number ("bogus count") and stops at the first
+    // missing key or value: so does this, without failing (libgit2 ignores them all).
+    unsigned long n = 0;
+    if (!util::parse_unsigned(*count, n)) {
+      spdlog::debug("GIT_CONFIG_COUNT: '{}' is not a count, ignored", *count);
+      n = 0;
+    }
+    for (unsigned long i = 0; i < n; ++i) {
       const auto key = env(("GIT_CONFIG_KEY_" + std::to_string(i)).c_str());
       const auto value = env(("GIT_CONFIG_VALUE_" + std::to_string(i)).c_str());
-      const auto name = key ? normalize_key(*key) : std::nullopt;
-      if (!name || !value) {
-        spdlog::debug("GIT_CONFIG_KEY_{}: missing or invalid, ignored", i);
-        continue;
+      if (!key || !value) {
+        spdlog::debug("GIT_CONFIG_KEY_{} or its value is missing: the rest is ignored", i);
+        break;
       }
-      add_entry(app, *name, *value);
+      if (const auto name = normalize_key(*key)) {
+        add_entry(app, *name, *value);
+      } else {
+        spdlog::debug("GIT_CONFIG_KEY_{}: invalid, ignored", i);
+      }
     }
   }
   // The files git reads by default from the XDG directory are found through the search
   // path that is about to go; name them explicitly where the user did not.
   const auto xdg = xdg_git_dir();
-  if (!has_key("core.excludesfile") && util::is_regular_file(xdg + "/ignore")) {
-    add_entry(level_for(GIT_CONFIG_LEVEL_XDG), "core.excludesfile", xdg + "/ignore");
+  if (!xdg) {
+    return true;
   }
-  if (!has_key("core.attributesfile") && util::is_regular_file(xdg + "/attributes")) {
-    add_entry(level_for(GIT_CONFIG_LEVEL_XDG), "core.attributesfile", xdg + "/attributes");
+  if (!has_key("core.excludesfile") && util::is_regular_file(*xdg + "/ignore")) {
+    add_entry(level_for(GIT_CONFIG_LEVEL_XDG), "core.excludesfile", *xdg + "/ignore");
+  }
+  if (!has_key("core.attributesfile") && util::is_regular_file(*xdg + "/attributes")) {
+    add_entry(level_for(GIT_CONFIG_LEVEL_XDG), "core.attributesfile", *xdg + "/attributes");
   }
   return true;
 }
@@ -462,8 +482,8 @@ bool owner_allowed(unsigned owner_uid, const std::string& worktree) {
       } else if (value == "*") {
         allowed = true;
       } else {
-        if (value.starts_with("~/")) {
-          value = home() + value.substr(1);
+        if (const auto h = home(); h && value.starts_with("~/")) {
+          value = *h + value.substr(1);
         }
         if (value == target) { // exact, as git: "/path/" does not allow "/path"
           allowed = true;

@@ -96,6 +96,27 @@ TEST_F(UserGitConfig, GitConfigCountIsTheCommandLineLevel) {
                   "");
 }
 
+TEST_F(UserGitConfig, GitConfigCountThatGitRefusesIsIgnored) {
+  // git refuses to run with a count that is not a number or a missing key; mr, which
+  // cannot refuse (libgit2 ignores these variables), reads no further than git would.
+  const auto r = repo();
+  const std::map<std::string, std::string> bogus = {
+      {"GIT_CONFIG_COUNT", "1x"},
+      {"GIT_CONFIG_KEY_0", "status.showUntrackedFiles"},
+      {"GIT_CONFIG_VALUE_0", "no"}};
+  EXPECT_EQ(one_block({"status"}, r, bogus), "?? debug.log\n?? new.txt\n");
+  const std::map<std::string, std::string> gap = {{"GIT_CONFIG_COUNT", "2"},
+                                                  {"GIT_CONFIG_KEY_1", "status.showUntrackedFiles"},
+                                                  {"GIT_CONFIG_VALUE_1", "no"}};
+  EXPECT_EQ(one_block({"status"}, r, gap), "?? debug.log\n?? new.txt\n");
+  // A count of four billion with one entry: read at once, not four billion lookups.
+  const std::map<std::string, std::string> huge = {
+      {"GIT_CONFIG_COUNT", "4000000000"},
+      {"GIT_CONFIG_KEY_0", "status.showUntrackedFiles"},
+      {"GIT_CONFIG_VALUE_0", "no"}};
+  EXPECT_EQ(one_block({"status"}, r, huge), "");
+}
+
 TEST_F(UserGitConfig, SystemFileUnlessNoSystem) {
   const auto r = repo();
   write_file(home() / "system.gitconfig", "[status]\n\tshowUntrackedFiles = no\n");
