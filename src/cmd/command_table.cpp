@@ -4,6 +4,7 @@
 
 #include <mr/cmd/command_table.hpp>
 #include <mr/cmd/exit.hpp>
+#include <mr/util/strings.hpp>
 
 #include "actions.hpp"
 
@@ -242,10 +243,7 @@ Result<Resolution> resolve_action(std::string_view typed, const registry::Regist
       return via_alias(matches.front());
     }
   }
-  std::string list;
-  for (const auto& m : (matches.empty() || typed.empty()) ? known : matches) {
-    list += (list.empty() ? "" : ", ") + m;
-  }
+  const std::string list = util::join((matches.empty() || typed.empty()) ? known : matches, ", ");
   if (matches.empty() || typed.empty()) {
     return fail("unknown action \"" + std::string(typed) + "\" (known actions: " + list + ")");
   }

@@ -97,7 +97,7 @@ std::optional<task::TaskResult> wait_for_parent(RepoTask& t, CheckoutOrder* orde
   if (!order->wait(t.index, t.task.stop_token())) {
     return task::TaskResult::cancelled();
   }
-  if (!directory_exists(parent->path)) {
+  if (!util::is_directory(parent->path)) {
     return task::TaskResult::failed("not checked out: it lies inside " + parent->path.string() +
                                     ", which was not checked out");
   }
@@ -164,7 +164,7 @@ struct RepoAction {
 // one too.
 RepoAction action_here(RepoTask& t, const CommandInfo* builtin) {
   RepoAction a{builtin, t.command.action};
-  a.missing = !directory_exists(t.repo.path);
+  a.missing = !util::is_directory(t.repo.path);
   a.empty =
       !a.missing && builtin != nullptr && builtin->may_clone() && is_empty_directory(t.repo.path);
   if (builtin != nullptr && !builtin->when_missing.empty() && (a.missing || a.empty)) {
@@ -224,7 +224,7 @@ task::TaskResult run_with_hooks(RepoTask& t, const RepoAction& a, const Work& w)
   if (result.status != task::Status::ok) {
     return result;
   }
-  if (a.clones() && !directory_exists(t.repo.path)) {
+  if (a.clones() && !util::is_directory(t.repo.path)) {
     return task::TaskResult::failed(t.repo.path.string() + " missing after checkout");
   }
   if (auto failed = run_hook(t, "post_" + a.name)) {
@@ -297,7 +297,7 @@ std::vector<std::size_t> spawn_order(const std::vector<registry::Selected>& sele
   }
   order.emplace(selected, [&](std::size_t i) {
     const auto& path = selected[i].repo->path;
-    return !directory_exists(path) || is_empty_directory(path);
+    return !util::is_directory(path) || is_empty_directory(path);
   });
   return order->spawn_order();
 }

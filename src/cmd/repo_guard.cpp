@@ -107,11 +107,6 @@ bool is_empty_directory(const std::filesystem::path& path) {
   return empty;
 }
 
-bool directory_exists(const std::filesystem::path& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 Result<std::filesystem::path> still_inside(const registry::Repo& repo) {
   if (!repo.confined_to) {
     return repo.path;

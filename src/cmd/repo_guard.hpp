@@ -36,9 +36,6 @@ std::vector<std::pair<std::string, std::string>> guard_env(const registry::Repo&
 // there.
 bool is_empty_directory(const std::filesystem::path& path);
 
-// Is `p` a directory (following symlinks)?
-bool directory_exists(const std::filesystem::path& p);
-
 // The repository's path, resolved. A repository of an untrusted registry file stayed
 // inside that file's directory at load; one a symlink planted since (by another
 // repository's update in this very run, say) leads elsewhere is refused, so that no

@@ -28,9 +28,7 @@ render::Options render_options(const GlobalOptions& o) {
   r.json = o.json;
   r.color = render::use_color(o.color, STDOUT_FILENO);
   r.color_err = render::use_color(o.color, STDERR_FILENO);
-  const char* term = std::getenv("TERM");
-  r.progress = !o.quiet && !o.json && ::isatty(STDERR_FILENO) == 1 &&
-               (term == nullptr || std::string_view(term) != "dumb");
+  r.progress = !o.quiet && !o.json && render::can_redraw(STDERR_FILENO);
   return r;
 }
 

@@ -345,18 +345,18 @@ Result<FetchResult> fetch_all(const fs::path& repo_path, const NetContext& net) 
   std::vector<std::string> failed;
   for (const auto& remote : remotes.remotes) {
     if (net.stop.stop_requested()) {
-      return cancelled();
+      return cancelled(std::move(all.text)); // what the remotes before said stays shown
     }
     if (remotes.remotes.size() > 1) {
       all.text += "Fetching " + remote.name + "\n"; // git fetch --all says so for several
     }
     auto one = fetch_remote(repo, repo_path, remote, {.prune = true, .all_tags = true}, net);
+    if (!one && (one.error().cancelled() || net.stop.stop_requested())) {
+      return cancelled(std::move(all.text) + one.error().output);
+    }
     if (!one) {
       all.text += "error: could not fetch " + remote.name + ": " + one.error().message + "\n";
       failed.push_back(remote.name);
-      if (net.stop.stop_requested()) {
-        return fail(one.error().message);
-      }
       continue;
     }
     all.text += one->text;

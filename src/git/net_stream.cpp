@@ -19,6 +19,7 @@
 
 #include <mr/util/duration.hpp>
 #include <mr/util/fd.hpp>
+#include <mr/util/strings.hpp>
 
 #include "bounded_transport.hpp"
 
@@ -86,7 +87,7 @@ int wait_for(State& st, int fd, short events, std::chrono::milliseconds limit) {
       return 1;
     }
     if (rc < 0 && errno != EINTR) {
-      return net_error(st.where + ": " + std::strerror(errno));
+      return net_error(st.where + ": " + util::errno_text(errno));
     }
     if (limit.count() > 0 && Clock::now() - start >= limit) {
       return 0;
@@ -112,11 +113,11 @@ int stream_connect(git_stream* stream) {
     util::FdGuard candidate(
         ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol));
     if (!candidate.open()) {
-      last_error = std::strerror(errno);
+      last_error = util::errno_text(errno);
       continue;
     }
     if (::connect(candidate.get(), ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
-      last_error = std::strerror(errno);
+      last_error = util::errno_text(errno);
       continue;
     }
     const int ready = wait_for(st, candidate.get(), POLLOUT, st.idle);
@@ -129,7 +130,7 @@ int stream_connect(git_stream* stream) {
       last_error = "connection timed out";
     } else if (::getsockopt(candidate.get(), SOL_SOCKET, SO_ERROR, &so_error, &len) != 0 ||
                so_error != 0) {
-      last_error = std::strerror(so_error != 0 ? so_error : errno);
+      last_error = util::errno_text(so_error != 0 ? so_error : errno);
     } else {
       fd = std::move(candidate);
     }
@@ -177,7 +178,7 @@ ssize_t stream_read(git_stream* stream, void* data, size_t len) {
       return n;
     }
     if (errno != EINTR) {
-      return net_error("read from " + st.where + " failed: " + std::strerror(errno));
+      return net_error("read from " + st.where + " failed: " + util::errno_text(errno));
     }
   }
 }
@@ -200,7 +201,7 @@ ssize_t stream_write(git_stream* stream, const char* data, size_t len, int) {
       if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) {
         continue;
       }
-      return net_error("write to " + st.where + " failed: " + std::strerror(errno));
+      return net_error("write to " + st.where + " failed: " + util::errno_text(errno));
     }
     off += static_cast<size_t>(n);
   }

@@ -26,11 +26,7 @@ constexpr std::size_t k_max_entries = 100000; // refs looked at below one direct
 constexpr auto k_settle = std::chrono::seconds(1);
 
 std::string trimmed(const char* dir) {
-  std::string s = fs::path(dir).lexically_normal().string();
-  while (s.size() > 1 && s.back() == '/') {
-    s.pop_back();
-  }
-  return s;
+  return util::without_trailing_slashes(fs::path(dir).lexically_normal().string());
 }
 
 std::string common_dir(git_repository* repo) {

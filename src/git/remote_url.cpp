@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include <mr/util/redact.hpp>
+#include <mr/util/strings.hpp>
 
 namespace mr::git {
 
@@ -45,14 +46,6 @@ void split_authority(std::string_view authority, RemoteUrl& out, bool strip_pass
   }
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 // git's transport_get(): "<transport>::<address>", the name a letter then letters,
 // digits, '+', '-' or '.', names a remote helper. Returns the length of the name, or 0.
 std::size_t helper_name_length(std::string_view url) {
@@ -80,7 +73,7 @@ std::optional<RemoteUrl> parse_remote_url(std::string_view url) {
     return out;
   }
   if (const auto sep = url.find("://"); sep != std::string_view::npos) {
-    const auto scheme = lower(url.substr(0, sep));
+    const auto scheme = util::ascii_lower(url.substr(0, sep));
     std::string_view rest = url.substr(sep + 3);
     if (scheme == "file") {
       out.scheme = RemoteUrl::Scheme::file;

@@ -198,10 +198,7 @@ bool env_true(const char* name) {
   if (!value) {
     return false;
   }
-  std::string v;
-  for (const char c : *value) {
-    v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  const std::string v = util::ascii_lower(*value);
   return v == "1" || v == "true" || v == "yes" || v == "on";
 }
 
@@ -361,13 +358,6 @@ bool load() {
   return true;
 }
 
-std::string without_trailing_slashes(std::string path) {
-  while (path.size() > 1 && path.back() == '/') {
-    path.pop_back();
-  }
-  return path;
-}
-
 } // namespace
 
 bool load_shared_config() {
@@ -466,7 +456,7 @@ bool owner_allowed(unsigned owner_uid, const std::string& worktree) {
     }
   }
   // safe.directory, from the protected levels only, in order; an empty value resets.
-  const auto target = without_trailing_slashes(worktree);
+  const auto target = util::without_trailing_slashes(worktree);
   bool allowed = false;
   for (const auto& level : levels()) {
     if (level.level == GIT_CONFIG_LEVEL_LOCAL) {

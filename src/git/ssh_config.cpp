@@ -17,17 +17,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// ssh's "~" and %d are the password database's home, not $HOME.
-const util::Account& account() {
-  return util::current_account();
-}
-
 // ssh's tokens in file names: ~, %d (home), %u (local user), %h (host), %r (remote user).
 fs::path expand(const std::string& value, const fs::path& home, const std::string& host,
                 const std::string& remote_user) {
   std::string out;
   std::string_view v = value;
-  if (v == "~" || v.substr(0, 2) == "~/") {
+  if (v == "~" || v.starts_with("~/")) {
     out = home.string();
     v.remove_prefix(1);
   }
@@ -44,7 +39,7 @@ fs::path expand(const std::string& value, const fs::path& home, const std::strin
     } else if (t == 'r') {
       out += remote_user;
     } else if (t == 'u') {
-      out += account().name;
+      out += util::current_account().name;
     } else if (t == '%') {
       out += '%';
     } else {
@@ -133,7 +128,8 @@ SshTarget parse_ssh_g(const std::string& text, const fs::path& home) {
   }
   // ssh -G prints the user files with its own home directory (the passwd one) already
   // put in; mr follows $HOME, so that prefix becomes $HOME.
-  const std::string pw_home = account().home.empty() ? std::string() : account().home + "/";
+  const std::string pw_home =
+      util::current_account().home.empty() ? std::string() : util::current_account().home + "/";
   for (const auto& f : user_known) {
     auto p = expand(f, home, t.hostname, t.user).string();
     if (!pw_home.empty() && p.starts_with(pw_home)) {
@@ -151,7 +147,7 @@ namespace {
 
 // $HOME, when ssh itself would look elsewhere (the passwd home directory).
 bool home_differs(const fs::path& home) {
-  return account().home.empty() || fs::path(account().home) != home;
+  return util::current_account().home.empty() || fs::path(util::current_account().home) != home;
 }
 
 } // namespace
@@ -206,7 +202,7 @@ SshTarget resolve_ssh(const std::string& host, const std::string& user, const st
     }
   }
   if (target.user.empty()) {
-    target.user = account().name.empty() ? "git" : account().name;
+    target.user = util::current_account().name.empty() ? "git" : util::current_account().name;
   }
   std::lock_guard lock(g_mutex);
   cache().emplace(key, target);

@@ -38,11 +38,8 @@ bool valid_path(std::string_view path) {
     while (!part.empty() && (part.back() == '.' || part.back() == ' ')) {
       part.pop_back();
     }
-    std::string lower;
-    for (const char c : part) {
-      // HFS ignores some zero-width characters; git rejects names that fold to .git.
-      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
+    // HFS ignores some zero-width characters; git rejects names that fold to .git.
+    const std::string lower = util::ascii_lower(part);
     if (lower == ".git" || lower == "git~1" || lower.starts_with(".git\xe2\x80")) {
       return false;
     }

@@ -185,15 +185,16 @@ struct Watchdog {
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
       return false;
     }
+    util::FdGuard ours(ends[0]);
+    util::FdGuard theirs(ends[1]);
     const long max_fd = ::sysconf(_SC_OPEN_MAX);
     const pid_t child = ::fork();
-    if (child == 0) {
+    if (child == 0) { // never returns: no destructor runs in the child
       ::close(ends[0]);
       watchdog_main(ends[1],
                     max_fd > 0 && max_fd < (1L << 20) ? static_cast<int>(max_fd) : 1 << 20);
     }
-    util::FdGuard ours(ends[0]);
-    ::close(ends[1]);
+    theirs.reset();
     if (child < 0) {
       return false;
     }

@@ -6,6 +6,7 @@
 
 #include <mr/registry/registry.hpp>
 #include <mr/util/quote.hpp>
+#include <mr/util/strings.hpp>
 
 #include "nesting.hpp"
 
@@ -110,10 +111,7 @@ bool names_git_directory(std::string_view path) {
       end = path.size();
     }
     const auto part = path.substr(start, end - start);
-    if (part.size() == 4 && part[0] == '.' &&
-        std::tolower(static_cast<unsigned char>(part[1])) == 'g' &&
-        std::tolower(static_cast<unsigned char>(part[2])) == 'i' &&
-        std::tolower(static_cast<unsigned char>(part[3])) == 't') {
+    if (util::ascii_lower(part) == ".git") {
       return true;
     }
     start = end + 1;

@@ -25,10 +25,12 @@ bool use_color(ColorWhen when, int fd) {
   if (const char* no_color = std::getenv("NO_COLOR"); no_color != nullptr && *no_color != '\0') {
     return false;
   }
-  if (const char* term = std::getenv("TERM"); term != nullptr && std::strcmp(term, "dumb") == 0) {
-    return false;
-  }
-  return ::isatty(fd) == 1;
+  return can_redraw(fd);
+}
+
+bool can_redraw(int fd) {
+  const char* term = std::getenv("TERM");
+  return (term == nullptr || std::strcmp(term, "dumb") != 0) && ::isatty(fd) == 1;
 }
 
 } // namespace mr::render

@@ -292,11 +292,7 @@ void Renderer::footer(int exit_status) {
       if (!m_skipped.empty()) {
         parts.push_back(fmt::format("{} skipped", m_skipped.size()));
       }
-      std::string line = "mr " + m_action + ": finished (";
-      for (std::size_t i = 0; i < parts.size(); ++i) {
-        line += (i == 0 ? "" : "; ") + parts[i];
-      }
-      write(m_out, line + ")\n");
+      write(m_out, "mr " + m_action + ": finished (" + util::join(parts, "; ") + ")\n");
     }
     if (m_options.stats) {
       const auto list = [](const std::vector<std::string>& paths) {

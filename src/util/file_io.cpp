@@ -208,6 +208,11 @@ bool is_regular_file(const fs::path& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+bool is_directory(const fs::path& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 void sync_directory(const fs::path& dir) {
   const FdGuard fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.open()) {
@@ -258,11 +263,11 @@ std::optional<std::string> link_temporary(int fd, int dfd, const fs::path& file)
 
 // A named temporary, for filesystems without O_TMPFILE; the name, or errno.
 std::optional<std::string> create_named_temporary(int dfd, const fs::path& file, mode_t mode,
-                                                  int& fd) {
+                                                  FdGuard& fd) {
   for (int attempt = 0; attempt < 100; ++attempt) {
     const std::string name = temp_prefix(file) + random_suffix();
-    fd = ::openat(dfd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd >= 0) {
+    fd.reset(::openat(dfd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+    if (fd.open()) {
       return name;
     }
     if (errno != EEXIST) {
@@ -284,13 +289,8 @@ bool open_temporary(int dfd, const fs::path& file, mode_t mode, FdGuard& fd,
   if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
     return false;
   }
-  int raw = -1;
-  name = create_named_temporary(dfd, file, mode, raw);
-  if (!name) {
-    return false;
-  }
-  fd = FdGuard(raw);
-  return true;
+  name = create_named_temporary(dfd, file, mode, fd);
+  return name.has_value();
 }
 
 } // namespace
@@ -356,7 +356,7 @@ Result<void> write_file_atomically(const fs::path& given, std::string_view conte
       return cleanup_fail("cannot create a temporary file");
     }
   }
-  if (::close(fd.release()) != 0) {
+  if (fd.close() != 0) {
     return cleanup_fail("");
   }
   test_point("atomic_write.before_rename");
@@ -399,7 +399,7 @@ Result<void> replace_file_at(int dirfd, const std::string& name, std::string_vie
       return cleanup_fail("cannot create a temporary file");
     }
   }
-  if (::close(fd.release()) != 0) {
+  if (fd.close() != 0) {
     return cleanup_fail("could not write");
   }
   if (::renameat(dfd.get(), temp->c_str(), dfd.get(), rel.filename().c_str()) != 0) {

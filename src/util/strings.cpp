@@ -15,6 +15,23 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, last - first + 1);
 }
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
+std::string without_trailing_slashes(std::string s) {
+  while (s.size() > 1 && s.back() == '/') {
+    s.pop_back();
+  }
+  return s;
+}
+
 bool consume_prefix(std::string_view& s, std::string_view prefix) {
   if (!s.starts_with(prefix)) {
     return false;

@@ -11,6 +11,9 @@ enum class ColorWhen { automatic, always, never };
 
 bool use_color(ColorWhen when, int fd);
 
+// Can `fd` show a live line redrawn in place (a terminal, and not TERM=dumb)?
+bool can_redraw(int fd);
+
 namespace ansi {
 inline constexpr std::string_view reset = "\033[0m";
 inline constexpr std::string_view bold = "\033[1m";

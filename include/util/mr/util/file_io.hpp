@@ -47,6 +47,8 @@ bool exists(const fs::path& path);
 
 // Is `path` a regular file, or a symlink to one?
 bool is_regular_file(const fs::path& path);
+// Is `path` a directory, or a symlink to one?
+bool is_directory(const fs::path& path);
 
 // Makes a rename or creation in `dir` durable (fsync of the directory). Best effort: a file
 // system that cannot sync a directory changes nothing for the caller.

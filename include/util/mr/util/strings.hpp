@@ -11,6 +11,12 @@ std::string_view trim(std::string_view s);
 std::vector<std::string_view> split_lines(std::string_view text); // keeps no '\n'
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+// `s` with ASCII letters in lower case (git's case-insensitive names and values; no locale).
+std::string ascii_lower(std::string_view s);
+
+// `s` without the '/'s that end it, but "/" stays "/".
+std::string without_trailing_slashes(std::string s);
+
 // If `s` starts with `prefix`, removes it from `s` and says true; else leaves `s` alone.
 // (Instead of starts_with() followed by a count that must match the literal.)
 bool consume_prefix(std::string_view& s, std::string_view prefix);
