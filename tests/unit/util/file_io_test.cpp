@@ -197,6 +197,23 @@ TEST(FileIo, WritingANewFileNeverChangesTheProcessUmask) {
   EXPECT_EQ(st.st_mode & 0777, 0644u); // 0666 minus the umask, still
 }
 
+TEST(FileIo, IsRegularFileAndIsDirectoryFollowSymlinks) {
+  test::TempDir tmp;
+  test::write_file(tmp.path() / "f", "x");
+  fs::create_directory(tmp.path() / "d");
+  fs::create_symlink("f", tmp.path() / "to-f");
+  fs::create_symlink("d", tmp.path() / "to-d");
+  fs::create_symlink("missing", tmp.path() / "dangling");
+  EXPECT_TRUE(util::is_regular_file(tmp.path() / "f"));
+  EXPECT_TRUE(util::is_regular_file(tmp.path() / "to-f"));
+  EXPECT_FALSE(util::is_regular_file(tmp.path() / "d"));
+  EXPECT_FALSE(util::is_regular_file(tmp.path() / "dangling"));
+  EXPECT_TRUE(util::is_directory(tmp.path() / "d"));
+  EXPECT_TRUE(util::is_directory(tmp.path() / "to-d"));
+  EXPECT_FALSE(util::is_directory(tmp.path() / "f"));
+  EXPECT_TRUE(util::exists(tmp.path() / "dangling")); // exists() does not follow
+}
+
 TEST(FdGuard, ClosesOnceWhetherClosedByHandOrByTheOwnerGoing) {
   test::TempDir tmp;
   const auto file = tmp.path() / "f";

@@ -40,6 +40,29 @@ TEST(Strings, JoinPutsTheSeparatorBetweenParts) {
   EXPECT_EQ(join({}, ", "), "");
 }
 
+TEST(Strings, AsciiLowerLeavesOtherBytesAlone) {
+  EXPECT_EQ(ascii_lower("HTTPS://Example.ORG"), "https://example.org");
+  EXPECT_EQ(ascii_lower(".GiT"), ".git");
+  EXPECT_EQ(ascii_lower("\xc3\x89T\xc3\xa9"), "\xc3\x89t\xc3\xa9"); // UTF-8 untouched
+}
+
+TEST(Strings, WithoutTrailingSlashesKeepsTheRoot) {
+  EXPECT_EQ(without_trailing_slashes("/a/b//"), "/a/b");
+  EXPECT_EQ(without_trailing_slashes("/"), "/");
+  EXPECT_EQ(without_trailing_slashes("///"), "/");
+  EXPECT_EQ(without_trailing_slashes("a"), "a");
+}
+
+TEST(Strings, ConsumePrefixOnlyWhenItIsThere) {
+  std::string_view s = "--untracked-files=no";
+  EXPECT_FALSE(consume_prefix(s, "-u"));
+  EXPECT_EQ(s, "--untracked-files=no");
+  EXPECT_TRUE(consume_prefix(s, "--untracked-files="));
+  EXPECT_EQ(s, "no");
+  EXPECT_TRUE(consume_prefix(s, ""));
+  EXPECT_EQ(s, "no");
+}
+
 } // namespace mr::util
 
 TEST(Strings, Base64AsRfc4648) {
