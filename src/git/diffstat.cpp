@@ -87,39 +87,55 @@ int scale_linear(int it, int width, int max_change) {
   return 1 + (it * (width - 1) / max_change);
 }
 
-} // namespace
+// `text` in colour `c`, when colour is on.
+std::string stat_paint(bool color, std::string_view c, const std::string& text) {
+  return color ? std::string(c) + text + std::string(k_reset) : text;
+}
 
-// git's show_stats() (diff.c), for the default options.
-std::string format_stat(const std::vector<StatFile>& files, std::size_t total_width, bool color) {
-  if (files.empty()) {
-    return {};
-  }
-  const auto paint = [&](std::string_view c, const std::string& text) {
-    return color ? std::string(c) + text + std::string(k_reset) : text;
-  };
+// What git's show_stats() measures before it lays the columns out: the widest name, the
+// largest change, and the room binary files' sizes need.
+struct StatExtent {
   std::size_t max_len = 0;
   std::size_t max_change = 0;
   std::size_t bin_width = 0;
   std::size_t number_width = 0;
+};
+
+StatExtent measure_stat(const std::vector<StatFile>& files) {
+  StatExtent x;
   for (const auto& f : files) {
-    max_len = std::max(max_len, f.name.size());
+    x.max_len = std::max(x.max_len, f.name.size());
     if (f.binary) {
-      bin_width = std::max(bin_width, 14 + decimal_width(f.added) + decimal_width(f.deleted));
-      number_width = 3;
+      x.bin_width = std::max(x.bin_width, 14 + decimal_width(f.added) + decimal_width(f.deleted));
+      x.number_width = 3;
       continue;
     }
-    max_change = std::max(max_change, f.added + f.deleted);
+    x.max_change = std::max(x.max_change, f.added + f.deleted);
   }
+  x.number_width = std::max(decimal_width(x.max_change), x.number_width);
+  return x;
+}
+
+// The columns of a diffstat: the names, the counts and the graph.
+struct StatLayout {
+  int name_width = 0;
+  int graph_width = 0;
+  std::size_t number_width = 0;
+  std::size_t max_change = 0;
+};
+
+// git's fitting into `total_width` columns: the graph gives way first (to 3/8 of the
+// width, at least 6), then the names.
+StatLayout fit_stat(const StatExtent& x, std::size_t total_width) {
   int width = static_cast<int>(total_width);
-  number_width = std::max(decimal_width(max_change), number_width);
-  const int nw = static_cast<int>(number_width);
+  const int nw = static_cast<int>(x.number_width);
   if (width < 16 + 6 + nw) {
     width = 16 + 6 + nw;
   }
-  int graph_width = static_cast<int>(max_change) + 4 > static_cast<int>(bin_width)
-                        ? static_cast<int>(max_change)
-                        : static_cast<int>(bin_width) - 4;
-  int name_width = static_cast<int>(max_len);
+  int graph_width = static_cast<int>(x.max_change) + 4 > static_cast<int>(x.bin_width)
+                        ? static_cast<int>(x.max_change)
+                        : static_cast<int>(x.bin_width) - 4;
+  int name_width = static_cast<int>(x.max_len);
   if (name_width + nw + 6 + graph_width > width) {
     if (graph_width > width * 3 / 8 - nw - 6) {
       graph_width = width * 3 / 8 - nw - 6;
@@ -133,74 +149,112 @@ std::string format_stat(const std::vector<StatFile>& files, std::size_t total_wi
       graph_width = width - nw - 6 - name_width;
     }
   }
-  std::string out;
-  std::size_t adds = 0;
-  std::size_t dels = 0;
-  for (const auto& f : files) {
-    std::string prefix;
-    std::string name = f.name;
-    int len = name_width;
-    if (name_width < static_cast<int>(name.size())) {
-      prefix = "...";
-      len -= 3;
-      name = name.substr(name.size() - static_cast<std::size_t>(std::max(len, 0)));
-      if (const auto slash = name.find('/'); slash != std::string::npos) {
-        name = name.substr(slash);
-      }
+  return {name_width, graph_width, x.number_width, x.max_change};
+}
+
+// The name column, padded: a name too long for it keeps its end, after "..." (from a
+// slash, when the end has one).
+std::string stat_name_column(const std::string& full, int name_width) {
+  std::string prefix;
+  std::string name = full;
+  int len = name_width;
+  if (name_width < static_cast<int>(name.size())) {
+    prefix = "...";
+    len -= 3;
+    name = name.substr(name.size() - static_cast<std::size_t>(std::max(len, 0)));
+    if (const auto slash = name.find('/'); slash != std::string::npos) {
+      name = name.substr(slash);
     }
-    std::string padded = name;
-    if (static_cast<int>(padded.size()) < len) {
-      padded += std::string(static_cast<std::size_t>(len) - padded.size(), ' ');
-    }
-    out += " " + prefix + padded + " |";
-    if (f.binary) {
-      out += " " + std::string(number_width > 3 ? number_width - 3 : 0, ' ') + "Bin";
-      if (f.added == 0 && f.deleted == 0) {
-        out += "\n";
-        continue;
-      }
-      out += " " + paint(k_old, std::to_string(f.deleted)) + " -> " +
-             paint(k_new, std::to_string(f.added)) + " bytes\n";
-      continue;
-    }
-    adds += f.added;
-    dels += f.deleted;
-    int add = static_cast<int>(f.added);
-    int del = static_cast<int>(f.deleted);
-    if (graph_width <= static_cast<int>(max_change)) {
-      int total = scale_linear(add + del, graph_width, static_cast<int>(max_change));
-      if (total < 2 && add != 0 && del != 0) {
-        total = 2;
-      }
-      if (add < del) {
-        add = scale_linear(add, graph_width, static_cast<int>(max_change));
-        del = total - add;
-      } else {
-        del = scale_linear(del, graph_width, static_cast<int>(max_change));
-        add = total - del;
-      }
-    }
-    const std::string count = std::to_string(f.added + f.deleted);
-    out += " " + std::string(number_width - std::min(number_width, count.size()), ' ') + count +
-           (f.added + f.deleted != 0 ? " " : "");
-    if (add > 0) {
-      out += paint(k_new, std::string(static_cast<std::size_t>(add), '+'));
-    }
-    if (del > 0) {
-      out += paint(k_old, std::string(static_cast<std::size_t>(del), '-'));
-    }
-    out += "\n";
   }
-  const std::size_t n = files.size();
-  out += " " + std::to_string(n) + (n == 1 ? " file changed" : " files changed");
+  std::string padded = name;
+  if (static_cast<int>(padded.size()) < len) {
+    padded += std::string(static_cast<std::size_t>(len) - padded.size(), ' ');
+  }
+  return prefix + padded;
+}
+
+// A binary file's counts: "Bin", and its sizes before and after when it has any.
+std::string stat_binary_counts(const StatFile& f, std::size_t number_width, bool color) {
+  std::string out = " " + std::string(number_width > 3 ? number_width - 3 : 0, ' ') + "Bin";
+  if (f.added == 0 && f.deleted == 0) {
+    return out + "\n";
+  }
+  return out + " " + stat_paint(color, k_old, std::to_string(f.deleted)) + " -> " +
+         stat_paint(color, k_new, std::to_string(f.added)) + " bytes\n";
+}
+
+// How many '+' and '-' a text file's graph draws: its counts, scaled as git scales them
+// when the largest change does not fit the graph (a change of both kinds keeps one of each).
+std::pair<int, int> stat_graph_counts(const StatFile& f, const StatLayout& l) {
+  int add = static_cast<int>(f.added);
+  int del = static_cast<int>(f.deleted);
+  if (l.graph_width <= static_cast<int>(l.max_change)) {
+    int total = scale_linear(add + del, l.graph_width, static_cast<int>(l.max_change));
+    if (total < 2 && add != 0 && del != 0) {
+      total = 2;
+    }
+    if (add < del) {
+      add = scale_linear(add, l.graph_width, static_cast<int>(l.max_change));
+      del = total - add;
+    } else {
+      del = scale_linear(del, l.graph_width, static_cast<int>(l.max_change));
+      add = total - del;
+    }
+  }
+  return {add, del};
+}
+
+// A text file's counts: the number of changed lines and the graph.
+std::string stat_text_counts(const StatFile& f, const StatLayout& l, bool color) {
+  const auto [add, del] = stat_graph_counts(f, l);
+  const std::string count = std::to_string(f.added + f.deleted);
+  std::string out = " " +
+                    std::string(l.number_width - std::min(l.number_width, count.size()), ' ') +
+                    count + (f.added + f.deleted != 0 ? " " : "");
+  if (add > 0) {
+    out += stat_paint(color, k_new, std::string(static_cast<std::size_t>(add), '+'));
+  }
+  if (del > 0) {
+    out += stat_paint(color, k_old, std::string(static_cast<std::size_t>(del), '-'));
+  }
+  return out + "\n";
+}
+
+// " 3 files changed, 5 insertions(+), 1 deletion(-)": a count of zero is left out unless
+// both are.
+std::string stat_summary(std::size_t files, std::size_t adds, std::size_t dels) {
+  std::string out = " " + std::to_string(files) + (files == 1 ? " file changed" : " files changed");
   if (adds != 0 || dels == 0) {
     out += ", " + std::to_string(adds) + (adds == 1 ? " insertion(+)" : " insertions(+)");
   }
   if (dels != 0 || adds == 0) {
     out += ", " + std::to_string(dels) + (dels == 1 ? " deletion(-)" : " deletions(-)");
   }
-  out += "\n";
-  return out;
+  return out + "\n";
+}
+
+} // namespace
+
+// git's show_stats() (diff.c), for the default options.
+std::string format_stat(const std::vector<StatFile>& files, std::size_t total_width, bool color) {
+  if (files.empty()) {
+    return {};
+  }
+  const StatLayout layout = fit_stat(measure_stat(files), total_width);
+  std::string out;
+  std::size_t adds = 0; // binary files count in neither
+  std::size_t dels = 0;
+  for (const auto& f : files) {
+    out += " " + stat_name_column(f.name, layout.name_width) + " |";
+    if (f.binary) {
+      out += stat_binary_counts(f, layout.number_width, color);
+      continue;
+    }
+    adds += f.added;
+    dels += f.deleted;
+    out += stat_text_counts(f, layout, color);
+  }
+  return out + stat_summary(files.size(), adds, dels);
 }
 
 // The files of `diff` as git's diffstat counts them; totals added to `out`.

@@ -224,19 +224,15 @@ int fetch_in_steps(const Steps& s, std::string& note_error) {
   return rc;
 }
 
-Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
-                              const RemoteConfig& remote, const FetchSpec& spec,
-                              const NetContext& net) {
-  // What an earlier fetch killed mid-transfer left behind goes before this one starts.
-  remove_dead_pack_temporaries(fs::path(git_repository_commondir(repo)) / "objects");
-  remove_dead_ref_locks(repo);
+// How the remote is reached. A relative local path is relative to the repository, as for
+// git (which runs at the top of the work tree), never to wherever mr was started.
+Result<Endpoint> fetch_endpoint(git_repository* repo, const RemoteConfig& remote,
+                                const NetContext& net) {
   auto planned = plan_endpoint(remote.url, net);
   if (!planned) {
     return fail("remote " + remote.name + ": " + planned.error().message);
   }
   Endpoint& endpoint = *planned;
-  // A relative local path is relative to the repository, as for git (which runs at the
-  // top of the work tree), never to wherever mr was started.
   if (endpoint.url.scheme == RemoteUrl::Scheme::local && !endpoint.connect_url.empty() &&
       endpoint.connect_url.front() != '/') {
     const char* base = git_repository_workdir(repo);
@@ -244,18 +240,13 @@ Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
         (fs::path(base != nullptr ? base : git_repository_path(repo)) / endpoint.connect_url)
             .string();
   }
-  std::shared_ptr<void> slot;
-  if (!endpoint.host.empty() && net.host_slot) {
-    slot = net.host_slot(endpoint.host);
-    if (!slot) {
-      return cancelled();
-    }
-  }
-  spdlog::debug("{}: fetching {} from {} with {}", workdir.string(), remote.name,
-                scrub_text(remote.url), endpoint.use_git ? "git: " + endpoint.why_git : "libgit2");
-  if (endpoint.use_git) {
-    return fetch_with_git(repo, workdir, remote, spec, net);
-  }
+  return planned;
+}
+
+// An anonymous remote for the URL: nothing is written to the config, and neither
+// insteadOf (already applied) nor a default refspec is added.
+Result<RemotePtr> anonymous_remote(git_repository* repo, const RemoteConfig& remote,
+                                   const Endpoint& endpoint) {
   git_remote_create_options create = GIT_REMOTE_CREATE_OPTIONS_INIT;
   create.repository = repo;
   create.name = nullptr; // anonymous: nothing is written to the config
@@ -265,9 +256,13 @@ Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
       rc != 0) {
     return fail("remote " + remote.name + ": " + last_error(rc));
   }
-  const RemotePtr handle(raw);
+  return RemotePtr(raw);
+}
 
-  Transfer transfer(net, endpoint);
+// libgit2's options for the fetch: the transfer's callbacks, pruning, and tags as
+// --tags, the remote's tagOpt or git's default (those on the fetched history) ask.
+git_fetch_options fetch_options_for(Transfer& transfer, const RemoteConfig& remote,
+                                    const FetchSpec& spec) {
   git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
   options.callbacks = transfer.callbacks();
   options.prune = spec.prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE;
@@ -276,29 +271,12 @@ Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
                           : remote.tag_opt == "--tags"    ? GIT_REMOTE_DOWNLOAD_TAGS_ALL
                                                           : GIT_REMOTE_DOWNLOAD_TAGS_AUTO;
   options.proxy_opts.type = GIT_PROXY_AUTO; // http.proxy and the *_proxy variables, as git
-  std::vector<char*> specs;
-  for (const auto& r : remote.fetch) {
-    specs.push_back(const_cast<char*>(r.c_str()));
-  }
-  git_strarray refspecs{specs.data(), specs.size()};
-  const std::string reflog = "fetch " + remote.name;
-  std::string note_error;
-  int rc = 0;
-  {
-    NetScope scope(net.stop, net.idle);
-    rc =
-        fetch_in_steps({repo, handle.get(), &refspecs, &options, reflog, remote.fetch}, note_error);
-  }
-  transfer.settle_credentials(rc == 0);
-  if (!note_error.empty()) {
-    return fail(note_error);
-  }
-  if (rc != 0) {
-    auto why = transfer.failure(rc);
-    why.value().message = explain_lock_failure(why.value().message);
-    return why;
-  }
-  // The current branch's upstream, if it comes from this remote.
+  return options;
+}
+
+// The current branch's upstream, if it comes from this remote ("" if not): git fetch's
+// report names it.
+std::string upstream_merge_ref(git_repository* repo, const RemoteConfig& remote) {
   std::string merge_ref;
   git_reference* head = nullptr;
   if (git_reference_lookup(&head, repo, "HEAD") == 0) {
@@ -312,10 +290,67 @@ Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
     }
   }
   git_error_clear();
+  return merge_ref;
+}
+
+// The fetch through libgit2, cancellable and bounded by the task's network scope; the
+// text is git fetch's report of the tips that moved.
+Result<FetchResult> fetch_with_libgit2(git_repository* repo, const RemoteConfig& remote,
+                                       const FetchSpec& spec, const NetContext& net,
+                                       const Endpoint& endpoint) {
+  MR_TRY_VAR(handle, anonymous_remote(repo, remote, endpoint));
+  Transfer transfer(net, endpoint);
+  git_fetch_options options = fetch_options_for(transfer, remote, spec);
+  std::vector<char*> specs;
+  for (const auto& r : remote.fetch) {
+    specs.push_back(const_cast<char*>(r.c_str()));
+  }
+  git_strarray refspecs{specs.data(), specs.size()};
+  const std::string reflog = "fetch " + remote.name;
+  std::string note_error;
+  int rc = 0;
+  {
+    NetScope scope(net.stop, net.idle);
+    rc = fetch_in_steps({repo, handle->get(), &refspecs, &options, reflog, remote.fetch},
+                        note_error);
+  }
+  transfer.settle_credentials(rc == 0);
+  if (!note_error.empty()) {
+    return fail(note_error);
+  }
+  if (rc != 0) {
+    auto why = transfer.failure(rc);
+    why.value().message = explain_lock_failure(why.value().message);
+    return why;
+  }
+  const std::string merge_ref = upstream_merge_ref(repo, remote);
   FetchResult out;
   out.text = format_tips(repo, transfer.tips(), remote.fetch, endpoint.url.display(), merge_ref);
   out.updated = transfer.tips().size();
   return out;
+}
+
+Result<FetchResult> fetch_one(git_repository* repo, const fs::path& workdir,
+                              const RemoteConfig& remote, const FetchSpec& spec,
+                              const NetContext& net) {
+  // What an earlier fetch killed mid-transfer left behind goes before this one starts.
+  remove_dead_pack_temporaries(fs::path(git_repository_commondir(repo)) / "objects");
+  remove_dead_ref_locks(repo);
+  MR_TRY_VAR(endpoint, fetch_endpoint(repo, remote, net));
+  std::shared_ptr<void> slot; // the per-host limit, held until the fetch is done
+  if (!endpoint->host.empty() && net.host_slot) {
+    slot = net.host_slot(endpoint->host);
+    if (!slot) {
+      return cancelled();
+    }
+  }
+  spdlog::debug("{}: fetching {} from {} with {}", workdir.string(), remote.name,
+                scrub_text(remote.url),
+                endpoint->use_git ? "git: " + endpoint->why_git : "libgit2");
+  if (endpoint->use_git) {
+    return fetch_with_git(repo, workdir, remote, spec, net);
+  }
+  return fetch_with_libgit2(repo, remote, spec, net, *endpoint);
 }
 
 } // namespace

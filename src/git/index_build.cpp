@@ -214,19 +214,16 @@ std::optional<std::string> cannot_rewrite(const IndexFile& index) {
   return std::nullopt;
 }
 
-Result<std::string> build_index(const IndexFile& old, const std::vector<IndexEdit>& edits,
-                                const std::vector<std::size_t>& smudge) {
-  if (auto why = cannot_rewrite(old)) {
-    return fail("mr does not rewrite " + *why);
-  }
-  Writer w{old.version(), {}, {}};
-  w.out = "DIRC";
-  put_be32(w.out, w.version);
-  put_be32(w.out, 0); // the count, once known
+namespace {
+
+// Writes the entries of the new index: the old ones merged, in path order, with the edits;
+// returns the paths written, in order.
+std::vector<std::string_view> write_entries(Writer& w, const IndexFile& old,
+                                            const std::vector<IndexEdit>& edits,
+                                            const std::vector<std::size_t>& smudge) {
   const std::set<std::size_t> smudged(smudge.begin(), smudge.end());
   const auto& entries = old.entries();
-  std::vector<std::string_view> paths; // written, in order: for the file/directory check
-  std::uint32_t count = 0;
+  std::vector<std::string_view> paths;
   std::size_t i = 0;
   std::size_t k = 0;
   while (i < entries.size() || k < edits.size()) {
@@ -235,7 +232,6 @@ Result<std::string> build_index(const IndexFile& old, const std::vector<IndexEdi
     if (take_old) {
       w.kept(old, entries[i], smudged.count(i) != 0);
       paths.push_back(old.path(entries[i]));
-      ++count;
       ++i;
       continue;
     }
@@ -248,11 +244,16 @@ Result<std::string> build_index(const IndexFile& old, const std::vector<IndexEdi
     if (edit.entry) {
       w.added(edit.path, *edit.entry);
       paths.push_back(edit.path);
-      ++count;
     }
   }
-  // The old index had no file inside another file's name; only an added path can bring
-  // one: a file where a directory's files are, or a file on the way to another.
+  return paths;
+}
+
+// An added path that would be both a file and a directory, or nullopt. The old index had
+// no file inside another file's name; only an added path can bring one: a file where a
+// directory's files are, or a file on the way to another.
+std::optional<std::string> file_directory_clash(const std::vector<IndexEdit>& edits,
+                                                const std::vector<std::string_view>& paths) {
   const auto present = [&](std::string_view p) {
     return std::binary_search(paths.begin(), paths.end(), p);
   };
@@ -268,10 +269,16 @@ Result<std::string> build_index(const IndexFile& old, const std::vector<IndexEdi
       clash = present(p.substr(0, slash));
     }
     if (clash) {
-      return fail("'" + edit.path + "' would be both a file and a directory");
+      return edit.path;
     }
   }
-  store_be32(w.out, 8, count);
+  return std::nullopt;
+}
+
+// The extensions the new index keeps, in their old order: the cache tree with the changed
+// paths invalidated, and the resolve-undo records as they were.
+std::string kept_extensions(const IndexFile& old, const std::vector<IndexEdit>& edits) {
+  std::string out;
   for (const auto& ext : old.extensions()) {
     std::string data;
     if (ext.signature == "TREE") {
@@ -284,10 +291,30 @@ Result<std::string> build_index(const IndexFile& old, const std::vector<IndexEdi
     } else {
       continue;
     }
-    w.out += ext.signature;
-    put_be32(w.out, static_cast<std::uint32_t>(data.size()));
-    w.out += data;
+    out += ext.signature;
+    put_be32(out, static_cast<std::uint32_t>(data.size()));
+    out += data;
   }
+  return out;
+}
+
+} // namespace
+
+Result<std::string> build_index(const IndexFile& old, const std::vector<IndexEdit>& edits,
+                                const std::vector<std::size_t>& smudge) {
+  if (auto why = cannot_rewrite(old)) {
+    return fail("mr does not rewrite " + *why);
+  }
+  Writer w{old.version(), {}, {}};
+  w.out = "DIRC";
+  put_be32(w.out, w.version);
+  put_be32(w.out, 0); // the count, once known
+  const auto paths = write_entries(w, old, edits, smudge);
+  if (const auto clash = file_directory_clash(edits, paths)) {
+    return fail("'" + *clash + "' would be both a file and a directory");
+  }
+  store_be32(w.out, 8, static_cast<std::uint32_t>(paths.size()));
+  w.out += kept_extensions(old, edits);
   const auto digest = util::Sha1::of(w.out);
   w.out.append(reinterpret_cast<const char*>(digest.data()), digest.size());
   return std::move(w.out);

@@ -119,6 +119,135 @@ std::optional<std::string> cannot_refresh(const IndexFile& index, std::string_vi
   return std::nullopt;
 }
 
+// The stat data to record for entry `e`, or nullopt: git's refresh lstats the file, then
+// hashes it, and records the stat data of a file whose content still is the entry's when
+// the entry's is stale or racy. Only files older than the run can be: a later change of
+// one in the tick of its mtime would go unseen.
+std::optional<IndexStat> refreshed_stat(Worktree& wt, const IndexFile& index, const IndexEntry& e,
+                                        std::string_view path, Tick started, Tick written) {
+  const IndexStat old = index.stat(e);
+  struct stat st {};
+  if (wt.lstat(std::string(path), st) != 0 || !wt.type_matches(e.mode, st)) {
+    return std::nullopt;
+  }
+  const IndexStat now = IndexStat::from(st, e.mode);
+  if (old.same_file_data(now) && mtime_of(old) < written) {
+    return std::nullopt; // fresh
+  }
+  if (!(mtime_of(now) < started)) {
+    return std::nullopt;
+  }
+  const auto id = wt.content_id(std::string(path), e.mode, st);
+  if (id && index.oid(e) == std::string_view(reinterpret_cast<const char*>(id->id), k_oid_bytes)) {
+    return now;
+  }
+  return std::nullopt;
+}
+
+// The entries whose new stat data can be recorded (those status found changed are not).
+std::vector<Candidate>
+refresh_candidates(git_repository* repo, const IndexFile& index, Tick started,
+                   const std::function<bool(std::string_view)>& worktree_changed) {
+  const Tick written = tick(index.file_stat().st_mtim);
+  Worktree wt(repo, index);
+  std::vector<Candidate> candidates;
+  for (std::size_t i = 0; i < index.entries().size(); ++i) {
+    const auto& e = index.entries()[i];
+    const std::string_view path = index.path(e);
+    if (!refreshable(e, path) || worktree_changed(path)) {
+      continue;
+    }
+    if (const auto now = refreshed_stat(wt, index, e, path, started, written)) {
+      candidates.push_back({i, *now});
+    }
+  }
+  return candidates;
+}
+
+// Stores in `bytes` (the index's, being patched) the stat data of the candidates older
+// than `limit`; returns which entries got it.
+std::vector<bool> store_refreshed_stats(std::string& bytes, const IndexFile& index,
+                                        const std::vector<Candidate>& candidates, Tick limit) {
+  std::vector<bool> refreshed(index.entries().size(), false);
+  for (const auto& c : candidates) {
+    if (mtime_of(c.now) < limit) {
+      store_stat(bytes, index.entries()[c.entry].offset, c.now);
+      refreshed[c.entry] = true;
+    }
+  }
+  return refreshed;
+}
+
+// Entries left as they were that are racy in the old index stop being racy in the new
+// one: those whose file changed, or may have changed unseen, are smudged (size 0) in
+// `bytes`. Returns how many.
+std::size_t smudge_racy_entries(std::string& bytes, const IndexFile& index,
+                                const std::vector<bool>& refreshed, Tick limit,
+                                const std::function<bool(std::string_view)>& worktree_changed) {
+  const Tick written = tick(index.file_stat().st_mtim);
+  std::size_t smudged = 0;
+  for (std::size_t i = 0; i < index.entries().size(); ++i) {
+    const auto& e = index.entries()[i];
+    if (refreshed[i] || !refreshable(e, index.path(e))) {
+      continue;
+    }
+    const IndexStat s = index.stat(e);
+    if (mtime_of(s) < written || s.size == 0) {
+      continue;
+    }
+    if (worktree_changed(index.path(e)) || !(mtime_of(s) < limit)) {
+      store_be32(bytes, e.offset + 36, 0);
+      ++smudged;
+    }
+  }
+  return smudged;
+}
+
+// Checksums the patched bytes, writes them into the lock (synced) and renames it over the
+// index.
+Result<void> write_patched_index(IndexLock& lock, std::string& bytes, mode_t mode) {
+  const auto digest = util::Sha1::of(std::string_view(bytes).substr(0, bytes.size() - 20));
+  std::copy(digest.begin(), digest.end(), bytes.end() - 20);
+  MR_TRY(lock.write(bytes, mode));
+  return lock.commit();
+}
+
+// Under index.lock, if the index on disk is still the one read: the candidates' stat data
+// patched in, racy entries smudged, the index written. Stat data newer than the lock file is
+// not recorded either (it could change unseen in the lock's tick).
+IndexRefresh::Report
+refresh_under_lock(const std::string& gitdir, const IndexFile& index,
+                   const std::vector<Candidate>& candidates, Tick started,
+                   const std::function<bool(std::string_view)>& worktree_changed) {
+  util::test_point("status.before_refresh");
+  auto lock = IndexLock::try_acquire(gitdir);
+  if (!lock) {
+    return skipped("index.lock is held");
+  }
+  util::test_point("status.refresh_locked");
+  if (!unchanged_on_disk(gitdir + "index", index)) {
+    return skipped("the index changed since status read it");
+  }
+  if (!checksum_matches(index)) {
+    return skipped("the index read does not match its checksum");
+  }
+  const Tick limit = std::min(started, tick(lock->file_stat().st_mtim));
+  std::string bytes = index.bytes();
+  const std::vector<bool> refreshed = store_refreshed_stats(bytes, index, candidates, limit);
+  IndexRefresh::Report report;
+  report.refreshed = static_cast<std::size_t>(std::count(refreshed.begin(), refreshed.end(), true));
+  if (report.refreshed == 0) {
+    return {};
+  }
+  report.smudged = smudge_racy_entries(bytes, index, refreshed, limit, worktree_changed);
+  if (auto w = write_patched_index(*lock, bytes, index.file_stat().st_mode); !w) {
+    return skipped(w.error().message);
+  }
+  report.outcome = IndexRefresh::Outcome::written;
+  spdlog::debug("index refreshed: {} entries, {} smudged", report.refreshed, report.smudged);
+  return report;
+}
+
 } // namespace
 
 IndexRefresh::IndexRefresh(std::string gitdir) : m_gitdir(std::move(gitdir)) {
@@ -137,94 +266,12 @@ IndexRefresh::finish(git_repository* repo, std::string_view index_checksum,
   if (auto why = cannot_refresh(index, index_checksum)) {
     return skipped(*why);
   }
-  // git's refresh: lstat, then hash; the stat data of a file whose content still is the
-  // entry's is recorded. Only files older than the run can be: a later change of one in
-  // the tick of its mtime would go unseen.
   const Tick started = tick(m_started);
-  const Tick written = tick(index.file_stat().st_mtim);
-  Worktree wt(repo, index);
-  std::vector<Candidate> candidates;
-  for (std::size_t i = 0; i < index.entries().size(); ++i) {
-    const auto& e = index.entries()[i];
-    const std::string_view path = index.path(e);
-    if (!refreshable(e, path) || worktree_changed(path)) {
-      continue;
-    }
-    const IndexStat old = index.stat(e);
-    struct stat st {};
-    if (wt.lstat(std::string(path), st) != 0 || !wt.type_matches(e.mode, st)) {
-      continue;
-    }
-    const IndexStat now = IndexStat::from(st, e.mode);
-    if (old.same_file_data(now) && mtime_of(old) < written) {
-      continue; // fresh
-    }
-    if (!(mtime_of(now) < started)) {
-      continue;
-    }
-    const auto id = wt.content_id(std::string(path), e.mode, st);
-    if (id &&
-        index.oid(e) == std::string_view(reinterpret_cast<const char*>(id->id), k_oid_bytes)) {
-      candidates.push_back({i, now});
-    }
-  }
+  const auto candidates = refresh_candidates(repo, index, started, worktree_changed);
   if (candidates.empty()) {
     return {};
   }
-  util::test_point("status.before_refresh");
-  auto lock = IndexLock::try_acquire(m_gitdir);
-  if (!lock) {
-    return skipped("index.lock is held");
-  }
-  util::test_point("status.refresh_locked");
-  if (!unchanged_on_disk(m_gitdir + "index", index)) {
-    return skipped("the index changed since status read it");
-  }
-  if (!checksum_matches(index)) {
-    return skipped("the index read does not match its checksum");
-  }
-
-  const Tick limit = std::min(started, tick(lock->file_stat().st_mtim));
-  std::string bytes = index.bytes();
-  std::vector<bool> refreshed(index.entries().size(), false);
-  Report report;
-  for (const auto& c : candidates) {
-    if (mtime_of(c.now) < limit) {
-      store_stat(bytes, index.entries()[c.entry].offset, c.now);
-      refreshed[c.entry] = true;
-      ++report.refreshed;
-    }
-  }
-  if (report.refreshed == 0) {
-    return {};
-  }
-  // Entries left as they were that are racy in the old index stop being racy in the new
-  // one: those whose file changed, or may have changed unseen, are smudged.
-  for (std::size_t i = 0; i < index.entries().size(); ++i) {
-    const auto& e = index.entries()[i];
-    if (refreshed[i] || !refreshable(e, index.path(e))) {
-      continue;
-    }
-    const IndexStat s = index.stat(e);
-    if (mtime_of(s) < written || s.size == 0) {
-      continue;
-    }
-    if (worktree_changed(index.path(e)) || !(mtime_of(s) < limit)) {
-      store_be32(bytes, e.offset + 36, 0);
-      ++report.smudged;
-    }
-  }
-  const auto digest = util::Sha1::of(std::string_view(bytes).substr(0, bytes.size() - 20));
-  std::copy(digest.begin(), digest.end(), bytes.end() - 20);
-  if (auto w = lock->write(bytes, index.file_stat().st_mode); !w) {
-    return skipped(w.error().message);
-  }
-  if (auto c = lock->commit(); !c) {
-    return skipped(c.error().message);
-  }
-  report.outcome = Outcome::written;
-  spdlog::debug("index refreshed: {} entries, {} smudged", report.refreshed, report.smudged);
-  return report;
+  return refresh_under_lock(m_gitdir, index, candidates, started, worktree_changed);
 }
 
 } // namespace mr::git

@@ -125,14 +125,9 @@ bool nothing_unpushed(git_repository* repo) {
   });
 }
 
-} // namespace
-
-Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
-  if (nothing_unpushed(repo)) {
-    return std::vector<LogLine>{};
-  }
-  const auto refs = all_refs(repo);
-  Walk walk(repo);
+// The walk's start: the branches (interesting) and the remote-tracking branches
+// (uninteresting, their ancestry marked so), each parsed. Empty when there is no branch.
+Result<std::vector<Node*>> unpushed_walk_starts(Walk& walk, const std::vector<Ref>& refs) {
   std::vector<Node*> starts;
   for (const auto& r : refs) {
     if (r.has_commit && is_branch_ref(r.name)) {
@@ -140,7 +135,7 @@ Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
     }
   }
   if (starts.empty()) {
-    return std::vector<LogLine>{};
+    return starts;
   }
   for (const auto& r : refs) {
     if (r.has_commit && is_remote_ref(r.name)) {
@@ -159,40 +154,53 @@ Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
       walk.mark_parents_uninteresting(n);
     }
   }
-  // Decorations: refs in reverse name order, then HEAD in front.
-  std::unordered_map<git_oid, std::vector<Decoration>, OidHash, OidEq> decorations;
+  return starts;
+}
+
+using LogDecorations = std::unordered_map<git_oid, std::vector<Decoration>, OidHash, OidEq>;
+
+// Each commit's decorations as git log --decorate lists them: refs in reverse name order.
+LogDecorations ref_decorations(const std::vector<Ref>& refs) {
+  LogDecorations decorations;
   for (auto it = refs.rbegin(); it != refs.rend(); ++it) {
     if (it->has_commit) {
       decorations[it->commit].push_back(decoration_of(it->name));
     }
   }
+  return decorations;
+}
+
+// Puts HEAD in front of its commit's decorations; on a branch, as "HEAD -> branch" in
+// place of that branch's own decoration.
+void decorate_head(git_repository* repo, LogDecorations& decorations) {
   git_reference* head_raw = nullptr;
-  if (git_repository_head(&head_raw, repo) == 0) {
-    RefPtr head(head_raw);
-    const git_oid* target = git_reference_target(head.get());
-    if (target != nullptr) {
-      Decoration d{Decoration::Kind::head, "HEAD", {}};
-      auto& list = decorations[*target];
-      if (!git_repository_head_detached(repo)) {
-        const std::string branch = git_reference_shorthand(head.get());
-        const auto current = std::find_if(list.begin(), list.end(), [&](const Decoration& x) {
-          return x.kind == Decoration::Kind::branch && x.name == branch;
-        });
-        if (current != list.end()) {
-          d.target = branch;
-          list.erase(current);
-        }
-      }
-      list.insert(list.begin(), d);
+  if (git_repository_head(&head_raw, repo) != 0) {
+    return;
+  }
+  RefPtr head(head_raw);
+  const git_oid* target = git_reference_target(head.get());
+  if (target == nullptr) {
+    return;
+  }
+  Decoration d{Decoration::Kind::head, "HEAD", {}};
+  auto& list = decorations[*target];
+  if (!git_repository_head_detached(repo)) {
+    const std::string branch = git_reference_shorthand(head.get());
+    const auto current = std::find_if(list.begin(), list.end(), [&](const Decoration& x) {
+      return x.kind == Decoration::Kind::branch && x.name == branch;
+    });
+    if (current != list.end()) {
+      d.target = branch;
+      list.erase(current);
     }
   }
-  for (const auto& [id, list] : decorations) {
-    walk.node(id)->decorated = !list.empty();
-  }
+  list.insert(list.begin(), d);
+}
 
-  MR_TRY_VAR(walked, walk.limit(starts));
-  const auto ordered = walk.simplify_merges(Walk::topo_sort(*walked));
-
+// The lines of the commits the walk shows, in its order: abbreviated name, decorations,
+// subject.
+Result<std::vector<LogLine>> unpushed_lines(git_repository* repo, const std::vector<Node*>& ordered,
+                                            const LogDecorations& decorations) {
   Abbreviator abbrev(repo);
   std::vector<LogLine> lines;
   for (Node* n : ordered) {
@@ -215,6 +223,29 @@ Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
     lines.push_back(std::move(line));
   }
   return lines;
+}
+
+} // namespace
+
+Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
+  if (nothing_unpushed(repo)) {
+    return std::vector<LogLine>{};
+  }
+  const auto refs = all_refs(repo);
+  Walk walk(repo);
+  MR_TRY_VAR(starts, unpushed_walk_starts(walk, refs));
+  if (starts->empty()) {
+    return std::vector<LogLine>{};
+  }
+  LogDecorations decorations = ref_decorations(refs);
+  decorate_head(repo, decorations);
+  for (const auto& [id, list] : decorations) {
+    walk.node(id)->decorated = !list.empty();
+  }
+
+  MR_TRY_VAR(walked, walk.limit(*starts));
+  const auto ordered = walk.simplify_merges(Walk::topo_sort(*walked));
+  return unpushed_lines(repo, ordered, decorations);
 }
 
 } // namespace mr::git

@@ -247,53 +247,75 @@ Result<void> check_index_result(const IndexFile& index, const Work& work) {
   return {};
 }
 
-Result<void> carry_out(git_repository* repo, git_tree* baseline, git_commit* target,
-                       const Work& work, const IndexFile& index, IndexLock& lock, bool force) {
-  timespec started{};
-  ::clock_gettime(CLOCK_REALTIME_COARSE, &started);
-  const std::string workdir = git_repository_workdir(repo);
-  CheckoutState state{workdir, {}, {}};
-  // Files that stay regular files are replaced by mr, one at a time (see the header); the
-  // rest (new, removed, type changes, symlinks) by libgit2's checkout.
-  std::vector<PathChange> rest;
+namespace {
+
+// Files that stay regular files are replaced by mr, one at a time (see the header); the
+// rest (new, removed, type changes, symlinks) by libgit2's checkout.
+struct CheckoutSplit {
   std::vector<const PathChange*> replaced;
-  for (const auto& c : work.checkout) {
+  std::vector<PathChange> rest;
+};
+
+CheckoutSplit split_checkout(const std::vector<PathChange>& checkout, const std::string& workdir) {
+  CheckoutSplit split;
+  for (const auto& c : checkout) {
     struct stat st {};
     const bool file_to_file = c.from && c.to && regular(c.from->mode) && regular(c.to->mode) &&
                               ::lstat((workdir + c.path).c_str(), &st) == 0 && S_ISREG(st.st_mode);
-    file_to_file ? replaced.push_back(&c) : rest.push_back(c);
+    file_to_file ? split.replaced.push_back(&c) : split.rest.push_back(c);
   }
-  if (!replaced.empty()) {
-    const util::FdGuard dirfd(::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (dirfd.get() < 0) {
-      return fail("cannot open the work tree: " + util::errno_text(errno));
-    }
-    for (const auto* c : replaced) {
-      if (auto r = replace_file(repo, dirfd.get(), *c); !r) {
-        return r;
-      }
-      struct stat st {};
-      if (::fstatat(dirfd.get(), c->path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-        state.written[c->path] = st;
-      }
-      if (c == replaced.front() && work.checkout.size() > 1) {
-        util::test_point("update.mid_checkout");
-      }
-    }
+  return split;
+}
+
+// Replaces each file of `replaced` by its new version and records its stat. `mid_point`:
+// the update changes more than one path, so a test can stop it after the first.
+Result<void> replace_files(git_repository* repo, const std::string& workdir,
+                           const std::vector<const PathChange*>& replaced, bool mid_point,
+                           CheckoutState& state) {
+  if (replaced.empty()) {
+    return {};
   }
-  state.mid_point_passed = !replaced.empty();
-  if (!rest.empty()) {
-    const int rc = run_checkout(repo, baseline, target, rest,
-                                force ? static_cast<unsigned>(GIT_CHECKOUT_FORCE) : k_safe, state);
-    if (rc != 0) {
-      const std::string why = state.conflicts.empty()
-                                  ? last_error(rc)
-                                  : "changed meanwhile: " + first_few(state.conflicts);
-      return fail(why);
+  const util::FdGuard dirfd(::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (dirfd.get() < 0) {
+    return fail("cannot open the work tree: " + util::errno_text(errno));
+  }
+  for (const auto* c : replaced) {
+    if (auto r = replace_file(repo, dirfd.get(), *c); !r) {
+      return r;
+    }
+    struct stat st {};
+    if (::fstatat(dirfd.get(), c->path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      state.written[c->path] = st;
+    }
+    if (c == replaced.front() && mid_point) {
+      util::test_point("update.mid_checkout");
     }
   }
-  // What is still missing: paths the user had deleted, and any new version libgit2 left
-  // unwritten (it skips some type changes, such as a directory becoming a file).
+  return {};
+}
+
+// libgit2's checkout of the other paths: safe (what is in the way is a conflict, named)
+// unless `force`.
+Result<void> checkout_rest(git_repository* repo, git_tree* baseline, git_commit* target,
+                           const std::vector<PathChange>& rest, bool force, CheckoutState& state) {
+  if (rest.empty()) {
+    return {};
+  }
+  const int rc = run_checkout(repo, baseline, target, rest,
+                              force ? static_cast<unsigned>(GIT_CHECKOUT_FORCE) : k_safe, state);
+  if (rc != 0) {
+    const std::string why = state.conflicts.empty()
+                                ? last_error(rc)
+                                : "changed meanwhile: " + first_few(state.conflicts);
+    return fail(why);
+  }
+  return {};
+}
+
+// What is still missing: paths the user had deleted, and any new version libgit2 left
+// unwritten (it skips some type changes, such as a directory becoming a file).
+std::vector<const PathChange*> still_missing(const Work& work, const std::vector<PathChange>& rest,
+                                             const std::string& workdir) {
   std::vector<const PathChange*> missing;
   for (const auto& c : work.create) {
     missing.push_back(&c);
@@ -304,11 +326,12 @@ Result<void> carry_out(git_repository* repo, git_tree* baseline, git_commit* tar
       missing.push_back(&c);
     }
   }
-  if (auto made = create_files(repo, workdir, missing, state); !made) {
-    return made;
-  }
-  for (const auto& c : work.submodules) {
-    // As git: a new submodule gets an empty directory, a removed one loses it if empty.
+  return missing;
+}
+
+// As git: a new submodule gets an empty directory, a removed one loses it if empty.
+void update_submodule_dirs(const std::string& workdir, const std::vector<PathChange>& submodules) {
+  for (const auto& c : submodules) {
     const std::string dir = workdir + c.path;
     if (c.to) {
       ::mkdir(dir.c_str(), 0777);
@@ -316,6 +339,12 @@ Result<void> carry_out(git_repository* repo, git_tree* baseline, git_commit* tar
       ::rmdir(dir.c_str());
     }
   }
+}
+
+// The new index, built from the old one and the work, written into the lock and renamed
+// over the index.
+Result<void> write_new_index(git_repository* repo, const IndexFile& index, const Work& work,
+                             const CheckoutState& state, const timespec& started, IndexLock& lock) {
   const auto edits = edits_for(work, state.written);
   const auto smudge = racy_to_smudge(repo, index, edits, started);
   MR_TRY_VAR(bytes, build_index(index, edits, smudge));
@@ -323,9 +352,24 @@ Result<void> carry_out(git_repository* repo, git_tree* baseline, git_commit* tar
     return w;
   }
   util::test_point("update.after_index");
-  if (auto c = lock.commit(); !c) {
-    return c;
-  }
+  return lock.commit();
+}
+
+} // namespace
+
+Result<void> carry_out(git_repository* repo, git_tree* baseline, git_commit* target,
+                       const Work& work, const IndexFile& index, IndexLock& lock, bool force) {
+  timespec started{};
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &started);
+  const std::string workdir = git_repository_workdir(repo);
+  CheckoutState state{workdir, {}, {}};
+  const CheckoutSplit split = split_checkout(work.checkout, workdir);
+  MR_TRY(replace_files(repo, workdir, split.replaced, work.checkout.size() > 1, state));
+  state.mid_point_passed = !split.replaced.empty();
+  MR_TRY(checkout_rest(repo, baseline, target, split.rest, force, state));
+  MR_TRY(create_files(repo, workdir, still_missing(work, split.rest, workdir), state));
+  update_submodule_dirs(workdir, work.submodules);
+  MR_TRY(write_new_index(repo, index, work, state, started, lock));
   util::test_point("update.before_ref");
   return {};
 }

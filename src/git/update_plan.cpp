@@ -132,117 +132,165 @@ std::string UpdatePlan::refusal() const {
   return util::join(parts, "; ");
 }
 
-UpdatePlan plan_fast_forward(Worktree& wt, const IndexFile& index,
-                             std::vector<PathChange> changes) {
-  UpdatePlan plan;
-  plan.changes = std::move(changes);
-  std::set<std::string> removing; // files the update deletes from the work tree
-  std::vector<std::size_t> adds;  // new paths: checked once every removal is known
-  for (std::size_t i = 0; i < plan.changes.size(); ++i) {
-    const auto& c = plan.changes[i];
+namespace {
+
+// plan_fast_forward's two passes over one plan: every change first, then the paths the
+// update adds, which can be judged only once every removal is known (a new file may take
+// the place of a directory the update empties).
+class FastForwardPlanner {
+public:
+  FastForwardPlanner(Worktree& wt, const IndexFile& index, std::vector<PathChange> changes)
+      : m_wt(wt), m_index(index) {
+    m_plan.changes = std::move(changes);
+  }
+
+  UpdatePlan run() && {
+    for (std::size_t i = 0; i < m_plan.changes.size(); ++i) {
+      judge_change(i);
+    }
+    for (const auto i : m_adds) {
+      judge_add(i);
+    }
+    std::sort(m_plan.apply.begin(), m_plan.apply.end());
+    return std::move(m_plan);
+  }
+
+private:
+  // First pass: refused (what mr leaves to git, or what the index says against it),
+  // applied, kept, or (a new path) left for the second pass.
+  void judge_change(std::size_t i) {
+    const auto& c = m_plan.changes[i];
     if ((c.to && !valid_path(c.path))) {
-      plan.invalid.push_back(c.path);
-      continue;
+      m_plan.invalid.push_back(c.path);
+      return;
     }
     if (c.from && c.to && c.from->gitlink() != c.to->gitlink()) {
-      plan.unsupported.push_back(c.path);
-      continue;
+      m_plan.unsupported.push_back(c.path);
+      return;
     }
-    const auto at = index.find(c.path, 0);
-    const IndexEntry* e = at ? &index.entries()[*at] : nullptr;
-    if (wt.sparse() || (e != nullptr && e->skip_worktree())) {
-      plan.sparse.push_back(c.path);
-      continue;
+    const auto at = m_index.find(c.path, 0);
+    const IndexEntry* e = at ? &m_index.entries()[*at] : nullptr;
+    if (m_wt.sparse() || (e != nullptr && e->skip_worktree())) {
+      m_plan.sparse.push_back(c.path);
+      return;
     }
     // A tracked file behind a link (the user replaced a directory by one) is not the file the
     // index records. A new path behind a link is refused below, as a file in its way, unless
     // the update removes the (tracked) link.
-    if (e != nullptr && wt.beyond_symlink(c.path)) {
-      plan.behind_link.push_back(c.path);
-      continue;
+    if (e != nullptr && m_wt.beyond_symlink(c.path)) {
+      m_plan.behind_link.push_back(c.path);
+      return;
     }
     if (e == nullptr) {
-      if (c.from && c.to) {
-        plan.local_changes.push_back(c.path); // a staged deletion of a file M changes
-      } else if (c.from) {
-        struct stat st {};
-        if (wt.lstat(c.path, st) == 0) {
-          plan.untracked_removed.push_back(c.path); // removed from the index, kept on disk
-        }
-      } else {
-        adds.push_back(i);
-      }
-      continue;
-    }
-    if (same_entry(index, e, c.to)) {
-      continue; // already what the update brings (staged by hand): kept as it is
-    }
-    if (!same_entry(index, e, c.from)) {
-      plan.local_changes.push_back(c.path); // a staged change
-      continue;
-    }
-    const auto state = wt.check(*e);
-    if (state != Worktree::State::missing && state != Worktree::State::matches) {
-      plan.local_changes.push_back(c.path);
-      continue;
-    }
-    plan.apply.push_back(i);
-    if (!c.to && !e->gitlink()) {
-      removing.insert(c.path);
+      judge_untracked(i);
+    } else {
+      judge_tracked(i, *e);
     }
   }
-  for (const auto i : adds) {
-    const auto& c = plan.changes[i];
+
+  // A changed path the index does not hold.
+  void judge_untracked(std::size_t i) {
+    const auto& c = m_plan.changes[i];
+    if (c.from && c.to) {
+      m_plan.local_changes.push_back(c.path); // a staged deletion of a file M changes
+    } else if (c.from) {
+      struct stat st {};
+      if (m_wt.lstat(c.path, st) == 0) {
+        m_plan.untracked_removed.push_back(c.path); // removed from the index, kept on disk
+      }
+    } else {
+      m_adds.push_back(i);
+    }
+  }
+
+  // A changed path the index holds as entry `e`.
+  void judge_tracked(std::size_t i, const IndexEntry& e) {
+    const auto& c = m_plan.changes[i];
+    if (same_entry(m_index, &e, c.to)) {
+      return; // already what the update brings (staged by hand): kept as it is
+    }
+    if (!same_entry(m_index, &e, c.from)) {
+      m_plan.local_changes.push_back(c.path); // a staged change
+      return;
+    }
+    const auto state = m_wt.check(e);
+    if (state != Worktree::State::missing && state != Worktree::State::matches) {
+      m_plan.local_changes.push_back(c.path);
+      return;
+    }
+    m_plan.apply.push_back(i);
+    if (!c.to && !e.gitlink()) {
+      m_removing.insert(c.path);
+    }
+  }
+
+  // Second pass: a path the update adds, and whatever is in its way in the work tree.
+  void judge_add(std::size_t i) {
+    const auto& c = m_plan.changes[i];
     struct stat st {};
-    const int err = wt.lstat(c.path, st);
+    const int err = m_wt.lstat(c.path, st);
     if (err == 0) {
       if (!S_ISDIR(st.st_mode)) {
-        plan.untracked_overwritten.push_back(c.path);
-      } else if (c.to->gitlink() || wt.only_contains(c.path, [&](const std::string& f) {
-                   return removing.count(f) != 0;
+        m_plan.untracked_overwritten.push_back(c.path);
+      } else if (c.to->gitlink() || m_wt.only_contains(c.path, [&](const std::string& f) {
+                   return m_removing.count(f) != 0;
                  })) {
-        plan.apply.push_back(i);
+        m_plan.apply.push_back(i);
       } else {
-        plan.dirs_losing_untracked.push_back(c.path);
+        m_plan.dirs_losing_untracked.push_back(c.path);
       }
-      continue;
+      return;
     }
     if (err != ENOENT && err != ENOTDIR) {
-      plan.local_changes.push_back(c.path);
-      continue;
+      m_plan.local_changes.push_back(c.path);
+      return;
     }
-    // Missing: every directory on its way must be one, or a file the update removes.
-    bool clear = true;
-    for (auto slash = c.path.find('/'); slash != std::string::npos;
-         slash = c.path.find('/', slash + 1)) {
-      const std::string dir = c.path.substr(0, slash);
-      struct stat dst {};
-      const int derr = wt.lstat(dir, dst);
-      if (derr == ENOENT) {
-        break;
-      }
-      if (derr != 0) {
-        plan.local_changes.push_back(c.path);
-        clear = false;
-        break;
-      }
-      if (!S_ISDIR(dst.st_mode)) {
-        if (removing.count(dir) == 0) {
-          if (std::find(plan.untracked_overwritten.begin(), plan.untracked_overwritten.end(),
-                        dir) == plan.untracked_overwritten.end()) {
-            plan.untracked_overwritten.push_back(dir);
-          }
-          clear = false;
-        }
-        break;
-      }
-    }
-    if (clear) {
-      plan.apply.push_back(i);
+    if (way_is_clear(c.path)) {
+      m_plan.apply.push_back(i);
     }
   }
-  std::sort(plan.apply.begin(), plan.apply.end());
-  return plan;
+
+  // A missing new path: every directory on its way must be one, or a file the update
+  // removes. What is in the way is refused.
+  bool way_is_clear(const std::string& path) {
+    for (auto slash = path.find('/'); slash != std::string::npos;
+         slash = path.find('/', slash + 1)) {
+      const std::string dir = path.substr(0, slash);
+      struct stat dst {};
+      const int derr = m_wt.lstat(dir, dst);
+      if (derr == ENOENT) {
+        return true;
+      }
+      if (derr != 0) {
+        m_plan.local_changes.push_back(path);
+        return false;
+      }
+      if (!S_ISDIR(dst.st_mode)) {
+        if (m_removing.count(dir) == 0) {
+          if (std::find(m_plan.untracked_overwritten.begin(), m_plan.untracked_overwritten.end(),
+                        dir) == m_plan.untracked_overwritten.end()) {
+            m_plan.untracked_overwritten.push_back(dir);
+          }
+          return false;
+        }
+        return true;
+      }
+    }
+    return true;
+  }
+
+  Worktree& m_wt;
+  const IndexFile& m_index;
+  UpdatePlan m_plan;
+  std::set<std::string> m_removing; // files the update deletes from the work tree
+  std::vector<std::size_t> m_adds;  // new paths: checked once every removal is known
+};
+
+} // namespace
+
+UpdatePlan plan_fast_forward(Worktree& wt, const IndexFile& index,
+                             std::vector<PathChange> changes) {
+  return FastForwardPlanner(wt, index, std::move(changes)).run();
 }
 
 } // namespace mr::git

@@ -145,82 +145,99 @@ std::string finishing_commands(const std::vector<PathChange>& changes,
   return out + "mr update";
 }
 
-} // namespace
+// The two commits the note names, with their ids; nullopt when either cannot be read.
+struct NotedCommits {
+  git_oid from{};
+  git_oid to{};
+  CommitPtr from_commit;
+  CommitPtr to_commit;
+};
 
-Result<std::string> finish_interrupted(git_repository* repo, const std::string& gitdir,
-                                       const UpdateNote& note, std::size_t stat_width) {
-  const std::string branch = branch_name(note.branch);
+std::optional<NotedCommits> read_noted_commits(git_repository* repo, const UpdateNote& note) {
   const auto from = parse_oid(note.from);
   const auto to = parse_oid(note.to);
-  const std::string what = "the interrupted update of " + branch + " (" + note.from.substr(0, 7) +
-                           ".." + note.to.substr(0, 7) + ")";
-  const std::string give_up = "if the work tree is as you want it: rm " + note_path(gitdir);
-  const std::string unreadable =
-      what + " cannot be finished: its commits cannot be read; " + give_up;
   git_commit* from_raw = nullptr;
   if (!from || !to || git_commit_lookup(&from_raw, repo, &*from) != 0) {
-    return fail(unreadable);
+    return std::nullopt;
   }
-  CommitPtr from_commit(from_raw);
+  NotedCommits c{*from, *to, CommitPtr(from_raw), nullptr};
   git_commit* to_raw = nullptr;
   if (git_commit_lookup(&to_raw, repo, &*to) != 0) {
-    return fail(unreadable);
+    return std::nullopt;
   }
-  CommitPtr to_commit(to_raw);
+  c.to_commit.reset(to_raw);
+  return c;
+}
 
-  MR_TRY_VAR(lock, lock_for_recovery(gitdir, note));
-  const auto refuse = [&](const std::string& why) -> Result<std::string> {
-    // The lock goes, so that the git commands named can run.
-    write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, {}));
-    lock->rollback();
-    return fail(what + " cannot be finished: " + why);
-  };
-
+// Whether the branch already points at the update's target (the kill came after it
+// moved). An error says why the update cannot be finished: HEAD left the branch, or the
+// branch moved anywhere else since.
+Result<bool> noted_branch_moved(git_repository* repo, const UpdateNote& note, const NotedCommits& c,
+                                const std::string& give_up) {
+  const std::string branch = branch_name(note.branch);
   git_reference* head_raw = nullptr;
   if (git_reference_lookup(&head_raw, repo, "HEAD") != 0) {
-    return refuse("HEAD cannot be read: " + last_error(-1));
+    return fail("HEAD cannot be read: " + last_error(-1));
   }
   RefPtr head(head_raw);
   if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC ||
       note.branch != git_reference_symbolic_target(head.get())) {
-    return refuse("HEAD is no longer on " + branch + "; " + give_up);
+    return fail("HEAD is no longer on " + branch + "; " + give_up);
   }
   git_oid tip{};
   if (git_reference_name_to_id(&tip, repo, note.branch.c_str()) != 0) {
-    return refuse(branch + " cannot be read: " + last_error(-1));
+    return fail(branch + " cannot be read: " + last_error(-1));
   }
-  const bool moved = git_oid_equal(&tip, &*to) != 0;
-  if (!moved && git_oid_equal(&tip, &*from) == 0) {
-    return refuse(branch + " has moved to " + std::string(git_oid_tostr_s(&tip)).substr(0, 7) +
-                  " since; " + give_up);
+  const bool moved = git_oid_equal(&tip, &c.to) != 0;
+  if (!moved && git_oid_equal(&tip, &c.from) == 0) {
+    return fail(branch + " has moved to " + std::string(git_oid_tostr_s(&tip)).substr(0, 7) +
+                " since; " + give_up);
   }
+  return moved;
+}
 
+// The index, if mr may finish the update in it; an error says why it may not (an index
+// mr does not rewrite, or a merge begun since).
+Result<IndexFile> read_recovery_index(const std::string& gitdir, const std::string& give_up) {
   auto index = IndexFile::read(gitdir + "index");
   if (!index) {
-    return refuse(index.error().message);
+    return index;
   }
   if (auto why = cannot_rewrite(*index)) {
-    return refuse("mr does not rewrite " + *why + " (git pull --ff-only finishes it)");
+    return fail("mr does not rewrite " + *why + " (git pull --ff-only finishes it)");
   }
   for (const auto& e : index->entries()) {
     if (e.stage() != 0) {
-      return refuse("the index has unmerged paths since; " + give_up);
+      return fail("the index has unmerged paths since; " + give_up);
     }
   }
+  return index;
+}
+
+// The trees of the two commits (the old one is the checkout's baseline) and the paths the
+// update changes between them.
+struct NotedDiff {
+  TreePtr from_tree;
+  TreePtr to_tree;
+  std::vector<PathChange> changes;
+};
+
+Result<NotedDiff> diff_noted_commits(git_repository* repo, const NotedCommits& c) {
   git_tree* from_tree_raw = nullptr;
   git_tree* to_tree_raw = nullptr;
-  git_commit_tree(&from_tree_raw, from_commit.get());
-  git_commit_tree(&to_tree_raw, to_commit.get());
-  TreePtr from_tree(from_tree_raw);
-  TreePtr to_tree(to_tree_raw);
-  auto changes = changed_paths(repo, from_tree.get(), to_tree.get());
-  if (!changes) {
-    return refuse(changes.error().message);
-  }
-  // A kill between naming a replacement file and renaming it over the old one left it
-  // beside the file (util::replace_file_at): this process owns the update now.
+  git_commit_tree(&from_tree_raw, c.from_commit.get());
+  git_commit_tree(&to_tree_raw, c.to_commit.get());
+  NotedDiff d{TreePtr(from_tree_raw), TreePtr(to_tree_raw), {}};
+  MR_TRY_VAR(changes, changed_paths(repo, d.from_tree.get(), d.to_tree.get()));
+  d.changes = std::move(*changes);
+  return d;
+}
+
+// A kill between naming a replacement file and renaming it over the old one left it
+// beside the file (util::replace_file_at): this process owns the update now.
+void remove_replacement_leftovers(git_repository* repo, const std::vector<PathChange>& changes) {
   const std::string workdir = git_repository_workdir(repo);
-  for (const auto& c : *changes) {
+  for (const auto& c : changes) {
     struct stat file {};
     struct stat dir {};
     const std::filesystem::path path = workdir + c.path;
@@ -230,26 +247,77 @@ Result<std::string> finish_interrupted(git_repository* repo, const std::string& 
       util::remove_stale_temporaries(path);
     }
   }
-  const Survey s = survey(repo, *index, *changes);
+}
+
+// Lets the lock go while the note stays, naming no lock: the git commands a refusal names
+// can run, and the next mr update finds the interrupted one again.
+void release_recovery_lock(const std::string& gitdir, const UpdateNote& note, IndexLock& lock) {
+  write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, {}));
+  lock.rollback();
+}
+
+// Does what is left of the update's work under the lock (which carry_out renames over the
+// index), or only lets the lock go when nothing is left. A failure releases the lock and
+// is returned as is.
+Result<void> redo_remaining_work(git_repository* repo, const std::string& gitdir,
+                                 const UpdateNote& note, const NotedCommits& c, const NotedDiff& d,
+                                 const Survey& s, const IndexFile& index, IndexLock& lock) {
+  if (s.work.empty()) {
+    lock.rollback();
+    return {};
+  }
+  if (auto done = carry_out(repo, d.from_tree.get(), c.to_commit.get(), s.work, index, lock,
+                            /*force=*/true);
+      !done) {
+    release_recovery_lock(gitdir, note, lock);
+    return done;
+  }
+  return {};
+}
+
+} // namespace
+
+Result<std::string> finish_interrupted(git_repository* repo, const std::string& gitdir,
+                                       const UpdateNote& note, std::size_t stat_width) {
+  const std::string branch = branch_name(note.branch);
+  const std::string what = "the interrupted update of " + branch + " (" + note.from.substr(0, 7) +
+                           ".." + note.to.substr(0, 7) + ")";
+  const std::string give_up = "if the work tree is as you want it: rm " + note_path(gitdir);
+  const auto commits = read_noted_commits(repo, note);
+  if (!commits) {
+    return fail(what + " cannot be finished: its commits cannot be read; " + give_up);
+  }
+  MR_TRY_VAR(lock, lock_for_recovery(gitdir, note));
+  const auto refuse = [&](const std::string& why) -> Result<std::string> {
+    release_recovery_lock(gitdir, note, *lock);
+    return fail(what + " cannot be finished: " + why);
+  };
+  const auto moved = noted_branch_moved(repo, note, *commits, give_up);
+  if (!moved) {
+    return refuse(moved.error().message);
+  }
+  const auto index = read_recovery_index(gitdir, give_up);
+  if (!index) {
+    return refuse(index.error().message);
+  }
+  const auto diff = diff_noted_commits(repo, *commits);
+  if (!diff) {
+    return refuse(diff.error().message);
+  }
+  remove_replacement_leftovers(repo, diff->changes);
+  const Survey s = survey(repo, *index, diff->changes);
   if (!s.changed.empty()) {
     return refuse(first_few(s.changed) + " changed since it stopped (neither the old version, " +
                   "the new one nor a partly written one); keep what you need of them, then " +
-                  "finish it with: " + finishing_commands(*changes, s.changed, note.to));
+                  "finish it with: " + finishing_commands(diff->changes, s.changed, note.to));
   }
-  if (!s.work.empty()) {
-    if (auto done = carry_out(repo, from_tree.get(), to_commit.get(), s.work, *index, *lock,
-                              /*force=*/true);
-        !done) {
-      write_note(gitdir, UpdateNote::mine(note.branch, note.from, note.to, {}));
-      lock->rollback();
-      return fail(what + " stopped again: " + done.error().message +
-                  " (mr update finishes it once that is fixed)");
-    }
-  } else {
-    lock->rollback();
+  if (auto done = redo_remaining_work(repo, gitdir, note, *commits, *diff, s, *index, *lock);
+      !done) {
+    return fail(what + " stopped again: " + done.error().message +
+                " (mr update finishes it once that is fixed)");
   }
-  if (!moved) {
-    if (auto m = move_branch(repo, note.branch, *from, *to); !m) {
+  if (!*moved) {
+    if (auto m = move_branch(repo, note.branch, commits->from, commits->to); !m) {
       return fail(
           what + ": the work tree and index are done but " + branch +
           " could not be moved: " + m.error().message +
@@ -258,7 +326,7 @@ Result<std::string> finish_interrupted(git_repository* repo, const std::string& 
   }
   MR_TRY(remove_note(gitdir));
   return "Finishing " + what + "\n" +
-         fast_forward_text(repo, from_commit.get(), to_commit.get(), stat_width);
+         fast_forward_text(repo, commits->from_commit.get(), commits->to_commit.get(), stat_width);
 }
 
 } // namespace mr::git

@@ -246,68 +246,75 @@ GroupReport TaskGroup::join(UniqueFunction<void(TaskResult&)> on_done) {
   return join(std::move(hooks));
 }
 
-GroupReport TaskGroup::join(JoinHooks hooks) {
-  {
-    std::lock_guard lock(m_mutex);
-    if (m_state == State::joined) {
-      return *m_report;
-    }
-    m_state = State::joining;
-  }
-  const bool helping = m_executor.on_worker_thread();
-  std::exception_ptr hook_error;
-  const auto guarded = [&](auto&& call) {
-    if (hook_error) {
+// The join hooks, called on the joining thread: the first that throws cancels the group,
+// and no hook is called after it; join() rethrows its exception once every task is done.
+class TaskGroup::HookGuard {
+public:
+  explicit HookGuard(TaskGroup& group) : m_group(group) {}
+
+  template <class Call>
+  void operator()(Call&& call) {
+    if (m_error) {
       return;
     }
     try {
       call();
     } catch (...) {
-      hook_error = std::current_exception();
-      cancel(StopReason::requested);
+      m_error = std::current_exception();
+      m_group.cancel(StopReason::requested);
     }
-  };
-  auto last_tick = Clock::now();
-  std::unique_lock lock(m_mutex);
-  for (;;) {
-    while (!m_completed.empty()) {
-      Slot* slot = m_completed.front();
-      m_completed.pop_front();
-      lock.unlock();
-      if (hooks.on_done) {
-        guarded([&] { hooks.on_done(slot->result); });
-      }
-      if (!hooks.keep_output) {
-        slot->result.output.clear();
-      }
-      lock.lock();
-    }
-    if (m_pending == 0) {
-      break;
-    }
-    if (Clock::now() - last_tick >= hooks.tick_interval) {
-      lock.unlock();
-      if (hooks.on_tick) {
-        guarded([&] { hooks.on_tick(); });
-      }
-      report_overdue(hooks);
-      last_tick = Clock::now();
-      lock.lock();
-      continue;
-    }
-    if (helping) {
-      // A task that opened a group helps run that group's queued tasks: progress is
-      // guaranteed even when every worker is busy joining (-j 1).
-      lock.unlock();
-      const bool ran = m_executor.run_one_tagged(this);
-      lock.lock();
-      if (ran) {
-        continue;
-      }
-    }
-    m_cv.wait_until(lock, last_tick + hooks.tick_interval,
-                    [this] { return !m_completed.empty() || m_pending == 0; });
   }
+
+  void rethrow() const {
+    if (m_error) {
+      std::rethrow_exception(m_error);
+    }
+  }
+
+private:
+  TaskGroup& m_group;
+  std::exception_ptr m_error;
+};
+
+// Each completed result to on_done, in completion order, with the lock released: the hook
+// prints, and tasks finishing meanwhile must not wait for it.
+void TaskGroup::deliver_completed(std::unique_lock<std::mutex>& lock, JoinHooks& hooks,
+                                  HookGuard& guarded) {
+  while (!m_completed.empty()) {
+    Slot* slot = m_completed.front();
+    m_completed.pop_front();
+    lock.unlock();
+    if (hooks.on_done) {
+      guarded([&] { hooks.on_done(slot->result); });
+    }
+    if (!hooks.keep_output) {
+      slot->result.output.clear();
+    }
+    lock.lock();
+  }
+}
+
+// Every tick_interval while join() waits (called without the lock): the progress hook,
+// then the tasks overdue.
+void TaskGroup::run_tick(JoinHooks& hooks, HookGuard& guarded) {
+  if (hooks.on_tick) {
+    guarded([&] { hooks.on_tick(); });
+  }
+  report_overdue(hooks);
+}
+
+// A task that opened a group helps run that group's queued tasks: progress is guaranteed
+// even when every worker is busy joining (-j 1). Whether it ran one.
+bool TaskGroup::help_run_one(std::unique_lock<std::mutex>& lock) {
+  lock.unlock();
+  const bool ran = m_executor.run_one_tagged(this);
+  lock.lock();
+  return ran;
+}
+
+// Every task has finished (m_mutex held): the results, in spawn order, become the report
+// that this and any later join() returns.
+GroupReport TaskGroup::take_report() {
   GroupReport report;
   report.results.reserve(m_slots.size());
   for (const auto& slot : m_slots) {
@@ -317,10 +324,42 @@ GroupReport TaskGroup::join(JoinHooks hooks) {
   report.stop_reason = m_stop->reason();
   m_report = report;
   m_state = State::joined;
-  lock.unlock();
-  if (hook_error) {
-    std::rethrow_exception(hook_error);
+  return report;
+}
+
+GroupReport TaskGroup::join(JoinHooks hooks) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_state == State::joined) {
+      return *m_report;
+    }
+    m_state = State::joining;
   }
+  const bool helping = m_executor.on_worker_thread();
+  HookGuard guarded(*this);
+  auto last_tick = Clock::now();
+  std::unique_lock lock(m_mutex);
+  for (;;) {
+    deliver_completed(lock, hooks, guarded);
+    if (m_pending == 0) {
+      break;
+    }
+    if (Clock::now() - last_tick >= hooks.tick_interval) {
+      lock.unlock();
+      run_tick(hooks, guarded);
+      last_tick = Clock::now();
+      lock.lock();
+      continue;
+    }
+    if (helping && help_run_one(lock)) {
+      continue;
+    }
+    m_cv.wait_until(lock, last_tick + hooks.tick_interval,
+                    [this] { return !m_completed.empty() || m_pending == 0; });
+  }
+  GroupReport report = take_report();
+  lock.unlock();
+  guarded.rethrow();
   return report;
 }
 

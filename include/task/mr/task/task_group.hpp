@@ -183,6 +183,12 @@ private:
   void run(Slot& slot);
   void finish(Slot& slot);
   void report_overdue(JoinHooks& hooks);
+  // join()'s steps; `lock` holds m_mutex, released around hooks and helped tasks.
+  class HookGuard;
+  void deliver_completed(std::unique_lock<std::mutex>& lock, JoinHooks& hooks, HookGuard& guarded);
+  void run_tick(JoinHooks& hooks, HookGuard& guarded);
+  bool help_run_one(std::unique_lock<std::mutex>& lock);
+  GroupReport take_report();
 
   GroupOptions m_options;
   Executor& m_executor;
