@@ -87,11 +87,6 @@ int scale_linear(int it, int width, int max_change) {
   return 1 + (it * (width - 1) / max_change);
 }
 
-// `text` in colour `c`, when colour is on.
-std::string stat_paint(bool color, std::string_view c, const std::string& text) {
-  return color ? std::string(c) + text + std::string(k_reset) : text;
-}
-
 // What git's show_stats() measures before it lays the columns out: the widest name, the
 // largest change, and the room binary files' sizes need.
 struct StatExtent {
@@ -179,8 +174,8 @@ std::string stat_binary_counts(const StatFile& f, std::size_t number_width, bool
   if (f.added == 0 && f.deleted == 0) {
     return out + "\n";
   }
-  return out + " " + stat_paint(color, k_old, std::to_string(f.deleted)) + " -> " +
-         stat_paint(color, k_new, std::to_string(f.added)) + " bytes\n";
+  return out + " " + paint(std::to_string(f.deleted), k_old, color) + " -> " +
+         paint(std::to_string(f.added), k_new, color) + " bytes\n";
 }
 
 // How many '+' and '-' a text file's graph draws: its counts, scaled as git scales them
@@ -212,10 +207,10 @@ std::string stat_text_counts(const StatFile& f, const StatLayout& l, bool color)
                     std::string(l.number_width - std::min(l.number_width, count.size()), ' ') +
                     count + (f.added + f.deleted != 0 ? " " : "");
   if (add > 0) {
-    out += stat_paint(color, k_new, std::string(static_cast<std::size_t>(add), '+'));
+    out += paint(std::string(static_cast<std::size_t>(add), '+'), k_new, color);
   }
   if (del > 0) {
-    out += stat_paint(color, k_old, std::string(static_cast<std::size_t>(del), '-'));
+    out += paint(std::string(static_cast<std::size_t>(del), '-'), k_old, color);
   }
   return out + "\n";
 }
