@@ -118,6 +118,15 @@ Result<void> replace_file(git_repository* repo, int dirfd, const PathChange& c) 
   return util::replace_file_at(dirfd, c.path, content, (c.to->mode & 0111) != 0);
 }
 
+// The work tree's top directory, which the files are written relative to.
+Result<util::FdGuard> open_work_tree(const std::string& workdir) {
+  util::FdGuard dirfd(::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dirfd.open()) {
+    return fail("cannot open the work tree: " + util::errno_text(errno));
+  }
+  return dirfd;
+}
+
 // Writes the new version of each of `paths`, whose file is missing, creating the
 // directories on its way (never through a symlink), and records its stat.
 Result<void> create_files(git_repository* repo, const std::string& workdir,
@@ -125,10 +134,7 @@ Result<void> create_files(git_repository* repo, const std::string& workdir,
   if (paths.empty()) {
     return {};
   }
-  const util::FdGuard dirfd(::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (dirfd.get() < 0) {
-    return fail("cannot open the work tree: " + util::errno_text(errno));
-  }
+  MR_TRY_VAR(dirfd, open_work_tree(workdir));
   for (const auto* c : paths) {
     const auto parent = std::filesystem::path(c->path).parent_path();
     if (!parent.empty()) {
@@ -136,11 +142,11 @@ Result<void> create_files(git_repository* repo, const std::string& workdir,
         return made;
       }
     }
-    if (auto r = replace_file(repo, dirfd.get(), *c); !r) {
+    if (auto r = replace_file(repo, dirfd->get(), *c); !r) {
       return r;
     }
     struct stat st {};
-    if (::fstatat(dirfd.get(), c->path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (::fstatat(dirfd->get(), c->path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
       state.written[c->path] = st;
     }
   }
@@ -275,16 +281,13 @@ Result<void> replace_files(git_repository* repo, const std::string& workdir,
   if (replaced.empty()) {
     return {};
   }
-  const util::FdGuard dirfd(::open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (dirfd.get() < 0) {
-    return fail("cannot open the work tree: " + util::errno_text(errno));
-  }
+  MR_TRY_VAR(dirfd, open_work_tree(workdir));
   for (const auto* c : replaced) {
-    if (auto r = replace_file(repo, dirfd.get(), *c); !r) {
+    if (auto r = replace_file(repo, dirfd->get(), *c); !r) {
       return r;
     }
     struct stat st {};
-    if (::fstatat(dirfd.get(), c->path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (::fstatat(dirfd->get(), c->path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
       state.written[c->path] = st;
     }
     if (c == replaced.front() && mid_point) {
