@@ -1,52 +1,28 @@
 // Side by side with Debian's myrepos (/usr/bin/mr): where docs/myrepos-compat.md says mr
 // prints what myrepos prints, the same bytes on stdout. Skipped when myrepos is not installed.
-#include "cli_fixture.hpp"
+#include "myrepos_fixture.hpp"
 
 namespace mr::test {
 
 namespace {
 
-const fs::path k_myrepos = "/usr/bin/mr";
-
-class MyreposCompat : public CliTest {
+class MyreposCompat : public MyreposTest {
 protected:
   void SetUp() override {
-    if (!fs::exists(k_myrepos) || read_file(k_myrepos).find("myrepos") == std::string::npos) {
-      GTEST_SKIP() << "myrepos is not installed";
+    MyreposTest::SetUp();
+    if (IsSkipped()) {
+      return;
     }
     for (const char* name : {"alpha", "beta", "gamma", "delta"}) {
       make_repo(home() / "src" / name);
     }
     // The same registry in both formats.
-    write_file(home() / ".mrconfig",
-               "[src/alpha]\ncheckout = git clone 'x' 'alpha'\n\n"
-               "[src/beta]\ncheckout = git clone 'x' 'beta'\norder = 20\n\n"
-               "[src/gamma]\ncheckout = git clone 'x' 'gamma'\nskip = true\n\n"
-               "[src/delta]\ncheckout = git clone 'x' 'delta'\norder = 5\n");
-    write_file(registry(),
-               "[repos.\"src/alpha\"]\n[repos.\"src/beta\"]\norder = 20\n"
-               "[repos.\"src/gamma\"]\nskip = true\n[repos.\"src/delta\"]\norder = 5\n");
-  }
-
-  RunResult myrepos(const std::vector<std::string>& args, const fs::path& cwd) {
-    std::vector<std::string> argv = {k_myrepos.string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    RunOptions options;
-    options.cwd = cwd;
-    options.env = env_for(cwd);
-    return run(argv, options);
-  }
-
-  void expect_same(const std::vector<std::string>& args, const fs::path& cwd) {
-    const auto theirs = myrepos(args, cwd);
-    const auto ours = mr(args, cwd);
-    std::string joined;
-    for (const auto& a : args) {
-      joined += a + " ";
-    }
-    SCOPED_TRACE("mr " + joined + "in " + cwd.string());
-    EXPECT_EQ(ours.out, theirs.out);
-    EXPECT_EQ(ours.exit_code, theirs.exit_code);
+    write_registries("[src/alpha]\ncheckout = git clone 'x' 'alpha'\n\n"
+                     "[src/beta]\ncheckout = git clone 'x' 'beta'\norder = 20\n\n"
+                     "[src/gamma]\ncheckout = git clone 'x' 'gamma'\nskip = true\n\n"
+                     "[src/delta]\ncheckout = git clone 'x' 'delta'\norder = 5\n",
+                     "[repos.\"src/alpha\"]\n[repos.\"src/beta\"]\norder = 20\n"
+                     "[repos.\"src/gamma\"]\nskip = true\n[repos.\"src/delta\"]\norder = 5\n");
   }
 };
 

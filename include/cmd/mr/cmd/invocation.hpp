@@ -32,6 +32,8 @@ struct GlobalOptions {
   bool fail_fast = false;                                 // --fail-fast
   render::ColorWhen color = render::ColorWhen::automatic; // --color
   bool json = false;                                      // --json
+  bool force_env = false;   // --force-env: run although GIT_DIR & co. are set
+  bool interactive = false; // -i: a shell in each repository that fails (only at -j1)
 };
 
 struct Invocation {

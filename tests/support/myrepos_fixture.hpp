@@ -1,0 +1,38 @@
+// Side by side with Debian's myrepos (/usr/bin/mr): a CLI fixture that runs both tools in
+// the same throwaway $HOME and compares what they print. Tests derived from it are skipped
+// when myrepos is not installed (scripts/install-deps.sh installs it).
+//
+// The registry is the test's to write, in both formats: write_registries() puts the INI
+// text in ~/.mrconfig (read by myrepos) and the TOML text in ~/.mrconfig.toml (read by mr).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli_fixture.hpp"
+
+namespace mr::test {
+
+// Where Debian installs myrepos.
+inline const fs::path k_myrepos_binary = "/usr/bin/mr";
+
+class MyreposTest : public CliTest {
+protected:
+  void SetUp() override;
+
+  // Writes ~/.mrconfig (myrepos) and ~/.mrconfig.toml (mr).
+  void write_registries(std::string_view ini, std::string_view toml);
+
+  // Runs myrepos with the environment mr() uses (plus `extra_env`).
+  RunResult myrepos(const std::vector<std::string>& args, const fs::path& cwd,
+                    const std::map<std::string, std::string>& extra_env = {});
+
+  // Runs both; expects the same stdout and exit status (and the same stderr when
+  // `compare_stderr`), with the arguments in the failure message.
+  void expect_same(const std::vector<std::string>& args, const fs::path& cwd,
+                   bool compare_stderr = false,
+                   const std::map<std::string, std::string>& extra_env = {});
+};
+
+} // namespace mr::test
