@@ -111,10 +111,7 @@ std::optional<task::TaskResult> wait_for_parent(RepoTask& t, CheckoutOrder* orde
 std::optional<task::TaskResult> unusable_directory(const registry::Repo& repo, bool missing,
                                                    bool shell_default) {
   if (missing) {
-    struct stat st {};
-    const int err = ::stat(repo.path.c_str(), &st) != 0 ? errno : ENOTDIR;
-    return task::TaskResult::failed("failed to chdir to " + repo.path.string() +
-                                    "/: " + util::errno_text(err));
+    return task::TaskResult::failed(enter_failure(repo.path).value_or(""));
   }
   if (!repo.trusted || shell_default) {
     if (auto tree = check_work_tree(repo.path, !repo.trusted); !tree) {
@@ -122,6 +119,24 @@ std::optional<task::TaskResult> unusable_directory(const registry::Repo& repo, b
     }
   }
   return std::nullopt;
+}
+
+// Runs a `skip` or `deleted` predicate, as myrepos: the action is $1, exit status 0 means
+// yes. A repository that is not checked out runs it in the nearest directory above it
+// that exists (its parent, where a checkout would run), with MR_REPO still naming it.
+Result<proc::Outcome> run_predicate(RepoTask& t, const std::string& predicate) {
+  std::optional<std::filesystem::path> dir;
+  if (!util::is_directory(t.repo.path)) {
+    dir = t.repo.path.parent_path();
+    while (!util::is_directory(*dir) && dir->has_relative_path()) {
+      dir = dir->parent_path();
+    }
+  }
+  t.cwd.swap(dir);
+  const std::string& action = t.command.action;
+  auto outcome = run_shell(t, action, predicate, {action});
+  t.cwd.swap(dir);
+  return outcome;
 }
 
 // The result when the repository is to be skipped (`skip`, or its predicate says so; -f
@@ -137,9 +152,7 @@ std::optional<task::TaskResult> skip_result(RepoTask& t) {
   if (!repo.skip_predicate) {
     return std::nullopt;
   }
-  // As myrepos: the action is $1; exit status 0 means skip.
-  const std::string& action = t.command.action;
-  auto outcome = run_shell(t, action, *repo.skip_predicate, {action});
+  auto outcome = run_predicate(t, *repo.skip_predicate);
   if (!outcome || outcome->stopped) {
     return result_of(outcome);
   }
@@ -147,6 +160,32 @@ std::optional<task::TaskResult> skip_result(RepoTask& t) {
     return task::TaskResult::skipped();
   }
   return std::nullopt;
+}
+
+// A repository marked `deleted` (or whose `deleted` predicate says so; -f does not ignore
+// it) is skipped when it is gone, and fails when it is still there, as myrepos:
+// "mr error: PATH/ should be deleted yet still exists", without a header.
+std::optional<task::TaskResult> deleted_result(RepoTask& t) {
+  const auto& repo = t.repo;
+  if (!repo.deleted && !repo.deleted_predicate) {
+    return std::nullopt;
+  }
+  if (!repo.deleted) {
+    auto outcome = run_predicate(t, *repo.deleted_predicate);
+    if (!outcome || outcome->stopped) {
+      return result_of(outcome);
+    }
+    if (outcome->exit_code != 0) {
+      return std::nullopt;
+    }
+  }
+  if (!util::is_directory(repo.path)) {
+    return task::TaskResult::skipped();
+  }
+  t.headerless = true;
+  t.bare_reason = true;
+  return task::TaskResult::failed("mr error: " + repo.path.string() +
+                                  "/ should be deleted yet still exists");
 }
 
 // The action as it runs in one repository.
@@ -238,6 +277,9 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin, CheckoutOrder*
   if (auto skipped = skip_result(t)) {
     return std::move(*skipped);
   }
+  if (auto deleted = deleted_result(t)) {
+    return std::move(*deleted);
+  }
   if (auto waited = wait_for_parent(t, order)) {
     return std::move(*waited);
   }
@@ -257,6 +299,7 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin, CheckoutOrder*
   const bool touches = !w.native || a.builtin->needs_directory; // not list
   if (!a.clones() && touches) {
     if (auto refused = unusable_directory(t.repo, a.missing, w.script && !w.own)) {
+      t.headerless = a.missing; // as myrepos: the chdir failure alone, no header
       return std::move(*refused);
     }
   }
@@ -342,6 +385,8 @@ private:
     render::JsonObject fields;
     std::vector<std::string> cells;
     std::optional<std::string> header_action;
+    bool headerless = false;
+    bool bare_reason = false;
   };
 
   void spawn_all(task::TaskGroup& group) {
@@ -350,7 +395,8 @@ private:
         RepoTask t{tc, m_ctx, m_settings, *m_selected[i].repo, m_selected[i].subdir, i};
         const FinishGuard release{m_order ? &*m_order : nullptr, i};
         auto result = perform(t, m_builtin, release.order);
-        m_parts[i] = {std::move(t.fields), std::move(t.cells), std::move(t.header_action)};
+        m_parts[i] = {std::move(t.fields), std::move(t.cells), std::move(t.header_action),
+                      t.headerless, t.bare_reason};
         return result;
       });
     }
@@ -381,6 +427,8 @@ private:
     if (parts.header_action) {
       block.action = std::move(parts.header_action);
     }
+    block.headerless = parts.headerless;
+    block.bare_reason = parts.bare_reason;
     block.fields = std::move(parts.fields);
     block.cells = std::move(parts.cells);
     block.label = short_label(*m_selected[i].repo, m_ctx);
