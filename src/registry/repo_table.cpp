@@ -130,7 +130,9 @@ private:
         }
       }
     } else if (!m_ctx.trusted) {
-      return bad(m_key.source(), "absolute repo path '" + m_name +
+      // A "~/" path is relative to the home directory, not absolute: say which it is.
+      const std::string kind = m_name.front() == '~' ? "home-relative" : "absolute";
+      return bad(m_key.source(), kind + " repo path '" + m_name +
                                      "' is not allowed in an untrusted registry file (" +
                                      m_ctx.hint + ")");
     }
