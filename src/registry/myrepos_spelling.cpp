@@ -125,6 +125,11 @@ Result<std::string> expand_variables(std::string_view path,
   std::string out;
   std::size_t i = 0;
   while (i < path.size()) {
+    if (path[i] == '\\' && i + 1 < path.size() && path[i + 1] == '$') {
+      out += '$'; // "\$": a '$' of the directory's own name, as in the shell's "..."
+      i += 2;
+      continue;
+    }
     if (path[i] != '$') {
       out += path[i++];
       continue;

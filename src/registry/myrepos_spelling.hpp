@@ -28,8 +28,9 @@ std::optional<std::string> myrepos_command_name(std::string_view name, CommandTa
 std::optional<std::string> myrepos_repo_key(std::string_view name);
 
 // `path` with each $NAME and ${NAME} replaced by the variable's value from `lookup`
-// (nullptr: unset). The error names the variable: an unset one, or a '$' that starts no
-// name. Nothing else of the shell's (no $(...), no quoting) is interpreted.
+// (nullptr: unset), and "\$" by a '$'. The error names the variable: an unset one, or a
+// '$' that starts no name. Nothing else of the shell's (no $(...), no quoting) is
+// interpreted.
 Result<std::string> expand_variables(std::string_view path,
                                      const std::function<const char*(const std::string&)>& lookup);
 

@@ -88,15 +88,20 @@ private:
     if (user.find('$') == std::string::npos) {
       return fs::path(user);
     }
-    if (!m_ctx.trusted) {
+    bool names_variable = false;
+    auto expanded = expand_variables(user, [&](const std::string& name) -> const char* {
+      names_variable = true;
+      if (!m_ctx.trusted) {
+        return "";
+      }
+      return std::getenv(name.c_str()); // loading runs before any thread is started
+    });
+    if (names_variable && !m_ctx.trusted) {
       return bad(m_key.source(), "repo path '" + m_name +
                                      "' names a variable, which is not allowed in an untrusted "
                                      "registry file (" +
                                      m_ctx.hint + ")");
     }
-    auto expanded = expand_variables(user, [](const std::string& name) {
-      return std::getenv(name.c_str()); // loading runs before any thread is started
-    });
     if (!expanded) {
       return bad(m_key.source(), "repo path '" + m_name + "': " + expanded.error().message);
     }

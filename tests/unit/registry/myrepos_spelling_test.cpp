@@ -133,6 +133,7 @@ TEST(ExpandVariables, ReplacesNamesAndBracedNames) {
   EXPECT_EQ(expand_variables("$SRC/a", lookup).value(), "/srv/src/a");
   EXPECT_EQ(expand_variables("${SRC}x/$EMPTY", lookup).value(), "/srv/srcx/");
   EXPECT_EQ(expand_variables("plain/path", lookup).value(), "plain/path");
+  EXPECT_EQ(expand_variables("a\\$SRC/b\\c", lookup).value(), "a$SRC/b\\c"); // "\$" is a '$'
 }
 
 TEST(ExpandVariables, AnUnsetVariableOrALoneDollarIsAnError) {
