@@ -19,6 +19,7 @@
 #include "checkout_order.hpp"
 #include "net_support.hpp"
 #include "repo_guard.hpp"
+#include "repo_predicates.hpp"
 #include "select_repos.hpp"
 
 namespace mr::cmd {
@@ -119,73 +120,6 @@ std::optional<task::TaskResult> unusable_directory(const registry::Repo& repo, b
     }
   }
   return std::nullopt;
-}
-
-// Runs a `skip` or `deleted` predicate, as myrepos: the action is $1, exit status 0 means
-// yes. A repository that is not checked out runs it in the nearest directory above it
-// that exists (its parent, where a checkout would run), with MR_REPO still naming it.
-Result<proc::Outcome> run_predicate(RepoTask& t, const std::string& predicate) {
-  std::optional<std::filesystem::path> dir;
-  if (!util::is_directory(t.repo.path)) {
-    dir = t.repo.path.parent_path();
-    while (!util::is_directory(*dir) && dir->has_relative_path()) {
-      dir = dir->parent_path();
-    }
-  }
-  t.cwd.swap(dir);
-  const std::string& action = t.command.action;
-  auto outcome = run_shell(t, action, predicate, {action});
-  t.cwd.swap(dir);
-  return outcome;
-}
-
-// The result when the repository is to be skipped (`skip`, or its predicate says so; -f
-// ignores both), or when its predicate could not run.
-std::optional<task::TaskResult> skip_result(RepoTask& t) {
-  const auto& repo = t.repo;
-  if (t.command.options().force) {
-    return std::nullopt;
-  }
-  if (repo.skip) {
-    return task::TaskResult::skipped();
-  }
-  if (!repo.skip_predicate) {
-    return std::nullopt;
-  }
-  auto outcome = run_predicate(t, *repo.skip_predicate);
-  if (!outcome || outcome->stopped) {
-    return result_of(outcome);
-  }
-  if (outcome->exit_code == 0) {
-    return task::TaskResult::skipped();
-  }
-  return std::nullopt;
-}
-
-// A repository marked `deleted` (or whose `deleted` predicate says so; -f does not ignore
-// it) is skipped when it is gone, and fails when it is still there, as myrepos:
-// "mr error: PATH/ should be deleted yet still exists", without a header.
-std::optional<task::TaskResult> deleted_result(RepoTask& t) {
-  const auto& repo = t.repo;
-  if (!repo.deleted && !repo.deleted_predicate) {
-    return std::nullopt;
-  }
-  if (!repo.deleted) {
-    auto outcome = run_predicate(t, *repo.deleted_predicate);
-    if (!outcome || outcome->stopped) {
-      return result_of(outcome);
-    }
-    if (outcome->exit_code != 0) {
-      return std::nullopt;
-    }
-  }
-  if (!util::is_directory(repo.path)) {
-    return task::TaskResult::skipped();
-  }
-  t.headerless = true;
-  t.bare_reason = true;
-  return task::TaskResult::failed("mr error: " + repo.path.string() +
-                                  "/ should be deleted yet still exists");
 }
 
 // The action as it runs in one repository.
