@@ -1,9 +1,11 @@
 // `mr list` (alias `ls`): the header line of each selected repository, as myrepos. It
-// reads only the registry, never the repositories, so it is instant and works for repos
-// that are not checked out yet.
+// reads the registry and opens no repository, so it is instant; as with myrepos, a
+// repository that is not checked out fails with its chdir line and no header (under
+// --json it keeps its registry fields).
 #include <mr/util/redact.hpp>
 
 #include "actions.hpp"
+#include "repo_guard.hpp"
 
 namespace mr::cmd {
 
@@ -22,6 +24,10 @@ task::TaskResult repo_list(RepoTask& t) {
   t.fields.add("tags", repo.tags)
       .add("order", repo.order)
       .add("registry", repo.location.file.string());
+  if (auto cannot = enter_failure(repo.path)) {
+    t.headerless = true;
+    return task::TaskResult::failed(*cannot);
+  }
   return task::TaskResult::ok();
 }
 

@@ -19,6 +19,7 @@
 #include "checkout_order.hpp"
 #include "net_support.hpp"
 #include "repo_guard.hpp"
+#include "repo_predicates.hpp"
 #include "select_repos.hpp"
 
 namespace mr::cmd {
@@ -111,40 +112,12 @@ std::optional<task::TaskResult> wait_for_parent(RepoTask& t, CheckoutOrder* orde
 std::optional<task::TaskResult> unusable_directory(const registry::Repo& repo, bool missing,
                                                    bool shell_default) {
   if (missing) {
-    struct stat st {};
-    const int err = ::stat(repo.path.c_str(), &st) != 0 ? errno : ENOTDIR;
-    return task::TaskResult::failed("failed to chdir to " + repo.path.string() +
-                                    "/: " + util::errno_text(err));
+    return task::TaskResult::failed(enter_failure(repo.path).value_or(""));
   }
   if (!repo.trusted || shell_default) {
     if (auto tree = check_work_tree(repo.path, !repo.trusted); !tree) {
       return task::TaskResult::failed(tree.error().message);
     }
-  }
-  return std::nullopt;
-}
-
-// The result when the repository is to be skipped (`skip`, or its predicate says so; -f
-// ignores both), or when its predicate could not run.
-std::optional<task::TaskResult> skip_result(RepoTask& t) {
-  const auto& repo = t.repo;
-  if (t.command.options().force) {
-    return std::nullopt;
-  }
-  if (repo.skip) {
-    return task::TaskResult::skipped();
-  }
-  if (!repo.skip_predicate) {
-    return std::nullopt;
-  }
-  // As myrepos: the action is $1; exit status 0 means skip.
-  const std::string& action = t.command.action;
-  auto outcome = run_shell(t, action, *repo.skip_predicate, {action});
-  if (!outcome || outcome->stopped) {
-    return result_of(outcome);
-  }
-  if (outcome->exit_code == 0) {
-    return task::TaskResult::skipped();
   }
   return std::nullopt;
 }
@@ -238,6 +211,9 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin, CheckoutOrder*
   if (auto skipped = skip_result(t)) {
     return std::move(*skipped);
   }
+  if (auto deleted = deleted_result(t)) {
+    return std::move(*deleted);
+  }
   if (auto waited = wait_for_parent(t, order)) {
     return std::move(*waited);
   }
@@ -257,6 +233,7 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin, CheckoutOrder*
   const bool touches = !w.native || a.builtin->needs_directory; // not list
   if (!a.clones() && touches) {
     if (auto refused = unusable_directory(t.repo, a.missing, w.script && !w.own)) {
+      t.headerless = a.missing; // as myrepos: the chdir failure alone, no header
       return std::move(*refused);
     }
   }
@@ -342,6 +319,8 @@ private:
     render::JsonObject fields;
     std::vector<std::string> cells;
     std::optional<std::string> header_action;
+    bool headerless = false;
+    bool bare_reason = false;
   };
 
   void spawn_all(task::TaskGroup& group) {
@@ -350,7 +329,8 @@ private:
         RepoTask t{tc, m_ctx, m_settings, *m_selected[i].repo, m_selected[i].subdir, i};
         const FinishGuard release{m_order ? &*m_order : nullptr, i};
         auto result = perform(t, m_builtin, release.order);
-        m_parts[i] = {std::move(t.fields), std::move(t.cells), std::move(t.header_action)};
+        m_parts[i] = {std::move(t.fields), std::move(t.cells), std::move(t.header_action),
+                      t.headerless, t.bare_reason};
         return result;
       });
     }
@@ -381,6 +361,8 @@ private:
     if (parts.header_action) {
       block.action = std::move(parts.header_action);
     }
+    block.headerless = parts.headerless;
+    block.bare_reason = parts.bare_reason;
     block.fields = std::move(parts.fields);
     block.cells = std::move(parts.cells);
     block.label = short_label(*m_selected[i].repo, m_ctx);

@@ -107,6 +107,15 @@ bool is_empty_directory(const std::filesystem::path& path) {
   return empty;
 }
 
+std::optional<std::string> enter_failure(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return std::nullopt;
+  }
+  const int err = ::stat(path.c_str(), &st) != 0 ? errno : ENOTDIR;
+  return "failed to chdir to " + path.string() + "/: " + util::errno_text(err);
+}
+
 Result<std::filesystem::path> still_inside(const registry::Repo& repo) {
   if (!repo.confined_to) {
     return repo.path;

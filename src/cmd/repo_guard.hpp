@@ -10,6 +10,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +32,10 @@ Result<void> check_work_tree(const std::filesystem::path& path, bool own_dot_git
 // GIT_CONFIG_COUNT, after whatever the user's environment already sets) keeps git from
 // using a bare repository it finds below it. Values already in the environment are kept.
 std::vector<std::pair<std::string, std::string>> guard_env(const registry::Repo& repo);
+
+// myrepos' words when mr cannot enter `path` ("failed to chdir to PATH/: No such file or
+// directory"); nullopt when it is a directory.
+std::optional<std::string> enter_failure(const std::filesystem::path& path);
 
 // An existing directory, not a symlink to one, with nothing in it: a checkout may clone
 // there.

@@ -41,6 +41,9 @@ struct RepoTask {
   std::optional<std::string> header_action = {}; // when not the command's ("checkout" for
                                                  // update on a missing repo)
   std::optional<std::filesystem::path> cwd = {}; // where commands run instead (checkout)
+  // The block has no header (render::Block::headerless): mr could not enter the repository.
+  bool headerless = false;
+  bool bare_reason = false; // the failure's reason is a whole line of its own
   // Set over the environment of every command run for this repository (repo_guard.hpp).
   std::vector<std::pair<std::string, std::string>> env = {};
 
@@ -63,8 +66,10 @@ Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
 Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
                                const std::vector<std::string>& argv, task::OutputBuffer& output);
 
-// Runs a registry or default shell snippet as myrepos does: /bin/sh, `set -e`, the
-// arguments as "$@". A snippet that is exactly `true` or `false` runs no shell at all.
+// Runs a registry or default shell snippet as myrepos does: /bin/sh, `set -e`, myrepos'
+// shell library (error, warning, info, hours_since, lazy), settings.lib and the
+// repository's lib, then the snippet with the arguments as "$@". A snippet that is exactly
+// `true` or `false` runs no shell at all.
 Result<proc::Outcome> run_shell(RepoTask& t, std::string_view action, std::string_view script,
                                 const std::vector<std::string>& args);
 

@@ -1,6 +1,7 @@
 // Dispatch: from a parsed command line to an action's exit status. Everything that can
 // go wrong before any repository is touched (a bad -d, a registry that does not load, an
 // unknown action, no repositories) is reported here and exits 2.
+#include <algorithm>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -62,10 +63,16 @@ int run(const Invocation& invocation) {
     return fatal(cwd.error().message);
   }
   util::Place directory = *cwd;
+  std::optional<Error> missing_directory; // -d names a directory that does not exist
   if (options.directory) {
-    auto place = util::place_of(util::expand_user(options.directory->string(), home), *cwd);
+    const auto dir = util::expand_user(options.directory->string(), home);
+    auto place = util::place_of(dir, *cwd);
     if (!place) {
-      return fatal("-d " + place.error().message);
+      // As myrepos: a registered repository that is not checked out may be named (`mr -d
+      // MISSING checkout`); the error stands when no repository is at or below it.
+      missing_directory = Error{"-d " + place.error().message};
+      const auto logical = util::absolute_normal(dir, cwd->logical);
+      place = util::Place{logical, util::physical(logical)};
     }
     directory = std::move(*place);
   }
@@ -81,6 +88,12 @@ int run(const Invocation& invocation) {
     return fatal(loaded.error());
   }
   spdlog::debug("loaded {} repos from {} files", loaded->repos.size(), loaded->files.size());
+  if (missing_directory &&
+      std::none_of(loaded->repos.begin(), loaded->repos.end(), [&](const registry::Repo& r) {
+        return util::depth_below(r.path, directory.logical).has_value();
+      })) {
+    return fatal(*missing_directory);
+  }
 
   auto resolution = resolve_action(invocation.action, *loaded);
   if (!resolution) {

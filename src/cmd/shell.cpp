@@ -6,6 +6,51 @@
 
 namespace mr::cmd {
 
+namespace {
+
+// The shell functions myrepos gives every command, hook and predicate, for git: error,
+// warning and info print "mr: ..." on stderr (error then fails the command); hours_since
+// ACTION N succeeds, and records the time, when ACTION was last recorded N hours ago or
+// more (`skip = "! hours_since update 12"`); lazy succeeds when the repository is not
+// checked out (`skip = "lazy"`: checkout clones it, other actions leave it alone).
+constexpr std::string_view k_shell_library = R"sh(error() {
+	echo "mr: $*" >&2
+	exit 1
+}
+warning() {
+	echo "mr (warning): $*" >&2
+}
+info() {
+	echo "mr: $*" >&2
+}
+hours_since() {
+	if [ -z "$1" ] || [ -z "$2" ]; then
+		error "usage: hours_since ACTION HOURS"
+	fi
+	if [ -e "$MR_REPO/.git" ]; then
+		mr_flag_file="$MR_REPO/.git/.mr_last$1"
+	elif [ -e "$MR_REPO/refs/heads" ]; then
+		mr_flag_file="$MR_REPO/.mr_last$1"
+	else
+		error "cannot determine flag filename"
+	fi
+	if [ -f "$mr_flag_file" ]; then
+		mr_hours=$(( ($(date +%s) - $(stat -c %Y "$mr_flag_file")) / 3600 ))
+	else
+		mr_hours=9999
+	fi
+	if [ "$mr_hours" -lt "$2" ]; then
+		return 1
+	fi
+	touch "$mr_flag_file"
+}
+lazy() {
+	[ ! -d "$MR_REPO" ]
+}
+)sh";
+
+} // namespace
+
 std::filesystem::path RepoTask::workdir() const {
   if (cwd) {
     return *cwd;
@@ -58,7 +103,15 @@ Result<proc::Outcome> run_shell(RepoTask& t, std::string_view action, std::strin
     outcome.exit_code = trimmed == "true" ? 0 : 1;
     return outcome;
   }
-  std::vector<std::string> argv = {"/bin/sh", "-c", "set -e\n" + std::string(script), "sh"};
+  // As myrepos: the library, then settings.lib and the repository's lib, then the script.
+  std::string text = "set -e\n";
+  text += k_shell_library;
+  text += t.command.registry.settings.lib;
+  if (!t.repo.lib.empty()) {
+    text += t.repo.lib + "\n";
+  }
+  text += script;
+  std::vector<std::string> argv = {"/bin/sh", "-c", std::move(text), "sh"};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_argv(t, action, argv);
 }

@@ -134,6 +134,15 @@ bool at_or_below(const Repo& repo, const util::Place& top) {
          util::depth_below(physical, top.physical) || util::depth_below(physical, top.logical);
 }
 
+// A '$' of a directory's own name is written "\$" in a key, which the loader reads back
+// as a '$' rather than a variable.
+std::string literal_dollars(std::string key) {
+  for (std::size_t i = key.find('$'); i != std::string::npos; i = key.find('$', i + 2)) {
+    key.insert(i, 1, '\\');
+  }
+  return key;
+}
+
 } // namespace
 
 std::string key_for(const util::Place& repo, const fs::path& root_file, const fs::path& home) {
@@ -149,17 +158,17 @@ std::string key_for(const util::Place& repo, const fs::path& root_file, const fs
   // refuse "~x" in an untrusted file; "./~/x" is the directory that is really there.
   const auto unambiguous = [](std::string rel) { return rel[0] == '~' ? "./" + rel : rel; };
   if (auto rel = relative(repo.logical, dir)) {
-    return unambiguous(*rel);
+    return literal_dollars(unambiguous(*rel));
   }
   if (auto rel = relative(repo.physical, util::physical(dir))) {
-    return unambiguous(*rel);
+    return literal_dollars(unambiguous(*rel));
   }
   if (!home.empty()) {
     if (auto rel = relative(repo.logical, home)) {
-      return *rel == "." ? "~" : "~/" + *rel;
+      return literal_dollars(*rel == "." ? "~" : "~/" + *rel);
     }
   }
-  return repo.logical.string();
+  return literal_dollars(repo.logical.string());
 }
 
 Result<void> check_recordable(const Registry& registry, const util::Place& repo,

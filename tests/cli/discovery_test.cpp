@@ -13,6 +13,9 @@ protected:
     write_file(home() / "proj/.mrconfig.toml", "[repos.\"proj-repo\"]\n");
     write_file(root() / "other.toml", "[repos.\"other-repo\"]\n");
     fs::create_directories(home() / "proj/proj-repo/deep");
+    fs::create_directories(home() / "home-repo"); // list fails on a repository not there
+    fs::create_directories(root() / "other-repo");
+    fs::create_directories(root() / "third-repo");
   }
   std::string listed(const RunResult& r) {
     EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -123,7 +123,9 @@ TEST_F(BrokenRepos, EachFailsAloneWithOneLineWhileTheOthersStayCorrect) {
     for (const auto& b : broken) {
       const auto dir = ws() / b.name;
       const auto& reason = action == "status" ? b.status_reason : b.diff_reason;
-      ASSERT_TRUE(body.count(dir.string()) == 1) << action << ": no block for " << b.name;
+      // As myrepos, a repository that is not there gets its failure line but no header.
+      const std::size_t headers = std::string_view(b.name) == "missing" ? 0 : 1;
+      ASSERT_EQ(body.count(dir.string()), headers) << action << ": block for " << b.name;
       if (reason.empty()) {
         const auto expected = action == "status" ? git_status_text(dir) : git_diff_text(dir);
         EXPECT_EQ(body.at(dir.string()), expected) << action << " " << b.name;

@@ -15,6 +15,12 @@ protected:
       ASSERT_EQ(r.exit_code, 0) << r.err;
     }
   }
+  // Directories for the repositories at src/NAME (list fails on one that is not there).
+  void make_dirs(std::initializer_list<const char*> names) {
+    for (const char* name : names) {
+      std::filesystem::create_directories(home() / "src" / name);
+    }
+  }
   std::string header(const char* name, const char* action = "list") {
     return std::string("mr ") + action + ": " + (home() / "src" / name).string() + "\n\n";
   }
@@ -78,6 +84,7 @@ TEST_F(List, DepthLimit) {
 TEST_F(List, OrderThenPath) {
   write_file(registry(),
              "[repos.\"src/b\"]\n[repos.\"src/a\"]\norder = 20\n[repos.\"src/c\"]\norder = 5\n");
+  make_dirs({"a", "b", "c"});
   EXPECT_EQ(mr({"list"}, home()).out,
             header("c") + header("b") + header("a") + "mr list: finished (3 ok)\n");
 }
@@ -85,6 +92,7 @@ TEST_F(List, OrderThenPath) {
 TEST_F(List, TagsSelectAnyOf) {
   write_file(registry(), "[repos.\"src/a\"]\ntags = [\"work\"]\n[repos.\"src/b\"]\ntags = "
                          "[\"oss\", \"x\"]\n[repos.\"src/c\"]\n");
+  make_dirs({"a", "b", "c"});
   EXPECT_EQ(mr({"-g", "work", "list"}, home()).out, header("a") + "mr list: finished (1 ok)\n");
   EXPECT_EQ(mr({"-g", "work", "--tag", "x", "list"}, home()).out,
             header("a") + header("b") + "mr list: finished (2 ok)\n");
@@ -93,6 +101,7 @@ TEST_F(List, TagsSelectAnyOf) {
 
 TEST_F(List, SkippedReposAreCountedAndForceIgnoresSkip) {
   write_file(registry(), "[repos.\"src/a\"]\n[repos.\"src/b\"]\nskip = true\n");
+  make_dirs({"a", "b"});
   auto r = mr({"-s", "list"}, home());
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, header("a") + "mr list: finished (1 ok; 1 skipped)\nmr list: (skipped: " +
@@ -114,6 +123,7 @@ TEST_F(List, QuietAndMinimalPrintNothingForListedRepos) {
 TEST_F(List, JsonGivesOneObjectPerRepoThenASummary) {
   write_file(registry(), "[repos.\"src/a\"]\nurl = \"https://x/a.git\"\ntags = "
                          "[\"w\"]\n[repos.\"src/b\"]\nbranch = \"dev\"\norder = 3\n");
+  make_dirs({"a", "b"});
   const auto r = mr({"--json", "list"}, home());
   EXPECT_EQ(r.exit_code, 0);
   const auto a = (home() / "src/a").string();
@@ -130,10 +140,20 @@ TEST_F(List, JsonGivesOneObjectPerRepoThenASummary) {
           "\n");
 }
 
-TEST_F(List, ListNeverTouchesTheRepositories) {
-  // Registered but not checked out: still listed, as registered.
-  write_file(registry(), "[repos.\"src/missing\"]\nurl = \"u\"\n");
-  EXPECT_EQ(mr({"list"}, home()).out, header("missing") + "mr list: finished (1 ok)\n");
+TEST_F(List, AMissingRepositoryFailsWithoutAHeaderAsInMyrepos) {
+  // Registered but not checked out: myrepos' list (`true`, run in the repository) fails to
+  // enter it, prints no header, and counts it as failed.
+  write_file(registry(), "[repos.\"src/missing\"]\nurl = \"u\"\n[repos.\"src/a\"]\n");
+  make_dirs({"a"});
+  auto r = mr({"list"}, home());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, header("a") + "\nmr list: finished (1 ok; 1 failed)\n");
+  EXPECT_EQ(r.err, "mr list: failed to chdir to " + (home() / "src/missing").string() +
+                       "/: No such file or directory\n");
+  // --json keeps what the registry says about it.
+  r = mr({"--json", "-d", "src/missing", "list"}, home());
+  EXPECT_NE(r.out.find(R"("status":"failed")"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(R"("url":"u")"), std::string::npos) << r.out;
 }
 
 } // namespace mr::test

@@ -40,6 +40,7 @@ TEST_F(RegistryTrust, AHomeRegistryWritableByItsGroupMayNotRunCommands) {
 TEST_F(RegistryTrust, MrtrustCannotTrustAWorldWritableOrForeignFile) {
   const auto file = home() / "proj/.mrconfig.toml";
   write_file(file, "[repos.x]\n[repos.x.commands]\nhello = \"echo hi\"\n");
+  fs::create_directories(home() / "proj/x");
   write_file(home() / ".mrtrust", file.string() + "\n");
   EXPECT_EQ(mr({"list"}, home() / "proj").exit_code, 0);
   ::chmod(file.c_str(), 0646);

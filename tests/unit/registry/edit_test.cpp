@@ -70,6 +70,23 @@ TEST_F(RegistryEdit, KeysAreRelativeTildeOrAbsolute) {
   EXPECT_EQ(key_for({outside, outside}, root_file(), home()), outside.string());
 }
 
+TEST_F(RegistryEdit, ADollarInADirectoryNameIsRecordedSoItIsNotReadAsAVariable) {
+  // Repository paths expand $NAME; a '$' of the name itself is written "\$".
+  EXPECT_EQ(key_for({home() / "a$b", home() / "a$b"}, root_file(), home()), "a\\$b");
+  const auto outside = m_tmp.path() / "x$HOME";
+  EXPECT_EQ(key_for({outside, outside}, home() / "cfg/r.toml", home()),
+            (m_tmp.path() / "x\\$HOME").string());
+  ASSERT_TRUE(add(home() / "src/$HOME", "u"));
+  ASSERT_TRUE(add(home() / "src/a\\$b", "u")); // a backslash of its own, then a '$'
+  auto r = load(options());
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->repos.size(), 2u);
+  EXPECT_EQ(r->repos[0].path, home() / "src/$HOME");
+  EXPECT_EQ(r->repos[1].path, home() / "src/a\\$b");
+  ASSERT_TRUE(add(home() / "src/$HOME", "u")); // found again, not added twice
+  EXPECT_EQ(load(options())->repos.size(), 2u);
+}
+
 TEST_F(RegistryEdit, ABrokenRegistryIsNeverWritten) {
   const std::string broken = "[repos.a]\nurl = \n";
   test::write_file(root_file(), broken);

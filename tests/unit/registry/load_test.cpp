@@ -143,7 +143,7 @@ TEST_F(RegistryLoad, UnknownRepoKeyListsTheValidOnes) {
   EXPECT_EQ(error_of(load_root("[repos.a]\nurll = \"x\"\n")),
             root_file().string() +
                 ":2:1: unknown key 'urll' in repo 'a' (expected url, branch, tags, order, skip, "
-                "chain, transport, commands)");
+                "deleted, lib, chain, transport, commands)");
 }
 
 TEST_F(RegistryLoad, WrongTypesSayWhatWasExpected) {
@@ -184,7 +184,7 @@ TEST_F(RegistryLoad, SettingsAreValidated) {
             std::string::npos);
   EXPECT_EQ(error_of(load_root("[settings]\ncolour = \"always\"\n")),
             root_file().string() + ":2:1: unknown setting 'colour' (expected jobs, timeout, "
-                                   "transport, connections_per_host or stall_timeout)");
+                                   "transport, connections_per_host, stall_timeout or lib)");
 }
 
 TEST_F(RegistryLoad, CommandNamesAreValidated) {
@@ -271,6 +271,7 @@ TEST_F(RegistryLoad, UntrustedFilesMayOnlyListRepos) {
       {"[repos.a.commands]\nx = \"y\"\n", ":1:10: commands are not allowed"},
       {"[repos.a]\nskip = \"true\"\n", ":2:8: a 'skip' command is not allowed"},
       {"[repos.\"/etc\"]\n", ":1:8: absolute repo path '/etc' is not allowed"},
+      {"[repos.\"~/x\"]\n", ":1:8: home-relative repo path '~/x' is not allowed"},
   };
   for (const auto& [text, expected] : refused) {
     test::write_file(other, text);

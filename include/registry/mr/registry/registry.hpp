@@ -63,10 +63,16 @@ struct Repo {
   double order = 10;                         // myrepos' default; lower runs first
   bool skip = false;                         // skip = true
   std::optional<std::string> skip_predicate; // skip = "shell snippet" (trusted files only)
-  bool chain = false;                        // also load <path>/.mrconfig.toml
-  CommandMap commands;                       // per-repo commands and overrides (trusted files only)
-  std::optional<Transport> transport;        // overrides settings.transport
-  bool trusted = false;                      // defined in a trusted file
+  // deleted = true: the repository should no longer exist; checkout leaves it out, and any
+  // action fails while its directory is still there. deleted = "predicate" (trusted files
+  // only): the same when the predicate exits 0.
+  bool deleted = false;
+  std::optional<std::string> deleted_predicate;
+  std::string lib;     // shell code run before each of its commands, after settings.lib (trusted)
+  bool chain = false;  // also load <path>/.mrconfig.toml
+  CommandMap commands; // per-repo commands and overrides (trusted files only)
+  std::optional<Transport> transport; // overrides settings.transport
+  bool trusted = false;               // defined in a trusted file
   // Set when the defining file is not trusted: the directory (physical) the repository must
   // stay inside. It held at load; check again (util::resolve_within) before creating it.
   std::optional<fs::path> confined_to;
@@ -81,6 +87,8 @@ struct Settings {
   unsigned connections_per_host = 8; // network actions: at most this many at once per host
   // Network actions: a connection that moves no byte for this long fails (zero: never).
   std::chrono::milliseconds stall_timeout = std::chrono::minutes(2);
+  // Shell code run before every command, hook and predicate (each file's lib, in load order).
+  std::string lib;
 };
 
 struct Registry {

@@ -59,8 +59,13 @@ struct Block {
   std::optional<std::string> subdir; // "(in subdir X)"
   task::Status status = task::Status::ok;
   int exit_code = 0;
-  task::OutputBuffer output;      // what the repo's work printed, stdout and stderr merged
-  std::string reason;             // failed/skipped: one line, e.g. "command failed"
+  task::OutputBuffer output; // what the repo's work printed, stdout and stderr merged
+  std::string reason;        // failed/skipped: one line, e.g. "command failed"
+  // As myrepos for a repository it could not enter (not checked out, or still there though
+  // `deleted`): no header and no output, only the reason line on stderr and the empty line
+  // on stdout, under -q and -m too.
+  bool headerless = false;
+  bool bare_reason = false;       // the reason is the whole line, without "mr ACTION: "
   JsonObject fields;              // action-specific --json members
   std::string label;              // table mode: the repo's name in the first column
   std::vector<std::string> cells; // table mode: the rest of its line (may hold colours)
@@ -112,6 +117,7 @@ private:
   void erase_progress();
   void redraw_progress();
   std::string header(const Block& block) const;
+  void headerless_block(const Block& block); // Block::headerless: the reason and the empty line
 
   std::string m_action;
   Options m_options;
