@@ -53,13 +53,14 @@ Relation relation_of(const git::RepoStatus& st) {
 
 } // namespace
 
-Result<void> check_summary_args(const std::vector<std::string>& args) {
+Result<ArgsRoute> check_summary_args(const std::vector<std::string>& args) {
   for (const auto& arg : args) {
     if (arg != "--dirty") {
-      return fail(usage_text("summary does not support '" + arg + "'", "mr summary [--dirty]"));
+      return fail(
+          usage_text("'" + arg + "' is not an option of mr summary", "mr summary [--dirty]"));
     }
   }
-  return {};
+  return ArgsRoute::native;
 }
 
 namespace {

@@ -14,21 +14,42 @@ protected:
   }
 };
 
-TEST_F(ActionArgs, StatusRefusesAnOptionItDoesNotUnderstand) {
-  const auto r = mr({"status", "--porcelain"}, home());
+TEST_F(ActionArgs, StatusRefusesAnOptionNeitherMrNorGitKnows) {
+  const auto r = mr({"status", "--bogus"}, home());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "mr: error: status does not support '--porcelain' (it understands "
-                   "-u/--untracked-files=no|normal|all; for anything else use mr run git "
-                   "status ...)\n");
+  EXPECT_EQ(r.err, "mr: error: '--bogus' is not an option of mr status or of git status "
+                   "(usage: mr status [-uMODE | GIT-STATUS-ARGS...])\n");
 }
 
-TEST_F(ActionArgs, UpdateTakesNoArguments) {
-  const auto r = mr({"update", "origin"}, home());
+TEST_F(ActionArgs, UpdateRefusesAnOptionGitPullDoesNotHave) {
+  const auto r = mr({"update", "-uno"}, home());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "mr: error: 'origin': this action takes no arguments (for git's own "
+  EXPECT_EQ(r.err, "mr: error: '-uno' is not an option of mr update or of git pull (usage: mr "
+                   "update [GIT-PULL-ARGS...])\n");
+}
+
+TEST_F(ActionArgs, AnAmbiguousAbbreviationIsAUsageError) {
+  const auto r = mr({"fetch", "--pru"}, home());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "mr: error: '--pru' is ambiguous for git fetch: --prune, --prune-tags "
+                   "(usage: mr fetch [GIT-FETCH-ARGS...])\n");
+}
+
+TEST_F(ActionArgs, CheckoutStillTakesNoArguments) {
+  const auto r = mr({"checkout", "--depth=1"}, home());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "mr: error: '--depth=1': this action takes no arguments (for git's own "
                    "options: mr run git ...)\n");
+}
+
+TEST_F(ActionArgs, AnOptionOfGitsRunsGitWithIt) {
+  const auto r = mr({"status", "--porcelain=v2", "--branch"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("# branch.head main\n"), std::string::npos) << r.out;
 }
 
 TEST_F(ActionArgs, GoodArgumentsStillRun) {
