@@ -154,7 +154,9 @@ task::TaskResult repo_update(RepoTask& t) {
   auto net = net_context(t);
   auto r = git::update(t.repo.path, net, render::output_columns());
   if (!r) {
-    return failed(t, r.error());
+    Error named = r.error(); // "PATH: why", as the skip reasons read
+    named.message = t.repo.path.string() + ": " + named.message;
+    return failed(t, named);
   }
   t.progress({});
   t.task.output() += r->text;

@@ -47,8 +47,7 @@ Relation relation_of(const git::RepoStatus& st) {
   if (ahead == 0) {
     return {fmt::format("{} behind {}", up.name, behind), render::ansi::yellow, true};
   }
-  return {fmt::format("{} diverged: ahead {}, behind {}", up.name, ahead, behind),
-          render::ansi::red, true};
+  return {git::diverged_text(up.name, ahead, behind), render::ansi::red, true};
 }
 
 } // namespace
