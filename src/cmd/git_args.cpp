@@ -142,6 +142,18 @@ Result<bool> check_short(const GitSyntax& s, std::string_view arg) {
   return false;
 }
 
+// The names in git's list, " --stat --stat-width= -- --no-stat", without their "--".
+std::vector<std::string> listed_names(const std::string& list) {
+  std::vector<std::string> names;
+  std::size_t pos = 0;
+  while ((pos = list.find("--", pos)) != std::string::npos) {
+    const auto end = list.find_first_of(" \n", pos);
+    names.push_back(list.substr(pos + 2, end == std::string::npos ? end : end - pos - 2));
+    pos = end;
+  }
+  return names;
+}
+
 } // namespace
 
 Result<std::vector<std::string>> git_long_options(std::string_view command) {
@@ -158,14 +170,7 @@ Result<std::vector<std::string>> git_long_options(std::string_view command) {
     err.clear();
     MR_TRY_VAR(outcome, proc::run(c, out, err, std::stop_token{}));
     if (outcome->exit_code == 0) {
-      std::vector<std::string> names;
-      std::size_t pos = 0;
-      while ((pos = out.find("--", pos)) != std::string::npos) {
-        const auto end = out.find_first_of(" \n", pos);
-        names.push_back(out.substr(pos + 2, end - pos - 2));
-        pos = end;
-      }
-      return names;
+      return listed_names(out);
     }
   }
   const auto why = util::trim(err);

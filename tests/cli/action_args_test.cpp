@@ -12,38 +12,34 @@ protected:
     make_repo(home() / "ws" / "a", false);
     write_file(registry(), "[repos.\"ws/a\"]\n");
   }
+
+  // mr ARGS is a usage error saying `message`, with nothing run.
+  void expect_refused(const std::vector<std::string>& args, const std::string& message) {
+    const auto r = mr(args, home());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "mr: error: " + message + "\n");
+  }
 };
 
 TEST_F(ActionArgs, StatusRefusesAnOptionNeitherMrNorGitKnows) {
-  const auto r = mr({"status", "--bogus"}, home());
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "mr: error: '--bogus' is not an option of mr status or of git status "
-                   "(usage: mr status [-uMODE | GIT-STATUS-ARGS...])\n");
+  expect_refused({"status", "--bogus"}, "'--bogus' is not an option of mr status or of git "
+                                        "status (usage: mr status [-uMODE | GIT-STATUS-ARGS...])");
 }
 
 TEST_F(ActionArgs, UpdateRefusesAnOptionGitPullDoesNotHave) {
-  const auto r = mr({"update", "-uno"}, home());
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "mr: error: '-uno' is not an option of mr update or of git pull (usage: mr "
-                   "update [GIT-PULL-ARGS...])\n");
+  expect_refused({"update", "-uno"}, "'-uno' is not an option of mr update or of git pull "
+                                     "(usage: mr update [GIT-PULL-ARGS...])");
 }
 
 TEST_F(ActionArgs, AnAmbiguousAbbreviationIsAUsageError) {
-  const auto r = mr({"fetch", "--pru"}, home());
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "mr: error: '--pru' is ambiguous for git fetch: --prune, --prune-tags "
-                   "(usage: mr fetch [GIT-FETCH-ARGS...])\n");
+  expect_refused({"fetch", "--pru"}, "'--pru' is ambiguous for git fetch: --prune, --prune-tags "
+                                     "(usage: mr fetch [GIT-FETCH-ARGS...])");
 }
 
 TEST_F(ActionArgs, CheckoutStillTakesNoArguments) {
-  const auto r = mr({"checkout", "--depth=1"}, home());
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "mr: error: '--depth=1': this action takes no arguments (for git's own "
-                   "options: mr run git ...)\n");
+  expect_refused({"checkout", "--depth=1"}, "'--depth=1': this action takes no arguments (for "
+                                            "git's own options: mr run git ...)");
 }
 
 TEST_F(ActionArgs, AnOptionOfGitsRunsGitWithIt) {

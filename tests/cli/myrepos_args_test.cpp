@@ -107,6 +107,7 @@ TEST_F(MyreposArgs, DiffNameOnlyRunsGitDiff) {
   expect_same({"diff", "--name-only"}, home());
   expect_same({"diff", "--name-status", "--cached"}, home());
   expect_same({"diff", "-U1"}, home());
+  expect_same({"diff", "--stat=40", "HEAD"}, home());
 }
 
 TEST_F(MyreposArgs, DiffStatStaysInProcessAndPrintsTheSame) {
