@@ -23,12 +23,14 @@ task::TaskResult repo_diff(RepoTask& t);
 task::TaskResult repo_fetch(RepoTask& t);
 task::TaskResult repo_update(RepoTask& t);
 task::TaskResult repo_checkout(RepoTask& t);
-Result<void> check_no_args(const std::vector<std::string>& args);
-Result<void> check_diff_args(const std::vector<std::string>& args);
+Result<ArgsRoute> check_no_args(const std::vector<std::string>& args);
+Result<ArgsRoute> check_fetch_args(const std::vector<std::string>& args);
+Result<ArgsRoute> check_update_args(const std::vector<std::string>& args);
+Result<ArgsRoute> check_diff_args(const std::vector<std::string>& args);
 
 // Shared by status and summary (status.cpp).
-Result<void> check_status_args(const std::vector<std::string>& args);
-Result<void> check_summary_args(const std::vector<std::string>& args);
+Result<ArgsRoute> check_status_args(const std::vector<std::string>& args);
+Result<ArgsRoute> check_summary_args(const std::vector<std::string>& args);
 // `for_status`: what `mr status` prints (the unpushed log; upstream and operation only
 // for --json); otherwise what `mr summary` shows (no log).
 Result<git::RepoStatus> read_repo_status(RepoTask& t, bool for_status);

@@ -28,6 +28,14 @@ constexpr std::string_view k_clean =
     "if [ \"x$1\" = x-f ]; then shift; git clean -dx --force \"$@\"; "
     "else git clean -dx --dry-run \"$@\"; fi";
 
+// myrepos' definitions of the actions mr implements in process: what runs instead when the
+// arguments are git options mr does not implement (ArgsRoute::git).
+constexpr std::string_view k_git_status =
+    "git status -s \"$@\" || true; "
+    "git --no-pager log --branches --not --remotes --simplify-by-decoration --decorate --oneline "
+    "|| true; "
+    "git --no-pager stash list";
+
 constexpr std::array k_builtins{
     CommandInfo{.name = "list",
                 .summary = "print the header line of each selected repository",
@@ -52,10 +60,11 @@ constexpr std::array k_builtins{
                 .repo = &repo_run,
                 .min_args = 1},
     CommandInfo{.name = "status",
-                .synopsis = "[-uMODE]",
+                .synopsis = "[-uMODE | GIT-STATUS-ARGS...]",
                 .summary = "changes, unpushed branches and stashes, as myrepos (git status -s)",
                 .repo = &repo_status,
                 .check_args = &check_status_args,
+                .git_shell = k_git_status,
                 .uses_git = true},
     CommandInfo{.name = "summary",
                 .synopsis = "[--dirty]",
@@ -65,21 +74,26 @@ constexpr std::array k_builtins{
                 .uses_git = true,
                 .table = true},
     CommandInfo{.name = "diff",
-                .synopsis = "[--cached | REV] [--stat] [-- PATHS]",
+                .synopsis = "[--cached | REV] [--stat] [-- PATHS] | [GIT-DIFF-ARGS...]",
                 .summary = "git diff's output, never through a pager",
                 .repo = &repo_diff,
                 .check_args = &check_diff_args,
+                .git_shell = "git diff \"$@\"",
                 .uses_git = true},
     CommandInfo{.name = "update",
+                .synopsis = "[GIT-PULL-ARGS...]",
                 .summary = "fetch, then fast-forward only; local work is never touched",
                 .repo = &repo_update,
-                .check_args = &check_no_args,
+                .check_args = &check_update_args,
+                .git_shell = "git pull \"$@\"",
                 .uses_git = true,
                 .when_missing = "checkout"},
     CommandInfo{.name = "fetch",
+                .synopsis = "[GIT-FETCH-ARGS...]",
                 .summary = "fetch every remote (prune; tags)",
                 .repo = &repo_fetch,
-                .check_args = &check_no_args,
+                .check_args = &check_fetch_args,
+                .git_shell = "git fetch --all --prune --tags \"$@\"",
                 .uses_git = true},
     CommandInfo{.name = "checkout",
                 .summary = "clone the repositories that are missing (co)",
@@ -166,11 +180,12 @@ bool is_hook_name(std::string_view name) {
   return name == "skip" || name.starts_with("pre_") || name.starts_with("post_");
 }
 
-Result<void> check_arguments(const Resolution& resolution, const std::vector<std::string>& args,
-                             const registry::Registry& registry) {
+Result<ArgsRoute> check_arguments(const Resolution& resolution,
+                                  const std::vector<std::string>& args,
+                                  const registry::Registry& registry) {
   const CommandInfo* builtin = resolution.builtin;
   if (builtin == nullptr) {
-    return {};
+    return ArgsRoute::native;
   }
   if (args.size() < builtin->min_args) {
     return fail(usage_text(resolution.action + " needs at least " +
@@ -178,7 +193,7 @@ Result<void> check_arguments(const Resolution& resolution, const std::vector<std
                            "mr " + resolution.action + " " + std::string(builtin->synopsis)));
   }
   if (builtin->check_args == nullptr || user_command(resolution.action, registry)) {
-    return {};
+    return ArgsRoute::native;
   }
   return builtin->check_args(args);
 }

@@ -15,6 +15,7 @@
 #include <mr/util/strings.hpp>
 
 #include "actions.hpp"
+#include "git_args.hpp"
 #include "net_support.hpp"
 
 namespace mr::cmd {
@@ -97,14 +98,44 @@ task::TaskResult failed(RepoTask& t, const Error& error) {
   return task::TaskResult::failed(error.message);
 }
 
+// How git fetch and git pull take their short options (`git fetch -h`, `git pull -h`).
+constexpr GitSyntax k_git_fetch_syntax{.action = "fetch",
+                                       .command = "fetch",
+                                       .usage = "mr fetch [GIT-FETCH-ARGS...]",
+                                       .flags = "vqafmtnpPku46",
+                                       .required_value = "jo"};
+constexpr GitSyntax k_git_pull_syntax{.action = "update",
+                                      .command = "pull",
+                                      .usage = "mr update [GIT-PULL-ARGS...]",
+                                      .flags = "vqnaftpk46",
+                                      .optional_value = "rSj",
+                                      .required_value = "sXo"};
+
+// No arguments: mr's own fetch or update; else git's, with them (myrepos' definition).
+Result<ArgsRoute> route_to_git(const GitSyntax& syntax, const std::vector<std::string>& args) {
+  if (args.empty()) {
+    return ArgsRoute::native;
+  }
+  MR_TRY(check_git_arguments(syntax, args));
+  return ArgsRoute::git;
+}
+
 } // namespace
 
-Result<void> check_no_args(const std::vector<std::string>& args) {
+Result<ArgsRoute> check_no_args(const std::vector<std::string>& args) {
   if (!args.empty()) {
     return fail("'" + args.front() +
                 "': this action takes no arguments (for git's own options: mr run git ...)");
   }
-  return {};
+  return ArgsRoute::native;
+}
+
+Result<ArgsRoute> check_fetch_args(const std::vector<std::string>& args) {
+  return route_to_git(k_git_fetch_syntax, args);
+}
+
+Result<ArgsRoute> check_update_args(const std::vector<std::string>& args) {
+  return route_to_git(k_git_pull_syntax, args);
 }
 
 task::TaskResult repo_fetch(RepoTask& t) {
@@ -123,7 +154,9 @@ task::TaskResult repo_update(RepoTask& t) {
   auto net = net_context(t);
   auto r = git::update(t.repo.path, net, render::output_columns());
   if (!r) {
-    return failed(t, r.error());
+    Error named = r.error(); // "PATH: why", as the skip reasons read
+    named.message = t.repo.path.string() + ": " + named.message;
+    return failed(t, named);
   }
   t.progress({});
   t.task.output() += r->text;

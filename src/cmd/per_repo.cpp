@@ -167,7 +167,8 @@ std::optional<task::TaskResult> prepare_clone(RepoTask& t, const RepoAction& a) 
 }
 
 // What runs: a registry command (it replaces any action, built-in ones included), else the
-// built-in's shell default, else its native implementation.
+// built-in's shell default, else (given options of git's that mr does not implement) its
+// definition for git, else its native implementation.
 struct Work {
   std::optional<std::string_view> script;
   bool own = false; // the script is the registry's
@@ -181,6 +182,9 @@ Work work_for(const RepoTask& t, const RepoAction& a) {
     w.own = true;
   } else if (a.builtin != nullptr && !a.builtin->shell.empty()) {
     w.script = a.builtin->shell;
+  } else if (a.builtin != nullptr && a.name == t.command.action &&
+             t.command.args_route == ArgsRoute::git) {
+    w.script = a.builtin->git_shell;
   }
   w.native = !w.script && a.builtin != nullptr && a.builtin->repo != nullptr;
   return w;

@@ -109,16 +109,17 @@ int run(const Invocation& invocation) {
                  root.path.string() + " register)");
   }
 
-  if (auto checked = check_arguments(*resolution, invocation.args, *loaded); !checked) {
-    return fatal(checked.error().message);
+  const auto route = check_arguments(*resolution, invocation.args, *loaded);
+  if (!route) {
+    return fatal(route.error().message);
   }
   if (builtin != nullptr && builtin->uses_git) {
     if (auto ready = git::initialise(); !ready) { // before the executor starts any thread
       return fatal(ready.error().message);
     }
   }
-  CommandContext ctx{invocation, resolution->action,     home, *cwd, directory, root,
-                     *loaded,    render_options(options)};
+  CommandContext ctx{invocation, resolution->action,      home,  *cwd, directory, root,
+                     *loaded,    render_options(options), *route};
   if (builtin != nullptr && builtin->kind == Kind::registry) {
     return builtin->run(ctx);
   }

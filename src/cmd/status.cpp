@@ -1,14 +1,31 @@
 // `mr status`: per repository, the text myrepos prints for git (`git status -s`, then the
-// unpushed branches, then `git stash list`), computed in process through libgit2.
+// unpushed branches, then `git stash list`), computed in process through libgit2. Other
+// options of git status make it run myrepos' definition instead, through the git binary.
 // `mr summary` (summary.cpp) shares the reading and the --json fields.
+#include <algorithm>
+
 #include <mr/git/status.hpp>
 #include <mr/util/strings.hpp>
 
 #include "actions.hpp"
+#include "git_args.hpp"
 
 namespace mr::cmd {
 
 namespace {
+
+// How git status takes its short options (`git status -h`).
+constexpr GitSyntax k_git_status_syntax{.action = "status",
+                                        .command = "status",
+                                        .usage = "mr status [-uMODE | GIT-STATUS-ARGS...]",
+                                        .flags = "vsbz",
+                                        .optional_value = "uM"};
+
+// Whether mr implements `arg` itself: -s, and the untracked files mode.
+bool native_arg(std::string_view arg) {
+  return arg == "-s" || arg == "--short" || arg.starts_with("-u") || arg == "--untracked-files" ||
+         arg.starts_with("--untracked-files=");
+}
 
 // The `git status -s` options myrepos passes through that mr understands: the untracked
 // files mode, and -s itself.
@@ -63,9 +80,13 @@ std::string_view operation_name(git::Operation op) {
 
 } // namespace
 
-Result<void> check_status_args(const std::vector<std::string>& args) {
-  MR_TRY(untracked_option(args));
-  return {};
+Result<ArgsRoute> check_status_args(const std::vector<std::string>& args) {
+  if (std::all_of(args.begin(), args.end(), native_arg)) {
+    MR_TRY(untracked_option(args));
+    return ArgsRoute::native;
+  }
+  MR_TRY(check_git_arguments(k_git_status_syntax, args));
+  return ArgsRoute::git;
 }
 
 std::string update_line(const git::UpdateInProgress& u) {

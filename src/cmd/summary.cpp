@@ -47,19 +47,19 @@ Relation relation_of(const git::RepoStatus& st) {
   if (ahead == 0) {
     return {fmt::format("{} behind {}", up.name, behind), render::ansi::yellow, true};
   }
-  return {fmt::format("{} diverged: ahead {}, behind {}", up.name, ahead, behind),
-          render::ansi::red, true};
+  return {git::diverged_text(up.name, ahead, behind), render::ansi::red, true};
 }
 
 } // namespace
 
-Result<void> check_summary_args(const std::vector<std::string>& args) {
+Result<ArgsRoute> check_summary_args(const std::vector<std::string>& args) {
   for (const auto& arg : args) {
     if (arg != "--dirty") {
-      return fail(usage_text("summary does not support '" + arg + "'", "mr summary [--dirty]"));
+      return fail(
+          usage_text("'" + arg + "' is not an option of mr summary", "mr summary [--dirty]"));
     }
   }
-  return {};
+  return ArgsRoute::native;
 }
 
 namespace {

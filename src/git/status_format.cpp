@@ -3,6 +3,8 @@
 // byte for byte, in git's default colours when asked.
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <mr/git/status.hpp>
 
 #include "color_spec.hpp"
@@ -205,6 +207,10 @@ std::string format_status(const RepoStatus& st, const std::string& prefix, bool 
     out += stash + "\n";
   }
   return out;
+}
+
+std::string diverged_text(std::string_view upstream, std::size_t ahead, std::size_t behind) {
+  return fmt::format("{} diverged: ahead {}, behind {}", upstream, ahead, behind);
 }
 
 } // namespace mr::git

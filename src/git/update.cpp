@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <mr/git/network.hpp>
+#include <mr/git/status.hpp>
 #include <mr/util/file_io.hpp>
 #include <mr/util/test_point.hpp>
 
@@ -331,9 +332,7 @@ Result<void> move_to_upstream(git_repository* repo, const std::string& gitdir, c
     std::size_t ahead = 0;
     std::size_t behind = 0;
     git_graph_ahead_behind(&ahead, &behind, repo, &local_id, &up_id);
-    return fail("diverged: " + std::to_string(ahead) + " ahead, " + std::to_string(behind) +
-                    " behind " + up_name + " (merge or rebase by hand)",
-                result.text);
+    return fail(diverged_text(up_name, ahead, behind) + " (merge or rebase by hand)", result.text);
   }
   git_commit* old_raw = nullptr;
   if (git_commit_lookup(&old_raw, repo, &local_id) != 0) {

@@ -12,23 +12,40 @@ protected:
     make_repo(home() / "ws" / "a", false);
     write_file(registry(), "[repos.\"ws/a\"]\n");
   }
+
+  // mr ARGS is a usage error saying `message`, with nothing run.
+  void expect_refused(const std::vector<std::string>& args, const std::string& message) {
+    const auto r = mr(args, home());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "mr: error: " + message + "\n");
+  }
 };
 
-TEST_F(ActionArgs, StatusRefusesAnOptionItDoesNotUnderstand) {
-  const auto r = mr({"status", "--porcelain"}, home());
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "mr: error: status does not support '--porcelain' (it understands "
-                   "-u/--untracked-files=no|normal|all; for anything else use mr run git "
-                   "status ...)\n");
+TEST_F(ActionArgs, StatusRefusesAnOptionNeitherMrNorGitKnows) {
+  expect_refused({"status", "--bogus"}, "'--bogus' is not an option of mr status or of git "
+                                        "status (usage: mr status [-uMODE | GIT-STATUS-ARGS...])");
 }
 
-TEST_F(ActionArgs, UpdateTakesNoArguments) {
-  const auto r = mr({"update", "origin"}, home());
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "mr: error: 'origin': this action takes no arguments (for git's own "
-                   "options: mr run git ...)\n");
+TEST_F(ActionArgs, UpdateRefusesAnOptionGitPullDoesNotHave) {
+  expect_refused({"update", "-uno"}, "'-uno' is not an option of mr update or of git pull "
+                                     "(usage: mr update [GIT-PULL-ARGS...])");
+}
+
+TEST_F(ActionArgs, AnAmbiguousAbbreviationIsAUsageError) {
+  expect_refused({"fetch", "--pru"}, "'--pru' is ambiguous for git fetch: --prune, --prune-tags "
+                                     "(usage: mr fetch [GIT-FETCH-ARGS...])");
+}
+
+TEST_F(ActionArgs, CheckoutStillTakesNoArguments) {
+  expect_refused({"checkout", "--depth=1"}, "'--depth=1': this action takes no arguments (for "
+                                            "git's own options: mr run git ...)");
+}
+
+TEST_F(ActionArgs, AnOptionOfGitsRunsGitWithIt) {
+  const auto r = mr({"status", "--porcelain=v2", "--branch"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("# branch.head main\n"), std::string::npos) << r.out;
 }
 
 TEST_F(ActionArgs, GoodArgumentsStillRun) {

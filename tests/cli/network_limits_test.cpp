@@ -77,7 +77,8 @@ TEST_F(NetworkLimits, AnEndlessRefAdvertisementOverHttpFailsThatRepositoryAlone)
   const auto flooded = flooded_and_healthy(flood.url("flooded.git"));
   const auto r = mr_bounded("update");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.err.find("mr update: " + flood.url("flooded.git") + k_cut), std::string::npos)
+  EXPECT_NE(r.err.find("mr update: " + flooded.string() + ": " + flood.url("flooded.git") + k_cut),
+            std::string::npos)
       << r.out << r.err.substr(0, 4000);
   EXPECT_NE(r.out.find("mr update: finished (1 ok; 1 failed)"), std::string::npos) << r.out;
   EXPECT_LT(flood.bytes_sent(), k_flood);

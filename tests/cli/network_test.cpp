@@ -99,7 +99,8 @@ TEST_F(Network, LocalChangesAreKeptOrTheUpdateRefused) {
   EXPECT_EQ(read_file(touched / "a.txt"), "my local edit\n");
   EXPECT_EQ(read_file(touched / "new.txt"), "my own new file\n");
   // git pull's two reasons, in one line.
-  EXPECT_NE(r.err.find("mr update: local changes would be overwritten by the update: a.txt "
+  EXPECT_NE(r.err.find("mr update: " + touched.string() +
+                       ": local changes would be overwritten by the update: a.txt "
                        "(commit or stash them, then update again); untracked files would be "
                        "overwritten by the update: new.txt (move or remove them, then update "
                        "again)"),
@@ -127,6 +128,7 @@ TEST_F(Network, AnIgnoredFileInTheWayIsKeptAndTheUpdateRefused) {
   EXPECT_EQ(rev(ig, "HEAD"), before);
 }
 
+// Named like the skip reasons ("PATH: why"), and worded as mr summary words it.
 TEST_F(Network, DivergedFailsWithItsCounts) {
   upstream("d");
   const auto d = working_copy("d");
@@ -139,12 +141,15 @@ TEST_F(Network, DivergedFailsWithItsCounts) {
   register_repo(d);
   const auto r = mr({"update"}, ws());
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("mr update: diverged: 1 ahead, 2 behind origin/main (merge or rebase by "
-                       "hand)"),
+  EXPECT_NE(r.err.find("mr update: " + d.string() +
+                       ": origin/main diverged: ahead 1, behind 2 (merge or rebase by hand)"),
             std::string::npos)
       << r.err;
   EXPECT_EQ(rev(d, "HEAD"), before);
   EXPECT_NE(r.out.find("main       -> origin/main"), std::string::npos) << "the fetch happened";
+  const auto summary = mr({"summary"}, ws());
+  EXPECT_NE(summary.out.find("origin/main diverged: ahead 1, behind 2"), std::string::npos)
+      << summary.out;
 }
 
 TEST_F(Network, NothingToUpdateIsSkippedWithTheReason) {
@@ -374,7 +379,8 @@ TEST_F(Http, AWrongPasswordFailsAtOnceAndTheHelperForgetsIt) {
   const auto r = mr({"--timeout", "60s", "update"}, ws());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("mr update: authentication failed for " + server.url("w") +
+  EXPECT_NE(r.err.find("mr update: " + w.string() + ": authentication failed for " +
+                       server.url("w") +
                        ": the server refused the credentials git's credential helper gave\n"),
             std::string::npos)
       << r.out << r.err;
@@ -592,8 +598,9 @@ TEST_F(Ssh, AnUnknownHostKeyFailsClosedNamingTheFingerprint) {
   const auto r = mr({"update"}, ws());
   EXPECT_EQ(r.exit_code, 1);
   const std::string name = "[127.0.0.1]:" + std::to_string(server->port());
-  EXPECT_NE(r.err.find("mr update: unknown ssh host key for " + name + " (ssh-ed25519 " +
-                       fingerprint() + "); check the fingerprint, then add it: ssh-keyscan -p " +
+  EXPECT_NE(r.err.find("mr update: " + u.string() + ": unknown ssh host key for " + name +
+                       " (ssh-ed25519 " + fingerprint() +
+                       "); check the fingerprint, then add it: ssh-keyscan -p " +
                        std::to_string(server->port()) + " 127.0.0.1 >> ~/.ssh/known_hosts"),
             std::string::npos)
       << r.err;

@@ -317,7 +317,9 @@ TEST_F(UpdateInterrupted, ABranchMovedSinceIsLeftAlone) {
   fs::remove(w / ".git/mr-update");
   const auto again = mr({"update"}, w);
   EXPECT_EQ(again.exit_code, 1) << again.out;
-  EXPECT_NE(again.err.find("diverged: 1 ahead, 1 behind"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find(w.string() + ": origin/main diverged: ahead 1, behind 1"),
+            std::string::npos)
+      << again.err;
   expect_no_leftovers(w);
 }
 

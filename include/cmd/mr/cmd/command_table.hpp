@@ -25,6 +25,11 @@ enum class Kind {
   per_repo, // runs in every selected repository, through the executor
 };
 
+// How a built-in runs with the arguments it was given: as mr implements it, or (they are
+// options of the git command it stands for that mr does not implement) by myrepos'
+// definition of the action, CommandInfo::git_shell, which hands them to the git binary.
+enum class ArgsRoute { native, git };
+
 // What an action is and what it needs; the per-repo engine asks these fields, never the
 // action's name.
 struct CommandInfo {
@@ -36,7 +41,9 @@ struct CommandInfo {
   RepoFn repo = nullptr;       // Kind::per_repo, native (in-process) implementation
   std::string_view shell = {}; // Kind::per_repo, or a shell default (as myrepos)
   // Checks the action's arguments once, before any repo runs (check_arguments).
-  Result<void> (*check_args)(const std::vector<std::string>& args) = nullptr;
+  Result<ArgsRoute> (*check_args)(const std::vector<std::string>& args) = nullptr;
+  // myrepos' definition for git, run instead of `repo` when check_args says ArgsRoute::git.
+  std::string_view git_shell = {};
   std::size_t min_args = 0;      // fewer is a usage error
   bool needs_directory = true;   // per_repo: a missing repository directory fails it
   bool creates_registry = false; // may run when an explicitly named registry does not exist
@@ -64,10 +71,12 @@ struct Resolution {
 Result<Resolution> resolve_action(std::string_view typed, const registry::Registry& registry);
 
 // The action's arguments, checked once before any repository runs: fewer than a built-in
-// needs, or any its check_args refuses. A command the registry defines under a built-in's
-// name replaces it and takes whatever arguments it likes.
-Result<void> check_arguments(const Resolution& resolution, const std::vector<std::string>& args,
-                             const registry::Registry& registry);
+// needs, or any its check_args refuses, is a usage error; else how the action runs with
+// them. A command the registry defines under a built-in's name replaces it and takes
+// whatever arguments it likes.
+Result<ArgsRoute> check_arguments(const Resolution& resolution,
+                                  const std::vector<std::string>& args,
+                                  const registry::Registry& registry);
 
 // Every name `resolve_action` accepts as a target, sorted (for messages and completion).
 std::vector<std::string> known_actions(const registry::Registry& registry);

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include <mr/cmd/command_table.hpp>
 #include <mr/cmd/invocation.hpp>
 #include <mr/registry/locate.hpp>
 #include <mr/registry/registry.hpp>
@@ -22,6 +23,7 @@ struct CommandContext {
   registry::RootFile root;
   registry::Registry& registry;
   render::Options render;
+  ArgsRoute args_route = ArgsRoute::native; // check_arguments()'s decision
 
   const GlobalOptions& options() const { return invocation.options; }
   registry::LoadOptions load_options() const {

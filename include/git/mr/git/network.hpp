@@ -83,7 +83,7 @@ struct UpdateResult {
 
 // Fetches the current branch's remote, then fast-forwards the branch to its upstream if,
 // and only if, no local change is in the way; otherwise fails naming the files, with
-// nothing changed. A diverged branch fails with "diverged: N ahead, M behind". A lock file
+// nothing changed. A diverged branch fails with diverged_text() (status.hpp). A lock file
 // or an operation in progress fails before anything is touched. `stat_width` is the
 // diffstat's width (git's term_columns()).
 Result<UpdateResult> update(const fs::path& repo, const NetContext& net, std::size_t stat_width);

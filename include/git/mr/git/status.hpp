@@ -9,6 +9,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <mr/util/result.hpp>
@@ -128,6 +129,10 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
 // its own output; git's colour settings in `status.colors` may override it, as they would
 // for git itself.
 std::string format_status(const RepoStatus& status, const std::string& prefix, bool color);
+
+// "origin/main diverged: ahead 1, behind 2": how mr words a branch and its upstream that
+// both have commits the other lacks, in `mr summary` and in the refusal of `mr update`.
+std::string diverged_text(std::string_view upstream, std::size_t ahead, std::size_t behind);
 
 // git's quoting of a path in status output (core.quotePath, spaces quoted).
 std::string quote_path(const std::string& path, const std::string& prefix, bool quote_high);
