@@ -1,7 +1,9 @@
 // Dispatch: from a parsed command line to an action's exit status. Everything that can
 // go wrong before any repository is touched (a bad -d, a registry that does not load, an
 // unknown action, no repositories) is reported here and exits 2.
+#include <array>
 #include <cstdlib>
+#include <string_view>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -32,6 +34,30 @@ render::Options render_options(const GlobalOptions& o) {
   return r;
 }
 
+// myrepos' list: each makes git act on the repository (or index, object store, work tree)
+// it names instead of the one mr is in, so `mr commit` would commit into the wrong place.
+constexpr std::array<const char*, 7> k_dangerous_env = {
+    "GIT_DIR",      "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_WORK_TREE",
+    "VCSH_COMMAND", "VCSH_DIRECTORY", "VCSH_REPO_NAME"};
+
+// One error line per variable that is set; true if there was any. As myrepos, a variable
+// set to "" or "0" does not count (Perl's truth).
+bool refuse_environment(bool err_color) {
+  bool refused = false;
+  for (const char* name : k_dangerous_env) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || std::string_view(value).empty() || std::string_view(value) == "0") {
+      continue;
+    }
+    render::print_error(std::string("environment variable ") + name +
+                            " is set: git would act on what it names instead of each "
+                            "repository (unset it, or run mr --force-env)",
+                        err_color);
+    refused = true;
+  }
+  return refused;
+}
+
 } // namespace
 
 int CommandContext::fatal(std::string_view message) const {
@@ -56,6 +82,9 @@ int run(const Invocation& invocation) {
     return exit_error(message_or_error, err_color, invocation.interrupt);
   };
 
+  if (!options.force_env && refuse_environment(err_color)) {
+    return k_exit_usage;
+  }
   const auto home = util::home_dir();
   auto cwd = util::current_place();
   if (!cwd) {
