@@ -314,7 +314,7 @@ ParsedCommandLine parse(const std::vector<std::string>& args) {
     return usage_error("cannot make sense of the options '" + util::join(split.switches, " ") +
                        "'");
   }
-  if (split.rest.front() == "help") {
+  if (split.rest.size() == 1 && split.rest.front() == "help") {
     parsed.outcome = Outcome::help;
     parsed.text = app.help();
     return parsed;

@@ -58,6 +58,19 @@ bool refuse_environment(bool err_color) {
   return refused;
 }
 
+// `mr help ACTION` (cli/ prints the general help for a bare `mr help`).
+int help(const std::vector<std::string>& args, const registry::Registry& registry, bool err_color) {
+  if (args.size() != 1) {
+    return exit_error(usage_text("help takes one action", "mr help [ACTION]"), err_color);
+  }
+  auto resolution = resolve_action(args.front(), registry);
+  if (!resolution) {
+    return exit_error(resolution.error().message, err_color);
+  }
+  render::print_text(action_help(*resolution, registry));
+  return k_exit_ok;
+}
+
 } // namespace
 
 int CommandContext::fatal(std::string_view message) const {
@@ -104,6 +117,10 @@ int run(const Invocation& invocation) {
   spdlog::debug("registry root: {}", root.path.string());
   auto loaded =
       registry::load({root.path, home, options.trust_all, root.owner_only, invocation.interrupt});
+  if (invocation.action == "help") {
+    // Without a registry that loads, the built-ins and their aliases still have their help.
+    return help(invocation.args, loaded ? *loaded : registry::Registry{}, err_color);
+  }
   if (!loaded) {
     // Interrupted while loading (a huge include, a slow disk): the signal thread has said
     // so; fatal() ends as an interrupted run does.
@@ -116,6 +133,11 @@ int run(const Invocation& invocation) {
     return fatal(resolution.error().message);
   }
   const CommandInfo* builtin = resolution->builtin;
+  if (builtin != nullptr && asks_for_help(invocation.args) &&
+      !replaced_by_registry(*resolution, *loaded)) {
+    render::print_text(action_help(*resolution, *loaded));
+    return k_exit_ok;
+  }
 
   // An explicitly named registry must exist, except for the actions that create it.
   const bool explicit_root = root.source == registry::RootSource::option ||
