@@ -41,6 +41,17 @@ bool all_gone(const std::vector<pid_t>& pids) {
 
 class Cancel : public CliTest {
 protected:
+  RunOptions in_home() const {
+    RunOptions options;
+    options.cwd = home();
+    options.env = env_for(home());
+    return options;
+  }
+  // mr with `args`, in the background, in $HOME.
+  Running start_mr(std::vector<std::string> args) const {
+    args.insert(args.begin(), mr_binary().string());
+    return Running(args, in_home());
+  }
   void make_repos(int n) {
     std::string text;
     for (int i = 0; i < n; ++i) {
@@ -195,10 +206,7 @@ constexpr const char* k_outlive_sigterm =
 // next tests) by coming well after it, from the same process.
 TEST_F(Cancel, ASecondSigintKillsAtOnce) {
   make_repos(2);
-  RunOptions options;
-  options.cwd = home();
-  options.env = env_for(home());
-  Running mr_process({mr_binary().string(), "-j2", "run", "sh", "-c", k_outlive_sigterm}, options);
+  auto mr_process = start_mr({"-j2", "run", "sh", "-c", k_outlive_sigterm});
   wait_for_files("pids", 2, 2);
   ::kill(mr_process.pid(), SIGINT);
   wait_for_files("termed", 2, 2);     // the first one is being acted on
@@ -211,30 +219,23 @@ TEST_F(Cancel, ASecondSigintKillsAtOnce) {
 
 TEST_F(Cancel, ASecondSignalFromAnotherProcessKillsAtOnce) {
   make_repos(2);
-  RunOptions options;
-  options.cwd = home();
-  options.env = env_for(home());
-  Running mr_process({mr_binary().string(), "-j2", "run", "sh", "-c", k_outlive_sigterm}, options);
+  auto mr_process = start_mr({"-j2", "run", "sh", "-c", k_outlive_sigterm});
   wait_for_files("pids", 2, 2);
   ::kill(mr_process.pid(), SIGTERM);
   wait_for_files("termed", 2, 2);
-  run({"kill", "-TERM", std::to_string(mr_process.pid())}, options);
+  run({"kill", "-TERM", std::to_string(mr_process.pid())}, in_home());
   const auto r = mr_process.finish();
   EXPECT_EQ(r.exit_code, 128 + SIGTERM);
   EXPECT_TRUE(all_gone(pids_in("pids", 2)));
 }
 
 // What `timeout` and systemd do: the process, then its group, the same signal at once.
-// The echo was taken for the second Ctrl-C: no footer, no traps, mr killed by SIGTERM.
+// The echo was taken for the second Ctrl-C: mr killed by SIGTERM, no blocks, no footer.
 TEST_F(Cancel, TheSameSignalAgainAtOnceFromTheSameProcessIsOneCancellation) {
   make_repos(2);
-  RunOptions options;
-  options.cwd = home();
-  options.env = env_for(home());
-  Running mr_process({mr_binary().string(), "-j2", "run", "sh", "-c",
-                      "trap 'echo trapped; echo t > termed; sleep 1; exit 3' TERM; "
-                      "echo $$ > pids; sleep 100 & wait"},
-                     options);
+  auto mr_process = start_mr({"-j2", "run", "sh", "-c",
+                              "trap 'echo trapped; echo t > termed; sleep 1; exit 3' TERM; "
+                              "echo $$ > pids; sleep 100 & wait"});
   wait_for_files("pids", 2, 2);
   ::kill(mr_process.pid(), SIGTERM);
   wait_for_files("termed", 2, 2);
@@ -248,12 +249,9 @@ TEST_F(Cancel, TheSameSignalAgainAtOnceFromTheSameProcessIsOneCancellation) {
 
 TEST_F(Cancel, TimeoutFromCoreutilsIsOneCancellation) {
   make_repos(2);
-  RunOptions options;
-  options.cwd = home();
-  options.env = env_for(home());
   const auto r = run({"timeout", "2", mr_binary().string(), "-j2", "run", "sh", "-c",
                       "trap 'echo trapped; exit 3' TERM; echo $$ > pids; sleep 30 & wait"},
-                     options);
+                     in_home());
   EXPECT_EQ(r.exit_code, 124); // timeout's own status: it had to signal mr
   const auto blocks = r.out.substr(0, r.out.find("mr run: finished ("));
   EXPECT_NE(r.out.find("mr run: finished ("), std::string::npos) << r.out;
