@@ -1,6 +1,7 @@
 // Dispatch: from a parsed command line to an action's exit status. Everything that can
-// go wrong before any repository is touched (a bad -d, a registry that does not load, an
-// unknown action, no repositories) is reported here and exits 2.
+// go wrong before any repository is touched (GIT_DIR or the like set, a bad -d, a registry
+// that does not load, an unknown action, no repositories) is reported here and exits 2.
+// `mr help ACTION` and `mr ACTION --help` end here too, having run nothing.
 #include <array>
 #include <cstdlib>
 #include <string_view>

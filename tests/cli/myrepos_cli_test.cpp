@@ -107,4 +107,14 @@ TEST_F(MyreposCli, PathIsAcceptedAndIgnored) {
   expect_same({"-pq", "list"}, home(), true);
 }
 
+TEST_F(MyreposCli, InteractiveIsOneAtATime) {
+  expect_same({"-i", "list"}, home(), true);
+  expect_same({"--interactive", "-j1", "list"}, home(), true);
+  // The difference, on purpose: myrepos runs -i -j2 and its shells would share the terminal.
+  EXPECT_EQ(myrepos({"-i", "-j2", "list"}, home()).exit_code, 0);
+  const auto ours = mr({"-i", "-j2", "list"}, home());
+  EXPECT_EQ(ours.exit_code, 2);
+  EXPECT_EQ(ours.err.rfind("mr: error: option -i needs -j1", 0), 0u) << ours.err;
+}
+
 } // namespace mr::test

@@ -150,6 +150,18 @@ TEST_F(Options, InteractiveNeedsOneJobAtATime) {
   EXPECT_EQ(mr({"--interactive", "--jobs", "1", "list"}, home()).out, listing());
 }
 
+TEST_F(Options, InteractiveRunsOneRepositoryAtATimeWhateverTheSettings) {
+  write_file(registry(), "[settings]\njobs = 4\n[repos.\"src/a\"]\n[repos.\"src/b\"]\n"
+                         "[repos.\"src/c\"]\n");
+  std::filesystem::create_directories(home() / "src/b");
+  std::filesystem::create_directories(home() / "src/c");
+  // Two at once would find the other's directory.
+  const auto r = mr(
+      {"-i", "run", "sh", "-c", "mkdir \"$HOME/busy\"; sleep 0.3; rmdir \"$HOME/busy\""}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("mr run: finished (3 ok)"), std::string::npos) << r.out;
+}
+
 TEST_F(Options, NoCli11WordingReachesTheUser) {
   const std::vector<std::vector<std::string>> lines = {{"-d"},
                                                        {"-c"},
