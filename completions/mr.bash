@@ -13,7 +13,7 @@ _mr() {
     fi
     local opts="-d --directory -c --config -j --jobs -q --quiet -m --minimal -s --stats
         -n --no-recurse -f --force -t --trust-all -g --tag --order -v --verbose --timeout
-        --fail-fast --color --json -h --help --version"
+        --fail-fast --color --json -i --interactive --force-env -p --path -h --help --version"
 
     # Find the action: the first word that is not an option or an option's value.
     local i action="" action_at=0

@@ -59,40 +59,105 @@ struct RawOptions {
   std::string directory, config, jobs, no_recurse, order, timeout, color;
   std::vector<std::string> tags;
   bool quiet = false, minimal = false, stats = false, force = false, trust_all = false,
-       verbose = false, fail_fast = false, json = false;
+       verbose = false, fail_fast = false, json = false, force_env = false, interactive = false,
+       path = false;
 };
+
+// As myrepos (Getopt::Long), a repeated option takes its last value: `alias mr='mr -j4'`
+// then `mr -j1 status` runs one at a time. -g alone accumulates.
+CLI::Option* last_wins(CLI::Option* option) {
+  return option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
 
 void define_options(CLI::App& app, RawOptions& raw) {
   app.formatter(std::make_shared<Formatter>());
   app.set_help_flag("-h,--help", "Print this help and exit");
   app.set_version_flag("--version", version_text(), "Print the version and exit");
   app.allow_extras(true);
-  app.add_option("-d,--directory", raw.directory, "Act on the repos at or below DIR (default: .)")
+  last_wins(app.add_option("-d,--directory", raw.directory,
+                           "Act on the repos at or below DIR (default: .)"))
       ->option_text("DIR");
-  app.add_option("-c,--config", raw.config, "Use FILE as the registry")->option_text("FILE");
-  app.add_option("-j,--jobs", raw.jobs,
-                 "Run N repos at once; bare -j: CPUs x 4 (default: settings.jobs, else CPUs)")
+  last_wins(app.add_option("-c,--config", raw.config, "Use FILE as the registry"))
+      ->option_text("FILE");
+  last_wins(
+      app.add_option("-j,--jobs", raw.jobs,
+                     "Run N repos at once; bare -j: CPUs x 4 (default: settings.jobs, else CPUs)"))
       ->option_text("[N]");
   app.add_flag("-q,--quiet", raw.quiet, "Print only failing repos, their output on stderr");
   app.add_flag("-m,--minimal", raw.minimal, "Print only repos that produced output or failed");
   app.add_flag("-s,--stats", raw.stats, "After the footer, list failed and skipped repos");
-  app.add_option("-n,--no-recurse", raw.no_recurse,
-                 "Only repos at most N levels below DIR (bare -n: 0)")
+  last_wins(app.add_option("-n,--no-recurse", raw.no_recurse,
+                           "Only repos at most N levels below DIR (bare -n: 0)"))
       ->option_text("[N]");
   app.add_flag("-f,--force", raw.force, "Ignore `skip`");
   app.add_flag("-t,--trust-all", raw.trust_all, "Trust every registry file");
   app.add_option("-g,--tag", raw.tags, "Only repos tagged TAG (repeatable: any of them)")
       ->option_text("TAG")
       ->allow_extra_args(false);
-  app.add_option("--order", raw.order, "Print blocks in registry (default) or completion order")
+  last_wins(app.add_option("--order", raw.order,
+                           "Print blocks in registry (default) or completion order"))
       ->option_text("WHEN");
   app.add_flag("-v,--verbose", raw.verbose, "Diagnostics on stderr (also MR_LOG=debug)");
-  app.add_option("--timeout", raw.timeout, "Per-repo time limit, e.g. 30s, 5m")
+  last_wins(app.add_option("--timeout", raw.timeout, "Per-repo time limit, e.g. 30s, 5m"))
       ->option_text("DURATION");
   app.add_flag("--fail-fast", raw.fail_fast, "The first failing repo cancels the rest");
-  app.add_option("--color", raw.color, "auto (default), always or never")->option_text("WHEN");
+  last_wins(app.add_option("--color", raw.color, "auto (default), always or never"))
+      ->option_text("WHEN");
   app.add_flag("--json", raw.json, "Machine-readable output (NDJSON), where supported");
+  app.add_flag("-i,--interactive", raw.interactive,
+               "On a failure, a shell in that repo, then go on (one at a time: -j1)");
+  app.add_flag("--force-env", raw.force_env, "Run although GIT_DIR or the like is set");
+  app.add_flag("-p,--path", raw.path,
+               "Ignored (myrepos' old option; its behaviour is the default)");
   app.footer(actions_footer());
+}
+
+bool is_flag(const CLI::Option* option) {
+  return option->get_expected_max() == 0;
+}
+
+// What CLI11 would otherwise word in its own way ("--directory: 1 required TEXT missing",
+// "Could not convert: --json = 1"): an option without its value, a flag given one. Words
+// CLI11 does not know are left to it (they end up in remaining()).
+Result<void> check_option_words(const CLI::App& app, const std::vector<std::string>& words) {
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    if (word.starts_with("--")) {
+      const auto eq = word.find('=');
+      const std::string name = word.substr(0, eq);
+      const CLI::Option* option = name.size() > 2 ? app.get_option_no_throw(name) : nullptr;
+      if (option == nullptr) {
+        continue;
+      }
+      if (is_flag(option) && eq != std::string::npos) {
+        return fail("option " + name + " takes no value");
+      }
+      const bool value_missing =
+          eq == std::string::npos ? i + 1 == words.size() : eq + 1 == word.size();
+      if (!is_flag(option) && value_missing) {
+        return fail("option " + name + " needs a value");
+      }
+      if (!is_flag(option) && eq == std::string::npos) {
+        ++i;
+      }
+      continue;
+    }
+    // A bundle of short flags, possibly ending in one option with its value.
+    for (std::size_t k = 1; k < word.size(); ++k) {
+      const CLI::Option* option = app.get_option_no_throw(std::string{'-', word[k]});
+      if (option == nullptr || is_flag(option)) {
+        continue;
+      }
+      if (k + 1 == word.size()) {
+        if (i + 1 == words.size()) {
+          return fail(std::string("option -") + word[k] + " needs a value");
+        }
+        ++i;
+      }
+      break;
+    }
+  }
+  return {};
 }
 
 // The options that take a number or a duration: -j, -n, --timeout.
@@ -182,6 +247,11 @@ Result<cmd::GlobalOptions> validate(const CLI::App& app, const RawOptions& raw) 
   o.verbose = raw.verbose;
   o.fail_fast = raw.fail_fast;
   o.json = raw.json;
+  o.force_env = raw.force_env;
+  o.interactive = raw.interactive;
+  if (o.interactive && o.jobs && *o.jobs != 1) {
+    return fail("option -i needs -j1: a shell cannot share the terminal with other repositories");
+  }
   return o;
 }
 
@@ -213,6 +283,9 @@ ParsedCommandLine parse(const std::vector<std::string>& args) {
     parsed.text = cmd::usage_text(what, cmd::k_usage);
     return parsed;
   };
+  if (auto words = check_option_words(app, split.options); !words) {
+    return usage_error(words.error().message);
+  }
   try {
     std::vector<std::string> reversed(split.options.rbegin(), split.options.rend());
     app.parse(reversed);
@@ -235,10 +308,13 @@ ParsedCommandLine parse(const std::vector<std::string>& args) {
     parsed.outcome = Outcome::version;
     parsed.text = version_text() + "\n";
     return parsed;
-  } catch (const CLI::ParseError& e) {
-    return usage_error(e.what());
+  } catch (const CLI::ParseError&) {
+    // check_option_words() catches what is known to reach here; CLI11's own wording is
+    // never shown (it speaks of TEXT, "At Most 1 required" and the like).
+    return usage_error("cannot make sense of the options '" + util::join(split.switches, " ") +
+                       "'");
   }
-  if (split.rest.front() == "help") {
+  if (split.rest.size() == 1 && split.rest.front() == "help") {
     parsed.outcome = Outcome::help;
     parsed.text = app.help();
     return parsed;

@@ -1,6 +1,8 @@
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <optional>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
@@ -27,6 +29,19 @@ void write_stderr(const char* text, std::size_t length) {
   // One write(2), so the line is not interleaved with other output.
   while (::write(STDERR_FILENO, text, length) < 0 && errno == EINTR) {
   }
+}
+
+// `timeout` (coreutils) signals mr and then mr's whole process group, and systemd signals
+// the main process and then its control group: one request, two signals, from one process
+// within microseconds. Such an echo is the same cancellation, not the "second Ctrl-C" that
+// kills at once. The window leaves room for a loaded machine descheduling the sender between
+// its two kill() calls, and is still shorter than anyone retyping `kill`. A terminal's Ctrl-C
+// comes from the kernel (no sender pid) and is never an echo.
+constexpr auto k_echo_window = std::chrono::milliseconds(500);
+
+bool sent_by_a_process(const signalfd_siginfo& info) {
+  const auto code = info.ssi_code;
+  return info.ssi_pid != 0 && (code == SI_USER || code == SI_QUEUE || code == SI_TKILL);
 }
 
 [[noreturn]] void die_of(int sig) {
@@ -71,6 +86,11 @@ SignalGuard::~SignalGuard() {
 }
 
 void SignalGuard::wait_for_signals() {
+  struct Received {
+    signalfd_siginfo info;
+    std::chrono::steady_clock::time_point when;
+  };
+  std::optional<Received> first; // the signal that started the cancellation
   for (;;) {
     pollfd fds[2] = {{m_signal_fd.get(), POLLIN, 0}, {m_wake_fd.get(), POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
@@ -92,7 +112,14 @@ void SignalGuard::wait_for_signals() {
           "mr: interrupted, cancelling (press Ctrl-C again to stop at once)\n";
       write_stderr(k_message, sizeof k_message - 1);
       m_interrupt.request_stop();
+      // Timed from here: an echo that arrived while the stop was requested is still one.
+      first = {info, std::chrono::steady_clock::now()};
       continue;
+    }
+    if (first && sent_by_a_process(info) && info.ssi_signo == first->info.ssi_signo &&
+        info.ssi_pid == first->info.ssi_pid &&
+        std::chrono::steady_clock::now() - first->when < k_echo_window) {
+      continue; // the same request again (see k_echo_window)
     }
     // A second signal: no more waiting for anything.
     proc::signal_all(SIGKILL);

@@ -122,6 +122,35 @@ constexpr std::array k_builtins{
                 .shell = k_clean},
 };
 
+// `mr help ACTION`: each built-in's own arguments and options, a line each. A table of its
+// own beside k_builtins (an action without one takes no arguments).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 14> k_action_help{{
+    {"register", "  DIR  the repository (default: the current directory)\n"},
+    {"unregister", "  DIR  the repository (default: the current directory)\n"},
+    {"run", "  CMD [ARGS...]  the program to run in each repository, with its arguments\n"
+            "                 (no shell: mr run sh -c '...' for one)\n"},
+    {"status", "  -u, --untracked-files[=MODE]  untracked files: no, normal or all (bare: all)\n"
+               "  -s, --short                   the short format (the only one, as myrepos)\n"
+               "  other options of git status   run git status -s with them, as myrepos\n"},
+    {"summary", "  --dirty  only the repositories that need attention\n"},
+    {"diff", "  --cached, --staged  the staged changes instead of the unstaged ones\n"
+             "  REV                 the changes since REV\n"
+             "  --stat              a diffstat instead of the diff\n"
+             "  -- PATHS            only these paths\n"
+             "  other options of git diff  run git diff with them, as myrepos\n"},
+    {"update", "  (none)              fetch, then fast-forward only, in process\n"
+               "  options of git pull run git pull with them, as myrepos\n"},
+    {"fetch", "  (none)               every remote, pruning, with tags, in process\n"
+              "  options of git fetch run git fetch --all --prune --tags with them\n"},
+    {"commit", "  ARGS  passed to git commit (-m MESSAGE: no editor)\n"},
+    {"record", "  ARGS  passed to git commit (-m MESSAGE: no editor)\n"},
+    {"push", "  ARGS  passed to git push\n"},
+    {"log", "  ARGS  passed to git log\n"},
+    {"grep", "  PATTERN [ARGS...]  passed to git grep\n"},
+    {"clean", "  -f    remove what would go (without it, only list it)\n"
+              "  ARGS  passed to git clean\n"},
+}};
+
 // myrepos' built-in aliases.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 4> k_builtin_aliases{{
     {"co", "checkout"},
@@ -196,6 +225,32 @@ Result<ArgsRoute> check_arguments(const Resolution& resolution,
     return ArgsRoute::native;
   }
   return builtin->check_args(args);
+}
+
+bool replaced_by_registry(const Resolution& resolution, const registry::Registry& registry) {
+  return resolution.builtin != nullptr && user_command(resolution.action, registry);
+}
+
+bool asks_for_help(const std::vector<std::string>& args) {
+  return (!args.empty() && args.front() == "--help") || (args.size() == 1 && args.front() == "-h");
+}
+
+std::string action_help(const Resolution& resolution, const registry::Registry& registry) {
+  const CommandInfo* builtin = resolution.builtin;
+  const std::string& name = resolution.action;
+  if (builtin == nullptr || replaced_by_registry(resolution, registry)) {
+    return "Usage: mr [OPTIONS] " + name + " [ARGS...]\n" + name +
+           " is a command of the registry: its shell code runs in each selected repository,\n"
+           "with ARGS as \"$@\" (see mrconfig.toml(5)).\n";
+  }
+  std::string text = "Usage: mr [OPTIONS] " + name +
+                     (builtin->synopsis.empty() ? "" : " " + std::string(builtin->synopsis)) +
+                     "\n" + std::string(builtin->summary) + "\n\n";
+  std::string_view own = "  It takes no arguments.\n";
+  for (const auto& [action, help] : k_action_help) {
+    own = action == name ? help : own;
+  }
+  return text.append(own) + "\nThe global options (mr --help) go before the action.\n";
 }
 
 std::vector<std::string> known_actions(const registry::Registry& registry) {

@@ -28,6 +28,9 @@ namespace {
 
 unsigned effective_jobs(const CommandContext& ctx) {
   const unsigned cpus = std::max(1U, std::thread::hardware_concurrency());
+  if (ctx.options().interactive) {
+    return 1; // -i: its shell needs the terminal to itself (cli/ refuses -i with -j N > 1)
+  }
   if (const auto jobs = ctx.options().jobs) {
     return *jobs == 0 ? cpus * 4 : *jobs; // bare -j: network-bound work
   }

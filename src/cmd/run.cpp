@@ -1,8 +1,11 @@
 // Dispatch: from a parsed command line to an action's exit status. Everything that can
-// go wrong before any repository is touched (a bad -d, a registry that does not load, an
-// unknown action, no repositories) is reported here and exits 2.
+// go wrong before any repository is touched (GIT_DIR or the like set, a bad -d, a registry
+// that does not load, an unknown action, no repositories) is reported here and exits 2.
+// `mr help ACTION` and `mr ACTION --help` end here too, having run nothing.
 #include <algorithm>
+#include <array>
 #include <cstdlib>
+#include <string_view>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -33,6 +36,43 @@ render::Options render_options(const GlobalOptions& o) {
   return r;
 }
 
+// myrepos' list: each makes git act on the repository (or index, object store, work tree)
+// it names instead of the one mr is in, so `mr commit` would commit into the wrong place.
+constexpr std::array<const char*, 7> k_dangerous_env = {
+    "GIT_DIR",      "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_WORK_TREE",
+    "VCSH_COMMAND", "VCSH_DIRECTORY", "VCSH_REPO_NAME"};
+
+// One error line per variable that is set; true if there was any. As myrepos, a variable
+// set to "" or "0" does not count (Perl's truth).
+bool refuse_environment(bool err_color) {
+  bool refused = false;
+  for (const char* name : k_dangerous_env) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || std::string_view(value).empty() || std::string_view(value) == "0") {
+      continue;
+    }
+    render::print_error(std::string("environment variable ") + name +
+                            " is set: git would act on what it names instead of each "
+                            "repository (unset it, or run mr --force-env)",
+                        err_color);
+    refused = true;
+  }
+  return refused;
+}
+
+// `mr help ACTION` (cli/ prints the general help for a bare `mr help`).
+int help(const std::vector<std::string>& args, const registry::Registry& registry, bool err_color) {
+  if (args.size() != 1) {
+    return exit_error(usage_text("help takes one action", "mr help [ACTION]"), err_color);
+  }
+  auto resolution = resolve_action(args.front(), registry);
+  if (!resolution) {
+    return exit_error(resolution.error().message, err_color);
+  }
+  render::print_text(action_help(*resolution, registry));
+  return k_exit_ok;
+}
+
 } // namespace
 
 int CommandContext::fatal(std::string_view message) const {
@@ -57,6 +97,9 @@ int run(const Invocation& invocation) {
     return exit_error(message_or_error, err_color, invocation.interrupt);
   };
 
+  if (!options.force_env && refuse_environment(err_color)) {
+    return k_exit_usage;
+  }
   const auto home = util::home_dir();
   auto cwd = util::current_place();
   if (!cwd) {
@@ -82,6 +125,10 @@ int run(const Invocation& invocation) {
   spdlog::debug("registry root: {}", root.path.string());
   auto loaded =
       registry::load({root.path, home, options.trust_all, root.owner_only, invocation.interrupt});
+  if (invocation.action == "help") {
+    // Without a registry that loads, the built-ins and their aliases still have their help.
+    return help(invocation.args, loaded ? *loaded : registry::Registry{}, err_color);
+  }
   if (!loaded) {
     // Interrupted while loading (a huge include, a slow disk): the signal thread has said
     // so; fatal() ends as an interrupted run does.
@@ -100,6 +147,11 @@ int run(const Invocation& invocation) {
     return fatal(resolution.error().message);
   }
   const CommandInfo* builtin = resolution->builtin;
+  if (builtin != nullptr && asks_for_help(invocation.args) &&
+      !replaced_by_registry(*resolution, *loaded)) {
+    render::print_text(action_help(*resolution, *loaded));
+    return k_exit_ok;
+  }
 
   // An explicitly named registry must exist, except for the actions that create it.
   const bool explicit_root = root.source == registry::RootSource::option ||

@@ -41,6 +41,17 @@ bool all_gone(const std::vector<pid_t>& pids) {
 
 class Cancel : public CliTest {
 protected:
+  RunOptions in_home() const {
+    RunOptions options;
+    options.cwd = home();
+    options.env = env_for(home());
+    return options;
+  }
+  // mr with `args`, in the background, in $HOME.
+  Running start_mr(std::vector<std::string> args) const {
+    args.insert(args.begin(), mr_binary().string());
+    return Running(args, in_home());
+  }
   void make_repos(int n) {
     std::string text;
     for (int i = 0; i < n; ++i) {
@@ -186,21 +197,66 @@ TEST_F(Cancel, TheJsonSummaryOfAnInterruptedRunSaysItsExitStatus) {
   EXPECT_TRUE(all_gone(pids_in("pids", 4)));
 }
 
+// Children that record SIGTERM and live on (until the grace period's SIGKILL), so that mr
+// is still cancelling when a test sends its second signal.
+constexpr const char* k_outlive_sigterm =
+    "trap 'echo t > termed' TERM; echo $$ > pids; while :; do sleep 100 & wait; done";
+
+// A second signal the user sends later: told apart from an echo of the first (see the
+// next tests) by coming well after it, from the same process.
 TEST_F(Cancel, ASecondSigintKillsAtOnce) {
   make_repos(2);
-  RunOptions options;
-  options.cwd = home();
-  options.env = env_for(home());
-  // A child that ignores SIGTERM would hold the first cancel for the whole grace period.
-  Running mr_process({mr_binary().string(), "-j2", "run", "sh", "-c",
-                      "trap '' TERM; echo $$ > pids; sleep 100 & wait"},
-                     options);
+  auto mr_process = start_mr({"-j2", "run", "sh", "-c", k_outlive_sigterm});
   wait_for_files("pids", 2, 2);
   ::kill(mr_process.pid(), SIGINT);
-  std::this_thread::sleep_for(100ms);
+  wait_for_files("termed", 2, 2);     // the first one is being acted on
+  std::this_thread::sleep_for(700ms); // later than an echo (500 ms), within the 2 s grace
   ::kill(mr_process.pid(), SIGINT);
   const auto r = mr_process.finish();
   EXPECT_EQ(r.exit_code, 128 + SIGINT); // died by the signal, as the shell expects
+  EXPECT_TRUE(all_gone(pids_in("pids", 2)));
+}
+
+TEST_F(Cancel, ASecondSignalFromAnotherProcessKillsAtOnce) {
+  make_repos(2);
+  auto mr_process = start_mr({"-j2", "run", "sh", "-c", k_outlive_sigterm});
+  wait_for_files("pids", 2, 2);
+  ::kill(mr_process.pid(), SIGTERM);
+  wait_for_files("termed", 2, 2);
+  run({"kill", "-TERM", std::to_string(mr_process.pid())}, in_home());
+  const auto r = mr_process.finish();
+  EXPECT_EQ(r.exit_code, 128 + SIGTERM);
+  EXPECT_TRUE(all_gone(pids_in("pids", 2)));
+}
+
+// What `timeout` and systemd do: the process, then its group, the same signal at once.
+// The echo was taken for the second Ctrl-C: mr killed by SIGTERM, no blocks, no footer.
+TEST_F(Cancel, TheSameSignalAgainAtOnceFromTheSameProcessIsOneCancellation) {
+  make_repos(2);
+  auto mr_process = start_mr({"-j2", "run", "sh", "-c",
+                              "trap 'echo trapped; echo t > termed; sleep 1; exit 3' TERM; "
+                              "echo $$ > pids; sleep 100 & wait"});
+  wait_for_files("pids", 2, 2);
+  ::kill(mr_process.pid(), SIGTERM);
+  wait_for_files("termed", 2, 2);
+  ::kill(mr_process.pid(), SIGTERM); // while the traps still run
+  const auto r = mr_process.finish();
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_NE(r.out.find("trapped"), r.out.rfind("trapped")) << r.out; // both repositories
+  EXPECT_NE(r.out.find("mr run: finished ("), std::string::npos) << r.out;
+  EXPECT_TRUE(all_gone(pids_in("pids", 2)));
+}
+
+TEST_F(Cancel, TimeoutFromCoreutilsIsOneCancellation) {
+  make_repos(2);
+  const auto r = run({"timeout", "2", mr_binary().string(), "-j2", "run", "sh", "-c",
+                      "trap 'echo trapped; exit 3' TERM; echo $$ > pids; sleep 30 & wait"},
+                     in_home());
+  EXPECT_EQ(r.exit_code, 124); // timeout's own status: it had to signal mr
+  const auto blocks = r.out.substr(0, r.out.find("mr run: finished ("));
+  EXPECT_NE(r.out.find("mr run: finished ("), std::string::npos) << r.out;
+  EXPECT_NE(blocks.find("trapped"), blocks.rfind("trapped")) << r.out; // both repositories
+  EXPECT_EQ(r.err.rfind("mr: interrupted, cancelling", 0), 0u) << r.err;
   EXPECT_TRUE(all_gone(pids_in("pids", 2)));
 }
 

@@ -1,5 +1,7 @@
 // The command line (README "Command line", mr(1) OPTIONS): options before the action,
 // bundling, optional values, prefixes and aliases, usage errors (exit 2), --help, --version.
+#include <algorithm>
+
 #include "cli_fixture.hpp"
 
 namespace mr::test {
@@ -118,6 +120,100 @@ TEST_F(Options, HelpAndVersion) {
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.out.rfind("mr 0.", 0), 0u);
   EXPECT_NE(v.out.find("(libgit2 1."), std::string::npos);
+}
+
+TEST_F(Options, ARepeatedOptionTakesItsLastValue) {
+  // CLI11 said "--jobs: At Most 1 required but received 2"; myrepos takes the last.
+  EXPECT_EQ(mr({"-j4", "-j1", "list"}, home()).out, listing());
+  EXPECT_EQ(mr({"--order", "bogus", "--order", "registry", "list"}, home()).out, listing());
+  EXPECT_EQ(mr({"--color", "always", "--color", "never", "list"}, home()).out, listing());
+  EXPECT_EQ(mr({"--timeout", "soon", "--timeout", "5m", "list"}, home()).out, listing());
+  expect_usage_error({"--order", "registry", "--order", "bogus", "list"},
+                     "option --order expects 'registry' or 'completion', not 'bogus'");
+  expect_usage_error({"-j1", "-j4", "-i", "list"},
+                     "option -i needs -j1: a shell cannot share the terminal with other "
+                     "repositories");
+  EXPECT_EQ(mr({"-j4", "-j1", "-i", "list"}, home()).out, listing());
+  EXPECT_EQ(mr({"-q", "-q", "-f", "-f", "-s", "-s", "list"}, home()).exit_code, 0);
+}
+
+TEST_F(Options, InteractiveNeedsOneJobAtATime) {
+  for (const auto& args : {std::vector<std::string>{"-i", "-j4", "list"},
+                           {"-ij", "list"},
+                           {"--interactive", "-j", "list"},
+                           {"-j2", "--interactive", "list"}}) {
+    expect_usage_error(args, "option -i needs -j1: a shell cannot share the terminal with other "
+                             "repositories");
+  }
+  EXPECT_EQ(mr({"-i", "list"}, home()).out, listing());
+  EXPECT_EQ(mr({"-ij1", "list"}, home()).out, listing());
+  EXPECT_EQ(mr({"--interactive", "--jobs", "1", "list"}, home()).out, listing());
+}
+
+TEST_F(Options, InteractiveRunsOneRepositoryAtATimeWhateverTheSettings) {
+  write_file(registry(), "[settings]\njobs = 4\n[repos.\"src/a\"]\n[repos.\"src/b\"]\n"
+                         "[repos.\"src/c\"]\n");
+  std::filesystem::create_directories(home() / "src/b");
+  std::filesystem::create_directories(home() / "src/c");
+  // Two at once would find the other's directory.
+  const auto r = mr(
+      {"-i", "run", "sh", "-c", "mkdir \"$HOME/busy\"; sleep 0.3; rmdir \"$HOME/busy\""}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("mr run: finished (3 ok)"), std::string::npos) << r.out;
+}
+
+TEST_F(Options, NoCli11WordingReachesTheUser) {
+  const std::vector<std::vector<std::string>> lines = {{"-d"},
+                                                       {"-c"},
+                                                       {"-g"},
+                                                       {"--order"},
+                                                       {"--timeout"},
+                                                       {"--color"},
+                                                       {"--directory"},
+                                                       {"--directory="},
+                                                       {"--tag="},
+                                                       {"--jobs=", "list"},
+                                                       {"--color=", "list"},
+                                                       {"-qd"},
+                                                       {"-d", "x", "-d"},
+                                                       {"--version=x"},
+                                                       {"--help=x"},
+                                                       {"--json=1", "list"},
+                                                       {"--path=x", "list"},
+                                                       {"--force-env=1", "list"},
+                                                       {"--interactive=no", "list"},
+                                                       {"-q=1", "list"},
+                                                       {"--quiet=yes", "list"},
+                                                       {"--bogus", "list"},
+                                                       {"-z", "list"},
+                                                       {"---", "list"},
+                                                       {"--=x", "list"},
+
+                                                       {"-g=", "-g"},
+                                                       {"-s", "-c"},
+                                                       {"--no-recurse=", "list"},
+                                                       {"--timeout=", "list"},
+                                                       {"--order=", "list"},
+                                                       {"-v", "--config"}};
+  for (const auto& args : lines) {
+    const auto r = mr(args, home());
+    std::string joined;
+    for (const auto& a : args) {
+      joined += a + " ";
+    }
+    EXPECT_EQ(r.exit_code, 2) << joined << r.err;
+    EXPECT_EQ(r.out, "") << joined;
+    EXPECT_EQ(r.err.rfind("mr: error: ", 0), 0u) << joined << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << joined << r.err;
+    for (const char* phrase : {"required", "At Most", "Expected", "extraArgs", "argument expected",
+                               "The following arguments", "TEXT", "convert", "INT"}) {
+      EXPECT_EQ(r.err.find(phrase), std::string::npos) << joined << r.err;
+    }
+  }
+  expect_usage_error({"-d"}, "option -d needs a value");
+  expect_usage_error({"--jobs=", "list"}, "option --jobs needs a value");
+  expect_usage_error({"--json=1", "list"}, "option --json takes no value");
+  expect_usage_error({"--version=x"}, "option --version takes no value");
 }
 
 TEST_F(Options, VerboseDiagnosticsGoToStderr) {

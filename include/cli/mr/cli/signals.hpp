@@ -2,7 +2,9 @@
 // thread before any other thread exists: the signals are blocked there, so every thread
 // inherits the mask and none runs a handler; one thread waits for them on a signalfd.
 // The first one requests stop on token() (the root of the cancellation tree) and says so
-// on stderr; a second one kills every child process group and ends mr by that signal.
+// on stderr; a second one kills every child process group and ends mr by that signal,
+// unless it is an echo of the first: the same signal from the same process at once (what
+// `timeout` and systemd send to a process and then to its group), which changes nothing.
 // SIGPIPE stays blocked, so a closed stdout is an EPIPE error the output layer reports;
 // SIGXFSZ is ignored, so a file size limit is an EFBIG write error, reported likewise.
 #pragma once

@@ -78,6 +78,17 @@ Result<ArgsRoute> check_arguments(const Resolution& resolution,
                                   const std::vector<std::string>& args,
                                   const registry::Registry& registry);
 
+// Whether the registry defines a command under the resolved built-in's name, which then
+// replaces the built-in (its arguments, --help included, go to that command).
+bool replaced_by_registry(const Resolution& resolution, const registry::Registry& registry);
+
+// What `mr help ACTION` prints: usage, summary, and the action's own arguments and options.
+std::string action_help(const Resolution& resolution, const registry::Registry& registry);
+
+// Whether the action's arguments ask for its help: a first argument --help, or a lone -h
+// (`mr grep -h PATTERN` is git grep's -h).
+bool asks_for_help(const std::vector<std::string>& args);
+
 // Every name `resolve_action` accepts as a target, sorted (for messages and completion).
 std::vector<std::string> known_actions(const registry::Registry& registry);
 
