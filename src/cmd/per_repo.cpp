@@ -54,7 +54,10 @@ RunSettings run_settings(const CommandContext& ctx) {
            {"MR_PATH", mr_path()},
            {"GIT_TERMINAL_PROMPT", "0"},
            {"PAGER", "cat"},
-           {"GIT_PAGER", "cat"}};
+           {"GIT_PAGER", "cat"},
+           // A nested mr (a hook, a script) loads the same root files (locate.hpp).
+           {registry::k_roots_variable, ctx.roots.exported()},
+           {registry::k_trust_all_variable, ctx.trust_all() ? "1" : "0"}};
   return s;
 }
 

@@ -45,7 +45,9 @@ int run_register(CommandContext& ctx) {
   if (!info) {
     return ctx.fatal(util::redact_urls(info.error().message));
   }
-  registry::RegisterRequest request{ctx.load_options(), top_place(*dir, info->top), info->url};
+  const auto top = top_place(*dir, info->top);
+  registry::RegisterRequest request{ctx.load_options(registry::root_for(ctx.roots, top)), top,
+                                    info->url};
   auto outcome = registry::register_repo(request);
   if (!outcome) {
     return ctx.fatal(util::redact_urls(outcome.error().message));

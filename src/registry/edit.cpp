@@ -127,6 +127,18 @@ const Repo* find_same(const Registry& registry, const util::Place& place) {
   return nullptr;
 }
 
+// The registry's root files, for "not registered in ...": "A", or "A or B".
+std::string roots_named(const LoadOptions& load) {
+  if (load.roots.empty()) {
+    return load.root.string();
+  }
+  std::string out;
+  for (std::size_t i = 0; i < load.roots.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == load.roots.size() ? " or " : ", ") + load.roots[i].path.string();
+  }
+  return out;
+}
+
 // Is the repo's path the work tree's top directory or below it (either form)?
 bool at_or_below(const Repo& repo, const util::Place& top) {
   const auto physical = util::physical(repo.path);
@@ -225,14 +237,13 @@ Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util:
   MR_TRY_VAR(registry, load(load_options));
   const Repo* repo = find_enclosing(*registry, target);
   if (repo == nullptr) {
-    return fail(target.logical.string() + " is not registered in " + load_options.root.string());
+    return fail(target.logical.string() + " is not registered in " + roots_named(load_options));
   }
   if (work_tree && !at_or_below(*repo, *work_tree)) {
     // The registered repo only contains the work tree: removing it would be the wrong one.
-    return fail(work_tree->logical.string() + " is not registered in " +
-                load_options.root.string() + " (it is a repository of its own inside " +
-                repo->path.string() + ", which is; to remove that one: mr unregister " +
-                repo->path.string() + ")");
+    return fail(work_tree->logical.string() + " is not registered in " + roots_named(load_options) +
+                " (it is a repository of its own inside " + repo->path.string() +
+                ", which is; to remove that one: mr unregister " + repo->path.string() + ")");
   }
   MR_TRY(locks.lock_dir_of(repo->location.file));
   MR_TRY(rewrite(repo->location.file, hint_for(*registry, *repo), [&](const std::string& text) {
