@@ -444,6 +444,9 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
   const auto selected = selected_repos(ctx);
   if (selected.empty()) {
     out.no_repositories();
+    if (ctx.render.json) {
+      out.footer(k_exit_usage); // a --json reader always gets its summary object
+    }
     return k_exit_usage;
   }
   PerRepoRun(ctx, builtin, selected, out).run();

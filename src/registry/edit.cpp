@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <sys/stat.h>
 
 #include <mr/registry/edit.hpp>
@@ -203,31 +204,56 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
   EditLocks locks;
   MR_TRY(locks.lock_dir_of(request.load.root));
   MR_TRY_VAR(registry, load(request.load));
+  const auto new_tags = [&](const std::vector<std::string>& had) {
+    std::vector<std::string> out;
+    for (const auto& tag : request.tags) {
+      if (std::find(had.begin(), had.end(), tag) == had.end() &&
+          std::find(out.begin(), out.end(), tag) == out.end()) {
+        out.push_back(tag);
+      }
+    }
+    return out;
+  };
   if (const Repo* existing = find_same(*registry, request.repo)) {
-    EditOutcome outcome{EditKind::unchanged, existing->location.file, existing->path};
-    if (!request.url || existing->url == request.url) {
+    EditOutcome outcome{EditKind::unchanged, existing->location.file, existing->path,
+                        existing->tags, new_tags(existing->tags)};
+    outcome.tags.insert(outcome.tags.end(), outcome.tags_added.begin(), outcome.tags_added.end());
+    const bool new_url = request.url && existing->url != request.url;
+    if (!new_url && outcome.tags_added.empty()) {
       return outcome;
     }
-    MR_TRY(locks.lock_dir_of(existing->location.file));
-    MR_TRY(rewrite(existing->location.file, hint_for(*registry, *existing),
-                   [&](const std::string& text) {
-                     return text_edit::set_repo_url(text, existing->location.file, existing->key,
-                                                    *request.url);
-                   }));
-    outcome.kind = EditKind::updated;
+    const auto& file = existing->location.file;
+    MR_TRY(locks.lock_dir_of(file));
+    MR_TRY(rewrite(
+        file, hint_for(*registry, *existing), [&](const std::string& text) -> Result<std::string> {
+          std::string out = text;
+          if (new_url) {
+            MR_TRY_VAR(edited, text_edit::set_repo_url(out, file, existing->key, *request.url));
+            out = std::move(*edited);
+          }
+          if (!outcome.tags_added.empty()) {
+            MR_TRY_VAR(edited, text_edit::set_repo_tags(out, file, existing->key, outcome.tags));
+            out = std::move(*edited);
+          }
+          return out;
+        }));
+    outcome.kind = new_url ? EditKind::updated : EditKind::unchanged;
     return outcome;
   }
   const auto key = key_for(request.repo, request.load.root, request.load.home);
   MR_TRY(check_recordable(*registry, request.repo, key));
-  if (!util::is_valid_utf8(key) || (request.url && !util::is_valid_utf8(*request.url))) {
+  const auto tags = new_tags({});
+  const bool utf8_tags = std::all_of(tags.begin(), tags.end(), util::is_valid_utf8);
+  if (!util::is_valid_utf8(key) || (request.url && !util::is_valid_utf8(*request.url)) ||
+      !utf8_tags) {
     return fail("cannot register " + request.repo.logical.string() +
-                ": its path or url is not valid UTF-8, which a TOML file cannot hold");
+                ": its path, url or tag is not valid UTF-8, which a TOML file cannot hold");
   }
-  MR_TRY(rewrite(request.load.root, root_hint(*registry),
-                 [&](const std::string& text) -> Result<std::string> {
-                   return text_edit::append_repo(text, key, request.url ? &*request.url : nullptr);
-                 }));
-  return EditOutcome{EditKind::added, request.load.root, request.repo.logical};
+  MR_TRY(rewrite(
+      request.load.root, root_hint(*registry), [&](const std::string& text) -> Result<std::string> {
+        return text_edit::append_repo(text, key, request.url ? &*request.url : nullptr, tags);
+      }));
+  return EditOutcome{EditKind::added, request.load.root, request.repo.logical, tags, tags};
 }
 
 Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util::Place& target,
