@@ -55,17 +55,17 @@ std::optional<RootFile> nearest_file(const std::filesystem::path& cwd,
 }
 
 // A parent mr's roots, when $MR_CONFIG is still what that parent set for this command.
-std::optional<Roots> inherited(const RootEnvironment& env, const std::filesystem::path& home_abs) {
+std::optional<Roots> inherited(const RootEnvironment& env) {
   if (!set(env.roots) || !set(env.config_for) || std::string_view(env.config) != env.config_for) {
     return std::nullopt;
   }
+  // The parent checked each file as it found it (a nearest file outside $HOME belongs to
+  // the user); -c and $MR_CONFIG files need no owner check, so none is made here.
   Roots roots;
   for (const auto line : util::split_lines(env.roots)) {
     const std::filesystem::path path(line);
     if (path.is_absolute()) {
-      const bool home_file = path == home_abs / k_file_name;
-      roots.files.push_back({util::absolute_normal(path, "/"), RootSource::inherited,
-                             !home_file && !inside_home(path.parent_path(), home_abs)});
+      roots.files.push_back({util::absolute_normal(path, "/"), RootSource::inherited});
     }
   }
   if (roots.files.empty()) {
@@ -98,7 +98,7 @@ Roots locate_roots(const std::optional<std::filesystem::path>& option, const Roo
   }
   const auto home_abs = util::absolute_normal(home, "/");
   if (set(env.config)) {
-    if (auto parent = inherited(env, home_abs)) {
+    if (auto parent = inherited(env)) {
       return std::move(*parent);
     }
     return {{{util::absolute_normal(util::expand_user(env.config, home), cwd),

@@ -62,10 +62,9 @@ TEST(LocateRoots, ANestedMrTakesItsParentsRootsWhileMrConfigIsWhatTheParentSet) 
   auto r = locate_roots(std::nullopt, env, "/work", "/home/u");
   ASSERT_EQ(r.files.size(), 2U);
   EXPECT_EQ(r.files[0].path, "/home/u/.mrconfig.toml");
-  EXPECT_FALSE(r.files[0].owner_only);
   EXPECT_EQ(r.files[1].path, "/srv/p/.mrconfig.toml");
   EXPECT_EQ(r.files[1].source, RootSource::inherited);
-  EXPECT_TRUE(r.files[1].owner_only); // outside $HOME: only a file of the user's own
+  EXPECT_FALSE(r.files[1].owner_only); // the parent checked it (a -c file needs no check)
   EXPECT_TRUE(r.inherited_trust_all);
   EXPECT_EQ(r.exported(), env.roots);
 
