@@ -18,7 +18,8 @@ protected:
                "[repos.\"~/src/w\".commands]\n"
                "nested = '\"$MR_PATH\" -d \"$HOME/src\" list'\n"
                "asked = 'MR_CONFIG=\"$HOME/w-only.toml\" \"$MR_PATH\" -d \"$HOME/src\" list'\n"
-               "config = 'echo \"$MR_CONFIG\"'\n");
+               "config = 'echo \"$MR_CONFIG\"'\n"
+               "post_run = '\"$MR_PATH\" -d \"$HOME/src\" list'\n");
   }
 };
 
@@ -31,6 +32,11 @@ TEST_F(NestedMr, SeesTheParentsRegistryWhateverFileDefinedTheRepository) {
   const auto w = (home() / "src/w").string();
   EXPECT_EQ(r.out, "mr nested: " + w + "\nmr list: " + a + "\n\nmr list: " + w +
                        "\n\nmr list: finished (2 ok)\n\nmr nested: finished (1 ok)\n");
+  // The same from a hook.
+  const auto hook = mr({"-d", "src/w", "run", "true"}, home());
+  EXPECT_EQ(hook.exit_code, 0) << hook.err;
+  EXPECT_EQ(hook.out, "mr run: " + w + "\nmr list: " + a + "\n\nmr list: " + w +
+                          "\n\nmr list: finished (2 ok)\n\nmr run: finished (1 ok)\n");
   // $MR_CONFIG is still the file that defines the repository, as myrepos sets it.
   const auto c = mr({"-d", "src/w", "config"}, home());
   EXPECT_EQ(c.out, "mr config: " + w + "\n" + (home() / ".mr.d/w.toml").string() +
