@@ -85,6 +85,9 @@ RootEnvironment RootEnvironment::from_process() {
 std::string Roots::exported() const {
   std::string out;
   for (const auto& file : files) {
+    if (file.path.native().find('\n') != std::string::npos) {
+      return {}; // one per line cannot say it: a nested mr goes by $MR_CONFIG instead
+    }
     out += (out.empty() ? "" : "\n") + file.path.string();
   }
   return out;

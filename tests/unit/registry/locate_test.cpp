@@ -67,6 +67,7 @@ TEST(LocateRoots, ANestedMrTakesItsParentsRootsWhileMrConfigIsWhatTheParentSet) 
   EXPECT_FALSE(r.files[1].owner_only); // the parent checked it (a -c file needs no check)
   EXPECT_TRUE(r.inherited_trust_all);
   EXPECT_EQ(r.exported(), env.roots);
+  EXPECT_EQ((Roots{{{"/a\nb/.mrconfig.toml", RootSource::nearest}}}.exported()), "");
 
   // -c still means that file alone.
   r = locate_roots(std::filesystem::path("/c.toml"), env, "/work", "/home/u");

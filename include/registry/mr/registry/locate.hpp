@@ -47,7 +47,7 @@ struct Roots {
   // The roots are a parent mr's that ran with -t: trust them as it did.
   bool inherited_trust_all = false;
 
-  // The value of k_roots_variable for these roots.
+  // The value of k_roots_variable for these roots; empty when a path holds a newline.
   std::string exported() const;
 };
 
