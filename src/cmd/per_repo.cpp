@@ -58,7 +58,10 @@ RunSettings run_settings(const CommandContext& ctx) {
            {"MR_PATH", mr_path()},
            {"GIT_TERMINAL_PROMPT", "0"},
            {"PAGER", "cat"},
-           {"GIT_PAGER", "cat"}};
+           {"GIT_PAGER", "cat"},
+           // A nested mr (a hook, a script) loads the same root files (locate.hpp).
+           {registry::k_roots_variable, ctx.roots.exported()},
+           {registry::k_trust_all_variable, ctx.trust_all() ? "1" : "0"}};
   return s;
 }
 
@@ -430,6 +433,9 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
   const auto selected = selected_repos(ctx);
   if (selected.empty()) {
     out.no_repositories();
+    if (ctx.render.json) {
+      out.footer(k_exit_usage); // a --json reader always gets its summary object
+    }
     return k_exit_usage;
   }
   PerRepoRun(ctx, builtin, selected, out).run();

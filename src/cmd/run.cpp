@@ -16,7 +16,9 @@
 #include <mr/cmd/invocation.hpp>
 #include <mr/git/library.hpp>
 #include <mr/registry/locate.hpp>
+#include <mr/registry/registry.hpp>
 #include <mr/render/renderer.hpp>
+#include <mr/util/file_io.hpp>
 
 #include "actions.hpp"
 
@@ -73,6 +75,18 @@ int help(const std::vector<std::string>& args, const registry::Registry& registr
   return k_exit_ok;
 }
 
+// When no TOML registry exists but myrepos' ~/.mrconfig does: what to do about it.
+std::optional<std::string> myrepos_registry_only(const registry::Roots& roots,
+                                                 const std::filesystem::path& home) {
+  const auto ini = home / ".mrconfig";
+  if (roots.files.front().source != registry::RootSource::home || !util::exists(ini)) {
+    return std::nullopt;
+  }
+  return "no registry: " + roots.files.front().path.string() + " does not exist, and " +
+         ini.string() + " is a myrepos registry, which mr does not read; " +
+         registry::convert_hint(ini);
+}
+
 } // namespace
 
 int CommandContext::fatal(std::string_view message) const {
@@ -120,11 +134,14 @@ int run(const Invocation& invocation) {
     directory = std::move(*place);
   }
 
-  const auto root =
-      registry::locate_root(options.config, std::getenv("MR_CONFIG"), cwd->logical, home);
-  spdlog::debug("registry root: {}", root.path.string());
-  auto loaded =
-      registry::load({root.path, home, options.trust_all, root.owner_only, invocation.interrupt});
+  auto roots = registry::locate_roots(options.config, registry::RootEnvironment::from_process(),
+                                      cwd->logical, home);
+  for (const auto& file : roots.files) {
+    spdlog::debug("registry root: {}", file.path.string());
+  }
+  const auto& root = registry::root_for(roots, directory);
+  auto loaded = registry::load({root.path, home, options.trust_all || roots.inherited_trust_all,
+                                root.owner_only, invocation.interrupt, roots.files});
   if (invocation.action == "help") {
     // Without a registry that loads, the built-ins and their aliases still have their help.
     return help(invocation.args, loaded ? *loaded : registry::Registry{}, err_color);
@@ -156,9 +173,15 @@ int run(const Invocation& invocation) {
   // An explicitly named registry must exist, except for the actions that create it.
   const bool explicit_root = root.source == registry::RootSource::option ||
                              root.source == registry::RootSource::environment;
-  if (explicit_root && !loaded->root_exists && (builtin == nullptr || !builtin->creates_registry)) {
+  const bool creates = builtin != nullptr && builtin->creates_registry;
+  if (explicit_root && !loaded->root_exists && !creates) {
     return fatal("registry " + root.path.string() + " does not exist (create it with mr -c " +
                  root.path.string() + " register)");
+  }
+  if (loaded->files.empty() && !creates) {
+    if (auto myrepos = myrepos_registry_only(roots, home)) {
+      return fatal(*myrepos);
+    }
   }
 
   const auto route = check_arguments(*resolution, invocation.args, *loaded);
@@ -170,7 +193,7 @@ int run(const Invocation& invocation) {
       return fatal(ready.error().message);
     }
   }
-  CommandContext ctx{invocation, resolution->action,      home,  *cwd, directory, root,
+  CommandContext ctx{invocation, resolution->action,      home,  *cwd, directory, std::move(roots),
                      *loaded,    render_options(options), *route};
   if (builtin != nullptr && builtin->kind == Kind::registry) {
     return builtin->run(ctx);

@@ -84,6 +84,7 @@ Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
   command.env = t.settings.env;
   command.env.emplace_back("MR_REPO", t.repo.path.string());
   command.env.emplace_back("MR_CONFIG", t.repo.location.file.string());
+  command.env.emplace_back(registry::k_config_for_variable, t.repo.location.file.string());
   command.env.emplace_back("MR_ACTION", std::string(action));
   command.env.emplace_back("PWD", command.cwd.string());
   command.env.insert(command.env.end(), t.env.begin(), t.env.end());

@@ -26,7 +26,8 @@ int run_unregister(CommandContext& ctx) {
   if (auto info = git::inspect_for_register(target.physical)) {
     work_tree = util::Place{info->top, util::physical(info->top)};
   }
-  auto outcome = registry::unregister_repo(ctx.load_options(), target, work_tree);
+  auto outcome = registry::unregister_repo(ctx.load_options(registry::root_for(ctx.roots, target)),
+                                           target, work_tree);
   if (!outcome) {
     return ctx.fatal(outcome.error().message);
   }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <sys/stat.h>
 
 #include <mr/registry/edit.hpp>
@@ -127,6 +128,18 @@ const Repo* find_same(const Registry& registry, const util::Place& place) {
   return nullptr;
 }
 
+// The registry's root files, for "not registered in ...": "A", or "A or B".
+std::string roots_named(const LoadOptions& load) {
+  if (load.roots.empty()) {
+    return load.root.string();
+  }
+  std::string out;
+  for (std::size_t i = 0; i < load.roots.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == load.roots.size() ? " or " : ", ") + load.roots[i].path.string();
+  }
+  return out;
+}
+
 // Is the repo's path the work tree's top directory or below it (either form)?
 bool at_or_below(const Repo& repo, const util::Place& top) {
   const auto physical = util::physical(repo.path);
@@ -200,31 +213,56 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
   EditLocks locks;
   MR_TRY(locks.lock_dir_of(request.load.root));
   MR_TRY_VAR(registry, load(request.load));
+  const auto new_tags = [&](const std::vector<std::string>& had) {
+    std::vector<std::string> out;
+    for (const auto& tag : request.tags) {
+      if (std::find(had.begin(), had.end(), tag) == had.end() &&
+          std::find(out.begin(), out.end(), tag) == out.end()) {
+        out.push_back(tag);
+      }
+    }
+    return out;
+  };
   if (const Repo* existing = find_same(*registry, request.repo)) {
-    EditOutcome outcome{EditKind::unchanged, existing->location.file, existing->path};
-    if (!request.url || existing->url == request.url) {
+    EditOutcome outcome{EditKind::unchanged, existing->location.file, existing->path,
+                        existing->tags, new_tags(existing->tags)};
+    outcome.tags.insert(outcome.tags.end(), outcome.tags_added.begin(), outcome.tags_added.end());
+    const bool new_url = request.url && existing->url != request.url;
+    if (!new_url && outcome.tags_added.empty()) {
       return outcome;
     }
-    MR_TRY(locks.lock_dir_of(existing->location.file));
-    MR_TRY(rewrite(existing->location.file, hint_for(*registry, *existing),
-                   [&](const std::string& text) {
-                     return text_edit::set_repo_url(text, existing->location.file, existing->key,
-                                                    *request.url);
-                   }));
-    outcome.kind = EditKind::updated;
+    const auto& file = existing->location.file;
+    MR_TRY(locks.lock_dir_of(file));
+    MR_TRY(rewrite(
+        file, hint_for(*registry, *existing), [&](const std::string& text) -> Result<std::string> {
+          std::string out = text;
+          if (new_url) {
+            MR_TRY_VAR(edited, text_edit::set_repo_url(out, file, existing->key, *request.url));
+            out = std::move(*edited);
+          }
+          if (!outcome.tags_added.empty()) {
+            MR_TRY_VAR(edited, text_edit::set_repo_tags(out, file, existing->key, outcome.tags));
+            out = std::move(*edited);
+          }
+          return out;
+        }));
+    outcome.kind = new_url ? EditKind::updated : EditKind::unchanged;
     return outcome;
   }
   const auto key = key_for(request.repo, request.load.root, request.load.home);
   MR_TRY(check_recordable(*registry, request.repo, key));
-  if (!util::is_valid_utf8(key) || (request.url && !util::is_valid_utf8(*request.url))) {
+  const auto tags = new_tags({});
+  const bool utf8_tags = std::all_of(tags.begin(), tags.end(), util::is_valid_utf8);
+  if (!util::is_valid_utf8(key) || (request.url && !util::is_valid_utf8(*request.url)) ||
+      !utf8_tags) {
     return fail("cannot register " + request.repo.logical.string() +
-                ": its path or url is not valid UTF-8, which a TOML file cannot hold");
+                ": its path, url or tag is not valid UTF-8, which a TOML file cannot hold");
   }
-  MR_TRY(rewrite(request.load.root, root_hint(*registry),
-                 [&](const std::string& text) -> Result<std::string> {
-                   return text_edit::append_repo(text, key, request.url ? &*request.url : nullptr);
-                 }));
-  return EditOutcome{EditKind::added, request.load.root, request.repo.logical};
+  MR_TRY(rewrite(
+      request.load.root, root_hint(*registry), [&](const std::string& text) -> Result<std::string> {
+        return text_edit::append_repo(text, key, request.url ? &*request.url : nullptr, tags);
+      }));
+  return EditOutcome{EditKind::added, request.load.root, request.repo.logical, tags, tags};
 }
 
 Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util::Place& target,
@@ -234,14 +272,13 @@ Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util:
   MR_TRY_VAR(registry, load(load_options));
   const Repo* repo = find_enclosing(*registry, target);
   if (repo == nullptr) {
-    return fail(target.logical.string() + " is not registered in " + load_options.root.string());
+    return fail(target.logical.string() + " is not registered in " + roots_named(load_options));
   }
   if (work_tree && !at_or_below(*repo, *work_tree)) {
     // The registered repo only contains the work tree: removing it would be the wrong one.
-    return fail(work_tree->logical.string() + " is not registered in " +
-                load_options.root.string() + " (it is a repository of its own inside " +
-                repo->path.string() + ", which is; to remove that one: mr unregister " +
-                repo->path.string() + ")");
+    return fail(work_tree->logical.string() + " is not registered in " + roots_named(load_options) +
+                " (it is a repository of its own inside " + repo->path.string() +
+                ", which is; to remove that one: mr unregister " + repo->path.string() + ")");
   }
   MR_TRY(locks.lock_dir_of(repo->location.file));
   MR_TRY(rewrite(repo->location.file, hint_for(*registry, *repo), [&](const std::string& text) {

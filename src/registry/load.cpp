@@ -26,6 +26,10 @@ std::string SourceLocation::str() const {
   return file.string() + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
+std::string convert_hint(const fs::path& file) {
+  return "convert it to TOML with `mr import " + file.string() + "`";
+}
+
 bool Repo::has_tag(std::string_view tag) const {
   return std::find(tags.begin(), tags.end(), tag) != tags.end();
 }
@@ -44,13 +48,15 @@ namespace {
 class Loader {
 public:
   Loader(const LoadOptions& options, TrustList trust)
-      : m_options(options), m_trust(std::move(trust)) {}
+      : m_options(options), m_trust(std::move(trust)),
+        m_root_physical(util::physical(options.root)) {}
 
   // How a file came to be loaded.
   struct Origin {
     bool root = false;
     bool inherited_trust = false; // included by a trusted file
     std::size_t depth = 0;        // includes and chains above it
+    bool owner_only = false;      // a root that must belong to the user
   };
 
   Result<void> load_file(const fs::path& file, const Origin& origin) {
@@ -71,15 +77,24 @@ public:
     if (!read) {
       return fail("cannot read registry " + read.error().message);
     }
-    MR_TRY_VAR(ctx, context_for(file, origin, *read));
-    MR_TRY_VAR(parsed, toml_support::parse(read->content, file));
+    MR_TRY_VAR(ctx, context_for(file, origin, *read, phys == m_root_physical));
+    auto parsed = toml_support::parse(read->content, file);
+    if (!parsed) {
+      if (toml_support::looks_like_myrepos(read->content)) {
+        return fail(file.string() + " is a myrepos registry (INI), not TOML; " +
+                    convert_hint(file));
+      }
+      return tl::unexpected(parsed.error());
+    }
     return load_table(*ctx, *parsed);
   }
 
   // How far the file `read` came from is trusted, and where its repositories must stay.
+  // `writes_here`: it is LoadOptions::root, however it was reached (a root, or a file a
+  // root included or chained).
   Result<FileContext> context_for(const fs::path& file, const Origin& origin,
-                                  const util::RegularFile& read) {
-    if (origin.root && m_options.root_owner_only && read.owner != ::geteuid()) {
+                                  const util::RegularFile& read, bool writes_here) {
+    if (origin.root && origin.owner_only && read.owner != ::geteuid()) {
       return fail(file.string() + " belongs to uid " + std::to_string(read.owner) +
                   ", not to you; outside your home directory mr only uses a registry of your own");
     }
@@ -98,7 +113,7 @@ public:
       }
       ctx.confined_to = std::move(*dir);
     }
-    if (origin.root) {
+    if (writes_here) {
       m_registry.root_confined_to = ctx.confined_to;
       m_registry.root_untrusted_hint = ctx.hint;
     }
@@ -139,6 +154,13 @@ public:
   }
 
   Registry& registry() { return m_registry; }
+
+  // Loads one root file and what it includes and chains; repositories an earlier root's
+  // files listed are skipped rather than duplicated.
+  Result<void> load_root(const RootFile& root) {
+    ++m_root_index;
+    return load_file(root.path, {true, false, 0, root.owner_only});
+  }
 
 private:
   static Error too_deep(const FileContext& ctx, const toml::source_region& where) {
@@ -428,11 +450,15 @@ private:
     for (const auto& [k, v] : toml_support::in_source_order(*table)) {
       MR_TRY_VAR(repo, read_repo(ctx, *k, *v, m_options.home));
       if (auto it = m_seen.find(repo->path.native()); it != m_seen.end()) {
+        if (it->second.root_index != m_root_index) {
+          continue; // an earlier root file lists it: its entry stands (see load())
+        }
         return tl::unexpected(error_at(ctx, k->source(),
                                        "duplicate repo '" + repo->path.string() +
-                                           "' (already defined at " + it->second.str() + ")"));
+                                           "' (already defined at " + it->second.location.str() +
+                                           ")"));
       }
-      m_seen.emplace(repo->path.native(), repo->location);
+      m_seen.emplace(repo->path.native(), Seen{repo->location, m_root_index});
       if (repo->chain) {
         chained.emplace_back(repo->path / k_file_name, k);
       }
@@ -454,9 +480,15 @@ private:
 
   const LoadOptions& m_options;
   TrustList m_trust;
+  fs::path m_root_physical; // LoadOptions::root, symlinks resolved
   Registry m_registry;
   std::set<fs::path> m_loaded;
-  std::map<std::string, SourceLocation> m_seen;
+  struct Seen {
+    SourceLocation location;
+    std::size_t root_index; // which root file's load listed it
+  };
+  std::map<std::string, Seen> m_seen;
+  std::size_t m_root_index = 0;
 };
 
 } // namespace
@@ -466,9 +498,16 @@ Result<Registry> load(const LoadOptions& options) {
   Loader loader(options, std::move(*trust));
   loader.registry().root = options.root;
   loader.registry().root_exists = util::exists(options.root);
-  if (loader.registry().root_exists) {
-    MR_TRY(loader.load_file(options.root, {true, false, 0}));
-  } else {
+  auto roots = options.roots;
+  if (roots.empty()) {
+    roots.push_back({options.root, RootSource::option, options.root_owner_only});
+  }
+  for (const auto& root : roots) {
+    if (util::exists(root.path)) {
+      MR_TRY(loader.load_root(root));
+    }
+  }
+  if (!loader.registry().root_exists) {
     loader.plan_missing_root(options.root);
   }
   return loader.take();

@@ -135,11 +135,11 @@ private:
         }
       }
     } else if (!m_ctx.trusted) {
-      // A "~/" path is relative to the home directory, not absolute: say which it is.
-      const std::string kind = m_name.front() == '~' ? "home-relative" : "absolute";
-      return bad(m_key.source(), kind + " repo path '" + m_name +
-                                     "' is not allowed in an untrusted registry file (" +
-                                     m_ctx.hint + ")");
+      const std::string what = m_name.front() == '~'
+                                   ? "repo path '" + m_name + "', relative to your home directory,"
+                                   : "absolute repo path '" + m_name + "'";
+      return bad(m_key.source(),
+                 what + " is not allowed in an untrusted registry file (" + m_ctx.hint + ")");
     }
     return {};
   }

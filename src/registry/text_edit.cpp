@@ -140,9 +140,54 @@ std::string rebuild(const LineIndex& idx, std::string_view text, const std::vect
   return out;
 }
 
+// `tags` as a TOML array of strings.
+std::string tags_array(const std::vector<std::string>& tags) {
+  std::string out = "[";
+  for (const auto& tag : tags) {
+    out += (out.size() == 1 ? "" : ", ") + toml_support::quote(tag);
+  }
+  return out + "]";
+}
+
+// Sets (or adds, right after the table's header) `field` of repo KEY to `value`, a TOML
+// value as written.
+Result<std::string> set_repo_value(std::string_view text, const std::filesystem::path& file,
+                                   std::string_view key, std::string_view field,
+                                   const std::string& value) {
+  MR_TRY_VAR(parsed, find_repo(text, file, key));
+  const LineIndex idx(text);
+  const auto& repo = *parsed->repo;
+  std::string out(text);
+  if (const auto* node = repo.get(field)) {
+    const auto begin = idx.offset(node->source().begin);
+    const auto end = idx.offset(node->source().end);
+    out.replace(begin, end - begin, value);
+    return out;
+  }
+  const std::string assignment = std::string(field) + " = " + value;
+  if (repo.is_inline()) {
+    const auto brace = idx.offset(repo.source().begin);
+    const bool empty = repo.empty();
+    out.insert(brace + 1, " " + assignment + (empty ? " " : ","));
+    return out;
+  }
+  if (!starts_header(repo, text, idx)) {
+    return tl::unexpected(layout_error(file, repo, key));
+  }
+  // Right after the header line.
+  const auto after = idx.line_start(repo.source().begin.line);
+  std::string line = assignment + "\n";
+  if (after == out.size() && !out.empty() && out.back() != '\n') {
+    line = "\n" + line;
+  }
+  out.insert(after, line);
+  return out;
+}
+
 } // namespace
 
-std::string append_repo(std::string_view text, std::string_view key, const std::string* url) {
+std::string append_repo(std::string_view text, std::string_view key, const std::string* url,
+                        const std::vector<std::string>& tags) {
   std::string out(text);
   if (!out.empty() && out.back() != '\n') {
     out += '\n';
@@ -154,39 +199,20 @@ std::string append_repo(std::string_view text, std::string_view key, const std::
   if (url != nullptr) {
     out += "url = " + toml_support::quote(*url) + "\n";
   }
+  if (!tags.empty()) {
+    out += "tags = " + tags_array(tags) + "\n";
+  }
   return out;
 }
 
 Result<std::string> set_repo_url(std::string_view text, const std::filesystem::path& file,
                                  std::string_view key, std::string_view url) {
-  MR_TRY_VAR(parsed, find_repo(text, file, key));
-  const LineIndex idx(text);
-  const auto& repo = *parsed->repo;
-  const std::string quoted = toml_support::quote(url);
-  std::string out(text);
-  if (const auto* node = repo.get("url")) {
-    const auto begin = idx.offset(node->source().begin);
-    const auto end = idx.offset(node->source().end);
-    out.replace(begin, end - begin, quoted);
-    return out;
-  }
-  if (repo.is_inline()) {
-    const auto brace = idx.offset(repo.source().begin);
-    const bool empty = repo.empty();
-    out.insert(brace + 1, " url = " + quoted + (empty ? " " : ","));
-    return out;
-  }
-  if (!starts_header(repo, text, idx)) {
-    return tl::unexpected(layout_error(file, repo, key));
-  }
-  // Right after the header line.
-  const auto after = idx.line_start(repo.source().begin.line);
-  std::string line = "url = " + quoted + "\n";
-  if (after == out.size() && !out.empty() && out.back() != '\n') {
-    line = "\n" + line;
-  }
-  out.insert(after, line);
-  return out;
+  return set_repo_value(text, file, key, "url", toml_support::quote(url));
+}
+
+Result<std::string> set_repo_tags(std::string_view text, const std::filesystem::path& file,
+                                  std::string_view key, const std::vector<std::string>& tags) {
+  return set_repo_value(text, file, key, "tags", tags_array(tags));
 }
 
 Result<std::string> remove_repo(std::string_view text, const std::filesystem::path& file,

@@ -24,6 +24,69 @@ Result<toml::table> parse(std::string_view text, const std::filesystem::path& fi
   }
 }
 
+namespace {
+
+bool is_ini_key(std::string_view key) {
+  return !key.empty() && std::all_of(key.begin(), key.end(), [](unsigned char c) {
+    return std::isalnum(c) != 0 || c == '_';
+  });
+}
+
+// Is `value` (the text after "key =") plain text, as myrepos' values are (`git clone ...`,
+// `lazy`), rather than a TOML value, broken or not (`"unterminated`, `[1,`)?
+bool is_plain_text(std::string_view value) {
+  if (value.empty() || std::string_view("\"'[{+-.").find(value.front()) != std::string_view::npos ||
+      std::isdigit(static_cast<unsigned char>(value.front())) != 0) {
+    return false;
+  }
+  try {
+    (void)toml::parse("k = " + std::string(value));
+    return false; // true, false, inf, nan
+  } catch (const toml::parse_error&) {
+    return true;
+  }
+}
+
+// A section header of mr's own: [repos...], [settings], [commands], [alias].
+bool is_toml_header(std::string_view header) {
+  const auto name = util::trim(header.substr(1, header.size() - 2));
+  return name.starts_with("repos") || name == "settings" || name == "commands" || name == "alias" ||
+         name.starts_with('[');
+}
+
+} // namespace
+
+bool looks_like_myrepos(std::string_view text) {
+  constexpr std::size_t k_lines_examined = 1000;
+  bool first = true;
+  std::size_t examined = 0;
+  for (const auto raw : util::split_lines(text)) {
+    const auto line = util::trim(raw);
+    if (line.empty() || line.front() == '#' || line.front() == ';') {
+      continue;
+    }
+    if (first) {
+      if (line.front() != '[' || line.back() != ']' || is_toml_header(line)) {
+        return false;
+      }
+      first = false;
+      continue;
+    }
+    if (++examined > k_lines_examined) {
+      return false;
+    }
+    const auto eq = line.find('=');
+    if (raw.front() == ' ' || raw.front() == '\t' || eq == std::string_view::npos) {
+      continue; // a continued value, a section, or not a key at all
+    }
+    if (is_ini_key(util::trim(line.substr(0, eq))) &&
+        is_plain_text(util::trim(line.substr(eq + 1)))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::vector<std::pair<const toml::key*, const toml::node*>>
 in_source_order(const toml::table& table) {
   std::vector<std::pair<const toml::key*, const toml::node*>> members;

@@ -17,6 +17,11 @@ namespace mr::registry::toml_support {
 // Parses `text`; a syntax error becomes "FILE:LINE:COL: what toml++ said".
 Result<toml::table> parse(std::string_view text, const std::filesystem::path& file);
 
+// Does `text`, which is not valid TOML, read as a myrepos registry (INI)? Its first line
+// that is not blank or a comment is a [section] that is not one of mr's own tables, and
+// one of its `key = value` lines has a plain-text value (`checkout = git clone ...`).
+bool looks_like_myrepos(std::string_view text);
+
 // The members of `table` in the order they appear in the file (toml++ iterates in key
 // order), so the first problem in the file is the one reported.
 std::vector<std::pair<const toml::key*, const toml::node*>>

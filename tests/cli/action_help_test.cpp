@@ -19,10 +19,11 @@ protected:
 };
 
 const std::string k_status_help =
-    "Usage: mr [OPTIONS] status [-uMODE]\n"
+    "Usage: mr [OPTIONS] status [-uMODE | GIT-STATUS-ARGS...]\n"
     "changes, unpushed branches and stashes, as myrepos (git status -s)\n\n"
     "  -u, --untracked-files[=MODE]  untracked files: no, normal or all (bare: all)\n"
-    "  -s, --short                   the short format (the only one, as myrepos)\n\n"
+    "  -s, --short                   the short format (the only one, as myrepos)\n"
+    "  other options of git status   run git status -s with them, as myrepos\n\n"
     "The global options (mr --help) go before the action.\n";
 
 } // namespace

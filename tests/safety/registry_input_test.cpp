@@ -46,7 +46,8 @@ TEST_F(RegistryInput, AFifoIsRefusedWithoutWaitingForAWriter) {
   expect_refused({"-c", fifo.string()}, root(), why);
   write_file(registry(), "include = \"" + fifo.string() + "\"\n");
   expect_refused({}, home(), why);
-  // As the nearest file, and as ~/.mrtrust.
+  // As the nearest file (loaded after ~/.mrconfig.toml), and as ~/.mrtrust.
+  write_file(registry(), "");
   const auto nearest = home() / "proj/.mrconfig.toml";
   fs::create_directories(nearest.parent_path());
   ASSERT_EQ(::mkfifo(nearest.c_str(), 0600), 0);

@@ -1,7 +1,9 @@
 // Trust goes with where a registry file is found, because its relative paths (repositories,
 // includes, chains) are taken from there: a cloned project that commits
 // `.mrconfig.toml -> ../../.mrconfig.toml` gets no trust from the user's file, so neither
-// the project's own includes nor the user's commands run on the project's directories.
+// the project's own includes nor the user's commands run on the project's directories
+// (found as the nearest file, such a link is the user's file, already loaded: it adds
+// nothing).
 #include <gtest/gtest.h>
 
 #include "cli_fixture.hpp"
@@ -14,6 +16,15 @@ protected:
   // A file that exists only if a command the user did not mean to run ran.
   fs::path marker() const { return root() / "PWNED"; }
   std::string touch_marker() const { return "touch '" + marker().string() + "'"; }
+
+  // The project's link to ~/.mrconfig.toml was not loaded as a file of the project: no
+  // repository of the project is registered, and no command ran.
+  void expect_nothing_through_link(const RunResult& r, const std::string& action) const {
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "mr " + action + ": no repositories found to work on\n");
+    EXPECT_FALSE(fs::exists(marker()));
+  }
 
   static void expect_refused_as_link(const RunResult& r, const fs::path& link) {
     EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
@@ -33,7 +44,12 @@ TEST_F(RegistryTrustLink, ALinkToTheHomeRegistryDoesNotTrustTheProjectsIncludes)
   fs::create_symlink("../../.mrconfig.toml", proj / ".mrconfig.toml");
   write_file(proj / ".mr.d/x.toml",
              "[commands]\nstatus = \"" + touch_marker() + "\"\n[repos.\".\"]\n");
-  const auto r = mr({"status"}, proj);
+  // Found from the project, the link is ~/.mrconfig.toml, which is loaded first anyway:
+  // each file is loaded once, where it really is, so the link adds nothing.
+  auto r = mr({"status"}, proj);
+  expect_nothing_through_link(r, "status");
+  // Named on its own, it is the project's file, and not trusted.
+  r = mr({"-c", (proj / ".mrconfig.toml").string(), "status"}, proj);
   expect_refused_as_link(r, proj / ".mrconfig.toml");
   EXPECT_FALSE(fs::exists(marker()));
 }
@@ -44,7 +60,9 @@ TEST_F(RegistryTrustLink, TheUsersCommandsDoNotRunOnTheProjectsDirectories) {
   const auto proj = make_repo(home() / "src/proj", false);
   make_repo(proj / "src/x", false);
   fs::create_symlink("../../.mrconfig.toml", proj / ".mrconfig.toml");
-  const auto r = mr({"hello"}, proj);
+  auto r = mr({"hello"}, proj);
+  expect_nothing_through_link(r, "hello");
+  r = mr({"hello"}, proj, {{"MR_CONFIG", (proj / ".mrconfig.toml").string()}});
   expect_refused_as_link(r, proj / ".mrconfig.toml");
   EXPECT_FALSE(fs::exists(marker()));
 }

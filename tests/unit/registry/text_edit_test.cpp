@@ -60,6 +60,19 @@ TEST(TextEdit, SetUrlWorksOnInlineTables) {
   EXPECT_EQ(*r, "[repos]\na = { url = \"u\", tags = [] }\nb = { url = \"v\" }\n");
 }
 
+TEST(TextEdit, AppendAndSetTags) {
+  EXPECT_EQ(append_repo("", "a", nullptr, {"work", "q\""}),
+            "[repos.\"a\"]\ntags = [\"work\", \"q\\\"\"]\n");
+  // An array over several lines is replaced whole; the comment after it stays.
+  auto r =
+      set_repo_tags("[repos.a]\ntags = [\n  \"x\",\n] # t\nurl = \"u\"\n", k_file, "a", {"x", "y"});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(*r, "[repos.a]\ntags = [\"x\", \"y\"] # t\nurl = \"u\"\n");
+  r = set_repo_tags("[repos]\na = { url = \"u\" }\n", k_file, "a", {"t"});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(*r, "[repos]\na = { tags = [\"t\"], url = \"u\" }\n");
+}
+
 TEST(TextEdit, SetUrlRefusesDottedKeys) {
   auto r = set_repo_url("[repos]\na.branch = \"x\"\n", k_file, "a", "u");
   ASSERT_FALSE(r);

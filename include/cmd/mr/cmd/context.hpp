@@ -20,14 +20,17 @@ struct CommandContext {
   std::filesystem::path home;
   util::Place cwd;
   util::Place directory; // -d DIR, else cwd
-  registry::RootFile root;
+  registry::Roots roots; // the registry's root files, in load order
   registry::Registry& registry;
   render::Options render;
   ArgsRoute args_route = ArgsRoute::native; // check_arguments()'s decision
 
   const GlobalOptions& options() const { return invocation.options; }
-  registry::LoadOptions load_options() const {
-    return {root.path, home, invocation.options.trust_all, root.owner_only, invocation.interrupt};
+  // -t, or a parent mr's -t over these same root files (locate.hpp).
+  bool trust_all() const { return invocation.options.trust_all || roots.inherited_trust_all; }
+  // Loading these roots again, with `root` (one of them) as the file new repos go to.
+  registry::LoadOptions load_options(const registry::RootFile& root) const {
+    return {root.path, home, trust_all(), root.owner_only, invocation.interrupt, roots.files};
   }
 
   // exit_error (exit.hpp) with this run's colour and interrupt: for errors before or

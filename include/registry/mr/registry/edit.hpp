@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <mr/registry/registry.hpp>
 #include <mr/util/paths.hpp>
@@ -24,15 +25,18 @@ namespace mr::registry {
 enum class EditKind { added, updated, unchanged, removed };
 
 struct EditOutcome {
-  EditKind kind;
+  EditKind kind; // of the entry, or its url: a change of tags alone leaves it `unchanged`
   fs::path file; // the file that was (or would have been) changed
   fs::path repo; // the repository's registered path
+  std::vector<std::string> tags = {};       // the entry's tags after the edit (register)
+  std::vector<std::string> tags_added = {}; // RegisterRequest::tags it did not carry yet
 };
 
 struct RegisterRequest {
-  LoadOptions load;               // the root file is where new repos are added
-  util::Place repo;               // the repository's top directory
-  std::optional<std::string> url; // nullopt: register without a url (an existing one stays)
+  LoadOptions load;                   // new repos go to its root (registry::root_for picks it)
+  util::Place repo;                   // the repository's top directory
+  std::optional<std::string> url;     // nullopt: register without a url (an existing one stays)
+  std::vector<std::string> tags = {}; // added to the entry's tags (mr -g TAG register)
 };
 
 // Whether `repo` may be recorded under `key` in the root file of `registry`: refused (one
@@ -44,7 +48,8 @@ Result<void> check_recordable(const Registry& registry, const util::Place& repo,
                               const std::string& key);
 
 // Adds the repo to the root file, or updates the url of its existing entry in whichever
-// loaded file defines it (same path, either form); never adds a duplicate. Refuses what
+// loaded file defines it (same path, either form), adding the tags it lacks; never adds a
+// duplicate. Refuses what
 // the loader would refuse afterwards: a path with a control character, or (when the root
 // file is not trusted) one outside the root file's directory once symlinks are resolved.
 Result<EditOutcome> register_repo(const RegisterRequest& request);

@@ -1,6 +1,7 @@
 // The registry: which repositories mr manages, and the user's settings, commands and
-// aliases, loaded from ~/.mrconfig.toml (or -c FILE, $MR_CONFIG, the nearest .mrconfig.toml)
-// plus the files it includes and chains. See the man page mrconfig.toml(5).
+// aliases, loaded from its root files (locate.hpp: ~/.mrconfig.toml and the nearest
+// .mrconfig.toml, or -c FILE, or $MR_CONFIG) plus the files they include and chain. See
+// the man page mrconfig.toml(5).
 //
 // Loading validates everything: an unknown key, a wrong type, a duplicate repository, a
 // missing include or a malformed file is an Error naming FILE:LINE:COL and what was
@@ -23,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include <mr/registry/locate.hpp>
 #include <mr/util/result.hpp>
 
 namespace mr::registry {
@@ -92,13 +94,15 @@ struct Settings {
 };
 
 struct Registry {
-  fs::path root; // the root file, absolute, even if it does not exist yet
+  // The root file new repositories are added to (LoadOptions::root), absolute, even if it
+  // does not exist yet.
+  fs::path root;
   bool root_exists = false;
-  // Set when the root file is not trusted: where repositories it lists must stay, and what
-  // would make it trusted (for register's messages).
+  // Set when that root file is not trusted: where repositories it lists must stay, and
+  // what would make it trusted (for register's messages).
   std::optional<fs::path> root_confined_to;
   std::string root_untrusted_hint;
-  std::vector<fs::path> files; // every file loaded, root first, in load order
+  std::vector<fs::path> files; // every file loaded, in load order
   Settings settings;
   CommandMap commands;     // [commands]: for every repo
   CommandMap aliases;      // [alias]: name -> action
@@ -109,18 +113,28 @@ struct Registry {
 };
 
 struct LoadOptions {
-  fs::path root;          // absolute path of the root file
+  fs::path root;          // absolute path of the root file (the one register writes to)
   fs::path home;          // for "~" and the trust rules
   bool trust_all = false; // -t
   // The root came from the nearest-file search outside $HOME: use it only if it belongs
-  // to the user (locate_root already checked; this closes the race with its replacement).
+  // to the user (locate_roots already checked; this closes the race with its replacement).
+  // With `roots`, each root's own RootFile::owner_only counts instead.
   bool root_owner_only = false;
   // Loading stops when this is requested (Ctrl-C, SIGTERM), with a cancelled() error.
   std::stop_token stop = {};
+  // Every root file, in load order, `root` among them (locate_roots); empty: `root` alone.
+  std::vector<RootFile> roots = {};
 };
 
-// Loads the root file and everything it includes and chains. A root file that does not
-// exist gives an empty registry with root_exists == false.
+// What to do with `file`, a myrepos registry (INI): "convert it to TOML with `mr import
+// FILE`". Loading a root file in that format fails with it instead of a TOML parse error.
+std::string convert_hint(const fs::path& file);
+
+// Loads the root files and everything they include and chain. Each file is loaded once,
+// so a root that another root includes or chains is not read twice. A repository listed
+// twice within one root's files is an error; listed by two roots, the first root's entry
+// is kept and the other ignored (~/.mrconfig.toml, loaded first, wins). Root files that
+// do not exist are skipped; when `root` does not exist, root_exists == false.
 Result<Registry> load(const LoadOptions& options);
 
 } // namespace mr::registry
