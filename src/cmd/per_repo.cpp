@@ -20,6 +20,7 @@
 #include "net_support.hpp"
 #include "repo_guard.hpp"
 #include "select_repos.hpp"
+#include "terminal_turn.hpp"
 
 namespace mr::cmd {
 
@@ -44,7 +45,14 @@ std::string mr_path() {
   return path;
 }
 
-RunSettings run_settings(const CommandContext& ctx) {
+// As myrepos at -j1: commands run on mr's own terminal, after their header, when there is
+// one to give them and blocks are printed whole (not -q, -m, --json or a table).
+bool on_terminal(const CommandContext& ctx, const render::Options& render) {
+  return effective_jobs(ctx) == 1 && !render.quiet && !render.minimal && !render.json &&
+         !render.table && proc::terminal_on_stdin();
+}
+
+RunSettings run_settings(const CommandContext& ctx, const render::Options& render) {
   RunSettings s;
   std::string switches;
   for (const auto& w : ctx.invocation.switches) {
@@ -55,6 +63,11 @@ RunSettings run_settings(const CommandContext& ctx) {
            {"GIT_TERMINAL_PROMPT", "0"},
            {"PAGER", "cat"},
            {"GIT_PAGER", "cat"}};
+  if (!on_terminal(ctx, render)) {
+    const auto no_editor = no_editor_env();
+    s.env.insert(s.env.end(), no_editor.begin(), no_editor.end());
+    s.split_errors = !render.json && render::streams_apart();
+  }
   return s;
 }
 
@@ -215,6 +228,7 @@ Work work_for(const RepoTask& t, const RepoAction& a) {
 
 // The work between the pre_ and post_ hooks of the action.
 task::TaskResult run_with_hooks(RepoTask& t, const RepoAction& a, const Work& w) {
+  t.may_attach = true;
   if (auto failed = run_hook(t, "pre_" + a.name)) {
     return std::move(*failed);
   }
@@ -320,9 +334,17 @@ public:
   PerRepoRun(CommandContext& ctx, const CommandInfo* builtin,
              const std::vector<registry::Selected>& selected, render::Renderer& out)
       : m_ctx(ctx), m_builtin(builtin), m_selected(selected), m_out(out),
-        m_sequencer(out, ctx.options().order == OutputOrder::registry),
-        m_settings(run_settings(ctx)), m_parts(selected.size()),
-        m_finished(selected.size(), false) {
+        m_settings(run_settings(ctx, out.options())),
+        m_sequencer(out, ctx.options().order == OutputOrder::registry && !attached()),
+        m_parts(selected.size()), m_finished(selected.size(), false) {
+    if (on_terminal(ctx, out.options())) {
+      m_settings.terminal = std::make_shared<TerminalTurn>(
+          selected.size(), [this](std::size_t i, const std::optional<std::string>& action) {
+            render::Block block = block_for(m_selected[i]);
+            block.action = action;
+            m_out.start(block);
+          });
+    }
     m_settings.hosts = std::make_shared<HostLimits>(ctx.registry.settings.connections_per_host);
     m_settings.board = std::make_shared<ProgressBoard>(selected.size());
     m_spawn_order = spawn_order(selected, builtin, m_order);
@@ -365,7 +387,12 @@ private:
       show_progress();
     };
     hooks.on_overdue = [this](std::size_t index, std::string_view) {
-      m_out.still_waiting(m_selected[m_spawn_order[index]].repo->path.string());
+      const auto& path = m_selected[m_spawn_order[index]].repo->path;
+      if (attached()) {
+        m_settings.terminal->exclusive([&] { m_out.still_waiting(path.string()); });
+      } else {
+        m_out.still_waiting(path.string());
+      }
     };
     return hooks;
   }
@@ -376,6 +403,7 @@ private:
     block.status = r.status;
     block.exit_code = r.exit_code;
     block.output = std::move(r.output);
+    block.errors = std::move(r.errors);
     block.reason = reason(r);
     Parts& parts = m_parts[i];
     if (parts.header_action) {
@@ -386,9 +414,35 @@ private:
     block.label = short_label(*m_selected[i].repo, m_ctx);
     m_finished[i] = true;
     ++m_done;
-    m_sequencer.add(i, std::move(block));
+    if (attached()) {
+      m_settings.terminal->finish(i, [&](bool started) {
+        block.started = started;
+        m_out.block(block, interactive_shell_for(i));
+      });
+    } else {
+      m_sequencer.add(i, std::move(block));
+    }
     show_progress();
   }
+
+  // -i: on a failure, the user's shell in that repository, as myrepos; the run goes on
+  // when it exits.
+  std::function<void()> interactive_shell_for(std::size_t i) {
+    if (!m_ctx.options().interactive) {
+      return {};
+    }
+    return [this, i] {
+      const auto& selected = m_selected[i];
+      const auto dir = selected.subdir ? m_ctx.directory.logical : selected.repo->path;
+      m_out.notice("mr: Starting interactive shell. Exit shell to continue.");
+      if (auto shell = interactive_shell(dir, selected.repo->path, m_ctx.invocation.interrupt);
+          !shell) {
+        m_out.notice("mr " + m_ctx.action + ": " + shell.error().message);
+      }
+    };
+  }
+
+  bool attached() const { return m_settings.terminal != nullptr; }
 
   std::string reason(const task::TaskResult& r) const {
     if (r.status == task::Status::timed_out) {
@@ -422,8 +476,8 @@ private:
   const CommandInfo* m_builtin;
   const std::vector<registry::Selected>& m_selected;
   render::Renderer& m_out;
-  render::BlockSequencer m_sequencer;
   RunSettings m_settings;
+  render::BlockSequencer m_sequencer;
   std::optional<CheckoutOrder> m_order;
   std::vector<std::size_t> m_spawn_order;
   std::vector<Parts> m_parts; // one per selected repository, set when its task ends
@@ -437,6 +491,8 @@ private:
 int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
   render::Options render_options = ctx.render;
   render_options.table = builtin != nullptr && builtin->table;
+  // On the terminal at -j1 the commands draw on it themselves: no progress line.
+  render_options.progress = render_options.progress && !on_terminal(ctx, render_options);
   render::Renderer out(ctx.action, render_options);
   const auto selected = selected_repos(ctx);
   if (selected.empty()) {
