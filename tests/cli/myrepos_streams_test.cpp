@@ -95,4 +95,35 @@ TEST_F(MyreposStreams, HooksStderrGoesToStderr) {
   expect_same_through({"run", "echo", "main"}, "");
 }
 
+// `mr update 2>/dev/null` (update runs in process in mr, git pull in myrepos): git's
+// fetch lines are stderr, pull's own lines stdout, in both tools.
+TEST_F(MyreposStreams, UpdateKeepsGitsFetchLinesOnStderr) {
+  const auto repo = make_repo(home() / "u");
+  git(repo, {"push", "-q", "-u", "origin", "main"});
+  const auto old = git(repo, {"rev-parse", "HEAD"});
+  const auto other = root() / "other";
+  git(root(),
+      {"clone", "-q", "-b", "main", (root() / "remotes" / "u.git").string(), other.string()});
+  write_file(other / "new.txt", "new\n");
+  git(other, {"add", "new.txt"});
+  git(other, {"commit", "-q", "-m", "new"});
+  git(other, {"push", "-q", "origin", "main"});
+  write_registries("[u]\ncheckout = true\n", "[repos.\"u\"]\n");
+  const auto rewind = [&] {
+    git(repo, {"reset", "-q", "--hard", old.substr(0, old.size() - 1)});
+    git(repo, {"update-ref", "refs/remotes/origin/main", old.substr(0, old.size() - 1)});
+  };
+  const auto theirs = through_shell(k_myrepos_binary, {"update"}, "2>/dev/null");
+  rewind();
+  const auto ours = through_shell(mr_binary(), {"update"}, "2>/dev/null");
+  EXPECT_EQ(ours.out, theirs.out);
+  EXPECT_EQ(ours.exit_code, theirs.exit_code);
+  EXPECT_NE(ours.out.find("Fast-forward\n"), std::string::npos) << ours.out;
+  EXPECT_EQ(ours.out.find("From "), std::string::npos) << ours.out;
+  rewind();
+  const auto errors = through_shell(mr_binary(), {"update"}, ">/dev/null");
+  EXPECT_NE(errors.err.find("From " + (root() / "remotes" / "u").string()), std::string::npos)
+      << errors.err;
+}
+
 } // namespace mr::test
