@@ -46,9 +46,12 @@ std::string mr_path() {
 }
 
 // As myrepos at -j1: commands run on mr's own terminal, after their header, when there is
-// one to give them and blocks are printed whole (not -q, -m, --json or a table).
+// one to give them and blocks are printed whole (not -q, -m, --json or a table). Only a
+// -j1 asked for (-j1, -i, settings.jobs = 1): the default follows the CPUs, and one CPU
+// should not change what a run does.
 bool on_terminal(const CommandContext& ctx, const render::Options& render) {
-  return effective_jobs(ctx) == 1 && !render.quiet && !render.minimal && !render.json &&
+  const auto jobs = ctx.options().jobs ? ctx.options().jobs : ctx.registry.settings.jobs;
+  return jobs == 1U && !render.quiet && !render.minimal && !render.json &&
          !render.table && proc::terminal_on_stdin();
 }
 

@@ -79,7 +79,7 @@ protected:
 TEST_F(MyreposTerminal, WithoutATerminalGitsEditorFailsAtOnceAndSaysWhatToDo) {
   dirty();
   const auto before = git(m_repo, {"rev-parse", "HEAD"});
-  const auto r = mr({"--timeout", "60s", "-j1", "record"}, home(), {{"EDITOR", "sleep 1000"}});
+  const auto r = mr({"--timeout", "60s", "-j1", "record"}, home(), {{"EDITOR", "sleep 1000 #"}});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("mr: no terminal for an editor here: pass -m MESSAGE (or run with -j1 on "
