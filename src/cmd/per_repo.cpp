@@ -45,16 +45,6 @@ std::string mr_path() {
   return path;
 }
 
-// As myrepos at -j1: commands run on mr's own terminal, after their header, when there is
-// one to give them and blocks are printed whole (not -q, -m, --json or a table). Only a
-// -j1 asked for (-j1, -i, settings.jobs = 1): the default follows the CPUs, and one CPU
-// should not change what a run does.
-bool on_terminal(const CommandContext& ctx, const render::Options& render) {
-  const auto jobs = ctx.options().jobs ? ctx.options().jobs : ctx.registry.settings.jobs;
-  return jobs == 1U && !render.quiet && !render.minimal && !render.json &&
-         !render.table && proc::terminal_on_stdin();
-}
-
 RunSettings run_settings(const CommandContext& ctx, const render::Options& render) {
   RunSettings s;
   std::string switches;
@@ -66,7 +56,7 @@ RunSettings run_settings(const CommandContext& ctx, const render::Options& rende
            {"GIT_TERMINAL_PROMPT", "0"},
            {"PAGER", "cat"},
            {"GIT_PAGER", "cat"}};
-  if (!on_terminal(ctx, render)) {
+  if (!commands_on_terminal(ctx, render)) {
     const auto no_editor = no_editor_env();
     s.env.insert(s.env.end(), no_editor.begin(), no_editor.end());
     s.split_errors = !render.json && render::streams_apart();
@@ -337,10 +327,10 @@ public:
   PerRepoRun(CommandContext& ctx, const CommandInfo* builtin,
              const std::vector<registry::Selected>& selected, render::Renderer& out)
       : m_ctx(ctx), m_builtin(builtin), m_selected(selected), m_out(out),
-        m_settings(run_settings(ctx, out.options())),
-        m_sequencer(out, ctx.options().order == OutputOrder::registry && !attached()),
-        m_parts(selected.size()), m_finished(selected.size(), false) {
-    if (on_terminal(ctx, out.options())) {
+        m_sequencer(out, ctx.options().order == OutputOrder::registry),
+        m_settings(run_settings(ctx, out.options())), m_parts(selected.size()),
+        m_finished(selected.size(), false) {
+    if (commands_on_terminal(ctx, out.options())) {
       m_settings.terminal = std::make_shared<TerminalTurn>(
           selected.size(), [this](std::size_t i, const std::optional<std::string>& action) {
             render::Block block = block_for(m_selected[i]);
@@ -417,32 +407,15 @@ private:
     block.label = short_label(*m_selected[i].repo, m_ctx);
     m_finished[i] = true;
     ++m_done;
-    if (attached()) {
+    if (attached()) { // in the order they ran, one at a time: completion order
       m_settings.terminal->finish(i, [&](bool started) {
         block.started = started;
-        m_out.block(block, interactive_shell_for(i));
+        m_out.block(block, shell_after_failure(m_ctx, m_out, m_selected[i]));
       });
     } else {
       m_sequencer.add(i, std::move(block));
     }
     show_progress();
-  }
-
-  // -i: on a failure, the user's shell in that repository, as myrepos; the run goes on
-  // when it exits.
-  std::function<void()> interactive_shell_for(std::size_t i) {
-    if (!m_ctx.options().interactive) {
-      return {};
-    }
-    return [this, i] {
-      const auto& selected = m_selected[i];
-      const auto dir = selected.subdir ? m_ctx.directory.logical : selected.repo->path;
-      m_out.notice("mr: Starting interactive shell. Exit shell to continue.");
-      if (auto shell = interactive_shell(dir, selected.repo->path, m_ctx.invocation.interrupt);
-          !shell) {
-        m_out.notice("mr " + m_ctx.action + ": " + shell.error().message);
-      }
-    };
   }
 
   bool attached() const { return m_settings.terminal != nullptr; }
@@ -479,8 +452,8 @@ private:
   const CommandInfo* m_builtin;
   const std::vector<registry::Selected>& m_selected;
   render::Renderer& m_out;
-  RunSettings m_settings;
   render::BlockSequencer m_sequencer;
+  RunSettings m_settings;
   std::optional<CheckoutOrder> m_order;
   std::vector<std::size_t> m_spawn_order;
   std::vector<Parts> m_parts; // one per selected repository, set when its task ends
@@ -495,7 +468,7 @@ int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
   render::Options render_options = ctx.render;
   render_options.table = builtin != nullptr && builtin->table;
   // On the terminal at -j1 the commands draw on it themselves: no progress line.
-  render_options.progress = render_options.progress && !on_terminal(ctx, render_options);
+  render_options.progress = render_options.progress && !commands_on_terminal(ctx, render_options);
   render::Renderer out(ctx.action, render_options);
   const auto selected = selected_repos(ctx);
   if (selected.empty()) {

@@ -60,6 +60,8 @@ std::vector<std::pair<std::string, std::string>> no_editor_env() {
   return env;
 }
 
+namespace {
+
 Result<proc::Outcome> interactive_shell(const std::filesystem::path& dir,
                                         const std::filesystem::path& repo,
                                         const std::stop_token& stop) {
@@ -78,6 +80,29 @@ Result<proc::Outcome> interactive_shell(const std::filesystem::path& dir,
   command.env = {{"MR_REPO", repo.string()}, {"PWD", dir.string()}};
   task::OutputBuffer unused;
   return proc::run(command, unused, stop);
+}
+
+} // namespace
+
+bool commands_on_terminal(const CommandContext& ctx, const render::Options& render) {
+  const auto jobs = ctx.options().jobs ? ctx.options().jobs : ctx.registry.settings.jobs;
+  return jobs == 1U && !render.quiet && !render.minimal && !render.json && !render.table &&
+         proc::terminal_on_stdin();
+}
+
+std::function<void()> shell_after_failure(const CommandContext& ctx, render::Renderer& out,
+                                          const registry::Selected& selected) {
+  if (!ctx.options().interactive) {
+    return {};
+  }
+  return [&ctx, &out, &selected] {
+    const auto dir = selected.subdir ? ctx.directory.logical : selected.repo->path;
+    out.notice("mr: Starting interactive shell. Exit shell to continue.");
+    if (auto shell = interactive_shell(dir, selected.repo->path, ctx.invocation.interrupt);
+        !shell) {
+      out.notice("mr " + ctx.action + ": " + shell.error().message);
+    }
+  };
 }
 
 } // namespace mr::cmd

@@ -15,7 +15,10 @@
 #include <utility>
 #include <vector>
 
+#include <mr/cmd/context.hpp>
 #include <mr/proc/process.hpp>
+#include <mr/registry/select.hpp>
+#include <mr/render/renderer.hpp>
 
 namespace mr::cmd {
 
@@ -49,16 +52,23 @@ private:
   ShowHeader m_show_header;
 };
 
+// Whether commands run on mr's own terminal, as myrepos' serial mode: at a -j1 asked for
+// (-j1, -i, settings.jobs = 1: the default follows the CPUs, and one CPU should not change
+// what a run does), with a terminal on stdin whose foreground mr is, and blocks printed
+// whole (not -q, -m, --json or a table).
+bool commands_on_terminal(const CommandContext& ctx, const render::Options& render);
+
 // The environment that makes git's editors fail at once, with one line saying what to do,
 // for commands with no terminal (their stdin is /dev/null): GIT_EDITOR and
 // GIT_SEQUENCE_EDITOR, each unless the user's own is one that never prompts (":", "true").
 std::vector<std::pair<std::string, std::string>> no_editor_env();
 
-// -i: "mr: Starting interactive shell. Exit shell to continue." is printed by the caller;
-// this runs the user's shell ($SHELL, else the login shell, else /bin/sh) with -i in `dir`
-// on mr's terminal, with MR_REPO set, until it exits or `stop` fires.
-Result<proc::Outcome> interactive_shell(const std::filesystem::path& dir,
-                                        const std::filesystem::path& repo,
-                                        const std::stop_token& stop);
+// -i: what runs after a failed block's reason (Renderer::block's after_failure): "mr:
+// Starting interactive shell. Exit shell to continue." on stderr, then the user's shell
+// ($SHELL, else the login shell, else /bin/sh) with -i in the repository (where mr was
+// started, inside it) on mr's terminal, with MR_REPO set, until it exits or mr is
+// interrupted. Empty without -i.
+std::function<void()> shell_after_failure(const CommandContext& ctx, render::Renderer& out,
+                                          const registry::Selected& selected);
 
 } // namespace mr::cmd
