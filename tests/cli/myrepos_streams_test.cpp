@@ -83,6 +83,14 @@ TEST_F(MyreposStreams, TwoPipesEachGetTheirOwnStream) {
   expect_same(k_one_fails, home(), true);
 }
 
+// --json (mr's own) keeps one `output` with both streams in the order written.
+TEST_F(MyreposStreams, JsonKeepsBothStreamsInOutput) {
+  const auto r = mr({"--json", "run", "sh", "-c", "echo out; echo err >&2; echo out2"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"output\":\"out\\nerr\\nout2\\n\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.err, "");
+}
+
 // A pre_ hook's stderr is the repository's stderr too.
 TEST_F(MyreposStreams, HooksStderrGoesToStderr) {
   write_registries("[a]\ncheckout = true\npre_run = echo hook-out; echo hook-err >&2\n",
