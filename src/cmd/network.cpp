@@ -90,7 +90,7 @@ git::NetContext net_context(RepoTask& t) {
 // A failed network action: what it printed before failing, then the reason.
 task::TaskResult failed(RepoTask& t, const Error& error) {
   t.progress({});
-  t.task.output() += error.output;
+  t.errors() += error.output; // the fetch's lines, which git prints on stderr
   // Stopped: cancelled, whether git said so or failed of it (a killed git process).
   if (error.cancelled() || t.task.stop_token().stop_requested()) {
     return task::TaskResult::cancelled();
@@ -145,7 +145,7 @@ task::TaskResult repo_fetch(RepoTask& t) {
     return failed(t, r.error());
   }
   t.progress({});
-  t.task.output() += r->text;
+  t.print(r->text, r->out, r->err);
   t.fields.add("updated", r->updated);
   return task::TaskResult::ok();
 }
@@ -159,7 +159,7 @@ task::TaskResult repo_update(RepoTask& t) {
     return failed(t, named);
   }
   t.progress({});
-  t.task.output() += r->text;
+  t.print(r->text, r->out, r->err);
   switch (r->kind) {
   case git::UpdateResult::Kind::skipped:
     return task::TaskResult::skipped(t.repo.path.string() + ": " + r->reason + ", skipping");
@@ -219,7 +219,7 @@ task::TaskResult repo_checkout(RepoTask& t) {
     return failed(t, r.error());
   }
   t.progress({});
-  t.task.output() += *r;
+  t.errors() += *r; // "Cloning into ...", on stderr in git
   return task::TaskResult::ok();
 }
 

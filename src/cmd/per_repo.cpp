@@ -21,6 +21,7 @@
 #include "repo_guard.hpp"
 #include "repo_predicates.hpp"
 #include "select_repos.hpp"
+#include "terminal_turn.hpp"
 
 namespace mr::cmd {
 
@@ -48,7 +49,7 @@ std::string mr_path() {
   return path;
 }
 
-RunSettings run_settings(const CommandContext& ctx) {
+RunSettings run_settings(const CommandContext& ctx, const render::Options& render) {
   RunSettings s;
   std::string switches;
   for (const auto& w : ctx.invocation.switches) {
@@ -62,6 +63,11 @@ RunSettings run_settings(const CommandContext& ctx) {
            // A nested mr (a hook, a script) loads the same root files (locate.hpp).
            {registry::k_roots_variable, ctx.roots.exported()},
            {registry::k_trust_all_variable, ctx.trust_all() ? "1" : "0"}};
+  if (!commands_on_terminal(ctx, render)) {
+    const auto no_editor = no_editor_env();
+    s.env.insert(s.env.end(), no_editor.begin(), no_editor.end());
+    s.split_errors = !render.json && render::streams_apart();
+  }
   return s;
 }
 
@@ -198,6 +204,7 @@ Work work_for(const RepoTask& t, const RepoAction& a) {
 
 // The work between the pre_ and post_ hooks of the action.
 task::TaskResult run_with_hooks(RepoTask& t, const RepoAction& a, const Work& w) {
+  t.may_attach = true;
   if (auto failed = run_hook(t, "pre_" + a.name)) {
     return std::move(*failed);
   }
@@ -308,8 +315,16 @@ public:
              const std::vector<registry::Selected>& selected, render::Renderer& out)
       : m_ctx(ctx), m_builtin(builtin), m_selected(selected), m_out(out),
         m_sequencer(out, ctx.options().order == OutputOrder::registry),
-        m_settings(run_settings(ctx)), m_parts(selected.size()),
+        m_settings(run_settings(ctx, out.options())), m_parts(selected.size()),
         m_finished(selected.size(), false) {
+    if (commands_on_terminal(ctx, out.options())) {
+      m_settings.terminal = std::make_shared<TerminalTurn>(
+          selected.size(), [this](std::size_t i, const std::optional<std::string>& action) {
+            render::Block block = block_for(m_selected[i]);
+            block.action = action;
+            m_out.start(block);
+          });
+    }
     m_settings.hosts = std::make_shared<HostLimits>(ctx.registry.settings.connections_per_host);
     m_settings.board = std::make_shared<ProgressBoard>(selected.size());
     m_spawn_order = spawn_order(selected, builtin, m_order);
@@ -355,7 +370,12 @@ private:
       show_progress();
     };
     hooks.on_overdue = [this](std::size_t index, std::string_view) {
-      m_out.still_waiting(m_selected[m_spawn_order[index]].repo->path.string());
+      const auto& path = m_selected[m_spawn_order[index]].repo->path;
+      if (attached()) {
+        m_settings.terminal->exclusive([&] { m_out.still_waiting(path.string()); });
+      } else {
+        m_out.still_waiting(path.string());
+      }
     };
     return hooks;
   }
@@ -366,6 +386,7 @@ private:
     block.status = r.status;
     block.exit_code = r.exit_code;
     block.output = std::move(r.output);
+    block.errors = std::move(r.errors);
     block.reason = reason(r);
     Parts& parts = m_parts[i];
     if (parts.header_action) {
@@ -378,9 +399,18 @@ private:
     block.label = short_label(*m_selected[i].repo, m_ctx);
     m_finished[i] = true;
     ++m_done;
-    m_sequencer.add(i, std::move(block));
+    if (attached()) { // in the order they ran, one at a time: completion order
+      m_settings.terminal->finish(i, [&](bool started) {
+        block.started = started;
+        m_out.block(block, shell_after_failure(m_ctx, m_out, m_selected[i]));
+      });
+    } else {
+      m_sequencer.add(i, std::move(block));
+    }
     show_progress();
   }
+
+  bool attached() const { return m_settings.terminal != nullptr; }
 
   std::string reason(const task::TaskResult& r) const {
     if (r.status == task::Status::timed_out) {
@@ -429,6 +459,8 @@ private:
 int run_per_repo(CommandContext& ctx, const CommandInfo* builtin) {
   render::Options render_options = ctx.render;
   render_options.table = builtin != nullptr && builtin->table;
+  // On the terminal at -j1 the commands draw on it themselves: no progress line.
+  render_options.progress = render_options.progress && !commands_on_terminal(ctx, render_options);
   render::Renderer out(ctx.action, render_options);
   const auto selected = selected_repos(ctx);
   if (selected.empty()) {

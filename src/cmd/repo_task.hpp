@@ -19,6 +19,7 @@ namespace mr::cmd {
 
 class HostLimits;
 class ProgressBoard;
+class TerminalTurn;
 
 // Shared by every task of one invocation; read-only while tasks run (the objects pointed
 // to synchronise themselves).
@@ -26,6 +27,10 @@ struct RunSettings {
   std::vector<std::pair<std::string, std::string>> env; // MR_SWITCHES, MR_PATH, no prompts
   std::shared_ptr<HostLimits> hosts;                    // network actions' per-host limit
   std::shared_ptr<ProgressBoard> board;                 // detail for the progress line
+  // Commands run on mr's terminal (-j1 with a terminal on stdin), taking turns here; else
+  // null, and their output is captured.
+  std::shared_ptr<TerminalTurn> terminal;
+  bool split_errors = false; // captured stderr kept apart from the output (task.errors())
 };
 
 struct RepoTask {
@@ -46,6 +51,16 @@ struct RepoTask {
   bool bare_reason = false; // the failure's reason is a whole line of its own
   // Set over the environment of every command run for this repository (repo_guard.hpp).
   std::vector<std::pair<std::string, std::string>> env = {};
+  // Its commands may run on mr's terminal (RunSettings::terminal): the action's own
+  // commands and hooks, not the predicates that decide whether it runs.
+  bool may_attach = false;
+
+  // What an in-process action prints as git would: `merged` when stdout and stderr are one
+  // (both in their order), else `out` into the output and `err` where the repository's
+  // stderr goes (RunSettings::split_errors).
+  void print(std::string_view merged, std::string_view out, std::string_view err) const;
+  // Where what git would print on stderr goes: task.errors() when kept apart, else output.
+  task::OutputBuffer& errors() const;
 
   // The detail of this repository on the live progress line ("receiving 42%").
   void progress(std::string detail) const;
@@ -59,10 +74,13 @@ struct RepoTask {
 };
 
 // Runs argv in the repository with the per-repo environment (MR_REPO, MR_CONFIG,
-// MR_ACTION, ...), output into the task's buffer, cancelled by the task's stop token.
+// MR_ACTION, ...), output into the task's buffer (its stderr into task.errors() when
+// RunSettings::split_errors), or on mr's terminal (RunSettings::terminal, may_attach),
+// cancelled by the task's stop token. A command on the terminal that Ctrl-C ended
+// interrupts mr too, as it would have had it shared the terminal's signal.
 Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
                                const std::vector<std::string>& argv);
-// The same with the output into `output` instead of the task's buffer.
+// The same with the output (stdout and stderr) into `output`, never on the terminal.
 Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
                                const std::vector<std::string>& argv, task::OutputBuffer& output);
 

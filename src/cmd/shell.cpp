@@ -1,8 +1,12 @@
 // Running commands in a repository with the environment myrepos gives them.
+#include <csignal>
+#include <unistd.h>
+
 #include <mr/util/strings.hpp>
 
 #include "net_support.hpp"
 #include "repo_task.hpp"
+#include "terminal_turn.hpp"
 
 namespace mr::cmd {
 
@@ -64,22 +68,33 @@ void RepoTask::progress(std::string detail) const {
   }
 }
 
+void RepoTask::print(std::string_view merged, std::string_view out, std::string_view err) const {
+  if (settings.split_errors) {
+    task.output() += out;
+    task.errors() += err;
+  } else {
+    task.output() += merged;
+  }
+}
+
+task::OutputBuffer& RepoTask::errors() const {
+  return settings.split_errors ? task.errors() : task.output();
+}
+
 std::string RepoTask::prefix() const {
   return subdir && !subdir->empty() && *subdir != "." ? *subdir + "/" : std::string();
 }
 
-Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
-                               const std::vector<std::string>& argv) {
-  return run_argv(t, action, argv, t.task.output());
-}
+namespace {
 
-Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
-                               const std::vector<std::string>& argv, task::OutputBuffer& output) {
+proc::Command repo_command(const RepoTask& t, std::string_view action,
+                           const std::vector<std::string>& argv) {
   proc::Command command;
   command.argv = argv;
   command.cwd = t.workdir();
-  // Always /dev/null: output is captured, so a prompt could never be seen or answered,
-  // and an inherited stdin that never closes would hang the repo until its timeout.
+  // /dev/null unless on the terminal: captured output means a prompt could never be seen
+  // or answered, and an inherited stdin that never closes would hang the repo until its
+  // timeout.
   command.stdin_null = true;
   command.env = t.settings.env;
   command.env.emplace_back("MR_REPO", t.repo.path.string());
@@ -88,6 +103,45 @@ Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
   command.env.emplace_back("MR_ACTION", std::string(action));
   command.env.emplace_back("PWD", command.cwd.string());
   command.env.insert(command.env.end(), t.env.begin(), t.env.end());
+  return command;
+}
+
+Result<proc::Outcome> run_attached(RepoTask& t, proc::Command command) {
+  if (!t.settings.terminal->begin(t.task.index(), t.index, t.header_action, t.task.stop_token())) {
+    return cancelled();
+  }
+  command.attached = true;
+  command.stdin_null = false;
+  auto outcome = proc::run(command, t.task.output(), t.task.stop_token());
+  if (outcome && outcome->signal == SIGINT && !outcome->stopped) {
+    // Ctrl-C reached only the command, in the terminal's foreground: mr stops too, as
+    // myrepos, which shares that signal.
+    ::kill(::getpid(), SIGINT);
+  }
+  return outcome;
+}
+
+} // namespace
+
+Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
+                               const std::vector<std::string>& argv) {
+  proc::Command command = repo_command(t, action, argv);
+  if (t.settings.terminal && t.may_attach) {
+    return run_attached(t, std::move(command));
+  }
+  if (!t.settings.split_errors) {
+    return run_argv(t, action, argv, t.task.output());
+  }
+  auto outcome = proc::run(command, t.task.output(), t.task.errors(), t.task.stop_token());
+  if (outcome) {
+    t.task.errors() += proc::left_running_note(*outcome);
+  }
+  return outcome;
+}
+
+Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
+                               const std::vector<std::string>& argv, task::OutputBuffer& output) {
+  const proc::Command command = repo_command(t, action, argv);
   auto outcome = proc::run(command, output, t.task.stop_token());
   if (outcome) {
     output += proc::left_running_note(*outcome);

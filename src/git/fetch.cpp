@@ -384,17 +384,21 @@ Result<FetchResult> fetch_all(const fs::path& repo_path, const NetContext& net) 
     }
     if (remotes.remotes.size() > 1) {
       all.text += "Fetching " + remote.name + "\n"; // git fetch --all says so for several
+      all.out += "Fetching " + remote.name + "\n";
     }
     auto one = fetch_remote(repo, repo_path, remote, {.prune = true, .all_tags = true}, net);
     if (!one && (one.error().cancelled() || net.stop.stop_requested())) {
       return cancelled(std::move(all.text) + one.error().output);
     }
     if (!one) {
-      all.text += "error: could not fetch " + remote.name + ": " + one.error().message + "\n";
+      const auto line = "error: could not fetch " + remote.name + ": " + one.error().message + "\n";
+      all.text += line;
+      all.err += line;
       failed.push_back(remote.name);
       continue;
     }
     all.text += one->text;
+    all.err += one->text;
     all.updated += one->updated;
   }
   if (!failed.empty()) {

@@ -212,6 +212,7 @@ Result<void> settle_earlier_run(git_repository* repo, const std::string& gitdir,
   if (*note) {
     MR_TRY_VAR(finished, finish_interrupted(repo, gitdir, **note, stat_width));
     result.text += *finished;
+    result.out += *finished;
     result.kind = UpdateResult::Kind::fast_forwarded;
   }
   return {};
@@ -303,6 +304,7 @@ Result<void> fetch_branch_remote(git_repository* repo, const fs::path& path, con
       return tl::unexpected(fetched.error());
     }
     result.text += fetched->text;
+    result.err += fetched->text;
   }
   if (net.stop.stop_requested()) {
     return cancelled(result.text);
@@ -326,6 +328,7 @@ Result<void> move_to_upstream(git_repository* repo, const std::string& gitdir, c
   if (git_oid_equal(&local_id, &up_id) != 0 ||
       git_graph_descendant_of(repo, &local_id, &up_id) == 1) {
     result.text += "Already up to date.\n";
+    result.out += "Already up to date.\n";
     return {};
   }
   if (git_graph_descendant_of(repo, &up_id, &local_id) != 1) {
@@ -348,7 +351,9 @@ Result<void> move_to_upstream(git_repository* repo, const std::string& gitdir, c
       !ff) {
     return fail(ff.error().message, result.text);
   }
-  result.text += fast_forward_text(repo, old_commit.get(), new_commit.get(), stat_width);
+  const auto moved = fast_forward_text(repo, old_commit.get(), new_commit.get(), stat_width);
+  result.text += moved;
+  result.out += moved;
   result.kind = UpdateResult::Kind::fast_forwarded;
   return {};
 }

@@ -66,6 +66,18 @@ ssize_t write_no_sigpipe(int fd, const char* data, std::size_t len) {
   return put;
 }
 
+// Makes `pgid` the foreground of `terminal`. SIGTTOU is blocked meanwhile: mr is not in
+// the foreground when it takes the terminal back from its child.
+void take_terminal(int terminal, pid_t pgid) {
+  sigset_t ttou;
+  sigset_t old;
+  sigemptyset(&ttou);
+  sigaddset(&ttou, SIGTTOU);
+  ::pthread_sigmask(SIG_BLOCK, &ttou, &old);
+  (void)::tcsetpgrp(terminal, pgid);
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
 // The started child: listed for signal_all() while it runs; on every way out of run(),
 // exceptions included, its group is killed and it is reaped.
 class Child {
@@ -144,14 +156,21 @@ struct Sink {
 class Supervisor {
 public:
   Supervisor(const Command& command, Child& child, Sink* out, Sink* err, util::FdGuard& in,
-             const std::stop_token& stop, const Options& options)
+             const std::stop_token& stop, const Options& options, int terminal)
       : m_command(command), m_child(child), m_out(out), m_err(err), m_in(in),
-        m_input(command.input ? &*command.input : nullptr), m_stop(stop), m_options(options) {}
+        m_input(command.input ? &*command.input : nullptr), m_stop(stop), m_options(options),
+        m_terminal(terminal) {}
 
   Result<Outcome> run();
 
 private:
-  bool streams_open() const { return m_out->fd.open() || (m_err != nullptr && m_err->fd.open()); }
+  bool streams_open() const {
+    return (m_out != nullptr && m_out->fd.open()) || (m_err != nullptr && m_err->fd.open());
+  }
+  int open_stream() const {
+    return m_out != nullptr && m_out->fd.open() ? m_out->fd.get() : m_err->fd.get();
+  }
+  void follow_stop();
   void terminate(Clock::time_point now);
   void act_on_time(Clock::time_point now);
   void abandon(bool report);
@@ -166,6 +185,7 @@ private:
   const std::string* m_input;
   const std::stop_token& m_stop;
   const Options& m_options;
+  int m_terminal; // the terminal the child has as its foreground, or -1
 
   Outcome m_outcome;
   bool m_exited = false;
@@ -187,16 +207,16 @@ void Supervisor::terminate(Clock::time_point now) {
 }
 
 void Supervisor::abandon(bool report) {
-  if (report) {
-    const int fd = m_out->fd.open() ? m_out->fd.get() : m_err->fd.get();
-    for (const auto& h : detail::pipe_holders(fd)) {
+  if (report && streams_open()) {
+    for (const auto& h : detail::pipe_holders(open_stream())) {
       m_outcome.left_running.push_back(std::to_string(h.pid) +
                                        (h.command.empty() ? "" : " (" + h.command + ")"));
     }
   }
-  m_out->fd.reset();
-  if (m_err != nullptr) {
-    m_err->fd.reset();
+  for (Sink* sink : {m_out, m_err}) {
+    if (sink != nullptr) {
+      sink->fd.reset();
+    }
   }
 }
 
@@ -221,8 +241,7 @@ void Supervisor::act_on_time(Clock::time_point now) {
     return;
   }
   m_scanned_at = now;
-  const int fd = m_out->fd.open() ? m_out->fd.get() : m_err->fd.get();
-  const auto holders = detail::pipe_holders(fd);
+  const auto holders = detail::pipe_holders(open_stream());
   const bool in_group = std::any_of(holders.begin(), holders.end(),
                                     [&](const auto& h) { return h.pgid == m_child.pid(); });
   if (in_group || holders.empty()) {
@@ -260,6 +279,23 @@ void Supervisor::drain(Sink& sink) {
   }
 }
 
+// The child on the terminal was stopped (Ctrl-Z, or SIGTTIN): mr stops too, as a shell's
+// job would, with the terminal given back to it, so the user's shell takes over. When mr is
+// continued, so is the child, in the foreground again if mr is.
+void Supervisor::follow_stop() {
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(m_child.pid()), &info, WSTOPPED | WNOHANG) != 0 ||
+      info.si_pid != m_child.pid()) {
+    return;
+  }
+  take_terminal(m_terminal, ::getpgrp());
+  ::kill(::getpid(), SIGSTOP);
+  if (::tcgetpgrp(m_terminal) == ::getpgrp()) {
+    take_terminal(m_terminal, m_child.pid());
+  }
+  m_child.signal_group(SIGCONT);
+}
+
 Result<Outcome> Supervisor::run() {
   if (m_input != nullptr && m_input->empty()) {
     m_in.reset();
@@ -273,7 +309,7 @@ Result<Outcome> Supervisor::run() {
       sinks[n] = sink;
       fds[n++] = {fd, events, 0};
     };
-    if (m_out->fd.open()) {
+    if (m_out != nullptr && m_out->fd.open()) {
       watch(m_out->fd.get(), POLLIN, m_out);
     }
     if (m_err != nullptr && m_err->fd.open()) {
@@ -287,8 +323,9 @@ Result<Outcome> Supervisor::run() {
     if (have_pidfd) {
       watch(m_child.pidfd(), POLLIN, nullptr);
     }
-    // Without a pidfd (old kernels), poll in short steps to notice the exit.
-    const int timeout_ms = (have_pidfd || m_exited) ? 50 : 5;
+    // Without a pidfd (old kernels), poll in short steps to notice the exit; on a terminal,
+    // to notice a stop (Ctrl-Z), which the pidfd does not tell.
+    const int timeout_ms = m_terminal >= 0 ? 20 : (have_pidfd || m_exited) ? 50 : 5;
     if (::poll(fds, n, timeout_ms) < 0 && errno != EINTR) {
       return fail("cannot wait for " + std::to_string(m_child.pid()) + ": " +
                   util::errno_text(errno));
@@ -306,9 +343,14 @@ Result<Outcome> Supervisor::run() {
     if (!m_exited && m_child.poll_exit(m_outcome)) {
       m_exited = true;
       m_exited_at = Clock::now();
+    } else if (!m_exited && m_terminal >= 0) {
+      follow_stop();
     }
   }
   m_child.reap();
+  if (m_terminal >= 0) {
+    take_terminal(m_terminal, ::getpgrp());
+  }
   if (m_too_much) {
     return fail(util::join(m_command.argv, " ") + " printed more than " +
                 std::to_string(m_options.max_data) + " bytes; stopped it");
@@ -329,6 +371,17 @@ struct ChildEnds {
             merged ? out_write.get() : err_write.get()};
   }
 };
+
+// A command attached to mr's own streams, with the terminal on stdin if mr has it.
+Result<Outcome> run_attached(const Command& command, const std::stop_token& stop,
+                             const Options& options) {
+  const int terminal = terminal_on_stdin() ? STDIN_FILENO : -1;
+  MR_TRY_VAR(pid, detail::spawn(command, {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, terminal}));
+  Child child(*pid);
+  util::FdGuard no_input;
+  Supervisor supervisor(command, child, nullptr, nullptr, no_input, stop, options, terminal);
+  return supervisor.run();
+}
 
 Result<void> set_nonblocking(int fd) {
   const int flags = ::fcntl(fd, F_GETFL);
@@ -360,6 +413,9 @@ Result<ChildEnds> open_pipes(const Command& command, Sink& out, Sink* err) {
 // `err` null: stderr goes with stdout into `out`, in the order written.
 Result<Outcome> run_child(const Command& command, Sink& out, Sink* err, const std::stop_token& stop,
                           const Options& options) {
+  if (command.attached) {
+    return run_attached(command, stop, options);
+  }
   MR_TRY_VAR(ends, open_pipes(command, out, err));
   MR_TRY_VAR(pid, detail::spawn(command, ends->fds(err == nullptr)));
   // Only the child writes now: EOF comes when it and its heirs are done.
@@ -367,7 +423,7 @@ Result<Outcome> run_child(const Command& command, Sink& out, Sink* err, const st
   ends->err_write.reset();
   ends->in_read.reset();
   Child child(*pid);
-  Supervisor supervisor(command, child, &out, err, ends->in_write, stop, options);
+  Supervisor supervisor(command, child, &out, err, ends->in_write, stop, options, -1);
   return supervisor.run();
 }
 
@@ -378,6 +434,15 @@ Result<Outcome> run(const Command& command, task::OutputBuffer& output, const st
   Sink out;
   out.buffer = &output;
   return run_child(command, out, nullptr, stop, options);
+}
+
+Result<Outcome> run(const Command& command, task::OutputBuffer& output, task::OutputBuffer& errors,
+                    const std::stop_token& stop, const Options& options) {
+  Sink out;
+  out.buffer = &output;
+  Sink err;
+  err.buffer = &errors;
+  return run_child(command, out, &err, stop, options);
 }
 
 Result<Outcome> run(const Command& command, std::string& output, std::string& errors,
@@ -412,6 +477,10 @@ void kill_all_now() noexcept {
   for (const pid_t pgid : g_groups) {
     ::kill(-pgid, SIGKILL);
   }
+}
+
+bool terminal_on_stdin() noexcept {
+  return ::isatty(STDIN_FILENO) == 1 && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp();
 }
 
 std::size_t running_count() noexcept {

@@ -97,6 +97,12 @@ int above_stdio(const Plan& plan, int fd) {
   if (::getppid() != plan.parent) {
     ::_exit(127); // mr died before the death signal was armed
   }
+  // Before it can read the terminal; SIGTTOU is still blocked here, so a group not yet in
+  // the foreground may take it. (If mr has lost the foreground meanwhile, the child runs
+  // in the background as mr would have, and stops if it reads the terminal.)
+  if (plan.fds.terminal >= 0) {
+    (void)::tcsetpgrp(plan.fds.terminal, ::getpid());
+  }
   const int in = above_stdio(plan, plan.fds.in);
   const int out = above_stdio(plan, plan.fds.out);
   const int err = above_stdio(plan, plan.fds.err);

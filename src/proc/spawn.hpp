@@ -17,14 +17,15 @@ struct ChildFds {
   int in = -1;
   int out = -1;
   int err = -1;
+  int terminal = -1; // a terminal whose foreground the child's group becomes, or -1
 };
 
 // Starts `command` (argv[0] looked up in $PATH) in a process group of its own, with `fds`
 // as its standard streams, no signal blocked, the signals mr takes over back at their
-// defaults, and PR_SET_PDEATHSIG(SIGKILL): if mr dies, even by SIGKILL, the child goes too.
-// (The kernel sends it when the thread that started the child ends; mr's children are
-// always waited for on the thread that started them.) The error is one line: the command
-// could not be started, or its working directory could not be entered.
+// defaults, and PR_SET_PDEATHSIG(SIGKILL), the foreground of `fds.terminal` if one is given: if mr
+// dies, even by SIGKILL, the child goes too. (The kernel sends it when the thread that started the
+// child ends; mr's children are always waited for on the thread that started them.) The error is
+// one line: the command could not be started, or its working directory could not be entered.
 Result<pid_t> spawn(const Command& command, const ChildFds& fds);
 
 // A process holding one end of a pipe: its pid, process group and command line.

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -145,10 +146,12 @@ void Renderer::write_json(const Block& block) {
   tail.append(block.fields);
   write(m_out, "{" + head.body() + ",\"output\":\"");
   JsonStringStream escaped;
-  std::string error;
-  if (!block.output.for_each([&](std::string_view piece) { write(m_out, escaped.feed(piece)); },
-                             &error)) {
-    write(m_err, "mr " + m_action + ": " + error + "\n");
+  for (const task::OutputBuffer* part : {&block.output, &block.errors}) {
+    std::string error;
+    if (!part->for_each([&](std::string_view piece) { write(m_out, escaped.feed(piece)); },
+                        &error)) {
+      write(m_err, "mr " + m_action + ": " + error + "\n");
+    }
   }
   write(m_out, escaped.finish() + "\"" + (tail.empty() ? "" : "," + tail.body()) + "}\n");
   flush(m_out);
@@ -204,7 +207,17 @@ void Renderer::table_row(const Block& block, bool failed) {
   }
 }
 
-void Renderer::block(const Block& block) {
+void Renderer::start(const Block& block) {
+  write(m_out, paint(header(block), ansi::bold, m_options.color) + "\n");
+  flush(m_out);
+}
+
+void Renderer::notice(std::string_view line) {
+  write(m_err, with_newline(line));
+  flush(m_err);
+}
+
+void Renderer::block(const Block& block, const std::function<void()>& after_failure) {
   const auto tally = task::tally(block.status);
   switch (tally) {
   case task::Tally::ok:
@@ -248,12 +261,15 @@ void Renderer::block(const Block& block) {
     redraw_progress();
     return;
   }
-  if (m_options.minimal && !failed && !cancelled && block.output.empty()) {
+  if (m_options.minimal && !failed && !cancelled && block.output.empty() && block.errors.empty()) {
     redraw_progress();
     return;
   }
-  write(m_out, paint(header(block), ansi::bold, m_options.color) + "\n");
+  if (!block.started) {
+    write(m_out, paint(header(block), ansi::bold, m_options.color) + "\n");
+  }
   write_output(m_options.quiet ? m_err : m_out, block.output);
+  write_output(m_err, block.errors);
   if (failed || cancelled) {
     const std::string reason = !block.reason.empty() ? block.reason
                                : cancelled           ? std::string("cancelled")
@@ -261,6 +277,11 @@ void Renderer::block(const Block& block) {
     write(m_err, paint("mr " + block.action.value_or(m_action) + ": " + reason, ansi::red,
                        m_options.color_err) +
                      "\n");
+  }
+  if (failed && after_failure) {
+    flush(m_out);
+    flush(m_err);
+    after_failure();
   }
   write(m_out, "\n");
   flush(m_out);
@@ -436,6 +457,15 @@ void print_text(std::string_view text, std::FILE* out) {
 
 void finish_stdout() {
   flush_raw(stdout, "standard output");
+}
+
+bool streams_apart() {
+  struct stat out {};
+  struct stat err {};
+  if (::fstat(STDOUT_FILENO, &out) != 0 || ::fstat(STDERR_FILENO, &err) != 0) {
+    return false; // one of them closed: nothing to keep apart
+  }
+  return out.st_dev != err.st_dev || out.st_ino != err.st_ino;
 }
 
 std::size_t output_columns() {

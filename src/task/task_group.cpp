@@ -166,16 +166,20 @@ void TaskGroup::run(Slot& slot) {
       result.error = std::move(r.error);
       result.output = std::move(ctx.m_output);
       result.output += r.output;
+      result.errors = std::move(ctx.m_errors);
+      result.errors += r.errors;
     } catch (const std::exception& e) {
       result.status = Status::crashed;
       result.error = e.what();
       result.exception = std::current_exception();
       result.output = std::move(ctx.m_output);
+      result.errors = std::move(ctx.m_errors);
     } catch (...) {
       result.status = Status::crashed;
       result.error = "unknown exception";
       result.exception = std::current_exception();
       result.output = std::move(ctx.m_output);
+      result.errors = std::move(ctx.m_errors);
     }
   }
   if (timeout) {
@@ -289,6 +293,7 @@ void TaskGroup::deliver_completed(std::unique_lock<std::mutex>& lock, JoinHooks&
     }
     if (!hooks.keep_output) {
       slot->result.output.clear();
+      slot->result.errors.clear();
     }
     lock.lock();
   }

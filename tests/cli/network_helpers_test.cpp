@@ -56,7 +56,7 @@ TEST_F(Helpers, ACustomRemoteHelperServesFetchUpdateAndCheckout) {
   const auto env = helper_env();
 
   const auto fetch = mr({"fetch"}, ws(), env);
-  EXPECT_NE(fetch.out.find("main       -> origin/main"), std::string::npos)
+  EXPECT_NE(fetch.err.find("main       -> origin/main"), std::string::npos)
       << fetch.out << fetch.err;
   EXPECT_EQ(git(h, {"rev-parse", "origin/main"}), head + "\n");
 
@@ -81,7 +81,7 @@ TEST_F(Helpers, ExtWorksWhereGitAllowsIt) {
   // git refuses ext:: unless protocol.ext.allow says otherwise; so does mr, through git.
   const auto refused = mr({"fetch"}, ws());
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
-  EXPECT_NE(refused.out.find("transport 'ext' not allowed"), std::string::npos) << refused.out;
+  EXPECT_NE(refused.err.find("transport 'ext' not allowed"), std::string::npos) << refused.out;
 
   write_file(home() / ".gitconfig", "[protocol \"ext\"]\n\tallow = always\n");
   const auto update = mr({"update"}, ws());
@@ -106,12 +106,14 @@ TEST_F(Helpers, AServersEndlessMessagesThroughGitAreCut) {
   const auto r = mr({"fetch"}, ws());
   EXPECT_EQ(r.exit_code, 0) << r.out.substr(0, 2000) << r.err;
   EXPECT_EQ(git(s, {"rev-parse", "origin/main"}), head + "\n");
-  EXPECT_NE(r.out.find("remote: spam line 0, long enough to matter"), std::string::npos)
-      << r.out.substr(0, 2000);
-  EXPECT_EQ(r.out.find("remote: spam line 4999,"), std::string::npos);
-  EXPECT_NE(r.out.find(" more lines)\n"), std::string::npos) << r.out.substr(r.out.size() - 500);
-  EXPECT_NE(r.out.find("main       -> origin/main"), std::string::npos) << r.out;
-  EXPECT_LT(r.out.size(), 80U * 1024);
+  // git's stderr lines, on mr's stderr (a different pipe here).
+  EXPECT_NE(r.err.find("remote: spam line 0, long enough to matter"), std::string::npos)
+      << r.err.substr(0, 2000);
+  EXPECT_EQ(r.err.find("remote: spam line 4999,"), std::string::npos);
+  EXPECT_NE(r.err.find(" more lines)\n"), std::string::npos)
+      << r.err.substr(r.err.size() - std::min<std::size_t>(r.err.size(), 500));
+  EXPECT_NE(r.err.find("main       -> origin/main"), std::string::npos) << r.err;
+  EXPECT_LT(r.err.size(), 80U * 1024);
 }
 
 TEST_F(Helpers, AClonedDirectoryGetsTheUmasksMode) {

@@ -62,7 +62,7 @@ TEST_F(NetworkLimits, AnEndlessRefAdvertisementOverGitFailsThatRepositoryAlone) 
   const auto flooded = flooded_and_healthy(flood.url("flooded.git"));
   const auto r = mr_bounded("fetch");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("error: could not fetch origin: " + flood.url("flooded.git") + k_cut),
+  EXPECT_NE(r.err.find("error: could not fetch origin: " + flood.url("flooded.git") + k_cut),
             std::string::npos)
       << r.out.substr(0, 4000) << r.err;
   EXPECT_NE(r.err.find("mr fetch: could not fetch origin\n"), std::string::npos) << r.err;
@@ -95,7 +95,7 @@ TEST_F(NetworkLimits, EndlessAcknowledgementsFailThatRepositoryAlone) {
   }
   const auto r = mr_bounded("fetch");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("error: could not fetch origin: " + flood.url("flooded.git") + k_cut),
+  EXPECT_NE(r.err.find("error: could not fetch origin: " + flood.url("flooded.git") + k_cut),
             std::string::npos)
       << r.out.substr(0, 4000) << r.err;
   EXPECT_NE(r.out.find("mr fetch: finished (1 ok; 1 failed)"), std::string::npos) << r.out;
@@ -110,12 +110,13 @@ TEST_F(NetworkLimits, AServersErrorIsShownAsOneShortPrintableLine) {
   const auto r = mr_bounded("fetch");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   const std::string shown = "error: could not fetch origin: remote error:  [2J [31mdisk full  xxx";
-  const auto at = r.out.find(shown);
-  ASSERT_NE(at, std::string::npos) << r.out.substr(0, 2000);
-  const auto line = r.out.substr(at, r.out.find('\n', at) - at);
+  const auto at = r.err.find(shown);
+  ASSERT_NE(at, std::string::npos) << r.err.substr(0, 2000);
+  const auto line = r.err.substr(at, r.err.find('\n', at) - at);
   EXPECT_LE(line.size(), 1200U);
   EXPECT_EQ(line.substr(line.size() - 13), "x (truncated)") << line;
   EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos);
   EXPECT_NE(r.out.find("mr fetch: finished (1 ok; 1 failed)"), std::string::npos) << r.out;
   expect_healthy_fetched();
 }
@@ -125,7 +126,7 @@ TEST_F(NetworkLimits, EndlessHttpHeadersFailThatRepositoryAlone) {
   const auto flooded = flooded_and_healthy(flood.url("flooded.git"));
   const auto r = mr_bounded("fetch");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("error: could not fetch origin: the HTTP response headers from " +
+  EXPECT_NE(r.err.find("error: could not fetch origin: the HTTP response headers from " +
                        flood.url("flooded") +
                        " are longer than 80 KiB; mr stopped reading (a "
                        "broken or hostile server?)\n"),

@@ -63,7 +63,7 @@ TEST_F(Secrets, FetchUpdateAndCheckoutNeverPrintThePassword) {
   const auto fetch = mr({"-v", "fetch"}, ws());
   EXPECT_EQ(fetch.exit_code, 1) << fetch.out << fetch.err; // c is not checked out
   EXPECT_EQ(git(f, {"rev-parse", "origin/main"}), f_head + "\n");
-  EXPECT_NE(fetch.out.find("From http://127.0.0.1:" + std::to_string(server.port()) + "/f\n"),
+  EXPECT_NE(fetch.err.find("From http://127.0.0.1:" + std::to_string(server.port()) + "/f\n"),
             std::string::npos)
       << fetch.out;
   // -v names the URL it fetches from, redacted.

@@ -34,7 +34,7 @@ TEST_F(Network, BehindIsFastForwardedAsGitPullWould) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find(" create mode 100644 new.txt\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("From " + (srv() / "a").string() + "\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("From " + (srv() / "a").string() + "\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("mr update: finished (2 ok)"), std::string::npos);
 
   const auto again = mr({"update"}, ws());
@@ -146,7 +146,7 @@ TEST_F(Network, DivergedFailsWithItsCounts) {
             std::string::npos)
       << r.err;
   EXPECT_EQ(rev(d, "HEAD"), before);
-  EXPECT_NE(r.out.find("main       -> origin/main"), std::string::npos) << "the fetch happened";
+  EXPECT_NE(r.err.find("main       -> origin/main"), std::string::npos) << "the fetch happened";
   const auto summary = mr({"summary"}, ws());
   EXPECT_NE(summary.out.find("origin/main diverged: ahead 1, behind 2"), std::string::npos)
       << summary.out;
@@ -211,10 +211,10 @@ TEST_F(Network, MissingRepositoriesAreCheckedOutAndCheckoutSkipsTheRest) {
                 "url = \"file://" + (srv() / "branchy.git").string() + "\"\nbranch = \"dev\"\n");
   const auto r = mr({"update"}, ws());
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("mr checkout: " + (ws() / "sub/missing").string() +
-                       "\nCloning into 'missing'...\ndone.\n"),
-            std::string::npos)
+  // git clone's lines are on its stderr, and so on mr's (a different pipe here).
+  EXPECT_NE(r.out.find("mr checkout: " + (ws() / "sub/missing").string() + "\n"), std::string::npos)
       << r.out;
+  EXPECT_NE(r.err.find("Cloning into 'missing'...\ndone.\n"), std::string::npos) << r.err;
   EXPECT_EQ(read_file(ws() / "sub/missing/a.txt"), "a\n");
   EXPECT_EQ(git(ws() / "branchy", {"rev-parse", "--abbrev-ref", "HEAD"}), "dev\n");
   EXPECT_EQ(git(ws() / "branchy", {"rev-parse", "--abbrev-ref", "dev@{upstream}"}), "origin/dev\n");
@@ -285,8 +285,10 @@ TEST_F(Network, FetchPrintsWhatGitFetchPrints) {
   const auto r = mr({"fetch"}, ws());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const auto expected = git_result(theirs, {"fetch", "--all", "--prune", "--tags"});
-  EXPECT_EQ(r.out, "mr fetch: " + mine.string() + "\n" + expected.out + expected.err +
-                       "\nmr fetch: finished (1 ok)\n");
+  // Each stream as git's: mr's stdout and stderr are different pipes here.
+  EXPECT_EQ(r.out,
+            "mr fetch: " + mine.string() + "\n" + expected.out + "\nmr fetch: finished (1 ok)\n");
+  EXPECT_EQ(r.err, expected.err);
   EXPECT_EQ(git(mine, {"for-each-ref", "--format=%(refname) %(objectname)"}),
             git(theirs, {"for-each-ref", "--format=%(refname) %(objectname)"}));
 }
@@ -305,7 +307,7 @@ TEST_F(Network, ARelativeLocalUrlIsRelativeToTheRepository) {
   const auto r = mr({"-d", w.string(), "update"}, far);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(rev(w, "HEAD"), new_head);
-  EXPECT_NE(r.out.find("From " + relative.string().substr(0, relative.string().size() - 4)),
+  EXPECT_NE(r.err.find("From " + relative.string().substr(0, relative.string().size() - 4)),
             std::string::npos)
       << r.out;
 }
@@ -333,7 +335,7 @@ TEST_F(Network, GitDaemonFetchUpdateAndClone) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(rev(g, "HEAD"), head);
   EXPECT_EQ(rev(ws() / "g2", "HEAD"), head);
-  EXPECT_NE(r.out.find("From git://127.0.0.1:" + std::to_string(daemon.port()) + "/g\n"),
+  EXPECT_NE(r.err.find("From git://127.0.0.1:" + std::to_string(daemon.port()) + "/g\n"),
             std::string::npos)
       << r.out;
 }
@@ -362,7 +364,7 @@ TEST_F(Http, UpdateAndCloneWithTheHelpersPassword) {
   EXPECT_EQ(rev(h, "HEAD"), head);
   EXPECT_EQ(rev(ws() / "h2", "HEAD"), head);
   EXPECT_EQ(server.refused(), 0U);
-  EXPECT_NE(r.out.find("From " + server.url("h") + "\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("From " + server.url("h") + "\n"), std::string::npos) << r.out;
   // Approved, so still stored (git credential-store writes the port escaped, as for git).
   EXPECT_NE(read_file(home() / ".git-credentials").find("http://alice:s3cret@127.0.0.1"),
             std::string::npos);
@@ -399,7 +401,7 @@ TEST_F(Http, NoCredentialFailsWithoutPrompting) {
   const auto r = run({mr_binary().string(), "--timeout", "60s", "fetch"}, o);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
-  EXPECT_NE(r.out.find("authentication required for " + server.url("n") +
+  EXPECT_NE(r.err.find("authentication required for " + server.url("n") +
                        " and no credential helper has it"),
             std::string::npos)
       << r.out << r.err;
@@ -428,7 +430,7 @@ TEST_F(Network, AStalledTransferFailsAfterTheStallTimeout) {
   const auto r = mr({"--timeout", "60s", "fetch"}, ws()); // the timeout only as a backstop
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
-  EXPECT_NE(r.out.find("no data from 127.0.0.1:" + std::to_string(silent.port()) +
+  EXPECT_NE(r.err.find("no data from 127.0.0.1:" + std::to_string(silent.port()) +
                        " for 1s (settings.stall_timeout)"),
             std::string::npos)
       << r.out << r.err;
@@ -621,7 +623,7 @@ TEST_F(Ssh, AChangedHostKeyFailsClosed) {
   register_repo(c);
   const auto r = mr({"fetch"}, ws());
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("has CHANGED (the server now offers ssh-ed25519 " + fingerprint()),
+  EXPECT_NE(r.err.find("has CHANGED (the server now offers ssh-ed25519 " + fingerprint()),
             std::string::npos)
       << r.out << r.err;
 }
@@ -639,7 +641,7 @@ TEST_F(Ssh, AWrongKeyFailsFastWithoutPrompting) {
                     {{"SSH_AUTH_SOCK", agent.socket().string()}});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
-  EXPECT_NE(r.out.find("accepted none of: ssh-agent"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.err.find("accepted none of: ssh-agent"), std::string::npos) << r.out << r.err;
 }
 
 TEST_F(Ssh, AHostAliasFromSshConfig) {

@@ -56,7 +56,7 @@ TEST_F(BareRepo, NoActionRunsInABareRepositoryOfAnUntrustedFile) {
 TEST_F(BareRepo, GitStartedForAnUntrustedRepositoryIgnoresBareRepositoriesBelowIt) {
   const auto r = mr({"-n", "run", "sh", "-c", "cd inner && git push"}, m_proj);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("cannot use bare repository"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("cannot use bare repository"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(marker()));
   // Without that setting git would have run the command (the repository is as claimed).
   const auto plain = git_result(m_proj / "inner", {"push"});

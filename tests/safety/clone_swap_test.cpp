@@ -34,7 +34,7 @@ protected:
     fs::create_directory_symlink(elsewhere(), ws() / "sub");
     // mr then finds nothing at ws/sub/c, and says so: the path leads elsewhere now.
     const auto r = run.resume();
-    EXPECT_NE(r.out.find("done."), std::string::npos) << r.out << r.err;
+    EXPECT_NE(r.err.find("done."), std::string::npos) << r.out << r.err;
 
     EXPECT_TRUE(fs::is_empty(elsewhere()));
     const auto c = ws() / "moved" / "c";

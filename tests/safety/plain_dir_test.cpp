@@ -52,7 +52,7 @@ TEST_F(PlainDir, TheUsersOwnCommandsRunButGitDoesNotLookAboveTheDirectory) {
                          "[repos.\"src/proj/sub\"]\n");
   const auto r = mr({"top"}, m_proj / "sub");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("not a git repository"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("not a git repository"), std::string::npos) << r.err;
   EXPECT_EQ(r.out.find(m_proj.string() + "\n"), std::string::npos) << r.out;
   // A command that does not need git still runs there, as in myrepos.
   EXPECT_EQ(mr({"run", "true"}, m_proj / "sub").exit_code, 0);

@@ -2,8 +2,11 @@
 // issue #3 item 2).
 #include <atomic>
 #include <csignal>
+#include <fcntl.h>
 #include <fstream>
+#include <iterator>
 #include <thread>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -69,6 +72,50 @@ TEST(Process, MergesStdoutAndStderrInTheOrderWritten) {
   EXPECT_EQ(out.str(), "a\nb\nc\n");
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_FALSE(o.stopped);
+}
+
+TEST(Process, StderrKeptApartGoesToItsOwnBufferEachInOrder) {
+  task::OutputBuffer out;
+  task::OutputBuffer err;
+  const auto r = run(sh("echo a; echo b >&2; echo c; echo d >&2; exit 4"), out, err, {});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(out.str(), "a\nc\n");
+  EXPECT_EQ(err.str(), "b\nd\n");
+  EXPECT_EQ(r->exit_code, 4);
+}
+
+// mr's own stdout and stderr (here: files the test puts in their place) go to the child
+// as they are; nothing is captured.
+TEST(Process, AnAttachedCommandWritesToMrsOwnStreams) {
+  test::TempDir tmp;
+  const auto out_file = tmp.path() / "out";
+  const auto err_file = tmp.path() / "err";
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const int saved_out = ::dup(STDOUT_FILENO);
+  const int saved_err = ::dup(STDERR_FILENO);
+  const int out_fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const int err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ::dup2(out_fd, STDOUT_FILENO);
+  ::dup2(err_fd, STDERR_FILENO);
+  Command c = sh("echo out; echo err >&2; test \"$(ps -o pgid= $$)\" -eq $$ && echo own-group");
+  c.attached = true;
+  task::OutputBuffer captured;
+  const auto r = run(c, captured, {});
+  ::dup2(saved_out, STDOUT_FILENO);
+  ::dup2(saved_err, STDERR_FILENO);
+  for (const int fd : {saved_out, saved_err, out_fd, err_fd}) {
+    ::close(fd);
+  }
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->exit_code, 0);
+  EXPECT_EQ(captured.str(), "");
+  std::ifstream out_in(out_file);
+  std::ifstream err_in(err_file);
+  const std::string out_text((std::istreambuf_iterator<char>(out_in)), {});
+  const std::string err_text((std::istreambuf_iterator<char>(err_in)), {});
+  EXPECT_EQ(out_text, "out\nown-group\n");
+  EXPECT_EQ(err_text, "err\n");
 }
 
 TEST(Process, ReportsExitCodesAndSignals) {

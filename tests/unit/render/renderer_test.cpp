@@ -74,6 +74,57 @@ TEST(Renderer, BlocksAndFooterAsMyrepos) {
   EXPECT_TRUE(r.failed());
 }
 
+// A repository's stderr, kept apart: on stderr after its output, before the reason; the
+// blank line that ends the block stays on stdout.
+TEST(Renderer, ErrorsKeptApartGoToStderrInTheirBlock) {
+  Captured c;
+  Renderer r("run", {}, c.out(), c.err());
+  Block b = make("/r/a", task::Status::failed, "out", "command failed");
+  b.errors = task::OutputBuffer("err");
+  r.block(b);
+  EXPECT_EQ(c.out_text(), "mr run: /r/a\nout\n\n");
+  EXPECT_EQ(c.err_text(), "err\nmr run: command failed\n");
+}
+
+TEST(Renderer, QuietPutsBothStreamsOfAFailureOnStderr) {
+  Captured c;
+  Options o;
+  o.quiet = true;
+  Renderer r("run", o, c.out(), c.err());
+  Block b = make("/r/a", task::Status::failed, "out", "command failed");
+  b.errors = task::OutputBuffer("err\n");
+  r.block(b);
+  EXPECT_EQ(c.out_text(), "mr run: /r/a\n\n");
+  EXPECT_EQ(c.err_text(), "out\nerr\nmr run: command failed\n");
+}
+
+TEST(Renderer, MinimalCountsStderrAsOutput) {
+  Captured c;
+  Options o;
+  o.minimal = true;
+  Renderer r("run", o, c.out(), c.err());
+  Block b = make("/r/a", task::Status::ok);
+  b.errors = task::OutputBuffer("warning\n");
+  r.block(b);
+  EXPECT_EQ(c.out_text(), "mr run: /r/a\n\n");
+  EXPECT_EQ(c.err_text(), "warning\n");
+}
+
+// At -j1 on a terminal the header comes before the command runs; the block then adds the
+// rest, and -i's shell runs between a failure's reason and its blank line.
+TEST(Renderer, AStartedBlockHasItsHeaderOnceAndTheShellBeforeItsBlankLine) {
+  Captured c;
+  Renderer r("commit", {}, c.out(), c.err());
+  Block b = make("/r/a", task::Status::failed, "", "command failed");
+  r.start(b);
+  b.started = true;
+  std::string seen_when_called;
+  r.block(b, [&] { seen_when_called = c.out_text() + "|" + c.err_text(); });
+  r.block(make("/r/b", task::Status::ok, "fine"), [&] { seen_when_called += "not for ok"; });
+  EXPECT_EQ(seen_when_called, "mr commit: /r/a\n|mr commit: command failed\n");
+  EXPECT_EQ(c.out_text(), "mr commit: /r/a\n\nmr commit: /r/b\nfine\n\n");
+}
+
 TEST(Renderer, FooterLeavesOutZeroParts) {
   Captured c;
   Renderer r("list", {}, c.out(), c.err());

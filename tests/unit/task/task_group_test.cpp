@@ -476,6 +476,26 @@ TEST(TaskGroup, JoinTwiceReturnsTheSameReport) {
   EXPECT_EQ(second.results[0].exit_code, 3);
 }
 
+TEST(TaskGroup, ATasksErrorsReachItsResultApartFromItsOutput) {
+  Executor ex(2);
+  TaskGroup group(on(ex));
+  group.spawn("a", [](TaskContext& ctx) {
+    ctx.output() = "out";
+    ctx.errors() = "err";
+    return TaskResult::ok();
+  });
+  group.spawn("b", [](TaskContext& ctx) -> TaskResult {
+    ctx.errors() = "before the crash";
+    throw std::runtime_error("bug");
+  });
+  const auto report = group.join();
+  ASSERT_EQ(report.results.size(), 2u);
+  EXPECT_EQ(report.results[0].output.str(), "out");
+  EXPECT_EQ(report.results[0].errors.str(), "err");
+  EXPECT_EQ(report.results[1].status, Status::crashed);
+  EXPECT_EQ(report.results[1].errors.str(), "before the crash");
+}
+
 // Behaviour 26
 TEST(TaskGroup, OnDoneRunsOnTheJoiningThreadInCompletionOrder) {
   Executor ex(3);

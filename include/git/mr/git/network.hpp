@@ -66,6 +66,8 @@ struct NetContext {
 
 struct FetchResult {
   std::string text;        // what git fetch prints: "Fetching NAME", "From URL", ref lines
+  std::string out;         // the part of it git prints on stdout ("Fetching NAME")
+  std::string err;         // and on stderr (the rest), each in order
   std::size_t updated = 0; // refs created, moved or pruned
 };
 
@@ -78,6 +80,8 @@ struct UpdateResult {
   Kind kind = Kind::up_to_date;
   std::string text;   // the fetch's lines, then git pull's: "Already up to date." or
                       // "Updating A..B", "Fast-forward" and the diffstat
+  std::string out;    // the part of it git pull prints on stdout (its own lines)
+  std::string err;    // and on stderr (the fetch's)
   std::string reason; // for skipped: why (detached HEAD, unborn branch, no upstream)
 };
 

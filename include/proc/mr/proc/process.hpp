@@ -1,8 +1,9 @@
 // Running a child process for a task: in its own process group, stdout and stderr merged
-// into the task's output buffer (in the order written, through one pipe), stdin from
-// /dev/null unless asked otherwise. Cancellation through the stop token sends SIGTERM to the
-// whole group and SIGKILL after a grace period, so grandchildren (`sh -c 'a & b'`) go too.
-// Every run ends:
+// into the task's output buffer (in the order written, through one pipe) or kept in two,
+// stdin from /dev/null unless asked otherwise; or attached to mr's own standard streams
+// (Command::attached), where a terminal on stdin is handed to the child while it runs. Cancellation
+// through the stop token sends SIGTERM to the whole group and SIGKILL after a grace period, so
+// grandchildren (`sh -c 'a & b'`) go too. Every run ends:
 //  - the child is always reaped, and whatever is left of its group when it is done is
 //    killed: no zombies, no orphans. Output still arriving after the child exited is read
 //    for a moment; then what holds the pipe in its group is cancelled the same way;
@@ -32,6 +33,12 @@ struct Command {
   std::vector<std::pair<std::string, std::string>> env; // set over the inherited environment
   bool stdin_null = true;
   std::optional<std::string> input; // written to stdin, which is then closed (over stdin_null)
+  // The child gets mr's own stdin, stdout and stderr, nothing is captured (the buffers
+  // given to run() stay empty). When stdin is a terminal whose foreground mr is, the
+  // child's group becomes its foreground until the child is done, so an editor or a
+  // shell can read it and Ctrl-C or Ctrl-Z reach the child alone; a child stopped that
+  // way (Ctrl-Z) stops mr too, and both go on together when the shell continues mr.
+  bool attached = false;
 };
 
 struct Outcome {
@@ -57,6 +64,10 @@ struct Options {
 Result<Outcome> run(const Command& command, task::OutputBuffer& output, const std::stop_token& stop,
                     const Options& options = {});
 
+// The same with standard error kept apart, in `errors`, each in the order written.
+Result<Outcome> run(const Command& command, task::OutputBuffer& output, task::OutputBuffer& errors,
+                    const std::stop_token& stop, const Options& options = {});
+
 // The same with standard error kept apart, in `errors`: for helper programs whose output
 // is data (git credential fill, ssh -G). Either growing past Options::max_data is an error.
 Result<Outcome> run(const Command& command, std::string& output, std::string& errors,
@@ -73,6 +84,10 @@ void signal_all(int sig) noexcept;
 // SIGKILL to every child process group, without waiting for a lock another thread may
 // hold: for paths that end mr at once (std::terminate).
 void kill_all_now() noexcept;
+
+// Whether stdin is a terminal whose foreground process group is mr's: what an attached
+// command needs to read from it.
+bool terminal_on_stdin() noexcept;
 
 // How many child process groups are running now.
 std::size_t running_count() noexcept;

@@ -1,7 +1,9 @@
 // The output layer: the only code that writes to stdout (as myrepos prints it).
 //
 // Per repository, one block: the header "mr ACTION: /abs/path" (plus " (in subdir X)"),
-// the output, and a blank line; a failure adds "mr ACTION: REASON" on stderr. At the end
+// the output, and a blank line; a failure adds "mr ACTION: REASON" on stderr. What the
+// repository's commands wrote to their stderr, when kept apart (Block::errors), goes to
+// stderr after the output, before that reason. At the end
 // the footer "mr ACTION: finished (N ok; M failed; K skipped)", zero parts left out.
 //   -q  only failing repos, their output on stderr; no footer
 //   -m  only repos that produced output or failed; no footer
@@ -10,6 +12,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -60,6 +63,8 @@ struct Block {
   task::Status status = task::Status::ok;
   int exit_code = 0;
   task::OutputBuffer output; // what the repo's work printed, stdout and stderr merged
+  task::OutputBuffer errors; // its stderr, when kept apart from `output` (else empty)
+  bool started = false;      // start() printed its header already
   std::string reason;        // failed/skipped: one line, e.g. "command failed"
   // As myrepos for a repository it could not enter (not checked out, or still there though
   // `deleted`): no header and no output, only the reason line on stderr and the empty line
@@ -75,7 +80,17 @@ class Renderer {
 public:
   Renderer(std::string action, Options options, std::FILE* out = stdout, std::FILE* err = stderr);
 
-  void block(const Block& block);
+  // `after_failure`, if given, runs when a failed block's reason is out, before its
+  // blank line (-i: a shell in the repository).
+  void block(const Block& block, const std::function<void()>& after_failure = {});
+  const Options& options() const { return m_options; }
+
+  // The header of a block whose commands are about to run on mr's own terminal (at -j1),
+  // printed before they start; block() then leaves it out (Block::started).
+  void start(const Block& block);
+
+  // One line on stderr as it is ("mr: Starting interactive shell. ...").
+  void notice(std::string_view line);
 
   // The footer (or the --json summary, which reports `exit_status`, the status mr exits
   // with) and the -s lists.
@@ -131,6 +146,10 @@ private:
   bool m_progress_shown = false;
   std::vector<std::vector<std::string>> m_rows; // table mode, printed by footer()
 };
+
+// Whether stdout and stderr are different files (not one terminal, pipe or file, as with
+// `2>&1`): then a repository's stderr is kept apart from its output, as myrepos keeps it.
+bool streams_apart();
 
 // The width git formats for (term_columns()): $COLUMNS, else the width of the terminal on
 // stdout, else 80. `mr diff --stat` scales its bars to it, as git does.

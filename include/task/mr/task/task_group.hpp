@@ -40,6 +40,7 @@ struct TaskResult {
   StopReason stop_reason = StopReason::none;
   int exit_code = 0;
   OutputBuffer output;          // what the task wrote to ctx.output()
+  OutputBuffer errors;          // what it wrote to ctx.errors()
   std::string error;            // one line, for failed/skipped/crashed
   std::exception_ptr exception; // crashed only
   Duration elapsed{};
@@ -112,6 +113,8 @@ public:
   std::size_t index() const noexcept { return m_index; }
   std::string_view label() const noexcept { return m_label; }
   OutputBuffer& output() noexcept { return m_output; }
+  // What the task's work wrote to its standard error, when it is kept apart from output().
+  OutputBuffer& errors() noexcept { return m_errors; }
   Executor& executor() const noexcept { return m_executor; }
 
   [[nodiscard]] DeadlineScope fail_after(Duration d) { return DeadlineScope(*this, d, true); }
@@ -128,6 +131,7 @@ private:
   std::size_t m_index;
   std::string_view m_label;
   OutputBuffer m_output;
+  OutputBuffer m_errors;
   std::vector<TimePoint> m_deadlines; // task, group, then enclosing scopes
   bool m_failed_deadline = false;     // a fail_after scope expired
 };
@@ -153,7 +157,7 @@ struct JoinHooks {
   // Once per task still running overdue_grace after its deadline (it ignores its token).
   UniqueFunction<void(std::size_t index, std::string_view label)> on_overdue;
   std::chrono::milliseconds tick_interval{100};
-  // false: a result's output is released once on_done has seen it, so a run over many
+  // false: a result's output (and errors) is released once on_done has seen it, so a run over many
   // repos does not hold every output twice; the report then carries empty outputs.
   bool keep_output = true;
 };
