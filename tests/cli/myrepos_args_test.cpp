@@ -57,17 +57,6 @@ protected:
     git(repo(name), {"commit", "-q", "-m", std::string("mine: ") + file});
   }
 
-  // Each tool with its stderr on its stdout, one stream in the order written (git fetch
-  // and pull write their progress on stderr).
-  RunResult merged(const fs::path& binary, const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1", binary.string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    RunOptions options;
-    options.cwd = home();
-    options.env = env_for(home());
-    return run(argv, options);
-  }
-
   // Runs myrepos, puts the workspace (repositories and remotes) back as it was, then runs
   // mr: for actions that change the repositories. Returns mr's result.
   RunResult expect_same_from(const std::vector<std::string>& args) {

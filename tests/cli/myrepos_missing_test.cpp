@@ -133,15 +133,6 @@ TEST_F(MyreposMissing, ShellLibraryFunctions) {
                    "since = if hours_since since 1; then echo first; else echo again; fi; "
                    "hours_since since 0 && echo zero\n",
                    commands);
-  // Both streams into one pipe, as on a terminal: the order of every line is compared.
-  const auto merged = [&](const fs::path& tool, const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1", tool.string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    RunOptions options;
-    options.cwd = home();
-    options.env = env_for(home());
-    return run(argv, options);
-  };
   for (const auto& action : {"hello", "fail"}) {
     const auto theirs = merged(k_myrepos_binary, {"-j1", action});
     const auto ours = merged(mr_binary(), {"-j1", action});

@@ -18,20 +18,6 @@ protected:
     make_repo(home() / "src/beta");
   }
 
-  // Both streams into one pipe, as on a terminal: the order of every line is compared.
-  RunResult merged(const fs::path& tool, const std::vector<std::string>& args,
-                   const std::map<std::string, std::string>& extra_env = {}) {
-    std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1", tool.string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    RunOptions options;
-    options.cwd = home();
-    options.env = env_for(home());
-    for (const auto& [k, v] : extra_env) {
-      options.env[k] = v;
-    }
-    return run(argv, options);
-  }
-
   void expect_same_merged(const std::vector<std::string>& args,
                           const std::map<std::string, std::string>& extra_env = {}) {
     const auto theirs = merged(k_myrepos_binary, args, extra_env);

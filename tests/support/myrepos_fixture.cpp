@@ -27,6 +27,19 @@ RunResult MyreposTest::myrepos(const std::vector<std::string>& args, const fs::p
   return run(argv, options);
 }
 
+RunResult MyreposTest::merged(const fs::path& tool, const std::vector<std::string>& args,
+                              const std::map<std::string, std::string>& extra_env) {
+  std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1", tool.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  RunOptions options;
+  options.cwd = home();
+  options.env = env_for(home());
+  for (const auto& [name, value] : extra_env) {
+    options.env[name] = value;
+  }
+  return run(argv, options);
+}
+
 void MyreposTest::expect_same(const std::vector<std::string>& args, const fs::path& cwd,
                               bool compare_stderr,
                               const std::map<std::string, std::string>& extra_env) {

@@ -28,6 +28,11 @@ protected:
   RunResult myrepos(const std::vector<std::string>& args, const fs::path& cwd,
                     const std::map<std::string, std::string>& extra_env = {});
 
+  // Runs `tool` (myrepos or mr) in $HOME with its stderr on its stdout, one stream in the
+  // order written, as on a terminal: for comparing the order of every line.
+  RunResult merged(const fs::path& tool, const std::vector<std::string>& args,
+                   const std::map<std::string, std::string>& extra_env = {});
+
   // Runs both; expects the same stdout and exit status (and the same stderr when
   // `compare_stderr`), with the arguments in the failure message.
   void expect_same(const std::vector<std::string>& args, const fs::path& cwd,
