@@ -40,6 +40,8 @@ constexpr std::array k_builtins{
     CommandInfo{.name = "list",
                 .summary = "print the header line of each selected repository",
                 .repo = &repo_list,
+                .check_args = &check_list_args,
+                .fields = &list_fields,
                 .needs_directory = false},
     CommandInfo{.name = "register",
                 .synopsis = "[DIR]",
