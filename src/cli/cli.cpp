@@ -314,7 +314,9 @@ ParsedCommandLine parse(const std::vector<std::string>& args) {
     return usage_error("cannot make sense of the options '" + util::join(split.switches, " ") +
                        "'");
   }
-  if (split.rest.size() == 1 && split.rest.front() == "help") {
+  // `mr help` and `mr help help`: help itself is no action, its help is the general one.
+  if (split.rest.front() == "help" &&
+      (split.rest.size() == 1 || (split.rest.size() == 2 && split.rest[1] == "help"))) {
     parsed.outcome = Outcome::help;
     parsed.text = app.help();
     return parsed;

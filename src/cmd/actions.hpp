@@ -14,6 +14,8 @@ int run_register(CommandContext& ctx);
 int run_unregister(CommandContext& ctx);
 
 task::TaskResult repo_list(RepoTask& t);
+void list_fields(RepoTask& t);
+Result<ArgsRoute> check_list_args(const std::vector<std::string>& args);
 task::TaskResult repo_run(RepoTask& t);
 task::TaskResult repo_status(RepoTask& t);
 task::TaskResult repo_summary(RepoTask& t);

@@ -40,6 +40,8 @@ constexpr std::array k_builtins{
     CommandInfo{.name = "list",
                 .summary = "print the header line of each selected repository",
                 .repo = &repo_list,
+                .check_args = &check_list_args,
+                .fields = &list_fields,
                 .needs_directory = false},
     CommandInfo{.name = "register",
                 .synopsis = "[DIR]",
@@ -288,7 +290,16 @@ Result<Resolution> resolve_action(std::string_view typed, const registry::Regist
     }
     auto r = resolve_exact(target, registry);
     if (!r) {
-      return fail("alias \"" + std::string(name) + "\" names unknown action \"" + target + "\"");
+      const std::string alias = "alias \"" + std::string(name) + "\"";
+      if (target == name) {
+        return fail(alias + " names itself");
+      }
+      // As myrepos, an alias's target is not looked up as an alias again.
+      if (const auto next = alias_target(target, registry); !next.empty()) {
+        return fail(alias + " names another alias, \"" + target +
+                    "\", and aliases do not chain: name the action (\"" + next + "\")");
+      }
+      return fail(alias + " names unknown action \"" + target + "\"");
     }
     return r;
   };

@@ -225,6 +225,9 @@ task::TaskResult run_with_hooks(RepoTask& t, const RepoAction& a, const Work& w)
 
 task::TaskResult perform(RepoTask& t, const CommandInfo* builtin, CheckoutOrder* order) {
   t.env = guard_env(t.repo);
+  if (builtin != nullptr && builtin->fields != nullptr) {
+    builtin->fields(t);
+  }
   if (auto skipped = skip_result(t)) {
     return std::move(*skipped);
   }

@@ -84,6 +84,7 @@ void print_json(render::Renderer& out, const registry::EditOutcome& outcome,
   }
   const char* change = outcome.kind == registry::EditKind::added     ? "added"
                        : outcome.kind == registry::EditKind::updated ? "updated"
+                       : !outcome.tags_added.empty()                 ? "tagged"
                                                                      : "unchanged";
   block.fields.add("tags", outcome.tags)
       .add("registry", outcome.file.string())

@@ -19,6 +19,7 @@
 #include <mr/registry/registry.hpp>
 #include <mr/render/renderer.hpp>
 #include <mr/util/file_io.hpp>
+#include <mr/util/strings.hpp>
 
 #include "actions.hpp"
 
@@ -44,22 +45,49 @@ constexpr std::array<const char*, 7> k_dangerous_env = {
     "GIT_DIR",      "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_WORK_TREE",
     "VCSH_COMMAND", "VCSH_DIRECTORY", "VCSH_REPO_NAME"};
 
-// One error line per variable that is set; true if there was any. As myrepos, a variable
-// set to "" or "0" does not count (Perl's truth).
-bool refuse_environment(bool err_color) {
-  bool refused = false;
+// The variables of k_dangerous_env that are set. As myrepos, a variable set to "" or "0"
+// does not count (Perl's truth).
+std::vector<std::string> dangerous_variables() {
+  std::vector<std::string> set;
   for (const char* name : k_dangerous_env) {
     const char* value = std::getenv(name);
-    if (value == nullptr || std::string_view(value).empty() || std::string_view(value) == "0") {
-      continue;
+    if (value != nullptr && !std::string_view(value).empty() && std::string_view(value) != "0") {
+      set.emplace_back(name);
     }
-    render::print_error(std::string("environment variable ") + name +
+  }
+  return set;
+}
+
+// One error line per variable that is set; true if there was any.
+bool refuse_environment(const std::vector<std::string>& set, bool err_color) {
+  for (const auto& name : set) {
+    render::print_error("environment variable " + name +
                             " is set: git would act on what it names instead of each "
                             "repository (unset it, or run mr --force-env)",
                         err_color);
-    refused = true;
   }
-  return refused;
+  return !set.empty();
+}
+
+// With --force-env and such a variable set, every action must let git see it, as myrepos'
+// actions (all of them git commands) do; otherwise `mr status` would describe other
+// repositories than `mr commit` acts on. So a built-in mr runs in process runs its git
+// definition instead, and one with none (summary; checkout, which clones by url) refuses.
+Result<ArgsRoute> route_with_environment(const Resolution& resolution, ArgsRoute route,
+                                         const registry::Registry& registry,
+                                         const std::vector<std::string>& set) {
+  const CommandInfo* builtin = resolution.builtin;
+  if (set.empty() || builtin == nullptr || builtin->repo == nullptr || !builtin->uses_git ||
+      replaced_by_registry(resolution, registry)) {
+    return route;
+  }
+  if (!builtin->git_shell.empty()) {
+    return ArgsRoute::git;
+  }
+  return fail(resolution.action + " cannot honour " + util::join(set, ", ") +
+              " (--force-env): mr does it in process, where git's variables do not reach, "
+              "and has no git command to run in its place; unset " +
+              (set.size() == 1 ? "it" : "them") + ", or use mr run git ...");
 }
 
 // `mr help ACTION` (cli/ prints the general help for a bare `mr help`).
@@ -83,7 +111,6 @@ std::optional<std::string> myrepos_registry_only(const registry::Roots& roots,
     return std::nullopt;
   }
   return "no registry: " + roots.files.front().path.string() + " does not exist, and " +
-         ini.string() + " is a myrepos registry, which mr does not read; " +
          registry::convert_hint(ini);
 }
 
@@ -111,7 +138,8 @@ int run(const Invocation& invocation) {
     return exit_error(message_or_error, err_color, invocation.interrupt);
   };
 
-  if (!options.force_env && refuse_environment(err_color)) {
+  const auto dangerous = dangerous_variables();
+  if (!options.force_env && refuse_environment(dangerous, err_color)) {
     return k_exit_usage;
   }
   const auto home = util::home_dir();
@@ -184,7 +212,9 @@ int run(const Invocation& invocation) {
     }
   }
 
-  const auto route = check_arguments(*resolution, invocation.args, *loaded);
+  auto route = check_arguments(*resolution, invocation.args, *loaded).and_then([&](ArgsRoute r) {
+    return route_with_environment(*resolution, r, *loaded, dangerous);
+  });
   if (!route) {
     return fatal(route.error().message);
   }

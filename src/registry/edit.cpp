@@ -209,7 +209,21 @@ Result<void> check_recordable(const Registry& registry, const util::Place& repo,
   return {};
 }
 
+// A tag is written into the registry and printed: one line of valid UTF-8.
+Result<void> check_tags(const RegisterRequest& request) {
+  for (const auto& tag : request.tags) {
+    if (!util::is_valid_utf8(tag) || toml_support::has_control_character(tag)) {
+      return fail("cannot register " + request.repo.logical.string() + " with tag " +
+                  util::quote_string(tag) +
+                  ": a tag may not hold a control character (such as a newline) or bytes that "
+                  "are not UTF-8");
+    }
+  }
+  return {};
+}
+
 Result<EditOutcome> register_repo(const RegisterRequest& request) {
+  MR_TRY(check_tags(request));
   EditLocks locks;
   MR_TRY(locks.lock_dir_of(request.load.root));
   MR_TRY_VAR(registry, load(request.load));
@@ -252,11 +266,9 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
   const auto key = key_for(request.repo, request.load.root, request.load.home);
   MR_TRY(check_recordable(*registry, request.repo, key));
   const auto tags = new_tags({});
-  const bool utf8_tags = std::all_of(tags.begin(), tags.end(), util::is_valid_utf8);
-  if (!util::is_valid_utf8(key) || (request.url && !util::is_valid_utf8(*request.url)) ||
-      !utf8_tags) {
+  if (!util::is_valid_utf8(key) || (request.url && !util::is_valid_utf8(*request.url))) {
     return fail("cannot register " + request.repo.logical.string() +
-                ": its path, url or tag is not valid UTF-8, which a TOML file cannot hold");
+                ": its path or url is not valid UTF-8, which a TOML file cannot hold");
   }
   MR_TRY(rewrite(
       request.load.root, root_hint(*registry), [&](const std::string& text) -> Result<std::string> {

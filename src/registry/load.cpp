@@ -27,7 +27,8 @@ std::string SourceLocation::str() const {
 }
 
 std::string convert_hint(const fs::path& file) {
-  return "convert it to TOML with `mr import " + file.string() + "`";
+  return file.string() + " is a myrepos registry (INI), which mr does not read: mr reads TOML (the "
+                         "equivalents are under CONVERTING FROM MYREPOS in mrconfig.toml(5))";
 }
 
 bool Repo::has_tag(std::string_view tag) const {
@@ -79,11 +80,12 @@ public:
     }
     MR_TRY_VAR(ctx, context_for(file, origin, *read, phys == m_root_physical));
     auto parsed = toml_support::parse(read->content, file);
+    // myrepos' [DEFAULT] alone (`jobs = 3` under it) is also valid TOML.
+    if ((!parsed || parsed->contains("DEFAULT")) &&
+        toml_support::looks_like_myrepos(read->content)) {
+      return fail(convert_hint(file));
+    }
     if (!parsed) {
-      if (toml_support::looks_like_myrepos(read->content)) {
-        return fail(file.string() + " is a myrepos registry (INI), not TOML; " +
-                    convert_hint(file));
-      }
       return tl::unexpected(parsed.error());
     }
     return load_table(*ctx, *parsed);

@@ -77,6 +77,12 @@ private:
                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") == colons;
   }
 
+  // A ".." component: a relative path through one may leave the file's directory.
+  static bool has_dot_dot(const std::string& path) {
+    const fs::path p(path);
+    return std::any_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".."; });
+  }
+
   Refusal bad(const toml::source_region& where, const std::string& message) const {
     return tl::unexpected(error_at(m_ctx, where, message));
   }
@@ -110,6 +116,11 @@ private:
       return bad(m_key.source(), "repo path '" + m_name + "' expands to '" + *expanded +
                                      "', which is not a path mr can use");
     }
+    if (expanded->front() != '/' && has_dot_dot(*expanded)) { // as check_key() for a literal
+      return bad(m_key.source(), "repo path '" + m_name + "' expands to '" + *expanded +
+                                     "', which leaves the registry's directory; write it as an "
+                                     "absolute or ~/ path");
+    }
     return fs::path(*expanded);
   }
 
@@ -127,12 +138,10 @@ private:
     }
     const bool anchored = m_name.front() == '/' || m_name.front() == '~';
     if (!anchored) {
-      for (const auto& part : fs::path(m_name)) {
-        if (part == "..") {
-          return bad(m_key.source(), "repo path '" + m_name +
-                                         "' leaves the registry's directory; write it as an "
-                                         "absolute or ~/ path");
-        }
+      if (has_dot_dot(m_name)) {
+        return bad(m_key.source(), "repo path '" + m_name +
+                                       "' leaves the registry's directory; write it as an "
+                                       "absolute or ~/ path");
       }
     } else if (!m_ctx.trusted) {
       const std::string what = m_name.front() == '~'
@@ -191,10 +200,18 @@ private:
                                "' must be a string, not " + toml_support::type_name(v));
   }
 
+  // A tag is printed (--json list, register): no control character, as in paths.
+  Result<void> add_tag(Repo& repo, const toml::node& v, const std::string& tag) const {
+    if (toml_support::has_control_character(tag)) {
+      return bad(v.source(), "control character in a tag of repo '" + m_name + "'");
+    }
+    repo.tags.push_back(tag);
+    return {};
+  }
+
   Result<void> tags(Repo& repo, const toml::key&, const toml::node& v) const {
     if (const auto* s = v.as_string()) {
-      repo.tags.push_back(s->get());
-      return {};
+      return add_tag(repo, v, s->get());
     }
     const auto* arr = v.as_array();
     if (arr == nullptr) {
@@ -207,7 +224,7 @@ private:
         return bad(item.source(), "'tags' of repo '" + m_name + "' must be strings, not " +
                                       toml_support::type_name(item));
       }
-      repo.tags.push_back(t->get());
+      MR_TRY(add_tag(repo, item, t->get()));
     }
     return {};
   }

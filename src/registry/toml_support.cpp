@@ -54,6 +54,31 @@ bool is_toml_header(std::string_view header) {
          name.starts_with('[');
 }
 
+// A header only myrepos writes: its [DEFAULT] section, or a directory TOML could not take
+// as a table name ([src/a], [~/x], [$HOME/y]: a character outside TOML's bare keys, no
+// quotes).
+bool is_myrepos_header(std::string_view header) {
+  const auto name = util::trim(header.substr(1, header.size() - 2));
+  if (name == "DEFAULT") {
+    return true;
+  }
+  const auto bare = [](unsigned char c) {
+    return std::isalnum(c) != 0 || c == '_' || c == '-' || c == '.' || c == ' ' || c == '\t';
+  };
+  return !name.empty() && name.find_first_of("\"'") == std::string_view::npos &&
+         !std::all_of(name.begin(), name.end(), bare);
+}
+
+// `key = plain text` (`checkout = git clone ...`), not a TOML value, broken or not.
+bool is_myrepos_setting(std::string_view raw, std::string_view line) {
+  const auto eq = line.find('=');
+  if (raw.front() == ' ' || raw.front() == '\t' || eq == std::string_view::npos) {
+    return false; // a continued value, a section, or not a key at all
+  }
+  return is_ini_key(util::trim(line.substr(0, eq))) &&
+         is_plain_text(util::trim(line.substr(eq + 1)));
+}
+
 } // namespace
 
 bool looks_like_myrepos(std::string_view text) {
@@ -65,9 +90,20 @@ bool looks_like_myrepos(std::string_view text) {
     if (line.empty() || line.front() == '#' || line.front() == ';') {
       continue;
     }
+    const bool header = line.front() == '[' && line.back() == ']';
     if (first) {
-      if (line.front() != '[' || line.back() != ']' || is_toml_header(line)) {
+      // myrepos' include needs no section, and its value is a command (`include = cat
+      // /etc/mr/*`), where mr's is a quoted path.
+      if (!header) {
+        return line.starts_with("include") && is_myrepos_setting(raw, line) &&
+               util::trim(line.substr(line.find('=') + 1)).find_first_of(" \t") !=
+                   std::string_view::npos;
+      }
+      if (is_toml_header(line)) {
         return false;
+      }
+      if (is_myrepos_header(line)) {
+        return true;
       }
       first = false;
       continue;
@@ -75,12 +111,7 @@ bool looks_like_myrepos(std::string_view text) {
     if (++examined > k_lines_examined) {
       return false;
     }
-    const auto eq = line.find('=');
-    if (raw.front() == ' ' || raw.front() == '\t' || eq == std::string_view::npos) {
-      continue; // a continued value, a section, or not a key at all
-    }
-    if (is_ini_key(util::trim(line.substr(0, eq))) &&
-        is_plain_text(util::trim(line.substr(eq + 1)))) {
+    if (is_myrepos_setting(raw, line)) {
       return true;
     }
   }

@@ -17,9 +17,12 @@ namespace mr::registry::toml_support {
 // Parses `text`; a syntax error becomes "FILE:LINE:COL: what toml++ said".
 Result<toml::table> parse(std::string_view text, const std::filesystem::path& file);
 
-// Does `text`, which is not valid TOML, read as a myrepos registry (INI)? Its first line
-// that is not blank or a comment is a [section] that is not one of mr's own tables, and
-// one of its `key = value` lines has a plain-text value (`checkout = git clone ...`).
+// Does `text`, which is not a registry mr can load, read as a myrepos registry (INI)? Its
+// first line that is not blank or a comment is myrepos' [DEFAULT], a [section] naming a
+// directory TOML could not take as a table ([src/a]), or myrepos' `include = COMMAND`; or
+// it is a [section] that is not one of mr's own tables and one of the `key = value` lines
+// after it has a plain-text value (`checkout = git clone ...`). A file that starts with
+// one of mr's tables ([repos...], [settings], ...) or another key is never one.
 bool looks_like_myrepos(std::string_view text);
 
 // The members of `table` in the order they appear in the file (toml++ iterates in key

@@ -42,6 +42,16 @@ TEST_F(ActionArgs, CheckoutStillTakesNoArguments) {
                                             "git's own options: mr run git ...)");
 }
 
+TEST_F(ActionArgs, ListTakesNoArguments) {
+  // Each of these used to print a plain list, the argument dropped.
+  const std::string rest = "': this action takes no arguments (mr's own options go before it: "
+                           "mr -q list)";
+  expect_refused({"list", "foo"}, "'foo" + rest);
+  expect_refused({"list", "--json"}, "'--json" + rest);
+  expect_refused({"ls", "-q"}, "'-q" + rest);
+  expect_refused({"ls", "--dirty"}, "'--dirty" + rest);
+}
+
 TEST_F(ActionArgs, AnOptionOfGitsRunsGitWithIt) {
   const auto r = mr({"status", "--porcelain=v2", "--branch"}, home());
   EXPECT_EQ(r.exit_code, 0) << r.err;

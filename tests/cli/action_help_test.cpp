@@ -89,6 +89,16 @@ TEST_F(ActionHelp, BadRequestsAreUsageErrors) {
   EXPECT_EQ(mr({"help"}, home()).out, mr({"--help"}, home()).out);
 }
 
+TEST_F(ActionHelp, HelpHelpIsTheGeneralHelp) {
+  // It said: unknown action "help".
+  const auto general = mr({"help"}, home());
+  ASSERT_EQ(general.exit_code, 0);
+  const auto r = mr({"help", "help"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, general.out);
+  EXPECT_EQ(r.err, "");
+}
+
 TEST_F(ActionHelp, WorksWithoutARegistry) {
   std::filesystem::remove(registry());
   EXPECT_EQ(mr({"help", "status"}, home()).out, k_status_help);

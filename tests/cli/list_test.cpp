@@ -156,4 +156,22 @@ TEST_F(List, AMissingRepositoryFailsWithoutAHeaderAsInMyrepos) {
   EXPECT_NE(r.out.find(R"("url":"u")"), std::string::npos) << r.out;
 }
 
+TEST_F(List, JsonKeepsTheRegistryFieldsOfADeletedOrSkippedRepository) {
+  // A deleted repository that is still there fails before list runs; its object used to
+  // lack the fields mr(1) promises for every list object.
+  write_file(registry(), "[repos.\"src/gone\"]\nurl = \"u\"\ndeleted = true\ntags = [\"t\"]\n"
+                         "[repos.\"src/off\"]\nbranch = \"b\"\nskip = true\n");
+  make_dirs({"gone", "off"});
+  const auto r = mr({"--json", "list"}, home());
+  const auto reg = registry().string();
+  EXPECT_NE(r.out.find(R"("status":"failed")"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(R"("url":"u","branch":null,"tags":["t"],"order":10,"registry":")" + reg),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(R"("status":"skipped")"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(R"("url":null,"branch":"b","tags":[],"order":10,"registry":")" + reg),
+            std::string::npos)
+      << r.out;
+}
+
 } // namespace mr::test

@@ -83,6 +83,42 @@ TEST_F(MyreposCli, ForceEnvRunsWithTheVariablesPassedOn) {
   EXPECT_NE(ours.out.find("only in a"), std::string::npos) << ours.out;
 }
 
+TEST_F(MyreposCli, ForceEnvRunsGitForEveryActionWithAGitDefinition) {
+  // status, diff, update and fetch used to work in process, where GIT_DIR does not reach,
+  // and described other repositories than commit would act on.
+  const std::map<std::string, std::string> env = {{"GIT_DIR", "/nonexist"}};
+  expect_same({"--force-env", "status"}, home(), true, env);
+  const auto ours = mr({"--force-env", "status"}, home(), env);
+  EXPECT_EQ(ours.exit_code, 1);
+  EXPECT_NE(ours.err.find("fatal: not a git repository: '/nonexist'"), std::string::npos)
+      << ours.err;
+  for (const char* action : {"diff", "fetch", "update"}) {
+    expect_same({"--force-env", action}, home(), true, env);
+    const auto r = mr({"--force-env", action}, home(), env);
+    EXPECT_EQ(r.exit_code, 1) << action;
+    EXPECT_NE(r.err.find("ot a git repository"), std::string::npos) << action << ": " << r.err;
+  }
+  // With a's git directory, b's diff is git's: a's index against b's files.
+  write_file(home() / "src/b/README", "changed in b\n");
+  expect_same({"--force-env", "-d", "src/b", "diff"}, home(), true,
+              {{"GIT_DIR", (home() / "src/a/.git").string()}});
+}
+
+TEST_F(MyreposCli, ForceEnvRefusesWhatHasNoGitCommand) {
+  const std::map<std::string, std::string> env = {{"GIT_DIR", "/nonexist"}};
+  for (const char* action : {"summary", "checkout"}) {
+    const auto r = mr({"--force-env", action}, home(), env);
+    EXPECT_EQ(r.exit_code, 2) << action;
+    EXPECT_EQ(r.out, "") << action;
+    EXPECT_EQ(r.err, std::string("mr: error: ") + action +
+                         " cannot honour GIT_DIR (--force-env): mr does it in process, where "
+                         "git's variables do not reach, and has no git command to run in its "
+                         "place; unset it, or use mr run git ...\n");
+  }
+  // list reads only the registry.
+  EXPECT_EQ(mr({"--force-env", "list"}, home(), env).exit_code, 0);
+}
+
 TEST_F(MyreposCli, HelpAndVersionStillWorkWithTheVariablesSet) {
   const std::map<std::string, std::string> env = {{"GIT_DIR", "x"}};
   EXPECT_EQ(mr({"--help"}, home(), env).exit_code, 0);

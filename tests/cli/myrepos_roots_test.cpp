@@ -142,12 +142,13 @@ TEST_F(MyreposRoots, DashCIsThatFileAlone) {
 TEST_F(MyreposRoots, AMyreposFileGivenToMrSaysHowToConvertIt) {
   const auto ini = home() / ".mrconfig";
   EXPECT_EQ(myrepos({"-c", ini.string(), "list"}, home() / "src").exit_code, 0);
-  const auto convert = "convert it to TOML with `mr import " + ini.string() + "`\n";
+  const auto convert = ini.string() +
+                       " is a myrepos registry (INI), which mr does not read: mr reads TOML (the "
+                       "equivalents are under CONVERTING FROM MYREPOS in mrconfig.toml(5))\n";
   auto r = mr({"-c", ini.string(), "list"}, home() / "src");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err,
-            "mr: error: " + ini.string() + " is a myrepos registry (INI), not TOML; " + convert);
+  EXPECT_EQ(r.err, "mr: error: " + convert);
   r = mr({"list"}, home() / "src", {{"MR_CONFIG", ini.string()}});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
@@ -159,9 +160,8 @@ TEST_F(MyreposRoots, AMyreposFileGivenToMrSaysHowToConvertIt) {
     r = mr({action, "true"}, home() / "src");
     EXPECT_EQ(r.exit_code, 2) << action;
     EXPECT_EQ(r.out, "");
-    EXPECT_EQ(r.err, "mr: error: no registry: " + registry().string() + " does not exist, and " +
-                         ini.string() + " is a myrepos registry, which mr does not read; " +
-                         convert)
+    EXPECT_EQ(r.err,
+              "mr: error: no registry: " + registry().string() + " does not exist, and " + convert)
         << action;
   }
   r = mr({"register"}, home() / "src/a");

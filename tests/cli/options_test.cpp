@@ -76,8 +76,11 @@ TEST_F(Options, BundlingAndBareOptionalValues) {
 }
 
 TEST_F(Options, EverythingAfterTheActionBelongsToIt) {
-  // -q after the action is not mr's -q, so list still prints.
-  EXPECT_EQ(mr({"list", "-q"}, home()).out, listing());
+  // -q after the action is not mr's -q: it is run's (echo's) argument, and list, which
+  // takes none, refuses it.
+  const auto r = mr({"run", "echo", "-q"}, home());
+  EXPECT_NE(r.out.find("\n-q\n"), std::string::npos) << r.out;
+  EXPECT_EQ(mr({"list", "-q"}, home()).exit_code, 2);
 }
 
 TEST_F(Options, AliasesAndPrefixes) {

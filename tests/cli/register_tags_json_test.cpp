@@ -61,6 +61,33 @@ TEST_F(RegisterTagsJson, JsonRegisterPrintsTheRepositoryAndTheSummary) {
   EXPECT_EQ(lines_of(r.out).size(), 2u);
 }
 
+TEST_F(RegisterTagsJson, AddingATagIsReportedAsAChange) {
+  const auto repo = make_repo(home() / "src/k");
+  ASSERT_EQ(mr({"register"}, repo).exit_code, 0);
+  auto r = mr({"--json", "-g", "new", "register"}, repo);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"tags\":[\"new\"],\"registry\":\"" + registry().string() +
+                       "\",\"change\":\"tagged\"}"),
+            std::string::npos)
+      << r.out;
+  r = mr({"--json", "-g", "new", "register"}, repo);
+  EXPECT_NE(r.out.find("\"change\":\"unchanged\""), std::string::npos) << r.out;
+}
+
+TEST_F(RegisterTagsJson, ATagWithAControlCharacterIsRefused) {
+  const auto repo = make_repo(home() / "src/n");
+  for (const bool registered : {false, true}) {
+    const auto before = fs::exists(registry()) ? read_file(registry()) : "";
+    const auto r = mr({"-g", "a\nb", "register"}, repo);
+    EXPECT_EQ(r.exit_code, 2) << registered;
+    EXPECT_EQ(r.err, "mr: error: cannot register " + repo.string() +
+                         " with tag \"a\\nb\": a tag may not hold a control character (such "
+                         "as a newline) or bytes that are not UTF-8\n");
+    EXPECT_EQ(fs::exists(registry()) ? read_file(registry()) : "", before);
+    ASSERT_EQ(mr({"register"}, repo).exit_code, 0);
+  }
+}
+
 TEST_F(RegisterTagsJson, NoRepositoriesFoundStillEndsWithTheSummaryUnderJson) {
   write_file(registry(), "[repos.\"src/a\"]\n");
   fs::create_directories(root() / "elsewhere");

@@ -69,4 +69,16 @@ TEST(CommandTable, UserAliasesComeFirst) {
   EXPECT_EQ(resolved("bad", reg), "error: alias \"bad\" names unknown action \"nothing\"");
 }
 
+TEST(CommandTable, AliasesDoNotChainAndTheErrorSaysSo) {
+  // As myrepos: an alias's target is not an alias again.
+  registry::Registry reg;
+  reg.aliases = {{"loop1", "loop2"}, {"loop2", "list"}, {"mine", "ll"}, {"self", "self"}};
+  EXPECT_EQ(resolved("loop2", reg), "list");
+  EXPECT_EQ(resolved("loop1", reg), "error: alias \"loop1\" names another alias, \"loop2\", and "
+                                    "aliases do not chain: name the action (\"list\")");
+  EXPECT_EQ(resolved("mine", reg), "error: alias \"mine\" names another alias, \"ll\", and "
+                                   "aliases do not chain: name the action (\"summary\")");
+  EXPECT_EQ(resolved("self", reg), "error: alias \"self\" names itself");
+}
+
 } // namespace mr::cmd

@@ -93,9 +93,18 @@ TEST_F(RegistryRoots, AMyreposFileIsNamedAsOneWithHowToConvertIt) {
   auto r = load({ini, home(), false});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, ini.string() +
-                                   " is a myrepos registry (INI), not TOML; convert it to TOML "
-                                   "with `mr import " +
-                                   ini.string() + "`");
+                                   " is a myrepos registry (INI), which mr does not read: mr "
+                                   "reads TOML (the equivalents are under CONVERTING FROM "
+                                   "MYREPOS in mrconfig.toml(5))");
+  EXPECT_EQ(r.error().message, convert_hint(ini));
+  // Shapes that gave other errors: valid TOML with an unknown key 'DEFAULT', TOML's
+  // "expected ']'", a parse error on myrepos' include.
+  for (const char* text : {"[DEFAULT]\njobs = 3\n", "[src/a]\n", "include = cat /etc/mr/*\n"}) {
+    test::write_file(ini, text);
+    r = load({ini, home(), false});
+    ASSERT_FALSE(r) << text;
+    EXPECT_EQ(r.error().message, convert_hint(ini)) << text;
+  }
   // Broken TOML stays a TOML error with its line and column.
   test::write_file(ini, "[repos.a]\nurl = \"unterminated\n");
   r = load({ini, home(), false});

@@ -221,6 +221,28 @@ TEST_F(RegistryLoad, RelativePathsMayNotLeaveTheFilesDirectory) {
             std::string::npos);
 }
 
+TEST_F(RegistryLoad, AVariableExpandingToDotDotIsRefusedAsALiteralOneIs) {
+  ::setenv("MR_TEST_UP", "../..", 1);
+  ::setenv("MR_TEST_ABS", "/tmp/../srv", 1);
+  const auto msg = error_of(load_root("[repos.\"$MR_TEST_UP/x\"]\n", /*trust_all=*/true));
+  EXPECT_EQ(msg, root_file().string() +
+                     ":1:8: repo path '$MR_TEST_UP/x' expands to '../../x', which leaves the "
+                     "registry's directory; write it as an absolute or ~/ path");
+  // An absolute one may name what it likes, as a literal absolute path may.
+  auto r = load_root("[repos.\"$MR_TEST_ABS/x\"]\n", /*trust_all=*/true);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->repos.at(0).path, fs::path("/srv/x"));
+  ::unsetenv("MR_TEST_UP");
+  ::unsetenv("MR_TEST_ABS");
+}
+
+TEST_F(RegistryLoad, ATagWithAControlCharacterIsRefused) {
+  EXPECT_EQ(error_of(load_root("[repos.a]\ntags = [\"ok\", \"a\\nb\"]\n")),
+            root_file().string() + ":2:15: control character in a tag of repo 'a'");
+  EXPECT_EQ(error_of(load_root("[repos.a]\ntags = \"\\u001b[31m\"\n")),
+            root_file().string() + ":2:8: control character in a tag of repo 'a'");
+}
+
 TEST_F(RegistryLoad, IncludesGlobsRelativeAndTilde) {
   test::write_file(home() / "conf.d/b.toml", "[repos.b]\n");
   test::write_file(home() / "conf.d/a.toml", "[repos.a]\n[commands]\nx = \"from a\"\n");

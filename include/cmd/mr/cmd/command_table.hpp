@@ -44,6 +44,9 @@ struct CommandInfo {
   Result<ArgsRoute> (*check_args)(const std::vector<std::string>& args) = nullptr;
   // myrepos' definition for git, run instead of `repo` when check_args says ArgsRoute::git.
   std::string_view git_shell = {};
+  // The --json fields every object of this action carries, whatever the repository's
+  // outcome (skipped, deleted, failed): list's registry fields.
+  void (*fields)(RepoTask&) = nullptr;
   std::size_t min_args = 0;      // fewer is a usage error
   bool needs_directory = true;   // per_repo: a missing repository directory fails it
   bool creates_registry = false; // may run when an explicitly named registry does not exist

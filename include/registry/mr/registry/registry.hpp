@@ -126,8 +126,10 @@ struct LoadOptions {
   std::vector<RootFile> roots = {};
 };
 
-// What to do with `file`, a myrepos registry (INI): "convert it to TOML with `mr import
-// FILE`". Loading a root file in that format fails with it instead of a TOML parse error.
+// What to say of `file`, a myrepos registry (INI): "FILE is a myrepos registry (INI), which
+// mr does not read: mr reads TOML (...)", pointing to the equivalents in mrconfig.toml(5).
+// The one wording for it: loading a file in that format fails with it instead of a TOML
+// error, and it ends the error for a ~/.mrconfig without a TOML registry.
 std::string convert_hint(const fs::path& file);
 
 // Loads the root files and everything they include and chain. Each file is loaded once,
