@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sstream>
 #include <thread>
 #include <unistd.h>
 
@@ -19,107 +20,88 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The pids of the processes whose command line holds `marker` (zombies have none).
-std::vector<int> with_marker(const std::string& marker) {
-  std::vector<int> found;
-  DIR* proc = ::opendir("/proc");
-  if (proc == nullptr) {
-    return found;
-  }
-  while (const dirent* e = ::readdir(proc)) {
-    const int pid = std::atoi(e->d_name);
-    if (pid <= 0 || pid == ::getpid()) {
-      continue;
-    }
-    // read(2): the process may end while it is read (ESRCH), which streams would throw.
-    std::string line(4096, '\0');
-    const int fd = ::open(("/proc/" + std::string(e->d_name) + "/cmdline").c_str(), O_RDONLY);
-    const ssize_t got = fd >= 0 ? ::read(fd, line.data(), line.size()) : -1;
-    if (fd >= 0) {
-      ::close(fd);
-    }
-    line.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-    std::replace(line.begin(), line.end(), '\0', ' ');
-    if (line.find(marker) != std::string::npos) {
-      found.push_back(pid);
-    }
-  }
-  ::closedir(proc);
-  return found;
-}
-
-// The command line of `pid`, words separated by spaces; empty once it is gone.
-std::string command_line(int pid) {
-  std::string line(4096, '\0');
-  const int fd = ::open(("/proc/" + std::to_string(pid) + "/cmdline").c_str(), O_RDONLY);
-  const ssize_t got = fd >= 0 ? ::read(fd, line.data(), line.size()) : -1;
+// /proc/PID/NAME (its first 4 KiB); empty once the process is gone. read(2): the process
+// may end while it is read (ESRCH), which streams would throw.
+std::string proc_file(int pid, const char* name) {
+  std::string text(4096, '\0');
+  const int fd = ::open(("/proc/" + std::to_string(pid) + "/" + name).c_str(), O_RDONLY);
+  const ssize_t got = fd >= 0 ? ::read(fd, text.data(), text.size()) : -1;
   if (fd >= 0) {
     ::close(fd);
   }
-  line.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  text.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  return text;
+}
+
+// The command line of `pid`, words separated by spaces; empty once it is gone (or a zombie).
+std::string command_line(int pid) {
+  auto line = proc_file(pid, "cmdline");
   std::replace(line.begin(), line.end(), '\0', ' ');
   return line;
 }
 
-// mr's watchdog: its child named "mr: watchdog"; 0 if there is none.
-int watchdog_of(int mr_pid) {
+// Field `field` of /proc/PID/stat, a number (4: the parent, 5: the process group); 0 once
+// it is gone. The command name (field 2) may hold spaces: counting starts after its ')'.
+int stat_field(int pid, int field) {
+  const auto stat = proc_file(pid, "stat");
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) {
+    return 0;
+  }
+  std::istringstream rest(stat.substr(close + 1));
+  std::string word;
+  for (int at = 3; at <= field && rest >> word; ++at) {
+  }
+  return std::atoi(word.c_str());
+}
+
+// Every process now running, by pid.
+std::vector<int> all_pids() {
+  std::vector<int> pids;
   DIR* proc = ::opendir("/proc");
-  int found = 0;
   while (const dirent* e = proc != nullptr ? ::readdir(proc) : nullptr) {
-    const int pid = std::atoi(e->d_name);
-    std::string stat(512, '\0');
-    const int fd = ::open(("/proc/" + std::string(e->d_name) + "/stat").c_str(), O_RDONLY);
-    const ssize_t got = fd >= 0 ? ::read(fd, stat.data(), stat.size()) : -1;
-    if (fd >= 0) {
-      ::close(fd);
-    }
-    stat.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-    const auto close = stat.rfind(')');
-    int ppid = 0;
-    if (pid > 0 && close != std::string::npos &&
-        std::sscanf(stat.c_str() + close + 1, " %*c %d", &ppid) == 1 && ppid == mr_pid &&
-        command_line(pid).rfind("mr: watchdog", 0) == 0) {
-      found = pid;
+    if (const int pid = std::atoi(e->d_name); pid > 0) {
+      pids.push_back(pid);
     }
   }
   if (proc != nullptr) {
     ::closedir(proc);
+  }
+  return pids;
+}
+
+// The pids of the processes whose command line holds `marker` (zombies have none).
+std::vector<int> with_marker(const std::string& marker) {
+  std::vector<int> found;
+  for (const int pid : all_pids()) {
+    if (pid != ::getpid() && command_line(pid).find(marker) != std::string::npos) {
+      found.push_back(pid);
+    }
   }
   return found;
 }
 
+// mr's watchdog: its child named "mr: watchdog"; 0 if there is none.
+int watchdog_of(int mr_pid) {
+  for (const int pid : all_pids()) {
+    if (stat_field(pid, 4) == mr_pid && command_line(pid).rfind("mr: watchdog", 0) == 0) {
+      return pid;
+    }
+  }
+  return 0;
+}
+
 // The process group of `pid`, 0 once it is gone.
 int group_of(int pid) {
-  std::string stat(512, '\0');
-  const int fd = ::open(("/proc/" + std::to_string(pid) + "/stat").c_str(), O_RDONLY);
-  const ssize_t got = fd >= 0 ? ::read(fd, stat.data(), stat.size()) : -1;
-  if (fd >= 0) {
-    ::close(fd);
-  }
-  stat.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-  const auto close = stat.rfind(')');
-  int pgid = 0;
-  if (close == std::string::npos ||
-      std::sscanf(stat.c_str() + close + 1, " %*c %*d %d", &pgid) != 1) {
-    return 0;
-  }
-  return pgid;
+  return stat_field(pid, 5);
 }
 
 // How many processes, zombies aside, are in process group `pgid`.
 std::size_t members_of(int pgid) {
-  std::size_t count = 0;
-  DIR* proc = ::opendir("/proc");
-  while (const dirent* e = proc != nullptr ? ::readdir(proc) : nullptr) {
-    const int pid = std::atoi(e->d_name);
-    if (pid > 0 && group_of(pid) == pgid && !command_line(pid).empty()) {
-      ++count;
-    }
-  }
-  if (proc != nullptr) {
-    ::closedir(proc);
-  }
-  return count;
+  const auto pids = all_pids();
+  return static_cast<std::size_t>(std::count_if(pids.begin(), pids.end(), [&](int pid) {
+    return group_of(pid) == pgid && !command_line(pid).empty();
+  }));
 }
 
 // Waits (at most a minute: a bound, not a timing assertion) until `done` holds.
