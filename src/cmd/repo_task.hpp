@@ -77,7 +77,8 @@ struct RepoTask {
 // MR_ACTION, ...), output into the task's buffer (its stderr into task.errors() when
 // RunSettings::split_errors), or on mr's terminal (RunSettings::terminal, may_attach),
 // cancelled by the task's stop token. A command on the terminal that Ctrl-C ended
-// interrupts mr too, as it would have had it shared the terminal's signal.
+// interrupts mr too, as it would have had it shared the terminal's signal, and its
+// outcome is a stopped one: the repository was interrupted, not failed.
 Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
                                const std::vector<std::string>& argv);
 // The same with the output (stdout and stderr) into `output`, never on the terminal.

@@ -1,5 +1,9 @@
 // Running commands in a repository with the environment myrepos gives them.
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
+#include <stop_token>
 #include <unistd.h>
 
 #include <mr/util/strings.hpp>
@@ -106,6 +110,17 @@ proc::Command repo_command(const RepoTask& t, std::string_view action,
   return command;
 }
 
+// How long the signal thread may take to turn mr's own SIGINT into the interrupt.
+constexpr std::chrono::seconds k_signal_delivery{5};
+
+// Whether `stop` fired within `limit`.
+bool wait_for_stop(const std::stop_token& stop, std::chrono::milliseconds limit) {
+  std::mutex mutex;
+  std::condition_variable_any fired;
+  std::unique_lock lock(mutex);
+  return fired.wait_for(lock, stop, limit, [] { return false; }) || stop.stop_requested();
+}
+
 Result<proc::Outcome> run_attached(RepoTask& t, proc::Command command) {
   if (!t.settings.terminal->begin(t.task.index(), t.index, t.header_action, t.task.stop_token())) {
     return cancelled();
@@ -115,8 +130,11 @@ Result<proc::Outcome> run_attached(RepoTask& t, proc::Command command) {
   auto outcome = proc::run(command, t.task.output(), t.task.stop_token());
   if (outcome && outcome->signal == SIGINT && !outcome->stopped) {
     // Ctrl-C reached only the command, in the terminal's foreground: mr stops too, as
-    // myrepos, which shares that signal.
+    // myrepos, which shares that signal. The repository was interrupted, not failed: the
+    // interrupt must have reached this task when it returns (the signal is handled on
+    // another thread), so that it counts as cancelled, "interrupted", as at -jN.
     ::kill(::getpid(), SIGINT);
+    outcome->stopped = wait_for_stop(t.task.stop_token(), k_signal_delivery);
   }
   return outcome;
 }

@@ -82,11 +82,11 @@ void take_terminal(int terminal, pid_t pgid) {
 // exceptions included, its group is killed and it is reaped.
 class Child {
 public:
-  explicit Child(pid_t pid)
+  Child(pid_t pid, std::chrono::milliseconds grace)
       : m_pid(pid), m_pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))) {
     std::lock_guard lock(g_groups_mutex);
     g_groups.insert(pid);
-    detail::watch_group(pid);
+    detail::watch_group(pid, grace);
   }
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
@@ -377,7 +377,7 @@ Result<Outcome> run_attached(const Command& command, const std::stop_token& stop
                              const Options& options) {
   const int terminal = terminal_on_stdin() ? STDIN_FILENO : -1;
   MR_TRY_VAR(pid, detail::spawn(command, {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, terminal}));
-  Child child(*pid);
+  Child child(*pid, options.grace);
   util::FdGuard no_input;
   Supervisor supervisor(command, child, nullptr, nullptr, no_input, stop, options, terminal);
   return supervisor.run();
@@ -422,7 +422,7 @@ Result<Outcome> run_child(const Command& command, Sink& out, Sink* err, const st
   ends->out_write.reset();
   ends->err_write.reset();
   ends->in_read.reset();
-  Child child(*pid);
+  Child child(*pid, options.grace);
   Supervisor supervisor(command, child, &out, err, ends->in_write, stop, options, -1);
   return supervisor.run();
 }

@@ -91,7 +91,7 @@ int above_stdio(const Plan& plan, int fd) {
 }
 
 [[noreturn]] __attribute__((noinline)) void child(const Plan& plan) {
-  if (::setpgid(0, 0) != 0 || ::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
+  if (::setpgid(0, 0) != 0 || ::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
     fail_child(plan, Step::setup);
   }
   if (::getppid() != plan.parent) {

@@ -22,8 +22,9 @@ struct ChildFds {
 
 // Starts `command` (argv[0] looked up in $PATH) in a process group of its own, with `fds`
 // as its standard streams, no signal blocked, the signals mr takes over back at their
-// defaults, and PR_SET_PDEATHSIG(SIGKILL), the foreground of `fds.terminal` if one is given: if mr
-// dies, even by SIGKILL, the child goes too. (The kernel sends it when the thread that started the
+// defaults, and PR_SET_PDEATHSIG(SIGTERM), the foreground of `fds.terminal` if one is given: if mr
+// dies, even by SIGKILL, the child is cancelled as by mr (the watchdog sends the SIGKILL after
+// the grace period). (The kernel sends it when the thread that started the
 // child ends; mr's children are always waited for on the thread that started them.) The error is
 // one line: the command could not be started, or its working directory could not be entered.
 Result<pid_t> spawn(const Command& command, const ChildFds& fds);

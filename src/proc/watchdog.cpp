@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -26,6 +28,7 @@ struct Message {
   std::int32_t add;
   std::int32_t pgid;
   std::uint64_t start_time; // the leader's, in clock ticks after boot; 0 unknown
+  std::int64_t grace_ms;    // how long SIGTERM has before SIGKILL
 };
 
 // The groups the watchdog knows, in its own memory: a fixed table, as the watchdog (forked
@@ -119,6 +122,59 @@ void rename_self() noexcept {
   std::memcpy(area, k_name, sizeof k_name);
 }
 
+// Milliseconds on the monotonic clock (a system call: no allocation, no lock).
+std::int64_t now_ms() noexcept {
+  timespec t{};
+  ::clock_gettime(CLOCK_MONOTONIC, &t);
+  return std::int64_t{t.tv_sec} * 1000 + t.tv_nsec / 1000000;
+}
+
+// Whether the group still has a member (kill -0 reaches one). A member that exited but is
+// not yet reaped by its new parent counts too: the watchdog then waits out the grace period.
+bool has_members(pid_t pgid) noexcept {
+  return ::kill(-pgid, 0) == 0 || errno == EPERM;
+}
+
+// mr is gone: the first `count` groups of the table are cancelled as mr cancels them,
+// SIGTERM (and SIGCONT, for a group stopped by Ctrl-Z) first, so that git removes its
+// lock files and a command's `trap` runs; what is left of a group once its grace period
+// is over gets SIGKILL. Returns when every group is empty or killed.
+void end_groups(std::size_t count) noexcept {
+  const std::int64_t start = now_ms();
+  for (std::size_t i = 0; i < count; ++i) {
+    if (still_ours(g_table[i])) {
+      ::kill(-g_table[i].pgid, SIGTERM);
+      ::kill(-g_table[i].pgid, SIGCONT);
+    } else {
+      g_table[i].pgid = 0; // not ours: left alone
+    }
+  }
+  for (;;) {
+    bool waiting = false;
+    for (std::size_t i = 0; i < count; ++i) {
+      Message& group = g_table[i];
+      if (group.pgid == 0) {
+        continue;
+      }
+      if (!has_members(group.pgid)) {
+        group.pgid = 0;
+      } else if (now_ms() - start >= group.grace_ms) {
+        if (still_ours(group)) {
+          ::kill(-group.pgid, SIGKILL);
+        }
+        group.pgid = 0;
+      } else {
+        waiting = true;
+      }
+    }
+    if (!waiting) {
+      return;
+    }
+    const timespec step{0, 20 * 1000 * 1000};
+    ::nanosleep(&step, nullptr);
+  }
+}
+
 // The watchdog itself. Only system calls from here on: it was forked from a process whose
 // other threads may hold any lock.
 [[noreturn]] void watchdog_main(int fd, int max_fd) noexcept {
@@ -166,11 +222,7 @@ void rename_self() noexcept {
       }
     }
   }
-  for (std::size_t i = 0; i < count; ++i) {
-    if (still_ours(g_table[i])) {
-      ::kill(-g_table[i].pgid, SIGKILL);
-    }
-  }
+  end_groups(count);
   ::_exit(0);
 }
 
@@ -178,7 +230,7 @@ void rename_self() noexcept {
 struct Watchdog {
   util::FdGuard fd; // our end; close-on-exec, so no child holds it
   pid_t pid = 0;
-  std::unordered_map<pid_t, std::uint64_t> groups; // to tell a restarted watchdog
+  std::unordered_map<pid_t, Message> groups; // to tell a restarted watchdog
 
   bool start() noexcept {
     int ends[2];
@@ -231,8 +283,8 @@ struct Watchdog {
     if (!start()) {
       return; // no watchdog: the direct children still have their death signal
     }
-    for (const auto& [pgid, start_time] : groups) {
-      if (!send({1, pgid, start_time})) {
+    for (const auto& entry : groups) {
+      if (!send(entry.second)) {
         lost();
         return;
       }
@@ -261,10 +313,10 @@ std::uint64_t start_time_of(pid_t pid) {
 
 } // namespace
 
-void watch_group(pid_t pgid) noexcept {
+void watch_group(pid_t pgid, std::chrono::milliseconds grace) noexcept {
   try {
-    const Message m{1, pgid, start_time_of(pgid)};
-    g_watchdog.groups[pgid] = m.start_time;
+    const Message m{1, pgid, start_time_of(pgid), grace.count()};
+    g_watchdog.groups[pgid] = m;
     g_watchdog.tell(m);
   } catch (const std::bad_alloc&) {
     // Without memory the group goes unwatched; its leader still has its death signal.
@@ -273,7 +325,7 @@ void watch_group(pid_t pgid) noexcept {
 
 void unwatch_group(pid_t pgid) noexcept {
   if (g_watchdog.groups.erase(pgid) > 0) {
-    g_watchdog.tell({0, pgid, 0});
+    g_watchdog.tell({0, pgid, 0, 0});
   }
 }
 

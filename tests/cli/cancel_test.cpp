@@ -2,8 +2,10 @@
 // Ctrl-C mid-run. Every test checks that no process is left behind, and that the commands
 // were stopped rather than waited for: told by what they recorded (a command that ran to
 // its end writes `ended`), not by the clock.
+#include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "cli_fixture.hpp"
@@ -178,6 +180,37 @@ TEST_F(Cancel, SigintMidRunPrintsFinishedBlocksAndTheFooterThenExits130) {
   EXPECT_EQ(pids.size(), 4u); // nothing started after the interrupt
   EXPECT_TRUE(all_gone(pids));
   EXPECT_FALSE(any_wrote("ended", 200));
+}
+
+// At -j1 on a terminal the command has the terminal's foreground, so Ctrl-C reaches it
+// and not mr: the repository is still interrupted (skipped, not failed), the run stops
+// and mr exits 130, as when mr gets the signal itself. (The command sends the SIGINT a
+// Ctrl-C would: to the terminal's foreground process group, field 8 of /proc/PID/stat.)
+TEST_F(Cancel, CtrlCOnTheTerminalAtJ1InterruptsTheRepository) {
+  make_repos(2);
+  const auto command = root() / "ctrl-c";
+  write_file(command, "#!/bin/sh\n"
+                      "test -t 0 && echo on the terminal\n"
+                      "kill -INT -\"$(cut -d' ' -f8 /proc/$$/stat)\"\n"
+                      "sleep 100; echo ended > ended\n");
+  fs::permissions(command, fs::perms::owner_all);
+  auto options = in_home();
+  options.env["NO_COLOR"] = "1";
+  const auto r =
+      run({"script", "-qec", mr_binary().string() + " -j1 run " + command.string(), "/dev/null"},
+          options);
+  std::string shown; // what the terminal showed, without its carriage returns
+  std::copy_if(r.out.begin(), r.out.end(), std::back_inserter(shown),
+               [](char c) { return c != '\r'; });
+  EXPECT_EQ(r.exit_code, 130) << shown;
+  EXPECT_EQ(shown.rfind("mr run: " + (home() / "ws/r0").string() + "\non the terminal\n", 0), 0u)
+      << shown;
+  EXPECT_NE(shown.find("\nmr run: interrupted\n\nmr run: finished (2 skipped)\n"),
+            std::string::npos)
+      << shown;
+  EXPECT_EQ(shown.find("signal"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("ws/r1"), std::string::npos) << shown; // no more started
+  EXPECT_FALSE(any_wrote("ended", 2));
 }
 
 TEST_F(Cancel, TheJsonSummaryOfAnInterruptedRunSaysItsExitStatus) {

@@ -1,13 +1,15 @@
 // No process mr started outlives it, however mr ends: a `kill -9` of mr takes with it not
 // only the commands it ran (they have a death signal) but also what those started in their
 // process group (`sh -c 'sleep & sleep'`), at any -j. Processes that left the group on
-// purpose (setsid) are the exception, as documented.
+// purpose (setsid) are the exception, as documented. They are cancelled as a Ctrl-C cancels
+// them, SIGTERM first: git removes its index.lock, a command's `trap` runs.
 #include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sstream>
 #include <thread>
 #include <unistd.h>
 
@@ -18,73 +20,88 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The pids of the processes whose command line holds `marker` (zombies have none).
-std::vector<int> with_marker(const std::string& marker) {
-  std::vector<int> found;
-  DIR* proc = ::opendir("/proc");
-  if (proc == nullptr) {
-    return found;
-  }
-  while (const dirent* e = ::readdir(proc)) {
-    const int pid = std::atoi(e->d_name);
-    if (pid <= 0 || pid == ::getpid()) {
-      continue;
-    }
-    // read(2): the process may end while it is read (ESRCH), which streams would throw.
-    std::string line(4096, '\0');
-    const int fd = ::open(("/proc/" + std::string(e->d_name) + "/cmdline").c_str(), O_RDONLY);
-    const ssize_t got = fd >= 0 ? ::read(fd, line.data(), line.size()) : -1;
-    if (fd >= 0) {
-      ::close(fd);
-    }
-    line.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-    std::replace(line.begin(), line.end(), '\0', ' ');
-    if (line.find(marker) != std::string::npos) {
-      found.push_back(pid);
-    }
-  }
-  ::closedir(proc);
-  return found;
-}
-
-// The command line of `pid`, words separated by spaces; empty once it is gone.
-std::string command_line(int pid) {
-  std::string line(4096, '\0');
-  const int fd = ::open(("/proc/" + std::to_string(pid) + "/cmdline").c_str(), O_RDONLY);
-  const ssize_t got = fd >= 0 ? ::read(fd, line.data(), line.size()) : -1;
+// /proc/PID/NAME (its first 4 KiB); empty once the process is gone. read(2): the process
+// may end while it is read (ESRCH), which streams would throw.
+std::string proc_file(int pid, const char* name) {
+  std::string text(4096, '\0');
+  const int fd = ::open(("/proc/" + std::to_string(pid) + "/" + name).c_str(), O_RDONLY);
+  const ssize_t got = fd >= 0 ? ::read(fd, text.data(), text.size()) : -1;
   if (fd >= 0) {
     ::close(fd);
   }
-  line.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  text.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  return text;
+}
+
+// The command line of `pid`, words separated by spaces; empty once it is gone (or a zombie).
+std::string command_line(int pid) {
+  auto line = proc_file(pid, "cmdline");
   std::replace(line.begin(), line.end(), '\0', ' ');
   return line;
 }
 
-// mr's watchdog: its child named "mr: watchdog"; 0 if there is none.
-int watchdog_of(int mr_pid) {
+// Field `field` of /proc/PID/stat, a number (4: the parent, 5: the process group); 0 once
+// it is gone. The command name (field 2) may hold spaces: counting starts after its ')'.
+int stat_field(int pid, int field) {
+  const auto stat = proc_file(pid, "stat");
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) {
+    return 0;
+  }
+  std::istringstream rest(stat.substr(close + 1));
+  std::string word;
+  for (int at = 3; at <= field && rest >> word; ++at) {
+  }
+  return std::atoi(word.c_str());
+}
+
+// Every process now running, by pid.
+std::vector<int> all_pids() {
+  std::vector<int> pids;
   DIR* proc = ::opendir("/proc");
-  int found = 0;
   while (const dirent* e = proc != nullptr ? ::readdir(proc) : nullptr) {
-    const int pid = std::atoi(e->d_name);
-    std::string stat(512, '\0');
-    const int fd = ::open(("/proc/" + std::string(e->d_name) + "/stat").c_str(), O_RDONLY);
-    const ssize_t got = fd >= 0 ? ::read(fd, stat.data(), stat.size()) : -1;
-    if (fd >= 0) {
-      ::close(fd);
-    }
-    stat.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-    const auto close = stat.rfind(')');
-    int ppid = 0;
-    if (pid > 0 && close != std::string::npos &&
-        std::sscanf(stat.c_str() + close + 1, " %*c %d", &ppid) == 1 && ppid == mr_pid &&
-        command_line(pid).rfind("mr: watchdog", 0) == 0) {
-      found = pid;
+    if (const int pid = std::atoi(e->d_name); pid > 0) {
+      pids.push_back(pid);
     }
   }
   if (proc != nullptr) {
     ::closedir(proc);
   }
+  return pids;
+}
+
+// The pids of the processes whose command line holds `marker` (zombies have none).
+std::vector<int> with_marker(const std::string& marker) {
+  std::vector<int> found;
+  for (const int pid : all_pids()) {
+    if (pid != ::getpid() && command_line(pid).find(marker) != std::string::npos) {
+      found.push_back(pid);
+    }
+  }
   return found;
+}
+
+// mr's watchdog: its child named "mr: watchdog"; 0 if there is none.
+int watchdog_of(int mr_pid) {
+  for (const int pid : all_pids()) {
+    if (stat_field(pid, 4) == mr_pid && command_line(pid).rfind("mr: watchdog", 0) == 0) {
+      return pid;
+    }
+  }
+  return 0;
+}
+
+// The process group of `pid`, 0 once it is gone.
+int group_of(int pid) {
+  return stat_field(pid, 5);
+}
+
+// How many processes, zombies aside, are in process group `pgid`.
+std::size_t members_of(int pgid) {
+  const auto pids = all_pids();
+  return static_cast<std::size_t>(std::count_if(pids.begin(), pids.end(), [&](int pid) {
+    return group_of(pid) == pgid && !command_line(pid).empty();
+  }));
 }
 
 // Waits (at most a minute: a bound, not a timing assertion) until `done` holds.
@@ -120,7 +137,8 @@ protected:
 
   // mr ARGS started, then killed with SIGKILL once `expected` sleeps run (counting the
   // sleeps themselves: a shell forked to start one has the marker in its arguments too).
-  void kill_mr_when_running(const std::vector<std::string>& args, std::size_t expected) {
+  // Returns the process group of one of them.
+  int kill_mr_when_running(const std::vector<std::string>& args, std::size_t expected) {
     std::vector<std::string> argv = {mr_binary().string()};
     argv.insert(argv.end(), args.begin(), args.end());
     RunOptions o;
@@ -132,13 +150,19 @@ protected:
       return std::count_if(all.begin(), all.end(),
                            [&](int p) { return command_line(p) == "sleep " + m_marker + " "; });
     };
-    ASSERT_TRUE(wait_until([&] { return sleeps() >= static_cast<long>(expected); })) << sleeps();
+    EXPECT_TRUE(wait_until([&] { return sleeps() >= static_cast<long>(expected); })) << sleeps();
+    const auto all = with_marker(m_marker);
+    const auto sleep = std::find_if(all.begin(), all.end(), [&](int p) {
+      return command_line(p) == "sleep " + m_marker + " ";
+    });
+    const int group = sleep != all.end() ? group_of(*sleep) : 0;
     const int watchdog = watchdog_of(pid);
     ::kill(pid, SIGKILL);
     EXPECT_EQ(wait_for(pid), 128 + SIGKILL);
     // The watchdog that killed them does not stay either.
     EXPECT_NE(watchdog, 0);
     EXPECT_TRUE(wait_until([&] { return command_line(watchdog).rfind("mr: watchdog", 0) != 0; }));
+    return group;
   }
 
 private:
@@ -175,6 +199,46 @@ TEST_F(Orphans, AProcessThatLeftTheGroupIsLeftRunning) {
   EXPECT_TRUE(wait_until([&] { return with_marker(marker()).size() == 1; }))
       << with_marker(marker()).size() << " left";
   EXPECT_EQ(with_marker(marker()).size(), 1u);
+}
+
+// git commit waiting on a slow pre-commit hook holds .git/index.lock: mr killed then, git
+// gets SIGTERM and removes it, the group is gone after the grace period, and the change in
+// the work tree is still there.
+TEST_F(Orphans, KillingMrDuringACommitLeavesNoIndexLock) {
+  const auto repo = home() / "ws" / "a";
+  make_repo(repo, false);
+  write_file(repo / ".git" / "hooks" / "pre-commit", "#!/bin/sh\nsleep " + marker() + "\n");
+  fs::permissions(repo / ".git" / "hooks" / "pre-commit", fs::perms::owner_all);
+  write_file(repo / "README.md", "changed\n");
+  git(repo, {"add", "README.md"});
+  const int group = kill_mr_when_running({"-j1", "-d", "ws/a", "commit", "-m", "t"}, 1);
+  ASSERT_NE(group, 0);
+  EXPECT_TRUE(wait_until([&] { return members_of(group) == 0; })) << members_of(group);
+  EXPECT_FALSE(fs::exists(repo / ".git" / "index.lock"));
+  EXPECT_EQ(read_file(repo / "README.md"), "changed\n");
+  // git can take the lock again, and commits the change that was staged.
+  EXPECT_EQ(git_result(repo, {"commit", "-q", "--no-verify", "-m", "after"}).exit_code, 0);
+  EXPECT_EQ(git(repo, {"show", "HEAD:README.md"}), "changed\n");
+}
+
+// A command's `trap ... TERM` runs when mr is killed, as when it is cancelled.
+TEST_F(Orphans, KillingMrLetsACommandsTrapRun) {
+  const auto trapped = root() / "trapped";
+  kill_mr_when_running(
+      {"-j1", "-d", "ws/a", "run", "sh", "-c",
+       "trap 'echo x > " + trapped.string() + "; exit 1' TERM; sleep " + marker() + " & wait"},
+      1);
+  EXPECT_TRUE(wait_until([&] { return fs::exists(trapped); }));
+  EXPECT_TRUE(wait_until([&] { return with_marker(marker()).empty(); }))
+      << with_marker(marker()).size() << " left";
+}
+
+// A command that ignores SIGTERM is killed once the grace period is over.
+TEST_F(Orphans, KillingMrKillsACommandIgnoringSigtermAfterTheGrace) {
+  kill_mr_when_running(
+      {"-j1", "-d", "ws/a", "run", "sh", "-c", "trap '' TERM; sleep " + marker() + "; true"}, 1);
+  EXPECT_TRUE(wait_until([&] { return with_marker(marker()).empty(); }))
+      << with_marker(marker()).size() << " left";
 }
 
 // And nothing of mr's stays behind when it ends normally.

@@ -9,9 +9,10 @@
 //    for a moment; then what holds the pipe in its group is cancelled the same way;
 //  - a process that left the group (setsid) and still holds the pipe is not waited for:
 //    the pipe is closed and Outcome::left_running names it;
-//  - if mr dies, even by SIGKILL, the child's whole group dies too: the child has
-//    PR_SET_PDEATHSIG(SIGKILL), and a watchdog process (started with the first child)
-//    kills the groups still running when mr is gone. What left the group is not killed.
+//  - if mr dies, even by SIGKILL, the child's whole group is cancelled as above, SIGTERM
+//    then SIGKILL after the grace period (so git removes its index.lock): the child has
+//    PR_SET_PDEATHSIG(SIGTERM), and a watchdog process (started with the first child)
+//    signals the groups still running when mr is gone. What left the group is not touched.
 #pragma once
 
 #include <chrono>
