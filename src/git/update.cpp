@@ -121,6 +121,28 @@ Result<Work> plan_work(git_repository* repo, Worktree& wt, const IndexFile& inde
   return work;
 }
 
+// Why HEAD is no longer `branch_ref` at `from`, if it is not.
+std::optional<std::string> branch_moved(git_repository* repo, const std::string& branch_ref,
+                                        const git_oid& from) {
+  git_reference* head_raw = nullptr;
+  if (git_reference_lookup(&head_raw, repo, "HEAD") != 0) {
+    return "HEAD could not be read";
+  }
+  RefPtr head(head_raw);
+  const char* target = git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC
+                           ? git_reference_symbolic_target(head.get())
+                           : nullptr;
+  if (target == nullptr || branch_ref != target) {
+    return "HEAD left " + branch_name(branch_ref);
+  }
+  git_oid now{};
+  if (git_reference_name_to_id(&now, repo, branch_ref.c_str()) != 0 ||
+      git_oid_equal(&now, &from) == 0) {
+    return branch_name(branch_ref) + " moved";
+  }
+  return std::nullopt;
+}
+
 Result<TreePtr> tree_of(git_commit* commit) {
   git_tree* raw = nullptr;
   if (git_commit_tree(&raw, commit) != 0) {
@@ -152,6 +174,12 @@ Result<void> fast_forward(git_repository* repo, const std::string& gitdir,
   };
   MR_TRY_VAR(lock, IndexLock::acquire_announced(gitdir, announce));
   util::test_point("update.planning");
+  // The branch was read before the lock: a commit (or checkout) that finished in between
+  // moved it, and updating from the old commit would put upstream's changes over the
+  // user's commit. Held now, index.lock keeps git commit out until the update is done.
+  if (auto moved = branch_moved(repo, branch_ref, *git_commit_id(from))) {
+    return fail(*moved + " while mr was updating; nothing was changed (run mr update again)");
+  }
   MR_TRY_VAR(index, IndexFile::read(gitdir + "index"));
   if (auto why = cannot_rewrite(*index)) {
     return fail("mr does not update " + *why + " (use git pull --ff-only)");

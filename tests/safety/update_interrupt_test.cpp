@@ -323,6 +323,34 @@ TEST_F(UpdateInterrupted, ABranchMovedSinceIsLeftAlone) {
   expect_no_leftovers(w);
 }
 
+// A commit that lands after the update read the branch and before it took index.lock: the
+// update must not apply upstream's changes over it (it would stage them on top of the
+// user's commit and fail to move the branch). Nothing changes; the next update reports the
+// divergence.
+TEST_F(UpdateInterrupted, ACommitJustBeforeTheLockIsLeftAlone) {
+  prepare();
+  PausedRun run({mr_binary().string(), "update"}, in(w), "index_lock.announced",
+                root() / "scratch");
+  ASSERT_TRUE(run.wait_paused());
+  git(w, {"commit", "-q", "-m", "mine"}); // commits the staged README
+  const auto mine = rev(w, "HEAD");
+  const auto before = snapshot(w);
+  const auto r = run.resume();
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find(w.string() + ": main moved while mr was updating; nothing was changed"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(rev(w, "HEAD"), mine);
+  EXPECT_EQ(snapshot(w), before);
+  EXPECT_EQ(read_file(w / "b.txt"), "my unstaged edit\n");
+  expect_no_leftovers(w);
+  const auto again = mr({"update"}, w);
+  EXPECT_EQ(again.exit_code, 1) << again.out;
+  EXPECT_NE(again.err.find("origin/main diverged: ahead 1, behind 1"), std::string::npos)
+      << again.err;
+  EXPECT_EQ(rev(w, "HEAD"), mine);
+}
+
 TEST_F(UpdateInterrupted, ADamagedNoteIsNamed) {
   prepare();
   write_file(w / ".git/mr-update", "not a note\n");
