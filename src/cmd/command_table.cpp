@@ -13,17 +13,19 @@ namespace mr::cmd {
 namespace {
 
 // Shell defaults, as myrepos defines them for git (its built-in git actions),
-// except that committing nothing is not a failure.
-constexpr std::string_view k_commit = "if git diff-index --quiet HEAD -- 2>/dev/null; then\n"
-                                      "  echo 'nothing to commit, working tree clean'\n"
-                                      "else\n"
-                                      "  git commit -a \"$@\" && git push --all\n"
-                                      "fi";
-constexpr std::string_view k_record = "if git diff-index --quiet HEAD -- 2>/dev/null; then\n"
-                                      "  echo 'nothing to commit, working tree clean'\n"
-                                      "else\n"
-                                      "  git commit -a \"$@\"\n"
-                                      "fi";
+// except that committing nothing is not a failure. git always runs, so --amend,
+// --allow-empty and a bad option do what git does; only git's own "nothing to commit"
+// (exit 1 with no change against HEAD) becomes a success, and commit then does not push.
+constexpr std::string_view k_commit =
+    "git commit -a \"$@\" && { git push --all; exit; }\n"
+    "s=$?\n"
+    "[ \"$s\" -eq 1 ] && git diff-index --quiet HEAD -- 2>/dev/null && exit 0\n"
+    "exit \"$s\"";
+constexpr std::string_view k_record =
+    "git commit -a \"$@\" && exit 0\n"
+    "s=$?\n"
+    "[ \"$s\" -eq 1 ] && git diff-index --quiet HEAD -- 2>/dev/null && exit 0\n"
+    "exit \"$s\"";
 constexpr std::string_view k_clean =
     "if [ \"x$1\" = x-f ]; then shift; git clean -dx --force \"$@\"; "
     "else git clean -dx --dry-run \"$@\"; fi";

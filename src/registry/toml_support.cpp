@@ -79,14 +79,28 @@ bool is_myrepos_setting(std::string_view raw, std::string_view line) {
          is_plain_text(util::trim(line.substr(eq + 1)));
 }
 
+// `key =` with nothing after it: myrepos then takes the value from the indented lines that
+// follow (`checkout =` and `  git clone ...` below it); TOML has no such form.
+bool is_empty_setting(std::string_view raw, std::string_view line) {
+  const auto eq = line.find('=');
+  return raw.front() != ' ' && raw.front() != '\t' && eq != std::string_view::npos &&
+         is_ini_key(util::trim(line.substr(0, eq))) && util::trim(line.substr(eq + 1)).empty();
+}
+
 } // namespace
 
 bool looks_like_myrepos(std::string_view text) {
   constexpr std::size_t k_lines_examined = 1000;
   bool first = true;
   std::size_t examined = 0;
+  bool value_follows = false; // the line before was `key =`
   for (const auto raw : util::split_lines(text)) {
     const auto line = util::trim(raw);
+    if (value_follows && !line.empty() && (raw.front() == ' ' || raw.front() == '\t') &&
+        is_plain_text(line)) {
+      return true; // myrepos' continued value
+    }
+    value_follows = false;
     if (line.empty() || line.front() == '#' || line.front() == ';') {
       continue;
     }
@@ -114,6 +128,7 @@ bool looks_like_myrepos(std::string_view text) {
     if (is_myrepos_setting(raw, line)) {
       return true;
     }
+    value_follows = is_empty_setting(raw, line);
   }
   return false;
 }

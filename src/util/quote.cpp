@@ -44,6 +44,22 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   return len;
 }
 
+// Is the valid UTF-8 sequence `seq` a character that moves or hides text on a terminal: a
+// C1 control (U+0080..U+009F, such as U+0085) or a bidirectional embedding, override or
+// isolate (U+202A..U+202E, U+2066..U+2069)? Its code point when it is, else 0.
+std::uint32_t invisible_control(std::string_view seq) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(seq[k]); };
+  if (seq.size() == 2 && b(0) == 0xC2 && b(1) <= 0x9F) {
+    return b(1);
+  }
+  if (seq.size() == 3 && b(0) == 0xE2 &&
+      ((b(1) == 0x80 && b(2) >= 0xAA && b(2) <= 0xAE) ||
+       (b(1) == 0x81 && b(2) >= 0xA6 && b(2) <= 0xA9))) {
+    return 0x2000U | ((b(1) & 0x3FU) << 6) | (b(2) & 0x3FU);
+  }
+  return 0;
+}
+
 } // namespace
 
 bool is_valid_utf8(std::string_view s) {
@@ -69,6 +85,11 @@ std::string quote_string(std::string_view s) {
       if (len == 0) {
         out += "\xEF\xBF\xBD"; // U+FFFD
         ++i;
+      } else if (const auto cp = invisible_control(s.substr(i, len)); cp != 0) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
+        out += buf;
+        i += len;
       } else {
         out.append(s.substr(i, len));
         i += len;

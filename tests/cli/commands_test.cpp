@@ -138,6 +138,43 @@ TEST_F(ShellDefaults, CommitPushesAndNothingToCommitIsNotAFailure) {
   EXPECT_EQ(mr({"ci", "-m", "again"}, home() / "src").exit_code, 0);
 }
 
+// git always runs: its options work even on a clean tree, and its refusals fail.
+TEST_F(ShellDefaults, CommitAndRecordRunGitEvenWithNothingToCommit) {
+  const auto repo = make_repo(home() / "src/a");
+  git(repo, {"push", "-q", "origin", "main"});
+  ASSERT_EQ(mr({"register"}, repo).exit_code, 0);
+  auto r = mr({"record", "--allow-empty", "-m", "empty on purpose"}, repo);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(git(repo, {"log", "-1", "--format=%s"}), "empty on purpose\n");
+  write_file(repo / "README", "changed\n");
+  ASSERT_EQ(mr({"record", "-m", "tpyo"}, repo).exit_code, 0);
+  r = mr({"commit", "--amend", "-m", "reworded"}, repo);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(git(repo, {"log", "-1", "--format=%s"}), "reworded\n");
+  EXPECT_EQ(git(root() / "remotes/a.git", {"log", "-1", "--format=%s", "main"}), "reworded\n");
+  for (const char* action : {"record", "commit"}) {
+    r = mr({action, "-m"}, repo); // -m without its value: git refuses
+    EXPECT_NE(r.exit_code, 0) << action << r.out;
+    EXPECT_NE(r.err.find("requires a value"), std::string::npos) << action << r.err;
+  }
+}
+
+// Nothing to commit succeeds, and commit then pushes nothing: a local commit stays local.
+TEST_F(ShellDefaults, NothingToCommitSucceedsWithoutPushing) {
+  const auto repo = make_repo(home() / "src/a");
+  git(repo, {"push", "-q", "origin", "main"});
+  git(repo, {"commit", "-q", "--allow-empty", "-m", "not for the remote yet"});
+  write_file(repo / "untracked", "not added\n");
+  ASSERT_EQ(mr({"register"}, repo).exit_code, 0);
+  for (const char* action : {"commit", "record"}) {
+    const auto r = mr({action, "-m", "nothing"}, repo);
+    EXPECT_EQ(r.exit_code, 0) << action << r.out << r.err;
+    EXPECT_NE(r.out.find("finished (1 ok)"), std::string::npos) << action << r.out;
+  }
+  EXPECT_EQ(git(repo, {"log", "-1", "--format=%s"}), "not for the remote yet\n");
+  EXPECT_EQ(git(root() / "remotes/a.git", {"log", "-1", "--format=%s", "main"}), "initial\n");
+}
+
 TEST_F(ShellDefaults, GrepNeverFailsAndMinimalShowsOnlyMatches) {
   const auto a = make_repo(home() / "src/a");
   const auto b = make_repo(home() / "src/b");

@@ -88,6 +88,17 @@ TEST_F(RegisterTagsJson, ATagWithAControlCharacterIsRefused) {
   }
 }
 
+// The message escapes what it refuses, Unicode controls too: a raw U+202E would reorder
+// the rest of the line on a terminal.
+TEST_F(RegisterTagsJson, TheRefusedTagIsEscapedInTheMessage) {
+  const auto repo = make_repo(home() / "src/n");
+  const auto r = mr({"-g", "x\u202Ey\u0085z", "register"}, repo);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(" with tag \"x\\u202ey\\u0085z\": "), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("\u202E"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("\u0085"), std::string::npos) << r.err;
+}
+
 TEST_F(RegisterTagsJson, NoRepositoriesFoundStillEndsWithTheSummaryUnderJson) {
   write_file(registry(), "[repos.\"src/a\"]\n");
   fs::create_directories(root() / "elsewhere");

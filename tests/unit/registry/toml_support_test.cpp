@@ -21,6 +21,9 @@ TEST(LooksLikeMyrepos, MyreposShapes) {
   EXPECT_TRUE(looks_like_myrepos("[$HOME/src/c]\nskip = true\n"));
   EXPECT_TRUE(looks_like_myrepos("include = cat /etc/mr/*\n"));
   EXPECT_TRUE(looks_like_myrepos("include = cat ~/.config/mr/*\n[src/a]\n"));
+  // An empty value continued on the indented lines below it.
+  EXPECT_TRUE(looks_like_myrepos("[dotfiles]\ncheckout =\n  git clone URL dotfiles\n"));
+  EXPECT_TRUE(looks_like_myrepos("[dotfiles]\nskip = 0\ncheckout =\n\tgit clone 'u' d\n  x\n"));
 }
 
 TEST(LooksLikeMyrepos, MrsOwnRegistriesAreNeverCalledMyrepos) {
@@ -48,6 +51,11 @@ TEST(LooksLikeMyrepos, MrsOwnRegistriesAreNeverCalledMyrepos) {
            "[\"src/a\"]\nurl = \"u\"\n",
            "include = ~/x.toml\n",
            "jobs = 3\n[src/a]\n",
+           "[setings]\njobs =\n",
+           "[setings]\njobs =\n\n  git pull\n",
+           "[repos.a]\nurl =\n  \"u\"\n",
+           "[x]\njobs =\n  3\n",
+           "[x]\nlib =\n  \"\"\"\n",
        }) {
     EXPECT_FALSE(looks_like_myrepos(broken)) << broken;
   }

@@ -10,7 +10,9 @@ namespace mr::util {
 bool is_valid_utf8(std::string_view s);
 
 // `s` quoted and escaped; invalid UTF-8 becomes U+FFFD (check is_valid_utf8 first where
-// that would lose information).
+// that would lose information). Every control character is escaped (\uXXXX), the C1 ones
+// (U+0085) and the bidirectional overrides and isolates (U+202E) too, so a quoted string
+// printed in a message cannot hide or reorder what follows it.
 std::string quote_string(std::string_view s);
 
 } // namespace mr::util
