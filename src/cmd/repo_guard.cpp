@@ -109,10 +109,10 @@ bool is_empty_directory(const std::filesystem::path& path) {
 
 std::optional<std::string> enter_failure(const std::filesystem::path& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+  const int err = ::stat(path.c_str(), &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+  if (err == 0) {
     return std::nullopt;
   }
-  const int err = ::stat(path.c_str(), &st) != 0 ? errno : ENOTDIR;
   return "failed to chdir to " + path.string() + "/: " + util::errno_text(err);
 }
 

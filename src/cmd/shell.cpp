@@ -147,20 +147,18 @@ Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
   if (t.settings.terminal && t.may_attach) {
     return run_attached(t, std::move(command));
   }
-  if (!t.settings.split_errors) {
-    return run_argv(t, action, argv, t.task.output());
-  }
-  auto outcome = proc::run(command, t.task.output(), t.task.errors(), t.task.stop_token());
+  auto outcome = t.settings.split_errors
+                     ? proc::run(command, t.task.output(), t.task.errors(), t.task.stop_token())
+                     : proc::run(command, t.task.output(), t.task.stop_token());
   if (outcome) {
-    t.task.errors() += proc::left_running_note(*outcome);
+    t.errors() += proc::left_running_note(*outcome);
   }
   return outcome;
 }
 
 Result<proc::Outcome> run_argv(RepoTask& t, std::string_view action,
                                const std::vector<std::string>& argv, task::OutputBuffer& output) {
-  const proc::Command command = repo_command(t, action, argv);
-  auto outcome = proc::run(command, output, t.task.stop_token());
+  auto outcome = proc::run(repo_command(t, action, argv), output, t.task.stop_token());
   if (outcome) {
     output += proc::left_running_note(*outcome);
   }

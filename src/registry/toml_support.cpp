@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <optional>
 
 #include <mr/registry/registry.hpp>
 #include <mr/util/quote.hpp>
@@ -69,22 +70,28 @@ bool is_myrepos_header(std::string_view header) {
          !std::all_of(name.begin(), name.end(), bare);
 }
 
+// The value of `key = VALUE` at the start of a line (a continued line is not one), trimmed;
+// nullopt when the line is no such setting.
+std::optional<std::string_view> ini_value(std::string_view raw, std::string_view line) {
+  const auto eq = line.find('=');
+  if (raw.front() == ' ' || raw.front() == '\t' || eq == std::string_view::npos ||
+      !is_ini_key(util::trim(line.substr(0, eq)))) {
+    return std::nullopt;
+  }
+  return util::trim(line.substr(eq + 1));
+}
+
 // `key = plain text` (`checkout = git clone ...`), not a TOML value, broken or not.
 bool is_myrepos_setting(std::string_view raw, std::string_view line) {
-  const auto eq = line.find('=');
-  if (raw.front() == ' ' || raw.front() == '\t' || eq == std::string_view::npos) {
-    return false; // a continued value, a section, or not a key at all
-  }
-  return is_ini_key(util::trim(line.substr(0, eq))) &&
-         is_plain_text(util::trim(line.substr(eq + 1)));
+  const auto value = ini_value(raw, line);
+  return value && is_plain_text(*value);
 }
 
 // `key =` with nothing after it: myrepos then takes the value from the indented lines that
 // follow (`checkout =` and `  git clone ...` below it); TOML has no such form.
 bool is_empty_setting(std::string_view raw, std::string_view line) {
-  const auto eq = line.find('=');
-  return raw.front() != ' ' && raw.front() != '\t' && eq != std::string_view::npos &&
-         is_ini_key(util::trim(line.substr(0, eq))) && util::trim(line.substr(eq + 1)).empty();
+  const auto value = ini_value(raw, line);
+  return value && value->empty();
 }
 
 } // namespace
@@ -110,8 +117,7 @@ bool looks_like_myrepos(std::string_view text) {
       // /etc/mr/*`), where mr's is a quoted path.
       if (!header) {
         return line.starts_with("include") && is_myrepos_setting(raw, line) &&
-               util::trim(line.substr(line.find('=') + 1)).find_first_of(" \t") !=
-                   std::string_view::npos;
+               ini_value(raw, line)->find_first_of(" \t") != std::string_view::npos;
       }
       if (is_toml_header(line)) {
         return false;
