@@ -58,6 +58,9 @@ public:
     bool inherited_trust = false; // included by a trusted file
     std::size_t depth = 0;        // includes and chains above it
     bool owner_only = false;      // a root that must belong to the user
+    // For an included file: the top directory of the file that included it (includes are
+    // part of their includer, as myrepos splices them in). Empty: the file's own directory.
+    fs::path top = {};
   };
 
   Result<void> load_file(const fs::path& file, const Origin& origin) {
@@ -104,6 +107,7 @@ public:
     ctx.file = file;
     ctx.dir = file.parent_path();
     ctx.depth = origin.depth;
+    ctx.top = origin.top.empty() ? ctx.dir : origin.top;
     const auto never = never_trusted_because(file, read);
     ctx.trusted = !never && (m_options.trust_all || origin.inherited_trust || m_trust.trusts(file));
     ctx.hint = never ? *never : ctx.trusted ? TrustList::k_hint : untrusted_hint(file);
@@ -150,7 +154,7 @@ public:
                        if (a.order != b.order) {
                          return a.order < b.order;
                        }
-                       return a.path.native() < b.path.native();
+                       return a.sort_key < b.sort_key;
                      });
     return std::move(m_registry);
   }
@@ -289,7 +293,7 @@ private:
         return tl::unexpected(too_deep(ctx, item->source()));
       }
       for (const auto& f : files) {
-        if (auto r = load_file(f, {false, ctx.trusted, ctx.depth + 1}); !r) {
+        if (auto r = load_file(f, {false, ctx.trusted, ctx.depth + 1, false, ctx.top}); !r) {
           return r;
         }
       }

@@ -24,6 +24,9 @@ struct FileContext {
   std::string hint; // for refusals: why it is not trusted and what to do about it
   std::optional<fs::path> confined_to; // not trusted: the physical directory its repos stay in
   std::size_t depth = 0;               // includes and chains above this file
+  // myrepos' "topdir" of the file's repositories: its own directory for a root or chained
+  // file, its includer's for an included one. Repositories sort by it (Repo::sort_key).
+  fs::path top;
 };
 
 // "FILE:LINE:COL: message".

@@ -52,6 +52,7 @@ public:
     repo.key = m_name;
     MR_TRY_VAR(expanded, expanded_key());
     repo.path = util::absolute_normal(*expanded, m_ctx.dir);
+    repo.sort_key = sort_key(*expanded, repo.path);
     repo.location = {m_ctx.file, table->source().begin.line, table->source().begin.column};
     if (table->source().begin.line == 0) {
       repo.location = {m_ctx.file, m_key.source().begin.line, m_key.source().begin.column};
@@ -89,6 +90,22 @@ private:
 
   // The key with "~" and, as myrepos does for section names, $NAME and ${NAME} expanded
   // (trusted files only: a path from an untrusted one must say where it goes).
+  // Repo::sort_key: myrepos' (topdir, section) for this repository.
+  std::string sort_key(const fs::path& expanded, const fs::path& path) const {
+    const fs::path& top = m_ctx.top.empty() ? m_ctx.dir : m_ctx.top;
+    std::string key = top.native();
+    if (key.empty() || key.back() != '/') {
+      key += '/';
+    }
+    key += '\0';
+    if (expanded.is_absolute()) {
+      return key + expanded.native();
+    }
+    const auto rel = path.lexically_relative(top);
+    const bool below = !rel.empty() && *rel.begin() != "..";
+    return key + (below ? rel.native() : path.native());
+  }
+
   Result<fs::path> expanded_key() const {
     const auto user = util::expand_user(m_name, m_home).string();
     if (user.find('$') == std::string::npos) {

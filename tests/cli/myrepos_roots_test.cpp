@@ -115,12 +115,47 @@ TEST_F(MyreposRoots, ARepositoryListedByBothFilesRunsOnce) {
             (std::vector<std::string>{"mr list: " + p + "/x", "mr list: " + p + "/zz",
                                       "mr list: " + p + "/x", "mr list: " + p + "/y"}));
   const auto ours = mr({"list"}, project());
+  // Each file's repositories together, the home file's first, as myrepos; the one both
+  // list comes once, from the home file.
   EXPECT_EQ(headers(ours.out),
-            (std::vector<std::string>{"mr list: " + p + "/x", "mr list: " + p + "/y",
-                                      "mr list: " + p + "/zz"}));
+            (std::vector<std::string>{"mr list: " + p + "/x", "mr list: " + p + "/zz",
+                                      "mr list: " + p + "/y"}));
   const auto json = mr({"--json", "-d", "x", "list"}, project());
   EXPECT_NE(json.out.find("\"url\":\"https://x/x.git\""), std::string::npos) << json.out;
   EXPECT_NE(json.out.find("\"registry\":\"" + registry().string() + "\""), std::string::npos);
+}
+
+// Within one `order`, myrepos takes repositories file by file (by the directory of the file:
+// a chained file's come after its parent's), and within a file by the section as written,
+// so an absolute section comes before the relative ones. mr sorts the same way.
+TEST_F(MyreposRoots, RepositoriesComeFileByFileThenBySectionAsMyreposOrdersThem) {
+  for (const char* name : {"src/c", "src/c/inner", "src/z", "src/p/q", "src/p/a0"}) {
+    make_repo(home() / name);
+  }
+  const auto q = (home() / "src/p/q").string();
+  write_registries("[src/z]\ncheckout = git clone 'https://x/z.git' 'z'\n\n"
+                   "[src/c]\nchain = true\n\n"
+                   "[" +
+                       q +
+                       "]\ncheckout = git clone 'https://x/q.git' 'q'\n\n"
+                       "[src/a]\ncheckout = git clone 'https://x/a.git' 'a'\n\n"
+                       "[src/p/w]\ncheckout = git clone 'https://x/w.git' 'w'\n",
+                   "[repos.\"src/z\"]\n[repos.\"src/c\"]\nchain = true\n"
+                   "[repos.\"" +
+                       q + "\"]\n[repos.\"src/a\"]\n[repos.\"src/p/w\"]\n");
+  write_file(home() / "src/c/.mrconfig",
+             "[inner]\ncheckout = git clone 'https://x/i.git' 'inner'\n");
+  write_file(home() / "src/c/.mrconfig.toml", "[repos.inner]\nurl = \"https://x/i.git\"\n");
+  write_project("[x]\ncheckout = git clone 'https://x/x.git' 'x'\n\n"
+                "[a0]\ncheckout = git clone 'https://x/a0.git' 'a0'\n",
+                "[repos.x]\n[repos.a0]\n");
+  expect_same({"list"}, home(), true);
+  expect_same({"list"}, project(), true);
+  const auto r = mr({"list"}, project());
+  EXPECT_EQ(headers(r.out),
+            (std::vector<std::string>{"mr list: " + q, "mr list: " + project().string() + "/w",
+                                      "mr list: " + project().string() + "/a0",
+                                      "mr list: " + project().string() + "/x"}));
 }
 
 // Documented difference: -c FILE (and $MR_CONFIG) is that file alone; myrepos reads

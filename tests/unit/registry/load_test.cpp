@@ -101,8 +101,10 @@ TEST_F(RegistryLoad, RepoPathsAreRelativeToTheFileOrTildeOrAbsolute) {
   for (const auto& repo : r->repos) {
     paths.push_back(repo.path);
   }
-  EXPECT_EQ(paths, (std::vector<fs::path>{"/abs/olute", home(), home() / "b", home() / "rel/a",
-                                          home() / "tilde"}));
+  // In registry order: as myrepos sorts sections as written, "." first, then absolute paths
+  // (~/ expanded), then relative ones.
+  EXPECT_EQ(paths, (std::vector<fs::path>{home(), "/abs/olute", home() / "tilde", home() / "b",
+                                          home() / "rel/a"}));
 }
 
 TEST_F(RegistryLoad, RegistryOrderIsOrderThenPath) {

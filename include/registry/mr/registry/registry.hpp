@@ -63,6 +63,12 @@ struct Repo {
   std::optional<std::string> branch;
   std::vector<std::string> tags;
   double order = 10;                         // myrepos' default; lower runs first
+  // Within one `order`, repositories sort by this, byte by byte, as myrepos sorts by
+  // (topdir, section): the top directory of the file listing it (a root or chained file's
+  // own directory, an included file's includer's) with a trailing '/', a NUL, then the
+  // path relative to that directory as written (absolute when written absolute, or
+  // outside it). So a file's repositories stay together, in the order myrepos gives them.
+  std::string sort_key;
   bool skip = false;                         // skip = true
   std::optional<std::string> skip_predicate; // skip = "shell snippet" (trusted files only)
   // deleted = true: the repository should no longer exist; checkout leaves it out, and any
@@ -106,7 +112,7 @@ struct Registry {
   Settings settings;
   CommandMap commands;     // [commands]: for every repo
   CommandMap aliases;      // [alias]: name -> action
-  std::vector<Repo> repos; // registry order: `order`, then path
+  std::vector<Repo> repos; // registry order: `order`, then Repo::sort_key
 
   // The repo whose registered path is `path` (compared lexically), if any.
   const Repo* find(const fs::path& path) const;
