@@ -76,6 +76,9 @@ void dedupe(std::vector<ImportReport>& reports) {
       out.push_back(std::move(r));
     }
   }
+  std::stable_sort(out.begin(), out.end(), [](const ImportReport& a, const ImportReport& b) {
+    return a.file != b.file ? a.file < b.file : a.line < b.line;
+  });
   reports = std::move(out);
 }
 
