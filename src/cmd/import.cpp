@@ -61,7 +61,8 @@ Result<ImportArgs> parse_import_args(const std::vector<std::string>& args) {
 }
 
 // An include or chain predicate, run as myrepos runs it: sh, its output captured.
-Result<registry::ShellOutput> run_shell(const std::string& command, const std::filesystem::path& dir,
+Result<registry::ShellOutput> run_shell(const std::string& command,
+                                        const std::filesystem::path& dir,
                                         const std::stop_token& stop) {
   proc::Command c;
   c.argv = {"/bin/sh", "-c", command};

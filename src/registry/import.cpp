@@ -1,13 +1,12 @@
 // `mr import`: planning (model, conversion, rendering, the check that each file loads) and
 // writing (see import.hpp).
-#include <mr/registry/import.hpp>
-
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <unistd.h>
 
+#include <mr/registry/import.hpp>
 #include <mr/registry/registry.hpp>
 #include <mr/registry/trust.hpp>
 #include <mr/util/file_io.hpp>
@@ -27,8 +26,8 @@ class ScratchDir {
 public:
   static Result<ScratchDir> make() {
     const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
-                          "/mr-import-XXXXXX";
+    std::string pattern =
+        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/mr-import-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
       return fail("cannot make a directory in " + fs::path(pattern).parent_path().string() +
                   " to check the conversion");
@@ -75,7 +74,9 @@ Result<void> check_loads(const std::string& text, const fs::path& target, const 
   return {};
 }
 
-bool writable_dir(const fs::path& dir) { return ::access(dir.c_str(), W_OK) == 0; }
+bool writable_dir(const fs::path& dir) {
+  return ::access(dir.c_str(), W_OK) == 0;
+}
 
 void dedupe(std::vector<ImportReport>& reports) {
   std::set<std::string> seen;
@@ -97,7 +98,9 @@ std::string ImportReport::str() const {
   return file.string() + ":" + std::to_string(line) + ": " + what + "; " + suggestion;
 }
 
-fs::path default_import_output(const fs::path& input) { return fs::path(input.string() + ".toml"); }
+fs::path default_import_output(const fs::path& input) {
+  return fs::path(input.string() + ".toml");
+}
 
 Result<ImportPlan> plan_import(const ImportOptions& options) {
   if (!util::exists(options.input)) {
@@ -123,16 +126,17 @@ Result<ImportPlan> plan_import(const ImportOptions& options) {
     const int out = (i + 1) % outputs; // the main file last: what it includes exists by then
     const auto& o = model->outputs[myrepos::ix(out)];
     ImportedFile f{o.path, o.source, myrepos::render(*model, conversion, out, true)};
-    f.repos = static_cast<std::size_t>(
-        std::count_if(conversion.repos.begin(), conversion.repos.end(),
-                      [&](const myrepos::RepoPlan& r) { return model->sections[myrepos::ix(r.section)].out == out; }));
+    f.repos = static_cast<std::size_t>(std::count_if(
+        conversion.repos.begin(), conversion.repos.end(), [&](const myrepos::RepoPlan& r) {
+          return model->sections[myrepos::ix(r.section)].out == out;
+        }));
     MR_TRY(check_loads(myrepos::render(*model, conversion, out, false), o.path, options.home));
     plan.files.push_back(std::move(f));
   }
-  const bool needs_trust = !conversion.commands.empty() || !conversion.settings.empty() ||
-                           !conversion.aliases.empty() ||
-                           std::any_of(conversion.repos.begin(), conversion.repos.end(),
-                                       [](const myrepos::RepoPlan& r) { return !r.commands.empty(); });
+  const bool needs_trust =
+      !conversion.commands.empty() || !conversion.settings.empty() || !conversion.aliases.empty() ||
+      std::any_of(conversion.repos.begin(), conversion.repos.end(),
+                  [](const myrepos::RepoPlan& r) { return !r.commands.empty(); });
   if (needs_trust && !trust->trusts(options.output) &&
       util::physical_location(options.output) !=
           util::physical_location(options.home / k_file_name)) {

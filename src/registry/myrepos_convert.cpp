@@ -27,12 +27,14 @@ constexpr std::array<std::string_view, 10> k_typed_actions{
 // Keys that are settings, not actions, and names that are not actions mr can take over.
 bool is_special(std::string_view key) {
   static constexpr std::array<std::string_view, 13> k_special{
-      "checkout", "skip",     "deleted", "order", "chain",  "lib",      "fixups",
-      "jobs",     "include",  "test",    "default", "register", "bootstrap"};
+      "checkout", "skip",    "deleted", "order",   "chain",    "lib",      "fixups",
+      "jobs",     "include", "test",    "default", "register", "bootstrap"};
   return std::find(k_special.begin(), k_special.end(), key) != k_special.end();
 }
 
-bool is_hook(std::string_view key) { return key.rfind("pre_", 0) == 0 || key.rfind("post_", 0) == 0; }
+bool is_hook(std::string_view key) {
+  return key.rfind("pre_", 0) == 0 || key.rfind("post_", 0) == 0;
+}
 
 // The action a key defines, as myrepos counts it (the part after the last '_').
 std::string action_of(std::string_view key) {
@@ -45,7 +47,9 @@ bool is_perl(std::string_view value) {
          (value[5] == ' ' || value[5] == '\t' || value[5] == '\n');
 }
 
-std::string toml_text(std::string_view s) { return toml_string(s).value_or("\"\""); }
+std::string toml_text(std::string_view s) {
+  return toml_string(s).value_or("\"\"");
+}
 
 // Perl's numeric reading of `order`, when the whole value is a number.
 std::optional<double> number(std::string_view s) {
@@ -93,8 +97,9 @@ public:
         continue;
       }
       if (!seen.insert(work->plan.path.native()).second) {
-        report(s.header, "section [" + s.name + "] names " + work->plan.path.string() +
-                             ", which an earlier section names too",
+        report(s.header,
+               "section [" + s.name + "] names " + work->plan.path.string() +
+                   ", which an earlier section names too",
                "mr lists a directory once; only the first is converted");
         continue;
       }
@@ -177,8 +182,9 @@ private:
              "mr takes " + w.plan.path.string() + " as " + (guess.vcs.empty() ? "git" : guess.vcs));
     }
     if (!guess.others.empty()) {
-      report(s.header, "[" + s.name + "] is both " + guess.vcs + " and " + guess.others.front() +
-                           " by myrepos' tests, so myrepos acts on it with no command",
+      report(s.header,
+             "[" + s.name + "] is both " + guess.vcs + " and " + guess.others.front() +
+                 " by myrepos' tests, so myrepos acts on it with no command",
              "converted as " + guess.vcs);
     }
     const std::string vcs = guess.vcs.empty() ? "git" : guess.vcs;
@@ -227,7 +233,8 @@ private:
       return s.name; // mr expands $NAME in a trusted file as myrepos does
     }
     if (!plain) {
-      report(s.header, "section [" + s.name + "] names an unset variable, which myrepos makes empty",
+      report(s.header,
+             "section [" + s.name + "] names an unset variable, which myrepos makes empty",
              "written as " + path.string() + "; export the variable and write it back");
     }
     if (auto d = util::depth_below(path, out_dir)) {
@@ -282,8 +289,7 @@ private:
              "rewrite it as a shell command; not converted");
       return;
     }
-    if (!toml_support::valid_action_name(name) ||
-        myrepos_command_name(name, CommandTable::repo)) {
+    if (!toml_support::valid_action_name(name) || myrepos_command_name(name, CommandTable::repo)) {
       report(v.origin, "'" + name + "' is not a name mr can give a command",
              "not converted; rename it");
       return;
@@ -298,8 +304,8 @@ private:
         continue;
       }
       const Value* v = find_command(map, action, vcs);
-      const bool typed =
-          std::find(k_typed_actions.begin(), k_typed_actions.end(), action) != k_typed_actions.end();
+      const bool typed = std::find(k_typed_actions.begin(), k_typed_actions.end(), action) !=
+                         k_typed_actions.end();
       if (v == nullptr) {
         if (typed && vcs != "git") {
           missing.push_back(action);
@@ -319,7 +325,9 @@ private:
     fixups(w, map);
     if (!missing.empty()) {
       m_missing[w.plan.section] = missing;
-      report(where, "myrepos has no " + vcs + " command for " + join(missing) + " and skips the repository for them",
+      report(where,
+             "myrepos has no " + vcs + " command for " + join(missing) +
+                 " and skips the repository for them",
              "mr skips it through skip");
     }
   }
@@ -345,7 +353,8 @@ private:
         continue;
       }
       std::string text;
-      Origin origin = f != map.end() ? f->second.origin : m_model.sections[ix(w.plan.section)].header;
+      Origin origin =
+          f != map.end() ? f->second.origin : m_model.sections[ix(w.plan.section)].header;
       if (auto it = w.commands.find(hook); it != w.commands.end()) {
         text = "(\n" + it->second.text + "\n)\n";
         origin = it->second.origin;
@@ -420,6 +429,8 @@ private:
 
 } // namespace
 
-Conversion convert(Model& model, const fs::path& home) { return Converter(model, home).run(); }
+Conversion convert(Model& model, const fs::path& home) {
+  return Converter(model, home).run();
+}
 
 } // namespace mr::registry::myrepos

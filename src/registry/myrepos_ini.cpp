@@ -73,7 +73,9 @@ bool setting(std::string_view line, std::string& key, std::string& value) {
 
 // /^\s(.+)/ on the next line, newline included: a blank, then at least one character
 // other than a newline.
-bool continues(std::string_view line) { return line.size() >= 2 && is_perl_space(line[0]); }
+bool continues(std::string_view line) {
+  return line.size() >= 2 && is_perl_space(line[0]);
+}
 
 bool has_control(std::string_view s) {
   for (const char c : s) {
@@ -136,16 +138,11 @@ bool template_word_matches(std::string_view tword, std::string_view word) {
 
 // myrepos' built-in *_trusted_checkout settings.
 constexpr std::array<std::string_view, 10> k_trusted_checkouts{
-    "svn co $url $repo",
-    "svn checkout $url $repo",
-    "git clone $url $repo",
-    "bzr checkout|clone|branch|get $url $repo",
-    "hg clone $url $repo",
-    "darcs get $url $repo",
-    "git clone --bare $url $repo",
-    "vcsh run \"$MR_REPO\" git clone $url $repo",
-    "vcsh clone $url $repo",
-    "vv clone $url $repo",
+    "svn co $url $repo",           "svn checkout $url $repo",
+    "git clone $url $repo",        "bzr checkout|clone|branch|get $url $repo",
+    "hg clone $url $repo",         "darcs get $url $repo",
+    "git clone --bare $url $repo", "vcsh run \"$MR_REPO\" git clone $url $repo",
+    "vcsh clone $url $repo",       "vv clone $url $repo",
 };
 
 bool matches_template(std::vector<std::string> words, std::string_view templ) {

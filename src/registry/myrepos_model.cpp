@@ -70,7 +70,8 @@ std::optional<std::vector<std::string>> cat_words(std::string_view value, const 
     }
     word = util::expand_user(word, home).string();
     if (word.find('$') != std::string::npos) {
-      auto expanded = expand_variables(word, [](const std::string& n) { return std::getenv(n.c_str()); });
+      auto expanded =
+          expand_variables(word, [](const std::string& n) { return std::getenv(n.c_str()); });
       if (!expanded) {
         return std::nullopt;
       }
@@ -88,7 +89,8 @@ public:
     MR_TRY(read_builtin());
     const fs::path dir = m_options.input.parent_path();
     MR_TRY_VAR(input, read_input(m_options.input, trusted(m_options.input, true)));
-    m_model.outputs.push_back({m_options.output, m_options.input, m_model.inputs[ix(*input)].trusted});
+    m_model.outputs.push_back(
+        {m_options.output, m_options.input, m_model.inputs[ix(*input)].trusted});
     m_loaded.insert(util::physical(m_options.input));
     Context ctx{dir, m_builtin_default};
     ctx.trusted = m_model.inputs[ix(*input)].trusted;
@@ -148,8 +150,9 @@ private:
         continue;
       }
       if (depth + 1 > k_max_include_depth) {
-        return fail(file.string() + ": not read, because includes and chains are nested more "
-                                    "than " +
+        return fail(file.string() +
+                    ": not read, because includes and chains are nested more "
+                    "than " +
                     std::to_string(k_max_include_depth) + " files deep");
       }
       MR_TRY_VAR(chained, read_input(file, trusted(file, false)));
@@ -289,7 +292,8 @@ private:
       m_model.aliases[e.name] = {e.value, origin};
       return {};
     }
-    auto& map = ctx.current == k_in_default ? ctx.defaults : m_model.sections[ix(ctx.current)].settings;
+    auto& map =
+        ctx.current == k_in_default ? ctx.defaults : m_model.sections[ix(ctx.current)].settings;
     assign(map, e.name, e.value, origin);
     if (e.name == "chain" && ctx.current >= 0) {
       MR_TRY(chain(ctx, e, origin));
@@ -403,8 +407,9 @@ private:
         }
         target = static_cast<int>(it - m_model.outputs.begin());
       } else {
-        report(origin, "included file " + f.string() + " is converted into " +
-                           m_model.outputs[ix(out)].path.string() + ", not beside it",
+        report(origin,
+               "included file " + f.string() + " is converted into " +
+                   m_model.outputs[ix(out)].path.string() + ", not beside it",
                "its directory is not yours to write");
       }
       MR_TRY(process(ctx, *in, target, depth + 1));
@@ -461,6 +466,8 @@ ImportReport report_at(const Model& model, const Origin& origin, std::string wha
   return {in.ini.path, in.ini.entries[origin.entry].line, std::move(what), std::move(suggestion)};
 }
 
-Result<Model> build_model(const ModelOptions& options) { return Builder(options).run(); }
+Result<Model> build_model(const ModelOptions& options) {
+  return Builder(options).run();
+}
 
 } // namespace mr::registry::myrepos

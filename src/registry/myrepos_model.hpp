@@ -29,7 +29,10 @@ namespace mr::registry::myrepos {
 namespace fs = std::filesystem;
 
 // An index of Model's vectors, which the model keeps as int (negative: none).
-template <class T> std::size_t ix(T i) { return static_cast<std::size_t>(i); }
+template <class T>
+std::size_t ix(T i) {
+  return static_cast<std::size_t>(i);
+}
 
 // Where a value was set: an entry of an input file, or myrepos' built-in configuration.
 struct Origin {

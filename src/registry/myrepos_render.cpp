@@ -16,7 +16,9 @@ namespace {
 
 using Key = std::pair<int, std::size_t>;
 
-Key key_of(const Origin& o) { return {o.file, o.entry}; }
+Key key_of(const Origin& o) {
+  return {o.file, o.entry};
+}
 
 bool bare_key(std::string_view name) {
   if (name.empty()) {

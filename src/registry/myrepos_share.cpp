@@ -14,7 +14,9 @@ namespace mr::registry::myrepos {
 
 namespace {
 
-std::string toml_text(std::string_view s) { return toml_string(s).value_or("\"\""); }
+std::string toml_text(std::string_view s) {
+  return toml_string(s).value_or("\"\"");
+}
 
 bool same(const std::optional<Value>& a, const std::optional<Value>& b) {
   return a && b && a->text == b->text;
@@ -107,7 +109,8 @@ void keep_order(const Model& model, std::vector<RepoWork>& repos) {
     const double high = j < theirs.size() ? repos[theirs[j]].order : low + 1;
     for (std::size_t k = i; k < j && j - i > 1; ++k) {
       auto& w = repos[theirs[k]];
-      const double order = low + (high - low) * static_cast<double>(k - i) / static_cast<double>(j - i);
+      const double order =
+          low + (high - low) * static_cast<double>(k - i) / static_cast<double>(j - i);
       auto& fields = w.plan.fields;
       fields.erase(std::remove_if(fields.begin(), fields.end(),
                                   [](const TomlKey& f) { return f.name == "order"; }),
@@ -127,10 +130,10 @@ void finish(Model& model, RepoWork& w) {
                                         "not converted; put it in a trusted file's [commands]"));
     }
     if (w.lib) {
-      model.reports.push_back(report_at(model, w.lib->origin,
-                                        "lib for " + w.plan.path.string() +
-                                            " would be in an untrusted file",
-                                        "not converted; put it in a trusted file's [settings]"));
+      model.reports.push_back(
+          report_at(model, w.lib->origin,
+                    "lib for " + w.plan.path.string() + " would be in an untrusted file",
+                    "not converted; put it in a trusted file's [settings]"));
     }
     return;
   }
@@ -159,10 +162,10 @@ std::vector<TomlKey> convert_aliases(Model& model) {
     }
     if (!toml_support::valid_action_name(name) || !toml_support::valid_action_name(target) ||
         model.aliases.count(target) > 0) {
-      model.reports.push_back(report_at(model, value.origin,
-                                        "alias " + name + " = " + value.text +
-                                            " is not an alias mr can have",
-                                        "not converted; an alias names an action"));
+      model.reports.push_back(
+          report_at(model, value.origin,
+                    "alias " + name + " = " + value.text + " is not an alias mr can have",
+                    "not converted; an alias names an action"));
       continue;
     }
     out.push_back({name, toml_text(target), value.origin});

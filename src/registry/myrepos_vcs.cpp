@@ -12,8 +12,12 @@ namespace mr::registry::myrepos {
 
 namespace {
 
-bool is_dir(const fs::path& p) { return util::is_directory(p); }
-bool is_file(const fs::path& p) { return util::is_regular_file(p); }
+bool is_dir(const fs::path& p) {
+  return util::is_directory(p);
+}
+bool is_file(const fs::path& p) {
+  return util::is_regular_file(p);
+}
 
 // `git config --get SECTION.KEY` =~ /true/ on DIR/config, for the plain files a bare
 // repository has: the key's value in the last [SECTION] that sets it.
@@ -86,17 +90,26 @@ std::string vcs_of_checkout(std::string_view command) {
   std::string vcs;
   std::size_t i = 0;
   while (i < command.size() && vcs.empty()) {
-    while (i < command.size() && std::string_view(" \t\n;&|(").find(command[i]) != std::string_view::npos) {
+    while (i < command.size() &&
+           std::string_view(" \t\n;&|(").find(command[i]) != std::string_view::npos) {
       ++i;
     }
     auto end = i;
-    while (end < command.size() && std::string_view(" \t\n;&|()").find(command[end]) == std::string_view::npos) {
+    while (end < command.size() &&
+           std::string_view(" \t\n;&|()").find(command[end]) == std::string_view::npos) {
       ++end;
     }
     const auto word = command.substr(i, end - i);
     static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> k_programs{{
-        {"git", "git"}, {"svn", "svn"}, {"bzr", "bzr"}, {"cvs", "cvs"}, {"hg", "hg"},
-        {"darcs", "darcs"}, {"fossil", "fossil"}, {"vcsh", "vcsh"}, {"vv", "veracity"},
+        {"git", "git"},
+        {"svn", "svn"},
+        {"bzr", "bzr"},
+        {"cvs", "cvs"},
+        {"hg", "hg"},
+        {"darcs", "darcs"},
+        {"fossil", "fossil"},
+        {"vcsh", "vcsh"},
+        {"vv", "veracity"},
     }};
     for (const auto& [program, type] : k_programs) {
       if (word == program) {
@@ -210,7 +223,8 @@ std::optional<Clone> parse_clone(std::string_view command, const fs::path& repo)
       rest.push_back(w);
     }
   }
-  if (rest.empty() || rest.size() > 2 || rest[0].empty() || (clone.branch && clone.branch->empty())) {
+  if (rest.empty() || rest.size() > 2 || rest[0].empty() ||
+      (clone.branch && clone.branch->empty())) {
     return std::nullopt;
   }
   clone.url = rest[0];

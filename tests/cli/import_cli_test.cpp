@@ -92,9 +92,9 @@ TEST_F(ImportCli, UntrustedFilesFollowMyreposRulesUnlessDashT) {
   write_file(file, "[a]\nstatus = echo custom\n");
   auto r = mr({"import", file.string()}, root());
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "mr: error: illegal setting \"status=echo custom\" in untrusted " +
-                       file.string() +
-                       " line 2 (to trust this file, list it in ~/.mrtrust, or run mr -t import)\n");
+  EXPECT_EQ(r.err,
+            "mr: error: illegal setting \"status=echo custom\" in untrusted " + file.string() +
+                " line 2 (to trust this file, list it in ~/.mrtrust, or run mr -t import)\n");
   EXPECT_FALSE(fs::exists(file.string() + ".toml"));
   r = mr({"-t", "import", file.string()}, root());
   EXPECT_EQ(r.exit_code, 1) << r.err; // the output is not trusted: reported

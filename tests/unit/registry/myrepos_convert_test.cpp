@@ -105,7 +105,8 @@ TEST_F(MyreposConvert, NonGitRepositoriesGetMyreposCommandsForTheirType) {
 TEST_F(MyreposConvert, DefaultCopiesForwardAndSharedCommandsGoToCommands) {
   // pre_status reaches both sections and stays in [DEFAULT]: [commands]. hello is set
   // after [a]: only b has it, so it is b's alone.
-  const auto text = exact("[DEFAULT]\npre_status = echo pre\n[a]\n[DEFAULT]\nhello = echo hi\n[b]\n");
+  const auto text =
+      exact("[DEFAULT]\npre_status = echo pre\n[a]\n[DEFAULT]\nhello = echo hi\n[b]\n");
   EXPECT_EQ(text, "\n[commands]\npre_status = \"echo pre\"\n\n[repos.\"a\"]\n\n[repos.\"b\"]\n"
                   "[repos.\"b\".commands]\nhello = \"echo hi\"\n");
 }
@@ -174,8 +175,9 @@ TEST_F(MyreposConvert, PathsOfEveryShape) {
 TEST_F(MyreposConvert, PerlAndShellIncludesAreReported) {
   const auto p = plan("[a]\nfoo = perl: 1\ninclude = ls *.mr\n");
   EXPECT_EQ(reports(p),
-            ini().string() + ":2: 'foo' is perl code (foo = perl: 1); rewrite it as a shell "
-                             "command; not converted\n" +
+            ini().string() +
+                ":2: 'foo' is perl code (foo = perl: 1); rewrite it as a shell "
+                "command; not converted\n" +
                 ini().string() +
                 ":3: include = ls *.mr needs a shell to evaluate; run mr import --run-includes to "
                 "convert its output, or write include = cat FILE\n");

@@ -54,11 +54,11 @@ TEST(MyreposIni, ValuesKeepTheirBytes) {
 
 TEST(MyreposIni, MalformedLinesNameFileAndLine) {
   for (const auto& [text, line] : std::vector<std::pair<std::string, int>>{
-           {"[a]\n  key = v\n", 2},   // a setting does not start with a blank
-           {"[a]\nkey value\n", 2},   // no '='
-           {"[a\n", 1},               // unclosed section
-           {"[a] x\n", 1},            // text after the section
-           {"[a]\nk-y = v\n", 2},     // '-' is not a key character
+           {"[a]\n  key = v\n", 2}, // a setting does not start with a blank
+           {"[a]\nkey value\n", 2}, // no '='
+           {"[a\n", 1},             // unclosed section
+           {"[a] x\n", 1},          // text after the section
+           {"[a]\nk-y = v\n", 2},   // '-' is not a key character
            {"\n\n\n= v\n", 4}}) {
     auto r = parse_ini(text, "/h/.mrconfig");
     ASSERT_FALSE(r) << text;
@@ -91,9 +91,10 @@ TEST(MyreposIni, UntrustedFilesFollowMyreposRules) {
   EXPECT_EQ(untrusted_error("[a]\nstatus = echo hi\n"),
             "illegal setting \"status=echo hi\" in untrusted /h/.mrconfig line 2 (to trust this "
             "file, list it in ~/.mrtrust, or run mr -t import)");
-  EXPECT_EQ(untrusted_error("# c\n[DEFAULT]\n").rfind("illegal section \"[DEFAULT]\" in untrusted "
-                                                      "/h/.mrconfig line 2",
-                                                      0),
+  EXPECT_EQ(untrusted_error("# c\n[DEFAULT]\n")
+                .rfind("illegal section \"[DEFAULT]\" in untrusted "
+                       "/h/.mrconfig line 2",
+                       0),
             0u);
   EXPECT_EQ(untrusted_error("[../x]\n").rfind("illegal section \"[../x]\"", 0), 0u);
   EXPECT_EQ(untrusted_error("[/abs]\n").rfind("illegal section \"[/abs]\"", 0), 0u);

@@ -56,8 +56,8 @@ struct ShellOutput {
   int status = 0;
 };
 // Runs `command` with /bin/sh in `dir`, as myrepos runs an include or a chain predicate.
-using ShellRunner =
-    std::function<Result<ShellOutput>(const std::string& command, const std::filesystem::path& dir)>;
+using ShellRunner = std::function<Result<ShellOutput>(const std::string& command,
+                                                      const std::filesystem::path& dir)>;
 
 struct ImportOptions {
   std::filesystem::path input;  // absolute: the INI file
