@@ -376,6 +376,15 @@ private:
     for (const std::string name : {"skip", "deleted"}) {
       const Value* v = find_command(s.settings, name, "");
       std::string text = v != nullptr ? v->text : "";
+      if (text == "false" && v != nullptr && !v->origin.builtin()) {
+        // myrepos 1.20180726 short-cuts `false` to a status of 1, which its test reads as
+        // 0 (1 >> 8): the repository is skipped (or deleted), as with true.
+        report(v->origin,
+               name + " = false " + (name == "skip" ? "skips" : "marks as deleted") +
+                   " the repository in myrepos (its `false` shortcut counts as success)",
+               "written as " + name + " = true; write false if that was not meant");
+        text = "true";
+      }
       auto missing = m_missing.find(w.plan.section);
       if (name == "skip" && missing != m_missing.end() && text != "true") {
         std::string cases;

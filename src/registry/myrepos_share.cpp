@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <set>
 
 #include <mr/util/paths.hpp>
@@ -27,7 +28,7 @@ std::optional<Value> command_of(const RepoWork& w, const std::string& name) {
   return it == w.commands.end() ? std::nullopt : std::optional<Value>(it->second);
 }
 
-// An order strictly between `low` and `high`, written briefly.
+// An order as TOML: always with a fraction, so that it reads as the float it is.
 std::string order_text(double d) {
   std::array<char, 64> buf{};
   const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), d);
@@ -107,10 +108,12 @@ void keep_order(const Model& model, std::vector<RepoWork>& repos) {
     }
     const double low = repos[theirs[i]].order;
     const double high = j < theirs.size() ? repos[theirs[j]].order : low + 1;
+    // A round step (0.1, 0.01, ...) that keeps the last one below the next order.
+    const double step =
+        std::pow(10.0, std::floor(std::log10((high - low) / static_cast<double>(j - i))));
     for (std::size_t k = i; k < j && j - i > 1; ++k) {
       auto& w = repos[theirs[k]];
-      const double order =
-          low + (high - low) * static_cast<double>(k - i) / static_cast<double>(j - i);
+      const double order = low + step * static_cast<double>(k - i);
       auto& fields = w.plan.fields;
       fields.erase(std::remove_if(fields.begin(), fields.end(),
                                   [](const TomlKey& f) { return f.name == "order"; }),

@@ -130,10 +130,25 @@ TEST_F(MyreposConvert, LibAccumulatesAndJobsAndAliases) {
 }
 
 TEST_F(MyreposConvert, SkipDeletedOrderChain) {
-  const auto text = exact("[a]\nskip = true\ndeleted = false\norder = 3\nchain = true\n[b]\n"
+  const auto text = exact("[a]\nskip = true\norder = 3\nchain = true\n[b]\n"
                           "skip = lazy\ndeleted = test -e /x\norder = 2.5\n");
-  EXPECT_EQ(text, "\n[repos.\"a\"]\nskip = true\ndeleted = false\norder = 3\nchain = true\n"
+  EXPECT_EQ(text, "\n[repos.\"a\"]\nskip = true\norder = 3\nchain = true\n"
                   "\n[repos.\"b\"]\nskip = \"lazy\"\ndeleted = \"test -e /x\"\norder = 2.5\n");
+}
+
+// myrepos 1.20180726 skips a repository with skip = false, and takes deleted = false as
+// deleted: its shortcut for `false` returns 1, which its test reads as success.
+TEST_F(MyreposConvert, FalseSkipsInMyreposAndIsReported) {
+  const auto p = plan("[a]\nskip = false\ndeleted = false\n");
+  EXPECT_EQ(p.files.back().text, "\n[repos.\"a\"]\nskip = true\ndeleted = true\n");
+  EXPECT_EQ(reports(p), ini().string() +
+                            ":2: skip = false skips the repository in myrepos (its `false` "
+                            "shortcut counts as success); written as skip = true; write false if "
+                            "that was not meant\n" +
+                            ini().string() +
+                            ":3: deleted = false marks as deleted the repository in myrepos (its "
+                            "`false` shortcut counts as success); written as deleted = true; write "
+                            "false if that was not meant\n");
 }
 
 TEST_F(MyreposConvert, FixupsRunAfterCheckoutAndUpdate) {
@@ -167,8 +182,8 @@ TEST_F(MyreposConvert, MultiLineValuesKeepTheirExactBytes) {
 // by path: orders keep myrepos' order.
 TEST_F(MyreposConvert, PathsOfEveryShape) {
   const auto text = exact("[~/x]\n[$HOME/y]\n[/abs/z]\n[a/../b]\n[.]\n");
-  EXPECT_EQ(text, "\n[repos.\"./~/x\"]\norder = 10.8\n\n[repos.\"$HOME/y\"]\norder = 10.4\n"
-                  "\n[repos.\"/abs/z\"]\norder = 10.2\n\n[repos.\"b\"]\norder = 10.6\n"
+  EXPECT_EQ(text, "\n[repos.\"./~/x\"]\norder = 10.4\n\n[repos.\"$HOME/y\"]\norder = 10.2\n"
+                  "\n[repos.\"/abs/z\"]\norder = 10.1\n\n[repos.\"b\"]\norder = 10.3\n"
                   "\n[repos.\".\"]\norder = 10.0\n");
 }
 
@@ -204,6 +219,41 @@ TEST_F(MyreposConvert, CatIncludesBecomeTomlIncludes) {
   EXPECT_EQ(p.files[1].text, "include = [\"mr.d/*.toml\"]\n\n[repos.\"a\"]\n");
 }
 
+TEST_F(MyreposConvert, ChainedFilesAreConvertedBesideThemselves) {
+  fs::create_directories(home() / "c");
+  test::write_file(home() / "c" / ".mrconfig", "[sub]\ncheckout = git clone https://x/sub sub\n");
+  const auto p = plan("[c]\nchain = true\n[d]\nchain = test -d /\n");
+  ASSERT_EQ(p.files.size(), 2u);
+  EXPECT_EQ(p.files[0].path, home() / "c" / ".mrconfig.toml");
+  // myrepos lists the chained file's repositories after the file's own (its directory
+  // sorts after theirs); mr sorts by path: orders keep myrepos' order.
+  EXPECT_EQ(p.files[0].text, "\n[repos.\"sub\"]\nurl = \"https://x/sub\"\norder = 10.2\n");
+  EXPECT_EQ(p.files[1].text,
+            "\n[repos.\"c\"]\nchain = true\norder = 10.0\n\n[repos.\"d\"]\norder = 10.1\n");
+  EXPECT_EQ(reports(p), ini().string() +
+                            ":4: chain = test -d / is decided by a shell command; run mr import "
+                            "--run-includes to evaluate it, or write chain = true\n");
+  // An untrusted chained file follows myrepos' rules.
+  test::write_file(home() / "c" / ".mrconfig", "[sub]\nupdate = rm -rf ~\n");
+  test::write_file(ini(), "[c]\nchain = true\n");
+  auto r = plan_import({ini(), home() / ".mrconfig.toml", home()});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message.rfind("illegal setting \"update=rm -rf ~\" in untrusted " +
+                                        (home() / "c" / ".mrconfig").string() + " line 2",
+                                    0),
+            0u)
+      << r.error().message;
+}
+
+TEST_F(MyreposConvert, SectionsNeedingAShellAreReported) {
+  const auto p = plan("[$(hostname)/x]\nfoo = echo\n[a]\n");
+  EXPECT_EQ(p.files.back().text, "\n[repos.\"a\"]\n");
+  EXPECT_EQ(reports(p), ini().string() +
+                            ":1: section [$(hostname)/x] needs a shell to name its directory; "
+                            "write the directory out, or use only $NAME and ${NAME}; not "
+                            "converted\n");
+}
+
 TEST_F(MyreposConvert, ParameterOutsideASectionIsAnError) {
   test::write_file(ini(), "# x\nstatus = echo\n");
   ImportOptions o{ini(), home() / "out.toml", home()};
@@ -217,7 +267,7 @@ TEST_F(MyreposConvert, OrderFollowsMyreposWhereMrsPathOrderDiffers) {
   const auto p = plan("[zz]\n[/" + std::string("zz/abs") + "]\n");
   const auto& text = p.files.back().text;
   EXPECT_NE(text.find("[repos.\"/zz/abs\"]\norder = 10.0\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("[repos.\"zz\"]\norder = 10.5\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("[repos.\"zz\"]\norder = 10.1\n"), std::string::npos) << text;
 }
 
 } // namespace
