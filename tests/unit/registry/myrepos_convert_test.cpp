@@ -20,6 +20,14 @@ protected:
   fs::path home() const { return m_tmp.path() / "home"; }
   fs::path ini() const { return home() / ".mrconfig"; }
 
+  ImportOptions options(const fs::path& out) const {
+    ImportOptions o;
+    o.input = ini();
+    o.output = out;
+    o.home = home();
+    return o;
+  }
+
   // The plan for `text` as ~/.mrconfig.
   ImportPlan plan(const std::string& text, bool run_includes = false) {
     test::write_file(ini(), text);
@@ -236,7 +244,7 @@ TEST_F(MyreposConvert, ChainedFilesAreConvertedBesideThemselves) {
   // An untrusted chained file follows myrepos' rules.
   test::write_file(home() / "c" / ".mrconfig", "[sub]\nupdate = rm -rf ~\n");
   test::write_file(ini(), "[c]\nchain = true\n");
-  auto r = plan_import({ini(), home() / ".mrconfig.toml", home()});
+  auto r = plan_import(options(home() / ".mrconfig.toml"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message.rfind("illegal setting \"update=rm -rf ~\" in untrusted " +
                                         (home() / "c" / ".mrconfig").string() + " line 2",
@@ -256,8 +264,7 @@ TEST_F(MyreposConvert, SectionsNeedingAShellAreReported) {
 
 TEST_F(MyreposConvert, ParameterOutsideASectionIsAnError) {
   test::write_file(ini(), "# x\nstatus = echo\n");
-  ImportOptions o{ini(), home() / "out.toml", home()};
-  auto r = plan_import(o);
+  auto r = plan_import(options(home() / "out.toml"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, ini().string() + ":2: parameter (status) not in section");
 }
