@@ -60,6 +60,7 @@ complete -c mr -n __mr_no_action -a list -d 'Print the header line of each selec
 complete -c mr -n __mr_no_action -a ls -d 'Alias of list'
 complete -c mr -n __mr_no_action -a register -d 'Add the repository at DIR to the registry'
 complete -c mr -n __mr_no_action -a unregister -d 'Remove the repository at DIR from the registry'
+complete -c mr -n __mr_no_action -a import -d 'Convert a myrepos registry to TOML'
 complete -c mr -n __mr_no_action -a status -d 'Changes, unpushed branches and stashes'
 complete -c mr -n __mr_no_action -a summary -d 'One line per repository'
 complete -c mr -n __mr_no_action -a ll -d 'Alias of summary'

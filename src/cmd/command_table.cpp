@@ -58,6 +58,13 @@ constexpr std::array k_builtins{
                 .kind = Kind::registry,
                 .run = &run_unregister,
                 .uses_git = true},
+    CommandInfo{.name = "import",
+                .synopsis = "[FILE] [-o OUT] [--force] [--dry-run] [--run-includes]",
+                .summary = "convert a myrepos registry (default ~/.mrconfig) to mr's TOML",
+                .kind = Kind::registry,
+                .run = &run_import,
+                .creates_registry = true,
+                .reads_registry = false},
     CommandInfo{.name = "run",
                 .synopsis = "CMD [ARGS...]",
                 .summary = "run a command in every repository",
@@ -128,7 +135,13 @@ constexpr std::array k_builtins{
 
 // `mr help ACTION`: each built-in's own arguments and options, a line each. A table of its
 // own beside k_builtins (an action without one takes no arguments).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 14> k_action_help{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 15> k_action_help{{
+    {"import", "  FILE            the myrepos registry (default: ~/.mrconfig), with what it\n"
+               "                  includes and chains\n"
+               "  -o, --output OUT  the TOML registry to write (default: -c FILE, else FILE.toml)\n"
+               "  --force         replace files that exist\n"
+               "  --dry-run       print what would be written; write nothing\n"
+               "  --run-includes  run includes and chain predicates that need a shell\n"},
     {"register", "  DIR  the repository (default: the current directory)\n"},
     {"unregister", "  DIR  the repository (default: the current directory)\n"},
     {"run", "  CMD [ARGS...]  the program to run in each repository, with its arguments\n"

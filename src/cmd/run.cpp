@@ -175,9 +175,16 @@ int run(const Invocation& invocation) {
     return help(invocation.args, loaded ? *loaded : registry::Registry{}, err_color);
   }
   if (!loaded) {
-    // Interrupted while loading (a huge include, a slow disk): the signal thread has said
-    // so; fatal() ends as an interrupted run does.
-    return fatal(loaded.error());
+    // An action that does not read the registry (import) runs whatever is there.
+    auto standalone = resolve_action(invocation.action, registry::Registry{});
+    if (standalone && standalone->builtin != nullptr && !standalone->builtin->reads_registry &&
+        !invocation.interrupt.stop_requested()) {
+      loaded = registry::Registry{};
+    } else {
+      // Interrupted while loading (a huge include, a slow disk): the signal thread has said
+      // so; fatal() ends as an interrupted run does.
+      return fatal(loaded.error());
+    }
   }
   spdlog::debug("loaded {} repos from {} files", loaded->repos.size(), loaded->files.size());
   if (missing_directory &&

@@ -8,40 +8,13 @@
 #include <mr/util/paths.hpp>
 #include <mr/util/quote.hpp>
 
+#include "edit_locks.hpp"
 #include "text_edit.hpp"
 #include "toml_support.hpp"
 
 namespace mr::registry {
 
 namespace {
-
-// Locks held while editing: the root file's directory, plus the defining file's directory
-// when that is another one. Always taken in that order, so two writers cannot deadlock.
-class EditLocks {
-public:
-  Result<void> lock_dir_of(const fs::path& file) {
-    const auto dir = util::resolve_symlinks(file).parent_path();
-    struct stat st {};
-    if (::stat(dir.c_str(), &st) == 0) {
-      for (const auto& held : m_held) {
-        if (held.dev == st.st_dev && held.ino == st.st_ino) {
-          return {}; // flock is per open file: locking the same directory twice would block
-        }
-      }
-    }
-    MR_TRY_VAR(lock, util::DirectoryLock::acquire(dir));
-    m_held.push_back({st.st_dev, st.st_ino, std::move(*lock)});
-    return {};
-  }
-
-private:
-  struct Held {
-    dev_t dev;
-    ino_t ino;
-    util::DirectoryLock lock;
-  };
-  std::vector<Held> m_held;
-};
 
 // An untrusted file is written through a symlink only to a file in the link's own
 // directory or below: anything else is a file mr would not load as that registry (the

@@ -27,8 +27,10 @@ std::string SourceLocation::str() const {
 }
 
 std::string convert_hint(const fs::path& file) {
-  return file.string() + " is a myrepos registry (INI), which mr does not read: mr reads TOML (the "
-                         "equivalents are under CONVERTING FROM MYREPOS in mrconfig.toml(5))";
+  return file.string() +
+         " is a myrepos registry (INI), which mr does not read: mr reads TOML; "
+         "convert it with mr import " +
+         file.string() + " (see CONVERTING FROM MYREPOS in mrconfig.toml(5))";
 }
 
 bool Repo::has_tag(std::string_view tag) const {

@@ -178,8 +178,9 @@ TEST_F(MyreposRoots, AMyreposFileGivenToMrSaysHowToConvertIt) {
   const auto ini = home() / ".mrconfig";
   EXPECT_EQ(myrepos({"-c", ini.string(), "list"}, home() / "src").exit_code, 0);
   const auto convert = ini.string() +
-                       " is a myrepos registry (INI), which mr does not read: mr reads TOML (the "
-                       "equivalents are under CONVERTING FROM MYREPOS in mrconfig.toml(5))\n";
+                       " is a myrepos registry (INI), which mr does not read: mr reads TOML; "
+                       "convert it with mr import " +
+                       ini.string() + " (see CONVERTING FROM MYREPOS in mrconfig.toml(5))\n";
   auto r = mr({"-c", ini.string(), "list"}, home() / "src");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");

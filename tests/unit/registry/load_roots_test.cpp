@@ -94,8 +94,9 @@ TEST_F(RegistryRoots, AMyreposFileIsNamedAsOneWithHowToConvertIt) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, ini.string() +
                                    " is a myrepos registry (INI), which mr does not read: mr "
-                                   "reads TOML (the equivalents are under CONVERTING FROM "
-                                   "MYREPOS in mrconfig.toml(5))");
+                                   "reads TOML; convert it with mr import " +
+                                   ini.string() +
+                                   " (see CONVERTING FROM MYREPOS in mrconfig.toml(5))");
   EXPECT_EQ(r.error().message, convert_hint(ini));
   // Shapes that gave other errors: valid TOML with an unknown key 'DEFAULT', TOML's
   // "expected ']'", a parse error on myrepos' include.

@@ -21,7 +21,7 @@ using CommandFn = int (*)(CommandContext&);
 using RepoFn = task::TaskResult (*)(RepoTask&);
 
 enum class Kind {
-  registry, // works on the registry itself, once: register, unregister
+  registry, // works on the registry itself, once: register, unregister, import
   per_repo, // runs in every selected repository, through the executor
 };
 
@@ -50,6 +50,7 @@ struct CommandInfo {
   std::size_t min_args = 0;      // fewer is a usage error
   bool needs_directory = true;   // per_repo: a missing repository directory fails it
   bool creates_registry = false; // may run when an explicitly named registry does not exist
+  bool reads_registry = true;    // false: runs even when the registry does not load (import)
   bool uses_git = false;         // initialise libgit2 first
   bool table = false;            // per_repo: one aligned line per repo instead of blocks
   // Clones: runs in the parent of a repository that is not there (or is an empty

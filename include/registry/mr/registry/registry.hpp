@@ -133,7 +133,8 @@ struct LoadOptions {
 };
 
 // What to say of `file`, a myrepos registry (INI): "FILE is a myrepos registry (INI), which
-// mr does not read: mr reads TOML (...)", pointing to the equivalents in mrconfig.toml(5).
+// mr does not read: mr reads TOML; convert it with mr import FILE (...)", pointing to
+// mrconfig.toml(5) too.
 // The one wording for it: loading a file in that format fails with it instead of a TOML
 // error, and it ends the error for a ~/.mrconfig without a TOML registry.
 std::string convert_hint(const fs::path& file);

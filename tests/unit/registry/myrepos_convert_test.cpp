@@ -1,0 +1,282 @@
+// What `mr import` makes of each myrepos construct: the TOML text, byte for byte, and the
+// reports for what it could not convert exactly.
+#include <gtest/gtest.h>
+
+#include <mr/registry/import.hpp>
+#include <mr/registry/registry.hpp>
+
+#include "cli_fixture.hpp"
+#include "registry/myrepos_convert.hpp"
+#include "registry/toml_support.hpp"
+
+namespace mr::registry {
+
+namespace {
+
+class MyreposConvert : public ::testing::Test {
+protected:
+  MyreposConvert() { fs::create_directories(home()); }
+
+  fs::path home() const { return m_tmp.path() / "home"; }
+  fs::path ini() const { return home() / ".mrconfig"; }
+
+  ImportOptions options(const fs::path& out) const {
+    ImportOptions o;
+    o.input = ini();
+    o.output = out;
+    o.home = home();
+    return o;
+  }
+
+  // The plan for `text` as ~/.mrconfig.
+  ImportPlan plan(const std::string& text, bool run_includes = false) {
+    test::write_file(ini(), text);
+    ImportOptions o;
+    o.input = ini();
+    o.output = home() / ".mrconfig.toml";
+    o.home = home();
+    o.run_includes = run_includes;
+    o.shell = [&](const std::string& command, const fs::path& dir) -> Result<ShellOutput> {
+      m_ran.push_back(command + " in " + dir.string());
+      return ShellOutput{m_shell_output, 0};
+    };
+    auto r = plan_import(o);
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    return r ? *r : ImportPlan{};
+  }
+
+  // The main file's TOML for `text`, with no report expected.
+  std::string exact(const std::string& text) {
+    const auto p = plan(text);
+    EXPECT_EQ(reports(p), "");
+    return p.files.empty() ? "" : p.files.back().text;
+  }
+
+  static std::string reports(const ImportPlan& p) {
+    std::string out;
+    for (const auto& r : p.reports) {
+      out += r.str() + "\n";
+    }
+    return out;
+  }
+
+  test::TempDir m_tmp;
+  std::vector<std::string> m_ran;
+  std::string m_shell_output;
+};
+
+TEST_F(MyreposConvert, RegisterOutputBecomesUrl) {
+  EXPECT_EQ(exact("\n[src/a]\ncheckout = git clone 'https://x/a.git' 'a'\n"),
+            "\n[repos.\"src/a\"]\nurl = \"https://x/a.git\"\n");
+}
+
+TEST_F(MyreposConvert, CloneBranchAndDefaultDirectory) {
+  EXPECT_EQ(exact("[b]\ncheckout = git clone --branch=dev https://x/b.git\n"
+                  "[c]\ncheckout = git clone -b \"main\" git@h:c c\n"),
+            "\n[repos.\"b\"]\nurl = \"https://x/b.git\"\nbranch = \"dev\"\n"
+            "\n[repos.\"c\"]\nurl = \"git@h:c\"\nbranch = \"main\"\n");
+}
+
+TEST_F(MyreposConvert, RecursiveCloneFetchesSubmodulesAfterCheckout) {
+  EXPECT_EQ(exact("[r]\ncheckout = git clone --recursive https://x/r\n"),
+            "\n[repos.\"r\"]\nurl = \"https://x/r\"\n[repos.\"r\".commands]\n"
+            "post_checkout = '''\ncd \"$MR_REPO\"\ngit submodule update --init --recursive\n'''\n");
+}
+
+TEST_F(MyreposConvert, CompoundAndForeignCheckoutsStayCommands) {
+  const auto text = exact("[a]\ncheckout = git clone https://x/a other && cd other\n"
+                          "[b]\ncheckout = git clone https://x/b b && cd b && git checkout v1\n");
+  EXPECT_NE(text.find("[repos.\"a\".commands]\ncheckout = \"git clone https://x/a other && cd "
+                      "other\"\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("checkout = \"git clone https://x/b b && cd b && git checkout v1\"\n"),
+            std::string::npos);
+}
+
+TEST_F(MyreposConvert, NonGitRepositoriesGetMyreposCommandsForTheirType) {
+  const auto p = plan("[s]\ncheckout = svn co https://x/s s\n");
+  ASSERT_EQ(p.files.size(), 1u);
+  const auto& text = p.files[0].text;
+  EXPECT_NE(text.find("status = \"svn status \\\"$@\\\"\""), std::string::npos) << text;
+  EXPECT_NE(text.find("update = \"svn update \\\"$@\\\"\""), std::string::npos);
+  EXPECT_NE(text.find("checkout = \"svn co https://x/s s\""), std::string::npos);
+  // myrepos has no svn fetch or record: skipped, as myrepos skips them.
+  EXPECT_NE(text.find("skip = '''\ncase \"$1\" in fetch|record) exit 0;; esac\nexit 1'''"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(reports(p), ini().string() +
+                            ":1: myrepos has no svn command for fetch, record and skips the "
+                            "repository for them; mr skips it through skip\n");
+}
+
+TEST_F(MyreposConvert, DefaultCopiesForwardAndSharedCommandsGoToCommands) {
+  // pre_status reaches both sections and stays in [DEFAULT]: [commands]. hello is set
+  // after [a]: only b has it, so it is b's alone.
+  const auto text =
+      exact("[DEFAULT]\npre_status = echo pre\n[a]\n[DEFAULT]\nhello = echo hi\n[b]\n");
+  EXPECT_EQ(text, "\n[commands]\npre_status = \"echo pre\"\n\n[repos.\"a\"]\n\n[repos.\"b\"]\n"
+                  "[repos.\"b\".commands]\nhello = \"echo hi\"\n");
+}
+
+TEST_F(MyreposConvert, GitActionOverridesAppendPrependAndDefault) {
+  // hello_default is what a section without a hello of its own runs.
+  const auto text = exact("[DEFAULT]\ngit_update = git pull --rebase\nhello_default = echo d\n"
+                          "[a]\nstatus_append = echo x\nlog_prepend = echo first\n"
+                          "[b]\nhello = echo b\n");
+  EXPECT_EQ(text, "\n[commands]\nupdate = \"git pull --rebase\"\n"
+                  "\n[repos.\"a\"]\n[repos.\"a\".commands]\nhello = \"echo d\"\n"
+                  "log = '''\necho first\n'''\nstatus = '''\n\necho x\n'''\n"
+                  "\n[repos.\"b\"]\n[repos.\"b\".commands]\nhello = \"echo b\"\n");
+}
+
+TEST_F(MyreposConvert, LibAccumulatesAndJobsAndAliases) {
+  const auto text = exact("jobs = 4\n[DEFAULT]\nlib = a() { :; }\n[ALIAS]\nup = update\n[x]\n"
+                          "lib = b() { :; }\n");
+  EXPECT_EQ(text, "\n[settings]\njobs = 4\n\n[alias]\nup = \"update\"\n\n[repos.\"x\"]\n"
+                  "lib = '''\n\na() { :; }\n\nb() { :; }\n'''\n");
+}
+
+TEST_F(MyreposConvert, SkipDeletedOrderChain) {
+  const auto text = exact("[a]\nskip = true\norder = 3\nchain = true\n[b]\n"
+                          "skip = lazy\ndeleted = test -e /x\norder = 2.5\n");
+  EXPECT_EQ(text, "\n[repos.\"a\"]\nskip = true\norder = 3\nchain = true\n"
+                  "\n[repos.\"b\"]\nskip = \"lazy\"\ndeleted = \"test -e /x\"\norder = 2.5\n");
+}
+
+// myrepos 1.20180726 skips a repository with skip = false, and takes deleted = false as
+// deleted: its shortcut for `false` returns 1, which its test reads as success.
+TEST_F(MyreposConvert, FalseSkipsInMyreposAndIsReported) {
+  const auto p = plan("[a]\nskip = false\ndeleted = false\n");
+  EXPECT_EQ(p.files.back().text, "\n[repos.\"a\"]\nskip = true\ndeleted = true\n");
+  EXPECT_EQ(reports(p), ini().string() +
+                            ":2: skip = false skips the repository in myrepos (its `false` "
+                            "shortcut counts as success); written as skip = true; write false if "
+                            "that was not meant\n" +
+                            ini().string() +
+                            ":3: deleted = false marks as deleted the repository in myrepos (its "
+                            "`false` shortcut counts as success); written as deleted = true; write "
+                            "false if that was not meant\n");
+}
+
+TEST_F(MyreposConvert, FixupsRunAfterCheckoutAndUpdate) {
+  const auto text = exact("[a]\npost_update = echo post\nfixups = echo fix\n");
+  EXPECT_EQ(text, "\n[repos.\"a\"]\n[repos.\"a\".commands]\n"
+                  "post_checkout = '''\ncd \"$MR_REPO\"\necho fix'''\n"
+                  "post_update = '''\n(\necho post\n)\necho fix'''\n");
+}
+
+TEST_F(MyreposConvert, CommentsStayWhereTheyStood) {
+  const auto text = exact("# head\n[DEFAULT]\n# shared\nfoo = echo foo\n# above a\n[a]\n"
+                          "# the url\ncheckout = git clone https://x/a a\n# tail\n");
+  EXPECT_EQ(text, "# head\n\n[commands]\n# shared\nfoo = \"echo foo\"\n\n# above a\n"
+                  "[repos.\"a\"]\n# the url\nurl = \"https://x/a\"\n# tail\n");
+}
+
+TEST_F(MyreposConvert, MultiLineValuesKeepTheirExactBytes) {
+  for (const std::string value :
+       {"a\n\tb\n", "it's '''\n\"x\" \\", "a\nb'", "\x01\n\r\nz", "\n\n"}) {
+    const auto toml = myrepos::toml_string(value);
+    ASSERT_TRUE(toml);
+    auto r = toml_support::parse("k = " + *toml, "t.toml");
+    ASSERT_TRUE(r) << *toml;
+    EXPECT_EQ((*r)["k"].value<std::string>(), value) << *toml;
+  }
+  EXPECT_FALSE(myrepos::toml_string("\xff"));
+}
+
+// myrepos takes "~" literally (a directory named ~ here) and expands $HOME; it sorts the
+// sections by name, ".", "/abs/z", "$HOME/y" (expanded), "a/../b", "~/x", where mr sorts
+// by path: orders keep myrepos' order.
+TEST_F(MyreposConvert, PathsOfEveryShape) {
+  const auto text = exact("[~/x]\n[$HOME/y]\n[/abs/z]\n[a/../b]\n[.]\n");
+  EXPECT_EQ(text, "\n[repos.\"./~/x\"]\norder = 10.4\n\n[repos.\"$HOME/y\"]\norder = 10.2\n"
+                  "\n[repos.\"/abs/z\"]\norder = 10.1\n\n[repos.\"b\"]\norder = 10.3\n"
+                  "\n[repos.\".\"]\norder = 10.0\n");
+}
+
+TEST_F(MyreposConvert, PerlAndShellIncludesAreReported) {
+  const auto p = plan("[a]\nfoo = perl: 1\ninclude = ls *.mr\n");
+  EXPECT_EQ(reports(p),
+            ini().string() +
+                ":2: 'foo' is perl code (foo = perl: 1); rewrite it as a shell "
+                "command; not converted\n" +
+                ini().string() +
+                ":3: include = ls *.mr needs a shell to evaluate; run mr import --run-includes to "
+                "convert its output, or write include = cat FILE\n");
+}
+
+TEST_F(MyreposConvert, RunIncludesConvertsTheOutputInline) {
+  m_shell_output = "[inc]\ncheckout = git clone https://x/inc inc\n";
+  const auto p = plan("include = ls *.mr\n", true);
+  EXPECT_EQ(reports(p), "");
+  ASSERT_EQ(p.files.size(), 1u);
+  EXPECT_EQ(p.files[0].text, "\n[repos.\"inc\"]\nurl = \"https://x/inc\"\n");
+  EXPECT_EQ(m_ran, std::vector<std::string>{"ls *.mr in " + home().string()});
+}
+
+TEST_F(MyreposConvert, CatIncludesBecomeTomlIncludes) {
+  fs::create_directories(home() / "mr.d");
+  test::write_file(home() / "mr.d" / "one", "[src/one]\ncheckout = git clone https://x/one one\n");
+  const auto p = plan("include = cat ~/mr.d/*\n[a]\n");
+  EXPECT_EQ(reports(p), "");
+  ASSERT_EQ(p.files.size(), 2u);
+  EXPECT_EQ(p.files[0].path, home() / "mr.d" / "one.toml");
+  // Its paths were relative to ~ (where it is included): rewritten from its own directory.
+  EXPECT_EQ(p.files[0].text, "\n[repos.\"~/src/one\"]\nurl = \"https://x/one\"\n");
+  EXPECT_EQ(p.files[1].text, "include = [\"mr.d/*.toml\"]\n\n[repos.\"a\"]\n");
+}
+
+TEST_F(MyreposConvert, ChainedFilesAreConvertedBesideThemselves) {
+  fs::create_directories(home() / "c");
+  test::write_file(home() / "c" / ".mrconfig", "[sub]\ncheckout = git clone https://x/sub sub\n");
+  const auto p = plan("[c]\nchain = true\n[d]\nchain = test -d /\n");
+  ASSERT_EQ(p.files.size(), 2u);
+  EXPECT_EQ(p.files[0].path, home() / "c" / ".mrconfig.toml");
+  // myrepos lists the chained file's repositories after the file's own (its directory
+  // sorts after theirs); mr sorts by path: orders keep myrepos' order.
+  EXPECT_EQ(p.files[0].text, "\n[repos.\"sub\"]\nurl = \"https://x/sub\"\norder = 10.2\n");
+  EXPECT_EQ(p.files[1].text,
+            "\n[repos.\"c\"]\nchain = true\norder = 10.0\n\n[repos.\"d\"]\norder = 10.1\n");
+  EXPECT_EQ(reports(p), ini().string() +
+                            ":4: chain = test -d / is decided by a shell command; run mr import "
+                            "--run-includes to evaluate it, or write chain = true\n");
+  // An untrusted chained file follows myrepos' rules.
+  test::write_file(home() / "c" / ".mrconfig", "[sub]\nupdate = rm -rf ~\n");
+  test::write_file(ini(), "[c]\nchain = true\n");
+  auto r = plan_import(options(home() / ".mrconfig.toml"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message.rfind("illegal setting \"update=rm -rf ~\" in untrusted " +
+                                        (home() / "c" / ".mrconfig").string() + " line 2",
+                                    0),
+            0u)
+      << r.error().message;
+}
+
+TEST_F(MyreposConvert, SectionsNeedingAShellAreReported) {
+  const auto p = plan("[$(hostname)/x]\nfoo = echo\n[a]\n");
+  EXPECT_EQ(p.files.back().text, "\n[repos.\"a\"]\n");
+  EXPECT_EQ(reports(p), ini().string() +
+                            ":1: section [$(hostname)/x] needs a shell to name its directory; "
+                            "write the directory out, or use only $NAME and ${NAME}; not "
+                            "converted\n");
+}
+
+TEST_F(MyreposConvert, ParameterOutsideASectionIsAnError) {
+  test::write_file(ini(), "# x\nstatus = echo\n");
+  auto r = plan_import(options(home() / "out.toml"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, ini().string() + ":2: parameter (status) not in section");
+}
+
+TEST_F(MyreposConvert, OrderFollowsMyreposWhereMrsPathOrderDiffers) {
+  // myrepos sorts by section name: "$HOME/y" (expanded to /...) before "a"; mr by path.
+  const auto p = plan("[zz]\n[/" + std::string("zz/abs") + "]\n");
+  const auto& text = p.files.back().text;
+  EXPECT_NE(text.find("[repos.\"/zz/abs\"]\norder = 10.0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("[repos.\"zz\"]\norder = 10.1\n"), std::string::npos) << text;
+}
+
+} // namespace
+
+} // namespace mr::registry
