@@ -110,7 +110,6 @@ public:
     commands(defaults, m_model.final_default, "git", Origin{});
     lib(defaults, m_model.final_default);
     auto shared = share(m_work, defaults);
-    keep_order(m_model, m_work);
     Conversion out;
     out.settings = std::move(shared.settings);
     if (m_model.jobs) {

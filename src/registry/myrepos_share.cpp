@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cmath>
 #include <set>
 
 #include <mr/util/paths.hpp>
@@ -26,14 +25,6 @@ bool same(const std::optional<Value>& a, const std::optional<Value>& b) {
 std::optional<Value> command_of(const RepoWork& w, const std::string& name) {
   auto it = w.commands.find(name);
   return it == w.commands.end() ? std::nullopt : std::optional<Value>(it->second);
-}
-
-// An order as TOML: always with a fraction, so that it reads as the float it is.
-std::string order_text(double d) {
-  std::array<char, 64> buf{};
-  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), d);
-  std::string s(buf.data(), end);
-  return s.find_first_of(".e") == std::string::npos ? s + ".0" : s;
 }
 
 } // namespace
@@ -71,57 +62,6 @@ Shared share(std::vector<RepoWork>& repos, const RepoWork& defaults) {
     }
   }
   return shared;
-}
-
-void keep_order(const Model& model, std::vector<RepoWork>& repos) {
-  std::vector<std::size_t> mine(repos.size());
-  for (std::size_t i = 0; i < mine.size(); ++i) {
-    mine[i] = i;
-  }
-  auto theirs = mine;
-  // myrepos: order, then the file's directory ("DIR/"), then the section name as expanded.
-  std::stable_sort(theirs.begin(), theirs.end(), [&](std::size_t a, std::size_t b) {
-    const auto& sa = model.sections[ix(repos[a].plan.section)];
-    const auto& sb = model.sections[ix(repos[b].plan.section)];
-    if (repos[a].order != repos[b].order) {
-      return repos[a].order < repos[b].order;
-    }
-    const auto da = sa.topdir.string() + "/";
-    const auto db = sb.topdir.string() + "/";
-    return da != db ? da < db : sa.expanded < sb.expanded;
-  });
-  // mr: order, then the path.
-  std::stable_sort(mine.begin(), mine.end(), [&](std::size_t a, std::size_t b) {
-    if (repos[a].order != repos[b].order) {
-      return repos[a].order < repos[b].order;
-    }
-    return repos[a].plan.path.native() < repos[b].plan.path.native();
-  });
-  if (mine == theirs) {
-    return;
-  }
-  // Within each run of equal orders, spread the repositories over [order, next order).
-  for (std::size_t i = 0; i < theirs.size();) {
-    std::size_t j = i;
-    while (j < theirs.size() && repos[theirs[j]].order == repos[theirs[i]].order) {
-      ++j;
-    }
-    const double low = repos[theirs[i]].order;
-    const double high = j < theirs.size() ? repos[theirs[j]].order : low + 1;
-    // A round step (0.1, 0.01, ...) that keeps the last one below the next order.
-    const double step =
-        std::pow(10.0, std::floor(std::log10((high - low) / static_cast<double>(j - i))));
-    for (std::size_t k = i; k < j && j - i > 1; ++k) {
-      auto& w = repos[theirs[k]];
-      const double order = low + step * static_cast<double>(k - i);
-      auto& fields = w.plan.fields;
-      fields.erase(std::remove_if(fields.begin(), fields.end(),
-                                  [](const TomlKey& f) { return f.name == "order"; }),
-                   fields.end());
-      fields.push_back({"order", order_text(order), std::nullopt});
-    }
-    i = j;
-  }
 }
 
 void finish(Model& model, RepoWork& w) {

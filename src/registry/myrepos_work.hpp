@@ -28,9 +28,6 @@ struct Shared {
 // final [DEFAULT], as a repository) have alike: those go to [commands] and [settings].
 Shared share(std::vector<RepoWork>& repos, const RepoWork& defaults);
 
-// Writes orders where mr's order of the repositories would not be myrepos'.
-void keep_order(const Model& model, std::vector<RepoWork>& repos);
-
 // The repository's commands and lib as TOML keys; in a file that is not trusted, which
 // may hold neither, they are reported instead.
 void finish(Model& model, RepoWork& repo);

@@ -98,7 +98,11 @@ private:
       key += '/';
     }
     key += '\0';
-    if (expanded.is_absolute()) {
+    // myrepos sorts a section as written, after expanding its variables: an absolute one
+    // by its text. It takes "~" literally, so a "~/" key, which mr import writes for an
+    // included file's section that was relative to its includer, sorts as that was.
+    const bool from_home = m_name == "~" || m_name.rfind("~/", 0) == 0;
+    if (expanded.is_absolute() && !from_home) {
       return key + expanded.native();
     }
     const auto rel = path.lexically_relative(top);

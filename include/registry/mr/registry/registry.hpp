@@ -66,8 +66,9 @@ struct Repo {
   // Within one `order`, repositories sort by this, byte by byte, as myrepos sorts by
   // (topdir, section): the top directory of the file listing it (a root or chained file's
   // own directory, an included file's includer's) with a trailing '/', a NUL, then the
-  // path relative to that directory as written (absolute when written absolute, or
-  // outside it). So a file's repositories stay together, in the order myrepos gives them.
+  // path relative to that directory (the absolute path when the key is absolute, "/..."
+  // or a variable, or when it lies outside). So a file's repositories stay together, in
+  // the order myrepos gives them.
   std::string sort_key;
   bool skip = false;                         // skip = true
   std::optional<std::string> skip_predicate; // skip = "shell snippet" (trusted files only)
