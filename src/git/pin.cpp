@@ -106,7 +106,7 @@ Result<std::optional<Named>> resolve_named(git_repository* repo, const std::stri
 
 namespace {
 
-std::vector<std::string> remote_names(git_repository* repo) {
+std::vector<std::string> remotes_of(git_repository* repo) {
   std::vector<std::string> names;
   git_config* raw = nullptr;
   if (git_repository_config_snapshot(&raw, repo) != 0) {
@@ -137,9 +137,16 @@ std::string head_place(git_repository* repo) {
 } // namespace
 
 Result<std::optional<Pin>> find_pin(const std::filesystem::path& path, const std::string& branch) {
+  // The usual case, a local branch of that name, without opening the repository: its refs
+  // read directly (a .git file, a linked work tree, goes the long way).
+  if (std::error_code ec; std::filesystem::is_directory(path / ".git", ec) &&
+                          valid_ref(branch_ref(branch)) &&
+                          RefStore((path / ".git").string() + "/").resolve(branch_ref(branch))) {
+    return std::nullopt;
+  }
   MR_TRY_VAR(opened, open_repository(path, {.read_only_config = true}));
   git_repository* repo = opened->get();
-  MR_TRY_VAR(named, resolve_named(repo, branch, remote_names(repo)));
+  MR_TRY_VAR(named, resolve_named(repo, branch, remotes_of(repo)));
   if (!*named || (*named)->kind == Named::Kind::branch) {
     return std::nullopt;
   }
