@@ -147,6 +147,13 @@ Result<std::optional<Pin>> find_pin(const std::filesystem::path& path, const std
   MR_TRY_VAR(opened, open_repository(path, {.read_only_config = true}));
   git_repository* repo = opened->get();
   MR_TRY_VAR(named, resolve_named(repo, branch, remotes_of(repo)));
+  if (!*named && written_as_commit(branch)) {
+    // A commit this clone lacks (the registry moved the pin on): going there is the
+    // user's call, after a fetch.
+    return Pin{Pin::Kind::commit, false,
+               "pinned to commit " + branch + " (registry branch), which is not in this clone; " +
+                   "not updated (git fetch, then git checkout --detach " + branch + ")"};
+  }
   if (!*named || (*named)->kind == Named::Kind::branch) {
     return std::nullopt;
   }

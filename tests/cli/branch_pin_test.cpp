@@ -260,6 +260,25 @@ TEST_F(PinnedUpdate, APinnedRepositoryMovedAwayIsNotUpdatedAndSaysWhereHeadIs) {
   EXPECT_EQ(rev(tagged, "HEAD"), second);
 }
 
+// The registry's pin moved on to a commit the clone has not fetched: not fetched and moved
+// there behind the user's back either.
+TEST_F(PinnedUpdate, ACommitPinTheCloneLacksIsSkippedSayingSo) {
+  register_pinned("commit", second);
+  ASSERT_EQ(mr({"checkout"}, ws()).exit_code, 0);
+  const auto next = push_change("pin", "a.txt", "four\n");
+  write_file(registry(), "");
+  register_pinned("commit", next);
+  const auto r = mr({"update"}, ws());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find((ws() / "commit").string() + ": pinned to commit " + next +
+                       " (registry branch), which is not in this clone; not updated (git fetch, "
+                       "then git checkout --detach " +
+                       next + ")\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(rev(ws() / "commit", "HEAD"), second);
+}
+
 TEST_F(PinnedUpdate, ABranchPinStillFastForwards) {
   register_pinned("dev", "dev");
   register_pinned("both", "both"); // a branch and a tag: the branch

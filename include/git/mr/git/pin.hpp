@@ -22,8 +22,9 @@ struct Pin {
 
 // Whether `branch` (the registry's) pins the repository at `repo`: it is neither a local
 // branch there nor a branch of one of its remotes, but a tag, or a commit id (7 to 40 hex
-// digits) of a commit the repository has. nullopt: a branch, or a name the repository
-// does not know (update then works as without a branch). Reads only; nothing is fetched.
+// digits), whether the repository has that commit or not. nullopt: a branch, or another
+// name the repository does not know (update then works as without a branch). Reads only;
+// nothing is fetched.
 Result<std::optional<Pin>> find_pin(const std::filesystem::path& repo, const std::string& branch);
 
 } // namespace mr::git
