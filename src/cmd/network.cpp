@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <mr/git/network.hpp>
+#include <mr/git/pin.hpp>
 #include <mr/render/renderer.hpp>
 #include <mr/util/file_io.hpp>
 #include <mr/util/paths.hpp>
@@ -151,6 +152,18 @@ task::TaskResult repo_fetch(RepoTask& t) {
 }
 
 task::TaskResult repo_update(RepoTask& t) {
+  // A tag or a commit as the registry's branch pins the repository: never moved, nor
+  // fetched, by update.
+  if (t.repo.branch) {
+    auto pin = git::find_pin(t.repo.path, *t.repo.branch);
+    if (!pin) {
+      return task::TaskResult::failed(t.repo.path.string() + ": " + pin.error().message);
+    }
+    if (*pin) {
+      t.fields.add("result", "pinned");
+      return task::TaskResult::skipped(t.repo.path.string() + ": " + (*pin)->reason);
+    }
+  }
   auto net = net_context(t);
   auto r = git::update(t.repo.path, net, render::output_columns());
   if (!r) {

@@ -16,6 +16,8 @@
 #include <mr/util/strings.hpp>
 #include <mr/util/test_point.hpp>
 
+#include "clone_git.hpp"
+#include "clone_head.hpp"
 #include "error.hpp"
 #include "handles.hpp"
 #include "net_stream.hpp"
@@ -59,12 +61,6 @@ void checkout_progress(const char*, size_t done, size_t total, void* payload) {
     p.to_check_out = total;
     st.net->progress(p);
   }
-}
-
-// A name below the directory open as `dir`, as a path every program (libgit2, git, a
-// child's chdir) can use: it leads to that directory whatever its own path has become.
-std::string through(int dir, const std::string& name = {}) {
-  return "/proc/self/fd/" + std::to_string(dir) + (name.empty() ? "" : "/" + name);
 }
 
 void discard(int parent, const std::string& name) {
@@ -146,25 +142,6 @@ void remove_dead_clones(int parent, const std::string& name) {
   }
 }
 
-// `git clone` into `temp`, run in the directory open as `parent` (a relative URL means what
-// it means to a checkout command there).
-Result<void> clone_with_git(const std::string& url, const std::optional<std::string>& branch,
-                            int parent, const std::string& temp, const NetContext& net,
-                            const std::string& text) {
-  auto argv = git_argv_without_prompts(false, net);
-  argv.insert(argv.end(), {"clone", "--quiet"});
-  if (branch) {
-    argv.insert(argv.end(), {"--branch", *branch});
-  }
-  argv.insert(argv.end(), {"--", url, temp});
-  MR_TRY_VAR(r, net.run(argv, "", through(parent)));
-  if (r->exit_code != 0) {
-    const auto lines = util::split_lines(util::trim(r->err));
-    return fail(lines.empty() ? "git clone failed" : std::string(lines.back()), text);
-  }
-  return {};
-}
-
 Result<void> clone_with_libgit2(const std::string& url, const std::optional<std::string>& branch,
                                 int dir, const Endpoint& endpoint, const NetContext& net,
                                 const std::string& text) {
@@ -178,8 +155,11 @@ Result<void> clone_with_libgit2(const std::string& url, const std::optional<std:
   options.checkout_opts.progress_payload = &state;
   options.remote_cb = create_origin;
   options.remote_cb_payload = &state;
+  // With a branch, nothing is checked out until it is known whether it names a branch, a
+  // tag or a commit of the remote (libgit2 takes only branches); one fetch serves all three.
+  const git_checkout_options checkout = options.checkout_opts;
   if (branch) {
-    options.checkout_branch = branch->c_str();
+    options.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE;
   }
   git_repository* raw = nullptr;
   int rc = 0;
@@ -191,6 +171,11 @@ Result<void> clone_with_libgit2(const std::string& url, const std::optional<std:
   transfer.settle_credentials(rc == 0);
   if (rc != 0) {
     return transfer.failure(rc, text);
+  }
+  if (branch && !net.stop.stop_requested()) {
+    if (auto settled = settle_clone_head(repo.get(), *branch, url, checkout); !settled) {
+      return fail(settled.error().message, text);
+    }
   }
   return {};
 }
