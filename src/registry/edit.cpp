@@ -251,11 +251,13 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
         file, hint_for(*registry, *existing), [&](const std::string& text) -> Result<std::string> {
           std::string out = text;
           if (new_url) {
-            MR_TRY_VAR(edited, text_edit::set_repo_url(out, file, existing->key, *request.url));
+            MR_TRY_VAR(edited, text_edit::set_value(out, file, {"repos", existing->key}, "url",
+                                                    toml_support::quote(*request.url)));
             out = std::move(*edited);
           }
           if (!outcome.tags_added.empty()) {
-            MR_TRY_VAR(edited, text_edit::set_repo_tags(out, file, existing->key, outcome.tags));
+            MR_TRY_VAR(edited, text_edit::set_value(out, file, {"repos", existing->key}, "tags",
+                                                    text_edit::string_array(outcome.tags)));
             out = std::move(*edited);
           }
           return out;
