@@ -58,6 +58,12 @@ constexpr std::array k_builtins{
                 .kind = Kind::registry,
                 .run = &run_unregister,
                 .uses_git = true},
+    CommandInfo{.name = "config",
+                .synopsis = "REPO [KEY[=VALUE]...]",
+                .summary = "print or change registry values of REPO (a path, or DEFAULT)",
+                .kind = Kind::registry,
+                .run = &run_config,
+                .min_args = 1},
     CommandInfo{.name = "run",
                 .synopsis = "CMD [ARGS...]",
                 .summary = "run a command in every repository",
@@ -128,9 +134,15 @@ constexpr std::array k_builtins{
 
 // `mr help ACTION`: each built-in's own arguments and options, a line each. A table of its
 // own beside k_builtins (an action without one takes no arguments).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 14> k_action_help{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 15> k_action_help{{
     {"register", "  DIR  the repository (default: the current directory)\n"},
     {"unregister", "  DIR  the repository (default: the current directory)\n"},
+    {"config", "  REPO         a registered repository's path, or DEFAULT for [settings],\n"
+               "               [commands] and [alias]\n"
+               "  KEY          print its value (not set: exit status 1)\n"
+               "  KEY=VALUE    set it, in the file that defines it\n"
+               "  KEY=         remove it\n"
+               "  (no KEY)     print the whole table\n"},
     {"run", "  CMD [ARGS...]  the program to run in each repository, with its arguments\n"
             "                 (no shell: mr run sh -c '...' for one)\n"},
     {"status", "  -u, --untracked-files[=MODE]  untracked files: no, normal or all (bare: all)\n"

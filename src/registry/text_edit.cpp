@@ -210,6 +210,22 @@ Result<void> check_edit(std::string_view after, const std::filesystem::path& fil
   return {};
 }
 
+// The last line (1-based) of the statements under the header of `table`: its values,
+// and those of its sub-tables written with dotted keys; 0 when there are none.
+std::uint32_t last_statement_line(const toml::table& table, std::string_view text,
+                                  const LineIndex& idx) {
+  std::uint32_t last = 0;
+  for (auto&& [k, v] : table) {
+    const auto* sub = v.as_table();
+    if (sub == nullptr || sub->is_inline()) {
+      last = std::max(last, v.source().end.line);
+    } else if (!starts_header(*sub, text, idx)) {
+      last = std::max(last, last_statement_line(*sub, text, idx));
+    }
+  }
+  return last;
+}
+
 // Adds KEY = VALUE to TABLE, which does not hold KEY (see set_value).
 std::string add_value(std::string_view text, const toml::table& root, const TablePath& path,
                       std::string_view key, std::string_view value) {
@@ -241,8 +257,9 @@ std::string add_value(std::string_view text, const toml::table& root, const Tabl
     out.insert(brace + 1, " " + assignment + (at->empty() ? " " : ","));
     return out;
   }
-  // Right after the header line.
-  const auto after = idx.line_start(at->source().begin.line);
+  // After the table's last statement (before the blank lines and comments after it).
+  const auto after =
+      idx.line_start(std::max(at->source().begin.line, last_statement_line(*at, text, idx)));
   std::string line = assignment + "\n";
   if (after == out.size() && !out.empty() && out.back() != '\n') {
     line = "\n" + line;

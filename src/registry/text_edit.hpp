@@ -31,11 +31,11 @@ std::string key_text(std::string_view key);
 
 // Sets KEY of TABLE to VALUE, a TOML value as it is to be written ("\"x\"", "5", "[\"a\"]").
 // An existing value's text is replaced, and nothing else (the comment after it stays). A
-// missing key is added on its own line right after the header of TABLE or, when TABLE has
-// none (it is missing, or written with dotted keys), of its nearest enclosing table that
-// has one, as a dotted key; inside the braces of an inline table; or, when no table on the
-// way has a header, as a new [TABLE] at the end. The result is checked: it must parse and
-// hold exactly what `text` held, but for that one value; else an error naming FILE.
+// missing key is added on its own line after the last statement under the header of TABLE
+// or, when TABLE has none (it is missing, or written with dotted keys), of its nearest
+// enclosing table that has one, as a dotted key; inside the braces of an inline table; or, when no
+// table on the way has a header, as a new [TABLE] at the end. The result is checked: it must parse
+// and hold exactly what `text` held, but for that one value; else an error naming FILE.
 Result<std::string> set_value(std::string_view text, const std::filesystem::path& file,
                               const TablePath& table, std::string_view key, std::string_view value);
 

@@ -42,11 +42,17 @@ TEST(TextEdit, SetHandlesUnicodeBeforeTheValue) {
   EXPECT_EQ(*r, "[repos.\"café\"]\nurl = \"x\"\n");
 }
 
-TEST(TextEdit, SetAddsALineAfterTheHeader) {
+TEST(TextEdit, SetAddsALineAfterTheTablesLastStatement) {
   auto r = set_value("[repos.a]\nbranch = \"main\"\n[repos.b]\n", k_file, {"repos", "b"}, "url",
                      "\"u\"");
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(*r, "[repos.a]\nbranch = \"main\"\n[repos.b]\nurl = \"u\"\n");
+  // Not into a multi-line string, nor among the comments and blank lines before the next
+  // table.
+  const std::string text = "[repos.a] # a\nlib = \"\"\"\n# x\"\"\" # lib\n\n# b\n[repos.b]\n";
+  r = set_value(text, k_file, {"repos", "a"}, "order", "2");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(*r, "[repos.a] # a\nlib = \"\"\"\n# x\"\"\" # lib\norder = 2\n\n# b\n[repos.b]\n");
   r = set_value("[repos.a]", k_file, {"repos", "a"}, "url", "\"u\"");
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(*r, "[repos.a]\nurl = \"u\"\n");
@@ -80,19 +86,19 @@ TEST(TextEdit, StringArrayAndSetTags) {
 TEST(TextEdit, SetAddsToATableWrittenWithDottedKeysUnderTheNearestHeader) {
   auto r = set_value("[repos]\na.branch = \"x\"\n", k_file, {"repos", "a"}, "url", "\"u\"");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(*r, "[repos]\na.url = \"u\"\na.branch = \"x\"\n");
+  EXPECT_EQ(*r, "[repos]\na.branch = \"x\"\na.url = \"u\"\n");
 }
 
 TEST(TextEdit, SetCreatesAMissingSubTableAsADottedKey) {
   const std::string text = "[repos.\"src/a\"] # mine\nurl = \"u\"\n\n[repos.b]\n";
   auto r = set_value(text, k_file, {"repos", "src/a", "commands"}, "test", "\"make\"");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(*r, "[repos.\"src/a\"] # mine\ncommands.test = \"make\"\nurl = \"u\"\n\n[repos.b]\n");
+  EXPECT_EQ(*r, "[repos.\"src/a\"] # mine\nurl = \"u\"\ncommands.test = \"make\"\n\n[repos.b]\n");
   // A sub-table with its own header gets the line after that header.
   r = set_value("[repos.a]\n[repos.a.commands]\nx = \"1\"\n", k_file, {"repos", "a", "commands"},
                 "y.z", "\"2\"");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(*r, "[repos.a]\n[repos.a.commands]\n\"y.z\" = \"2\"\nx = \"1\"\n");
+  EXPECT_EQ(*r, "[repos.a]\n[repos.a.commands]\nx = \"1\"\n\"y.z\" = \"2\"\n");
 }
 
 TEST(TextEdit, SetAddsAMissingTopLevelTableAtTheEnd) {
