@@ -229,7 +229,7 @@ Result<ArgsRoute> check_arguments(const Resolution& resolution,
                                   const std::vector<std::string>& args,
                                   const registry::Registry& registry) {
   const CommandInfo* builtin = resolution.builtin;
-  if (builtin == nullptr) {
+  if (builtin == nullptr || user_command(resolution.action, registry)) {
     return ArgsRoute::native;
   }
   if (args.size() < builtin->min_args) {
@@ -237,7 +237,7 @@ Result<ArgsRoute> check_arguments(const Resolution& resolution,
                                std::to_string(builtin->min_args) + " argument",
                            "mr " + resolution.action + " " + std::string(builtin->synopsis)));
   }
-  if (builtin->check_args == nullptr || user_command(resolution.action, registry)) {
+  if (builtin->check_args == nullptr) {
     return ArgsRoute::native;
   }
   return builtin->check_args(args);

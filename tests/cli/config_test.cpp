@@ -258,4 +258,13 @@ TEST_F(Config, HelpNamesTheKeys) {
   EXPECT_EQ(r.out.rfind("Usage: mr [OPTIONS] config REPO [KEY[=VALUE]...]\n", 0), 0u) << r.out;
 }
 
+// As every action, config gives way to a command the registry defines under its name.
+TEST_F(Config, ACommandNamedConfigReplacesIt) {
+  write_file(registry(), "[repos.\"src/a\".commands]\nconfig = \"echo mine\"\n");
+  const auto r = mr({"config"}, home() / "src/a");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "mr config: " + (home() / "src/a").string() + "\nmine\n\nmr config: finished (1 ok)\n");
+}
+
 } // namespace mr::test
