@@ -65,6 +65,12 @@ constexpr std::array k_builtins{
                 .run = &run_import,
                 .creates_registry = true,
                 .reads_registry = false},
+    CommandInfo{.name = "config",
+                .synopsis = "REPO [KEY[=VALUE]...]",
+                .summary = "print or change registry values of REPO (a path, or DEFAULT)",
+                .kind = Kind::registry,
+                .run = &run_config,
+                .min_args = 1},
     CommandInfo{.name = "run",
                 .synopsis = "CMD [ARGS...]",
                 .summary = "run a command in every repository",
@@ -135,7 +141,7 @@ constexpr std::array k_builtins{
 
 // `mr help ACTION`: each built-in's own arguments and options, a line each. A table of its
 // own beside k_builtins (an action without one takes no arguments).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 15> k_action_help{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 16> k_action_help{{
     {"import", "  FILE            the myrepos registry (default: ~/.mrconfig), with what it\n"
                "                  includes and chains\n"
                "  -o, --output OUT  the TOML registry to write (default: -c FILE, else FILE.toml)\n"
@@ -144,6 +150,12 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 15> k_action
                "  --run-includes  run includes and chain predicates that need a shell\n"},
     {"register", "  DIR  the repository (default: the current directory)\n"},
     {"unregister", "  DIR  the repository (default: the current directory)\n"},
+    {"config", "  REPO         a registered repository's path, or DEFAULT for [settings],\n"
+               "               [commands] and [alias]\n"
+               "  KEY          print its value (not set: exit status 1)\n"
+               "  KEY=VALUE    set it, in the file that defines it\n"
+               "  KEY=         remove it\n"
+               "  (no KEY)     print the whole table\n"},
     {"run", "  CMD [ARGS...]  the program to run in each repository, with its arguments\n"
             "                 (no shell: mr run sh -c '...' for one)\n"},
     {"status", "  -u, --untracked-files[=MODE]  untracked files: no, normal or all (bare: all)\n"
@@ -230,7 +242,7 @@ Result<ArgsRoute> check_arguments(const Resolution& resolution,
                                   const std::vector<std::string>& args,
                                   const registry::Registry& registry) {
   const CommandInfo* builtin = resolution.builtin;
-  if (builtin == nullptr) {
+  if (builtin == nullptr || user_command(resolution.action, registry)) {
     return ArgsRoute::native;
   }
   if (args.size() < builtin->min_args) {
@@ -238,7 +250,7 @@ Result<ArgsRoute> check_arguments(const Resolution& resolution,
                                std::to_string(builtin->min_args) + " argument",
                            "mr " + resolution.action + " " + std::string(builtin->synopsis)));
   }
-  if (builtin->check_args == nullptr || user_command(resolution.action, registry)) {
+  if (builtin->check_args == nullptr) {
     return ArgsRoute::native;
   }
   return builtin->check_args(args);

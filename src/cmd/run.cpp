@@ -232,7 +232,9 @@ int run(const Invocation& invocation) {
   }
   CommandContext ctx{invocation, resolution->action,      home,  *cwd, directory, std::move(roots),
                      *loaded,    render_options(options), *route};
-  if (builtin != nullptr && builtin->kind == Kind::registry) {
+  // A command the registry defines under the name replaces even a registry action.
+  if (builtin != nullptr && builtin->kind == Kind::registry &&
+      !replaced_by_registry(*resolution, *loaded)) {
     return builtin->run(ctx);
   }
   return run_per_repo(ctx, builtin);

@@ -9,6 +9,7 @@
 #include <mr/util/quote.hpp>
 
 #include "edit_locks.hpp"
+#include "edit_support.hpp"
 #include "text_edit.hpp"
 #include "toml_support.hpp"
 
@@ -58,6 +59,9 @@ Result<void> rewrite(const fs::path& file, const std::optional<std::string>& unt
     text = std::move(current->content);
   }
   MR_TRY_VAR(changed, edit(text));
+  if (*changed == text && util::exists(file)) {
+    return {}; // nothing to write
+  }
   if (auto check = toml_support::parse(*changed, file); !check) {
     return fail(file.string() + ": not changed, because the edit would not parse (" +
                 check.error().message + "); edit the file by hand");
@@ -224,11 +228,13 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
         file, hint_for(*registry, *existing), [&](const std::string& text) -> Result<std::string> {
           std::string out = text;
           if (new_url) {
-            MR_TRY_VAR(edited, text_edit::set_repo_url(out, file, existing->key, *request.url));
+            MR_TRY_VAR(edited, text_edit::set_value(out, file, {"repos", existing->key}, "url",
+                                                    toml_support::quote(*request.url)));
             out = std::move(*edited);
           }
           if (!outcome.tags_added.empty()) {
-            MR_TRY_VAR(edited, text_edit::set_repo_tags(out, file, existing->key, outcome.tags));
+            MR_TRY_VAR(edited, text_edit::set_value(out, file, {"repos", existing->key}, "tags",
+                                                    text_edit::string_array(outcome.tags)));
             out = std::move(*edited);
           }
           return out;
@@ -270,6 +276,22 @@ Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util:
     return text_edit::remove_repo(text, repo->location.file, repo->key);
   }));
   return EditOutcome{EditKind::removed, repo->location.file, repo->path};
+}
+
+Result<void> edit_registry(const LoadOptions& load_options, const EditPlanner& plan) {
+  EditLocks locks;
+  MR_TRY(locks.lock_dir_of(load_options.root));
+  MR_TRY_VAR(registry, load(load_options));
+  MR_TRY_VAR(planned, plan(*registry));
+  if (!*planned) {
+    return {};
+  }
+  const auto& [file, repo, edit] = **planned;
+  MR_TRY(locks.lock_dir_of(file));
+  const auto hint = repo != nullptr          ? hint_for(*registry, *repo)
+                    : file == registry->root ? root_hint(*registry)
+                                             : std::nullopt;
+  return rewrite(file, hint, edit);
 }
 
 } // namespace mr::registry

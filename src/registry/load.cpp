@@ -79,7 +79,7 @@ public:
                   std::to_string(k_max_files) + " files, the most mr loads");
     }
     m_registry.files.push_back(file);
-    auto read = util::read_regular_file(file, k_max_file_size);
+    auto read = read_file(file, phys);
     if (!read) {
       return fail("cannot read registry " + read.error().message);
     }
@@ -163,6 +163,14 @@ public:
 
   Registry& registry() { return m_registry; }
 
+  // Read `text` instead of what the file at `physical` holds (load_with_text).
+  void replace(fs::path physical, std::string_view text) {
+    m_replaced.emplace(std::move(physical), std::string(text));
+  }
+  bool replaces(const fs::path& file) const {
+    return m_replaced && util::physical(file) == m_replaced->first;
+  }
+
   // Loads one root file and what it includes and chains; repositories an earlier root's
   // files listed are skipped rather than duplicated.
   Result<void> load_root(const RootFile& root) {
@@ -171,6 +179,23 @@ public:
   }
 
 private:
+  // The file, or the text that replaces it: an edit checked before it is written. A file
+  // it would create is read as register creates one, the user's own and not writable by
+  // others.
+  Result<util::RegularFile> read_file(const fs::path& file, const fs::path& phys) const {
+    if (!m_replaced || phys != m_replaced->first) {
+      return util::read_regular_file(file, k_max_file_size);
+    }
+    util::RegularFile read{m_replaced->second, ::geteuid(), ::getegid(), 0644};
+    if (util::exists(file)) {
+      MR_TRY_VAR(current, util::read_regular_file(file, k_max_file_size));
+      read.owner = current->owner;
+      read.group = current->group;
+      read.mode = current->mode;
+    }
+    return read;
+  }
+
   static Error too_deep(const FileContext& ctx, const toml::source_region& where) {
     return error_at(ctx, where,
                     "includes and chains nested more than " + std::to_string(k_max_include_depth) +
@@ -497,13 +522,16 @@ private:
   };
   std::map<std::string, Seen> m_seen;
   std::size_t m_root_index = 0;
+  std::optional<std::pair<fs::path, std::string>> m_replaced;
 };
 
-} // namespace
-
-Result<Registry> load(const LoadOptions& options) {
+Result<Registry> load_all(const LoadOptions& options, const fs::path* replaced,
+                          std::string_view text) {
   MR_TRY_VAR(trust, TrustList::read(options.home));
   Loader loader(options, std::move(*trust));
+  if (replaced != nullptr) {
+    loader.replace(util::physical(*replaced), text);
+  }
   loader.registry().root = options.root;
   loader.registry().root_exists = util::exists(options.root);
   auto roots = options.roots;
@@ -511,7 +539,7 @@ Result<Registry> load(const LoadOptions& options) {
     roots.push_back({options.root, RootSource::option, options.root_owner_only});
   }
   for (const auto& root : roots) {
-    if (util::exists(root.path)) {
+    if (util::exists(root.path) || loader.replaces(root.path)) {
       MR_TRY(loader.load_root(root));
     }
   }
@@ -519,6 +547,21 @@ Result<Registry> load(const LoadOptions& options) {
     loader.plan_missing_root(options.root);
   }
   return loader.take();
+}
+
+} // namespace
+
+Result<Registry> load(const LoadOptions& options) {
+  return load_all(options, nullptr, {});
+}
+
+Result<Registry> load_with_text(const LoadOptions& options, const fs::path& file,
+                                std::string_view text) {
+  if (text.size() > k_max_file_size) {
+    return fail(file.string() + ": not changed, because it would be larger than " +
+                std::to_string(k_max_file_size) + " bytes, the most mr reads");
+  }
+  return load_all(options, &file, text);
 }
 
 } // namespace mr::registry

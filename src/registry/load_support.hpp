@@ -47,4 +47,9 @@ Result<void> read_commands(const FileContext& ctx, const toml::table& table,
 Result<Repo> read_repo(const FileContext& ctx, const toml::key& key, const toml::node& node,
                        const fs::path& home);
 
+// load(), with `file` read as `text` instead of what it holds: whether an edit of it would
+// load, checked before it is written. The file's owner and mode still decide its trust.
+Result<Registry> load_with_text(const LoadOptions& options, const fs::path& file,
+                                std::string_view text);
+
 } // namespace mr::registry

@@ -140,42 +140,126 @@ std::string rebuild(const LineIndex& idx, std::string_view text, const std::vect
   return out;
 }
 
-// `tags` as a TOML array of strings.
-std::string tags_array(const std::vector<std::string>& tags) {
-  std::string out = "[";
-  for (const auto& tag : tags) {
-    out += (out.size() == 1 ? "" : ", ") + toml_support::quote(tag);
+// The table at the first `n` keys of `path`, or nullptr.
+template <class Table>
+Table* table_at(Table& root, const TablePath& path, std::size_t n) {
+  Table* table = &root;
+  for (std::size_t i = 0; i < n && table != nullptr; ++i) {
+    table = table->template get_as<toml::table>(path[i]);
   }
-  return out + "]";
+  return table;
 }
 
-// Sets (or adds, right after the table's header) `field` of repo KEY to `value`, a TOML
-// value as written.
-Result<std::string> set_repo_value(std::string_view text, const std::filesystem::path& file,
-                                   std::string_view key, std::string_view field,
-                                   const std::string& value) {
-  MR_TRY_VAR(parsed, find_repo(text, file, key));
+// "a.b.key": the keys of `path` from `from` on, then `key`.
+std::string dotted(const TablePath& path, std::size_t from, std::string_view key) {
+  std::string out;
+  for (std::size_t i = from; i < path.size(); ++i) {
+    out += key_text(path[i]) + ".";
+  }
+  return out + key_text(key);
+}
+
+// Removes the tables on `path` that are empty, deepest first (a table written only with
+// dotted keys goes away with its last key).
+void prune_empty(toml::table& root, const TablePath& path) {
+  for (std::size_t n = path.size(); n > 0; --n) {
+    auto* parent = table_at(root, path, n - 1);
+    const auto* table = parent != nullptr ? parent->get_as<toml::table>(path[n - 1]) : nullptr;
+    if (table == nullptr || !table->empty()) {
+      return;
+    }
+    parent->erase(path[n - 1]);
+  }
+}
+
+// The edit must have changed exactly one value: `after` (the new text) must parse to what
+// `before` held with KEY of TABLE set to `value` (removed when null).
+Result<void> check_edit(std::string_view after, const std::filesystem::path& file,
+                        const toml::table& before, const TablePath& path, std::string_view key,
+                        const toml::node* value) {
+  auto parsed = toml_support::parse(after, file);
+  if (!parsed) {
+    return fail(file.string() + ": not changed, because the edit would not parse (" +
+                parsed.error().message + "); edit the file by hand");
+  }
+  toml::table expected = before;
+  toml::table* table = &expected;
+  for (const auto& part : path) {
+    if (value != nullptr && !table->contains(part)) {
+      table->insert(part, toml::table{});
+    }
+    table = table->get_as<toml::table>(part);
+    if (table == nullptr) {
+      break;
+    }
+  }
+  if (table != nullptr) {
+    if (value != nullptr) {
+      value->visit([&](const auto& v) { table->insert_or_assign(key, v); });
+    } else {
+      table->erase(key);
+    }
+  }
+  if (expected != *parsed && value == nullptr) {
+    prune_empty(expected, path);
+  }
+  if (expected != *parsed) {
+    return fail(file.string() + ": cannot change " + dotted(path, 0, key) +
+                " there without touching the values around it; edit the file by hand");
+  }
+  return {};
+}
+
+// The last line (1-based) of the statements under the header of `table`: its values,
+// and those of its sub-tables written with dotted keys; 0 when there are none.
+std::uint32_t last_statement_line(const toml::table& table, std::string_view text,
+                                  const LineIndex& idx) {
+  std::uint32_t last = 0;
+  for (auto&& [k, v] : table) {
+    const auto* sub = v.as_table();
+    if (sub == nullptr || sub->is_inline()) {
+      last = std::max(last, v.source().end.line);
+    } else if (!starts_header(*sub, text, idx)) {
+      last = std::max(last, last_statement_line(*sub, text, idx));
+    }
+  }
+  return last;
+}
+
+// Adds KEY = VALUE to TABLE, which does not hold KEY (see set_value).
+std::string add_value(std::string_view text, const toml::table& root, const TablePath& path,
+                      std::string_view key, std::string_view value) {
   const LineIndex idx(text);
-  const auto& repo = *parsed->repo;
   std::string out(text);
-  if (const auto* node = repo.get(field)) {
-    const auto begin = idx.offset(node->source().begin);
-    const auto end = idx.offset(node->source().end);
-    out.replace(begin, end - begin, value);
+  std::size_t depth = path.size();
+  const toml::table* at = table_at(root, path, depth);
+  while (depth > 0 && (at == nullptr || (!at->is_inline() && !starts_header(*at, text, idx)))) {
+    --depth;
+    at = table_at(root, path, depth);
+  }
+  const std::string assignment = dotted(path, depth, key) + " = " + std::string(value);
+  if (depth == 0 && !path.empty()) {
+    // No table on the way has a header: a new one at the end, as append_repo adds one.
+    if (!out.empty() && out.back() != '\n') {
+      out += '\n';
+    }
+    const TablePath parents(path.begin(), path.end() - 1);
+    out += (out.empty() ? "[" : "\n[") + dotted(parents, 0, path.back()) + "]\n" + key_text(key) +
+           " = " + std::string(value) + "\n";
     return out;
   }
-  const std::string assignment = std::string(field) + " = " + value;
-  if (repo.is_inline()) {
-    const auto brace = idx.offset(repo.source().begin);
-    const bool empty = repo.empty();
-    out.insert(brace + 1, " " + assignment + (empty ? " " : ","));
+  if (depth == 0) {
+    out.insert(0, assignment + "\n"); // a top-level key goes before every table
     return out;
   }
-  if (!starts_header(repo, text, idx)) {
-    return tl::unexpected(layout_error(file, repo, key));
+  if (at->is_inline()) {
+    const auto brace = idx.offset(at->source().begin);
+    out.insert(brace + 1, " " + assignment + (at->empty() ? " " : ","));
+    return out;
   }
-  // Right after the header line.
-  const auto after = idx.line_start(repo.source().begin.line);
+  // After the table's last statement (before the blank lines and comments after it).
+  const auto after =
+      idx.line_start(std::max(at->source().begin.line, last_statement_line(*at, text, idx)));
   std::string line = assignment + "\n";
   if (after == out.size() && !out.empty() && out.back() != '\n') {
     line = "\n" + line;
@@ -184,7 +268,104 @@ Result<std::string> set_repo_value(std::string_view text, const std::filesystem:
   return out;
 }
 
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
+
+// `text` without KEY = VALUE of the inline table `table`, and one comma next to it.
+std::string cut_inline(std::string_view text, const LineIndex& idx, const toml::table& table,
+                       const toml::key& key, const toml::node& value) {
+  std::string out(text);
+  if (table.size() == 1) {
+    const auto begin = idx.offset(table.source().begin);
+    out.replace(begin, idx.offset(table.source().end) - begin, "{}");
+    return out;
+  }
+  auto begin = idx.offset(key.source().begin);
+  auto end = idx.offset(value.source().end);
+  auto next = end;
+  while (next < out.size() && is_space(out[next])) {
+    ++next;
+  }
+  if (next < out.size() && out[next] == ',') {
+    end = next + 1;
+    while (end < out.size() && is_space(out[end])) {
+      ++end;
+    }
+  } else {
+    while (begin > 0 && is_space(out[begin - 1])) {
+      --begin;
+    }
+    if (begin > 0 && out[begin - 1] == ',') {
+      --begin;
+    }
+  }
+  out.erase(begin, end - begin);
+  return out;
+}
+
 } // namespace
+
+std::string string_array(const std::vector<std::string>& strings) {
+  std::string out = "[";
+  for (const auto& s : strings) {
+    out += (out.size() == 1 ? "" : ", ") + toml_support::quote(s);
+  }
+  return out + "]";
+}
+
+std::string key_text(std::string_view key) {
+  const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+  return bare ? std::string(key) : toml_support::quote(key);
+}
+
+Result<std::string> set_value(std::string_view text, const std::filesystem::path& file,
+                              const TablePath& path, std::string_view key, std::string_view value) {
+  MR_TRY_VAR(root, toml_support::parse(text, file));
+  MR_TRY_VAR(wanted, toml_support::parse("v = " + std::string(value), file));
+  std::string out;
+  const toml::table* table = table_at(*root, path, path.size());
+  if (const toml::node* node = table != nullptr ? table->get(key) : nullptr) {
+    const LineIndex idx(text);
+    const auto begin = idx.offset(node->source().begin);
+    out = std::string(text).replace(begin, idx.offset(node->source().end) - begin, value);
+  } else {
+    out = add_value(text, *root, path, key, value);
+  }
+  MR_TRY(check_edit(out, file, *root, path, key, wanted->get("v")));
+  return out;
+}
+
+Result<std::string> remove_value(std::string_view text, const std::filesystem::path& file,
+                                 const TablePath& path, std::string_view key) {
+  MR_TRY_VAR(root, toml_support::parse(text, file));
+  const toml::table* table = table_at(*root, path, path.size());
+  if (table == nullptr || !table->contains(key)) {
+    return std::string(text);
+  }
+  const LineIndex idx(text);
+  std::string out;
+  for (auto&& [k, v] : *table) {
+    if (k.str() != key) {
+      continue;
+    }
+    if (table->is_inline()) {
+      out = cut_inline(text, idx, *table, k, v);
+    } else {
+      // A statement outside an inline table has its lines to itself.
+      std::vector<bool> removed(idx.lines(), false);
+      for (std::size_t i = k.source().begin.line - 1; i < v.source().end.line; ++i) {
+        removed[i] = true;
+      }
+      out = rebuild(idx, text, removed);
+    }
+  }
+  MR_TRY(check_edit(out, file, *root, path, key, nullptr));
+  return out;
+}
 
 std::string append_repo(std::string_view text, std::string_view key, const std::string* url,
                         const std::vector<std::string>& tags) {
@@ -200,19 +381,9 @@ std::string append_repo(std::string_view text, std::string_view key, const std::
     out += "url = " + toml_support::quote(*url) + "\n";
   }
   if (!tags.empty()) {
-    out += "tags = " + tags_array(tags) + "\n";
+    out += "tags = " + string_array(tags) + "\n";
   }
   return out;
-}
-
-Result<std::string> set_repo_url(std::string_view text, const std::filesystem::path& file,
-                                 std::string_view key, std::string_view url) {
-  return set_repo_value(text, file, key, "url", toml_support::quote(url));
-}
-
-Result<std::string> set_repo_tags(std::string_view text, const std::filesystem::path& file,
-                                  std::string_view key, const std::vector<std::string>& tags) {
-  return set_repo_value(text, file, key, "tags", tags_array(tags));
 }
 
 Result<std::string> remove_repo(std::string_view text, const std::filesystem::path& file,

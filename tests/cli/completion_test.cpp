@@ -103,8 +103,10 @@ TEST_F(Completion, BashCompletesActionsOptionsValuesAndRegistryCommands) {
   EXPECT_EQ(bash_complete("mr u", reg), "unregister up update ");
   EXPECT_EQ(bash_complete("mr --co", reg), "--color --config ");
   EXPECT_EQ(bash_complete("mr --color a", reg), "always auto ");
-  EXPECT_EQ(bash_complete("mr -j 4 c", reg), "checkout ci clean co commit ");
-  EXPECT_EQ(bash_complete("mr -j c", reg), "checkout ci clean co commit ");
+  EXPECT_EQ(bash_complete("mr -j 4 c", reg), "checkout ci clean co commit config ");
+  EXPECT_EQ(bash_complete("mr -j c", reg), "checkout ci clean co commit config ");
+  EXPECT_EQ(bash_complete("mr config DE", reg), "DEFAULT ");
+  EXPECT_EQ(bash_complete("mr config . or", reg), "order ");
   EXPECT_EQ(bash_complete("mr --order ", reg), "completion registry ");
   EXPECT_EQ(bash_complete("mr clean ", reg), "-f ");
   EXPECT_EQ(bash_complete("mr pre", reg), " "); // hooks are not actions: no match

@@ -88,22 +88,22 @@ TEST_F(Options, AliasesAndPrefixes) {
             "mr list: " + (home() / "src/a").string() + "\n\nmr list: finished (1 ok)\n");
   const auto unknown = mr({"frob"}, home());
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_EQ(unknown.err,
-            "mr: error: unknown action \"frob\" (known actions: checkout, ci, clean, co, commit, "
-            "diff, fetch, grep, import, list, ll, log, ls, push, record, register, run, show, "
-            "status, "
-            "summary, unregister, update)\n");
+  EXPECT_EQ(
+      unknown.err,
+      "mr: error: unknown action \"frob\" (known actions: checkout, ci, clean, co, commit, config, "
+      "diff, fetch, grep, import, list, ll, log, ls, push, record, register, run, show, status, "
+      "summary, unregister, update)\n");
 }
 
 TEST_F(Options, AmbiguousPrefixListsTheMatches) {
   write_file(registry(), "[repos.\"src/a\"]\n[alias]\nreport = \"list\"\n");
   const auto r = mr({"rx"}, home());
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err,
-            "mr: error: unknown action \"rx\" (known actions: checkout, ci, clean, co, commit, "
-            "diff, fetch, grep, import, list, ll, log, ls, push, record, register, report, run, "
-            "status, "
-            "summary, unregister, update)\n");
+  EXPECT_EQ(
+      r.err,
+      "mr: error: unknown action \"rx\" (known actions: checkout, ci, clean, co, commit, config, "
+      "diff, fetch, grep, import, list, ll, log, ls, push, record, register, report, run, status, "
+      "summary, unregister, update)\n");
   const auto amb = mr({"re"}, home());
   EXPECT_EQ(amb.exit_code, 2);
   EXPECT_EQ(amb.err, "mr: error: ambiguous action \"re\" (matches: record, register, report)\n");

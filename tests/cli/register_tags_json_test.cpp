@@ -26,12 +26,12 @@ TEST_F(RegisterTagsJson, DashGRecordsTheTagAndMergesItWithTheExistingOnes) {
   r = mr({"-g", "dot", "register"}, repo);
   EXPECT_EQ(r.out, repo.string() + " is already registered in " + registry().string() + "\n");
 
-  // An entry without tags gets the line after its header, its comments kept.
+  // An entry without tags gets the line after its last one, its comments kept.
   write_file(registry(), "# mine\n[repos.\"src/t\"] # here\nurl = \"" + url + "\"\n");
   r = mr({"-g", "x", "register"}, repo);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(read_file(registry()),
-            "# mine\n[repos.\"src/t\"] # here\ntags = [\"x\"]\nurl = \"" + url + "\"\n");
+            "# mine\n[repos.\"src/t\"] # here\nurl = \"" + url + "\"\ntags = [\"x\"]\n");
 }
 
 TEST_F(RegisterTagsJson, JsonRegisterPrintsTheRepositoryAndTheSummary) {

@@ -55,11 +55,11 @@ TEST(CommandTable, UnknownAndAmbiguousNamesListTheCandidates) {
   reg.aliases = {{"rel", "list"}};
   EXPECT_EQ(resolved("reg", reg), "register");
   EXPECT_EQ(resolved("re", reg), "error: ambiguous action \"re\" (matches: record, register, rel)");
-  EXPECT_EQ(resolved("zz", reg),
-            "error: unknown action \"zz\" (known actions: checkout, ci, clean, co, commit, diff, "
-            "fetch, grep, import, list, ll, log, ls, push, record, register, rel, run, status, "
-            "summary, "
-            "unregister, update)");
+  EXPECT_EQ(
+      resolved("zz", reg),
+      "error: unknown action \"zz\" (known actions: checkout, ci, clean, co, commit, config, diff, "
+      "fetch, grep, import, list, ll, log, ls, push, record, register, rel, run, status, summary, "
+      "unregister, update)");
 }
 
 TEST(CommandTable, UserAliasesComeFirst) {
