@@ -187,7 +187,7 @@ Result<std::string> set_repo_value(std::string_view text, const std::filesystem:
 } // namespace
 
 std::string append_repo(std::string_view text, std::string_view key, const std::string* url,
-                        const std::vector<std::string>& tags) {
+                        const std::vector<std::string>& tags, const std::string* branch) {
   std::string out(text);
   if (!out.empty() && out.back() != '\n') {
     out += '\n';
@@ -198,6 +198,9 @@ std::string append_repo(std::string_view text, std::string_view key, const std::
   out += "[repos." + toml_support::quote(key) + "]\n";
   if (url != nullptr) {
     out += "url = " + toml_support::quote(*url) + "\n";
+  }
+  if (branch != nullptr) {
+    out += "branch = " + toml_support::quote(*branch) + "\n";
   }
   if (!tags.empty()) {
     out += "tags = " + tags_array(tags) + "\n";
