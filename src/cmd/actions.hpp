@@ -12,6 +12,7 @@ namespace mr::cmd {
 
 int run_register(CommandContext& ctx);
 int run_unregister(CommandContext& ctx);
+int run_discover(CommandContext& ctx);
 
 task::TaskResult repo_list(RepoTask& t);
 void list_fields(RepoTask& t);

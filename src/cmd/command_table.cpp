@@ -58,6 +58,13 @@ constexpr std::array k_builtins{
                 .kind = Kind::registry,
                 .run = &run_unregister,
                 .uses_git = true},
+    CommandInfo{.name = "discover",
+                .synopsis = "[--dry-run] [--nested] [--bare] [DIR]",
+                .summary = "register every git repository below DIR (default: here)",
+                .kind = Kind::registry,
+                .run = &run_discover,
+                .creates_registry = true,
+                .uses_git = true},
     CommandInfo{.name = "run",
                 .synopsis = "CMD [ARGS...]",
                 .summary = "run a command in every repository",
@@ -128,8 +135,14 @@ constexpr std::array k_builtins{
 
 // `mr help ACTION`: each built-in's own arguments and options, a line each. A table of its
 // own beside k_builtins (an action without one takes no arguments).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 14> k_action_help{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 15> k_action_help{{
     {"register", "  DIR  the repository (default: the current directory)\n"},
+    {"discover",
+     "  DIR        where to look (default: the current directory); symbolic links\n"
+     "             below it are not followed\n"
+     "  --dry-run  list PATH URL BRANCH of each repository it would add; write nothing\n"
+     "  --nested   also look inside the repositories found (submodules, nested clones)\n"
+     "  --bare     also register bare repositories (which actions refuse)\n"},
     {"unregister", "  DIR  the repository (default: the current directory)\n"},
     {"run", "  CMD [ARGS...]  the program to run in each repository, with its arguments\n"
             "                 (no shell: mr run sh -c '...' for one)\n"},
