@@ -5,7 +5,7 @@ _mr() {
     local cur prev words cword
     _init_completion || return
 
-    local actions="list ls status summary ll diff update fetch checkout co register unregister run commit ci record push log grep clean help"
+    local actions="list ls status summary ll diff update fetch checkout co register unregister discover run commit ci record push log grep clean help"
     # Commands defined in the registry: [commands] keys and [alias] names.
     local reg="${MR_CONFIG:-$HOME/.mrconfig.toml}"
     if [[ -r "$reg" ]]; then
@@ -45,6 +45,7 @@ _mr() {
 
     case "$action" in
         register|reg*|unregister|unr*) _filedir -d ;;
+        discover|disc*) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --nested --bare" -- "$cur")); else _filedir -d; fi ;;
         run) if [[ $cword -eq $((action_at + 1)) ]]; then COMPREPLY=($(compgen -c -- "$cur")); else _filedir; fi ;;
         clean) COMPREPLY=($(compgen -W "-f" -- "$cur")) ;;
         status|stat*) COMPREPLY=($(compgen -W "-uno -unormal -uall --untracked-files=" -- "$cur")) ;;

@@ -90,8 +90,8 @@ TEST_F(Options, AliasesAndPrefixes) {
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_EQ(unknown.err,
             "mr: error: unknown action \"frob\" (known actions: checkout, ci, clean, co, commit, "
-            "diff, fetch, grep, list, ll, log, ls, push, record, register, run, show, status, "
-            "summary, unregister, update)\n");
+            "diff, discover, fetch, grep, list, ll, log, ls, push, record, register, run, show, "
+            "status, summary, unregister, update)\n");
 }
 
 TEST_F(Options, AmbiguousPrefixListsTheMatches) {
@@ -100,8 +100,8 @@ TEST_F(Options, AmbiguousPrefixListsTheMatches) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
             "mr: error: unknown action \"rx\" (known actions: checkout, ci, clean, co, commit, "
-            "diff, fetch, grep, list, ll, log, ls, push, record, register, report, run, status, "
-            "summary, unregister, update)\n");
+            "diff, discover, fetch, grep, list, ll, log, ls, push, record, register, report, run, "
+            "status, summary, unregister, update)\n");
   const auto amb = mr({"re"}, home());
   EXPECT_EQ(amb.exit_code, 2);
   EXPECT_EQ(amb.err, "mr: error: ambiguous action \"re\" (matches: record, register, report)\n");

@@ -57,8 +57,8 @@ TEST(CommandTable, UnknownAndAmbiguousNamesListTheCandidates) {
   EXPECT_EQ(resolved("re", reg), "error: ambiguous action \"re\" (matches: record, register, rel)");
   EXPECT_EQ(resolved("zz", reg),
             "error: unknown action \"zz\" (known actions: checkout, ci, clean, co, commit, diff, "
-            "fetch, grep, list, ll, log, ls, push, record, register, rel, run, status, summary, "
-            "unregister, update)");
+            "discover, fetch, grep, list, ll, log, ls, push, record, register, rel, run, status, "
+            "summary, unregister, update)");
 }
 
 TEST(CommandTable, UserAliasesComeFirst) {
