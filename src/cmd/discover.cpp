@@ -126,8 +126,13 @@ public:
     const auto& info = *found.info;
     if (!outcome) {
       ++m_refused;
-      if (m_said.insert(outcome.error().message).second) {
+      if (!m_said.insert(outcome.error().message).second) {
+        // said already: a root file's error, once for all its repositories
+      } else if (m_warned < k_max_refusals_said) {
+        ++m_warned;
         m_out.warning(util::redact_urls(outcome.error().message));
+      } else {
+        ++m_unsaid;
       }
     } else if (outcome->kind == registry::EditKind::added) {
       ++m_added;
@@ -150,6 +155,10 @@ public:
   // The last lines; the exit status: 0, unless a repository could not be registered and
   // nothing was (1), or a root file could not be written (2 when nothing was written at all).
   int finish(std::size_t bare_skipped, bool err_color) {
+    if (m_unsaid != 0) {
+      m_out.warning(std::to_string(m_unsaid) + " more repositories not registered, for reasons " +
+                    "like those above (--json lists each)");
+    }
     if (bare_skipped != 0) {
       m_out.message("mr discover: " + bare_repositories(bare_skipped) +
                     " left out (--bare registers them)");
@@ -207,6 +216,10 @@ private:
   std::size_t m_known = 0;
   std::size_t m_refused = 0;
   std::size_t m_bare_added = 0;
+  std::size_t m_warned = 0; // refusals said, up to k_max_refusals_said
+  std::size_t m_unsaid = 0; // and those past it, counted
+  // An untrusted file refuses every repository outside its directory: ten lines say why.
+  static constexpr std::size_t k_max_refusals_said = 10;
   std::set<std::string> m_said; // a root file's error is said once, not once per repository
 };
 

@@ -218,4 +218,23 @@ TEST_F(Discover, UsageErrors) {
   EXPECT_EQ(lines_of(missing.err).size(), 1u) << missing.err;
 }
 
+TEST_F(Discover, AnUntrustedFileRefusesWhatLiesOutsideItTenLinesSayWhy) {
+  for (int i = 0; i < 12; ++i) {
+    make_repo(src() / ("r" + std::to_string(i)));
+  }
+  const auto untrusted = root() / "elsewhere/reg.toml";
+  write_file(untrusted, "");
+  const auto r = mr({"-c", untrusted.string(), "discover", "src"}, home());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 11u) << r.err;
+  EXPECT_NE(lines[0].find("an untrusted registry file may only list repositories inside"),
+            std::string::npos)
+      << lines[0];
+  EXPECT_EQ(lines[10], "mr discover: warning: 2 more repositories not registered, for reasons "
+                       "like those above (--json lists each)");
+  EXPECT_EQ(r.out, "mr discover: 0 added, 0 already registered\n");
+  EXPECT_EQ(read_file(untrusted), "");
+}
+
 } // namespace mr::test
