@@ -63,6 +63,33 @@ bool someone_waits_for_a_lock() {
   return false;
 }
 
+// Whether mr (`pid`) has taken the signal sent to it and requested the stop: none is
+// pending any more, and then a thread waits in poll(2) again, as mr's signal thread does
+// once it has handled one (mr's other threads are not in poll here: the main one waits at
+// a test point). Asks again for up to 60 s.
+bool signal_taken(int pid) {
+  const auto proc = fs::path("/proc") / std::to_string(pid);
+  bool pending_gone = false;
+  for (int i = 0; i < 6000; ++i) {
+    if (!pending_gone) {
+      std::ifstream status(proc / "status");
+      for (std::string line; std::getline(status, line);) {
+        pending_gone = pending_gone || line == "ShdPnd:\t0000000000000000";
+      }
+    } else {
+      for (const auto& task : fs::directory_iterator(proc / "task")) {
+        std::string wchan;
+        std::getline(std::ifstream(task.path() / "wchan"), wchan);
+        if (wchan.find("poll") != std::string::npos) {
+          return true;
+        }
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 } // namespace
 
 TEST_F(DiscoverWrite, RegisterWhileDiscoverReadsRepositoriesIsNotLost) {
@@ -128,6 +155,8 @@ TEST_F(DiscoverWrite, InterruptedBeforeTheWriteWritesNothing) {
   auto run = discover_paused_at("discover.read");
   ASSERT_TRUE(run->wait_paused());
   ASSERT_EQ(::kill(run->pid(), SIGINT), 0);
+  // Resumed before mr has taken the signal, it would rightly write: the signal came late.
+  ASSERT_TRUE(signal_taken(run->pid()));
   const auto r = run->resume();
   EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
   EXPECT_EQ(r.out, "");
