@@ -5,7 +5,7 @@ _mr() {
     local cur prev words cword
     _init_completion || return
 
-    local actions="list ls status summary ll diff update fetch checkout co register unregister import config run commit ci record push log grep clean help"
+    local actions="list ls status summary ll diff update fetch checkout co register unregister discover import config run commit ci record push log grep clean help"
     # Commands defined in the registry: [commands] keys and [alias] names.
     local reg="${MR_CONFIG:-$HOME/.mrconfig.toml}"
     if [[ -r "$reg" ]]; then
@@ -53,6 +53,7 @@ _mr() {
             else
                 COMPREPLY=($(compgen -W "url branch tags order skip deleted lib chain transport jobs timeout connections_per_host stall_timeout commands. alias." -- "$cur"))
             fi ;;
+        discover|disc*) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --nested --bare" -- "$cur")); else _filedir -d; fi ;;
         run) if [[ $cword -eq $((action_at + 1)) ]]; then COMPREPLY=($(compgen -c -- "$cur")); else _filedir; fi ;;
         clean) COMPREPLY=($(compgen -W "-f" -- "$cur")) ;;
         status|stat*) COMPREPLY=($(compgen -W "-uno -unormal -uall --untracked-files=" -- "$cur")) ;;

@@ -62,6 +62,7 @@ complete -c mr -n __mr_no_action -a register -d 'Add the repository at DIR to th
 complete -c mr -n __mr_no_action -a unregister -d 'Remove the repository at DIR from the registry'
 complete -c mr -n __mr_no_action -a import -d 'Convert a myrepos registry to TOML'
 complete -c mr -n __mr_no_action -a config -d 'Print or change registry values of REPO (or DEFAULT)'
+complete -c mr -n __mr_no_action -a discover -d 'Register every git repository below DIR'
 complete -c mr -n __mr_no_action -a status -d 'Changes, unpushed branches and stashes'
 complete -c mr -n __mr_no_action -a summary -d 'One line per repository'
 complete -c mr -n __mr_no_action -a ll -d 'Alias of summary'
@@ -83,6 +84,10 @@ complete -c mr -n __mr_no_action -a '(__mr_registry_commands)' -d 'Defined in th
 
 complete -c mr -n '__mr_action_is register; or __mr_action_is unregister' -a '(__fish_complete_directories)'
 complete -c mr -n '__mr_action_is config' -a '(__fish_complete_directories) DEFAULT url branch tags order skip deleted lib chain transport jobs timeout connections_per_host stall_timeout'
+complete -c mr -n '__mr_action_is discover' -a '(__fish_complete_directories)'
+complete -c mr -n '__mr_action_is discover' -l dry-run -d 'List, write nothing'
+complete -c mr -n '__mr_action_is discover' -l nested -d 'Look inside repositories too'
+complete -c mr -n '__mr_action_is discover' -l bare -d 'Bare repositories too'
 complete -c mr -n '__mr_action_is run' -a '(__fish_complete_command)'
 complete -c mr -n '__mr_action_is clean' -a '-f' -d 'Remove the files'
 complete -c mr -n '__mr_action_is status' -a '-uno -unormal -uall' -d 'Untracked files'

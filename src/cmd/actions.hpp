@@ -14,6 +14,7 @@ int run_register(CommandContext& ctx);
 int run_unregister(CommandContext& ctx);
 int run_import(CommandContext& ctx);
 int run_config(CommandContext& ctx);
+int run_discover(CommandContext& ctx);
 
 task::TaskResult repo_list(RepoTask& t);
 void list_fields(RepoTask& t);

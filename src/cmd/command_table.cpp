@@ -57,20 +57,30 @@ constexpr std::array k_builtins{
                 .summary = "remove the repository at DIR (default: here) from the registry",
                 .kind = Kind::registry,
                 .run = &run_unregister,
-                .uses_git = true},
+                .uses_git = true,
+                .mr_only = true},
     CommandInfo{.name = "import",
                 .synopsis = "[FILE] [-o OUT] [--force] [--dry-run] [--run-includes]",
                 .summary = "convert a myrepos registry (default ~/.mrconfig) to mr's TOML",
                 .kind = Kind::registry,
                 .run = &run_import,
                 .creates_registry = true,
-                .reads_registry = false},
+                .reads_registry = false,
+                .mr_only = true},
     CommandInfo{.name = "config",
                 .synopsis = "REPO [KEY[=VALUE]...]",
                 .summary = "print or change registry values of REPO (a path, or DEFAULT)",
                 .kind = Kind::registry,
                 .run = &run_config,
                 .min_args = 1},
+    CommandInfo{.name = "discover",
+                .synopsis = "[--dry-run] [--nested] [--bare] [DIR]",
+                .summary = "register every git repository below DIR (default: here)",
+                .kind = Kind::registry,
+                .run = &run_discover,
+                .creates_registry = true,
+                .uses_git = true,
+                .mr_only = true},
     CommandInfo{.name = "run",
                 .synopsis = "CMD [ARGS...]",
                 .summary = "run a command in every repository",
@@ -89,7 +99,8 @@ constexpr std::array k_builtins{
                 .repo = &repo_summary,
                 .check_args = &check_summary_args,
                 .uses_git = true,
-                .table = true},
+                .table = true,
+                .mr_only = true},
     CommandInfo{.name = "diff",
                 .synopsis = "[--cached | REV] [--stat] [-- PATHS] | [GIT-DIFF-ARGS...]",
                 .summary = "git diff's output, never through a pager",
@@ -141,7 +152,7 @@ constexpr std::array k_builtins{
 
 // `mr help ACTION`: each built-in's own arguments and options, a line each. A table of its
 // own beside k_builtins (an action without one takes no arguments).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 16> k_action_help{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 17> k_action_help{{
     {"import", "  FILE            the myrepos registry (default: ~/.mrconfig), with what it\n"
                "                  includes and chains\n"
                "  -o, --output OUT  the TOML registry to write (default: -c FILE, else FILE.toml)\n"
@@ -149,6 +160,12 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 16> k_action
                "  --dry-run       print what would be written; write nothing\n"
                "  --run-includes  run includes and chain predicates that need a shell\n"},
     {"register", "  DIR  the repository (default: the current directory)\n"},
+    {"discover",
+     "  DIR        where to look (default: the current directory); symbolic links\n"
+     "             below it are not followed\n"
+     "  --dry-run  list PATH URL BRANCH of each repository it would add; write nothing\n"
+     "  --nested   also look inside the repositories found (submodules, nested clones)\n"
+     "  --bare     also register bare repositories (which actions refuse)\n"},
     {"unregister", "  DIR  the repository (default: the current directory)\n"},
     {"config", "  REPO         a registered repository's path, or DEFAULT for [settings],\n"
                "               [commands] and [alias]\n"
@@ -349,6 +366,21 @@ Result<Resolution> resolve_action(std::string_view typed, const registry::Regist
     }
     if (targets.size() == 1) {
       return via_alias(matches.front());
+    }
+    // Several: myrepos' own actions (and the registry's) first, so that an abbreviation
+    // that worked with myrepos still means what it did there.
+    std::set<std::string> theirs;
+    std::string first;
+    for (const auto& m : matches) {
+      auto r = via_alias(m);
+      const std::string target = r ? r->action : m;
+      const auto* builtin = r ? r->builtin : nullptr;
+      if ((builtin == nullptr || !builtin->mr_only) && theirs.insert(target).second) {
+        first = m;
+      }
+    }
+    if (theirs.size() == 1) {
+      return via_alias(first);
     }
   }
   const std::string list = util::join((matches.empty() || typed.empty()) ? known : matches, ", ");

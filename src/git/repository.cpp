@@ -75,7 +75,8 @@ std::vector<unsigned> repository_owners(git_repository* repo, const std::filesys
 // owner safe.directory does not allow, or nullopt.
 std::optional<unsigned> foreign_owner(git_repository* repo, const std::filesystem::path& path,
                                       unsigned workdir_uid) {
-  const std::string workdir = git_repository_workdir(repo);
+  const char* top = git_repository_workdir(repo); // none for a bare repository
+  const std::string workdir = top != nullptr ? top : git_repository_path(repo);
   for (const unsigned uid : repository_owners(repo, path, workdir_uid)) {
     // git compares safe.directory with the physical path; the path as registered also
     // counts, as it is what the user sees and copies into the config.
@@ -123,7 +124,7 @@ Result<RepoPtr> open_repository(const std::filesystem::path& path, OpenOptions o
     return fail(open_error_text(rc, path, st.st_uid));
   }
   RepoPtr repo(raw);
-  if (git_repository_is_bare(repo.get())) {
+  if (git_repository_is_bare(repo.get()) && !options.allow_bare) {
     return fail("a bare repository (mr manages repositories with a work tree)");
   }
   if (shared_config_active()) {

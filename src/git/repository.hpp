@@ -13,6 +13,7 @@ namespace mr::git {
 
 struct OpenOptions {
   bool read_only_config = false; // the task reads config but never writes it
+  bool allow_bare = false;       // a bare repository is opened rather than refused
 };
 
 // Opens the repository whose work tree is exactly `path` (no search upwards, so a

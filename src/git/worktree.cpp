@@ -9,6 +9,8 @@
 
 #include "error.hpp"
 #include "handles.hpp"
+#include "refs.hpp"
+#include "repository.hpp"
 
 namespace mr::git {
 
@@ -65,6 +67,43 @@ std::vector<std::string> remote_names(git_config* cfg) {
   return names;
 }
 
+// The url register records, and the remote it came from: the current branch's remote
+// (branch.NAME.remote), else "origin", else the only remote.
+void take_url(git_repository* repo, git_config* cfg, RegisterInfo& info) {
+  std::optional<std::string> name = current_branch_remote(repo);
+  if (!name && config_string(cfg, "remote.origin.url")) {
+    name = "origin";
+  }
+  if (!name) {
+    if (const auto remotes = remote_names(cfg); remotes.size() == 1) {
+      name = remotes.front();
+    }
+  }
+  if (name) {
+    info.url = config_string(cfg, "remote." + *name + ".url");
+    if (info.url) {
+      info.remote = name;
+    }
+  }
+}
+
+// The branch HEAD names, born or not; none when HEAD is detached.
+std::optional<std::string> current_branch(git_repository* repo) {
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo, "HEAD") != 0) {
+    return std::nullopt;
+  }
+  const RefPtr head(raw);
+  if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) {
+    return std::nullopt;
+  }
+  const std::string_view target = git_reference_symbolic_target(head.get());
+  if (!is_branch_ref(target)) {
+    return std::nullopt;
+  }
+  return branch_name(target);
+}
+
 } // namespace
 
 Result<RegisterInfo> inspect_for_register(const std::filesystem::path& dir) {
@@ -91,22 +130,21 @@ Result<RegisterInfo> inspect_for_register(const std::filesystem::path& dir) {
     return fail(info.top.string() + ": cannot read git config: " + last_error(rc));
   }
   ConfigPtr cfg(raw_cfg);
+  take_url(repo.get(), cfg.get(), info);
+  return info;
+}
 
-  std::optional<std::string> name = current_branch_remote(repo.get());
-  if (!name && config_string(cfg.get(), "remote.origin.url")) {
-    name = "origin";
+Result<RegisterInfo> inspect_found(const std::filesystem::path& path, bool bare) {
+  MR_TRY_VAR(repo, open_repository(path, {.read_only_config = true, .allow_bare = bare}));
+  git_config* raw_cfg = nullptr;
+  if (const int rc = git_repository_config_snapshot(&raw_cfg, repo->get()); rc != 0) {
+    return fail("cannot read git config: " + last_error(rc));
   }
-  if (!name) {
-    if (const auto remotes = remote_names(cfg.get()); remotes.size() == 1) {
-      name = remotes.front();
-    }
-  }
-  if (name) {
-    info.url = config_string(cfg.get(), "remote." + *name + ".url");
-    if (info.url) {
-      info.remote = name;
-    }
-  }
+  const ConfigPtr cfg(raw_cfg);
+  RegisterInfo info;
+  info.top = path;
+  take_url(repo->get(), cfg.get(), info);
+  info.branch = current_branch(repo->get());
   return info;
 }
 

@@ -1,5 +1,9 @@
 #include <algorithm>
+#include <map>
+#include <span>
 #include <sys/stat.h>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <mr/registry/edit.hpp>
 #include <mr/registry/select.hpp>
@@ -7,6 +11,7 @@
 #include <mr/util/file_io.hpp>
 #include <mr/util/paths.hpp>
 #include <mr/util/quote.hpp>
+#include <mr/util/test_point.hpp>
 
 #include "edit_locks.hpp"
 #include "edit_support.hpp"
@@ -62,6 +67,10 @@ Result<void> rewrite(const fs::path& file, const std::optional<std::string>& unt
   if (*changed == text && util::exists(file)) {
     return {}; // nothing to write
   }
+  if (changed->size() > k_max_file_size) {
+    return fail(file.string() + ": not changed, because it would grow past " +
+                std::to_string(k_max_file_size) + " bytes, more than mr reads in one file");
+  }
   if (auto check = toml_support::parse(*changed, file); !check) {
     return fail(file.string() + ": not changed, because the edit would not parse (" +
                 check.error().message + "); edit the file by hand");
@@ -91,19 +100,40 @@ std::optional<std::string> hint_for(const Registry& registry, const Repo& repo) 
   return std::string(TrustList::k_hint);
 }
 
-const Repo* find_same(const Registry& registry, const util::Place& place) {
-  for (const auto& repo : registry.repos) {
-    if (repo.path == place.logical || repo.path == place.physical) {
-      return &repo;
+// The registered repositories by path: the one a place names (the same path, either form,
+// first in registry order; else the same directory once symlinks are resolved). Physical
+// paths are resolved once, and only when a lexical lookup has not decided: discover looks
+// up thousands of places in a registry of thousands of repositories.
+class KnownRepos {
+public:
+  explicit KnownRepos(const Registry& registry) : m_registry(registry) {
+    for (const auto& repo : registry.repos) {
+      m_lexical.emplace(repo.path.native(), &repo);
     }
   }
-  for (const auto& repo : registry.repos) {
-    if (util::physical(repo.path) == place.physical) {
-      return &repo;
+
+  const Repo* find(const util::Place& place) {
+    for (const auto* path : {&place.logical, &place.physical}) {
+      if (auto it = m_lexical.find(path->native()); it != m_lexical.end()) {
+        return it->second;
+      }
     }
+    if (!m_physical_ready) {
+      for (const auto& repo : m_registry.repos) {
+        m_physical.emplace(util::physical(repo.path).native(), &repo);
+      }
+      m_physical_ready = true;
+    }
+    auto it = m_physical.find(place.physical.native());
+    return it == m_physical.end() ? nullptr : it->second;
   }
-  return nullptr;
-}
+
+private:
+  const Registry& m_registry;
+  std::unordered_map<std::string, const Repo*> m_lexical;
+  std::unordered_map<std::string, const Repo*> m_physical;
+  bool m_physical_ready = false;
+};
 
 // The registry's root files, for "not registered in ...": "A", or "A or B".
 std::string roots_named(const LoadOptions& load) {
@@ -199,22 +229,117 @@ Result<void> check_tags(const RegisterRequest& request) {
   return {};
 }
 
+namespace {
+
+// The tags of `wanted` that `had` lacks, each once, in order.
+std::vector<std::string> tags_missing(const std::vector<std::string>& wanted,
+                                      const std::vector<std::string>& had) {
+  std::vector<std::string> out;
+  for (const auto& tag : wanted) {
+    if (std::find(had.begin(), had.end(), tag) == had.end() &&
+        std::find(out.begin(), out.end(), tag) == out.end()) {
+      out.push_back(tag);
+    }
+  }
+  return out;
+}
+
+// A table about to be appended to a root file.
+struct NewEntry {
+  std::string key;
+  const RegisterRequest* request;
+  std::vector<std::string> tags;
+};
+
+// The new table for `request` in the root file of `registry`, once it is known that the
+// file may hold it: what check_recordable refuses, and text that is not UTF-8.
+Result<NewEntry> new_entry(const Registry& registry, const RegisterRequest& request,
+                           std::vector<std::string> tags) {
+  auto key = key_for(request.repo, request.load.root, request.load.home);
+  MR_TRY(check_recordable(registry, request.repo, key));
+  const auto utf8 = [](const std::optional<std::string>& s) {
+    return !s || util::is_valid_utf8(*s);
+  };
+  if (!util::is_valid_utf8(key) || !utf8(request.url) || !utf8(request.branch)) {
+    return fail("cannot register " + request.repo.logical.string() +
+                ": its path, url or branch is not valid UTF-8, which a TOML file cannot hold");
+  }
+  return NewEntry{std::move(key), &request, std::move(tags)};
+}
+
+// `text` with the tables of `entries` appended. Each table after the first is appended to
+// the new tables alone: appending them one by one to the whole text would copy it once
+// per repository.
+std::string append_entries(std::string_view text, std::span<const NewEntry> entries) {
+  std::string out;
+  for (const auto& entry : entries) {
+    const auto& r = *entry.request;
+    const auto table = text_edit::append_repo(out.empty() ? text : std::string_view{}, entry.key,
+                                              r.url ? &*r.url : nullptr, entry.tags,
+                                              r.branch ? &*r.branch : nullptr);
+    out += out.empty() ? table : "\n" + table;
+  }
+  return out;
+}
+
+// register_new_repos for the requests of one root file (`indices`), each outcome into
+// `out`; an error fails all of them.
+Result<void> register_in_root(const std::vector<RegisterRequest>& requests,
+                              const std::vector<std::size_t>& indices, bool dry_run,
+                              std::vector<Result<EditOutcome>>& out) {
+  const LoadOptions& options = requests[indices.front()].load;
+  EditLocks locks;
+  MR_TRY(locks.lock_dir_of(options.root));
+  MR_TRY_VAR(registry, load(options));
+  util::test_point("register_many.loaded");
+  KnownRepos known(*registry);
+  std::unordered_set<std::string> adding; // physical paths: a directory reached twice
+  std::vector<NewEntry> entries;
+  for (const std::size_t i : indices) {
+    const auto& request = requests[i];
+    if (const Repo* existing = known.find(request.repo)) {
+      out[i] =
+          EditOutcome{EditKind::unchanged, existing->location.file, existing->path, existing->tags};
+      continue;
+    }
+    if (adding.count(request.repo.physical.native()) != 0) {
+      out[i] = EditOutcome{EditKind::unchanged, options.root, request.repo.logical, {}, {}};
+      continue;
+    }
+    auto entry = check_tags(request).and_then(
+        [&] { return new_entry(*registry, request, tags_missing(request.tags, {})); });
+    if (!entry) {
+      out[i] = tl::unexpected(entry.error());
+      continue;
+    }
+    adding.insert(request.repo.physical.native());
+    out[i] =
+        EditOutcome{EditKind::added, options.root, request.repo.logical, entry->tags, entry->tags};
+    entries.push_back(std::move(*entry));
+  }
+  if (entries.empty() || dry_run) {
+    return {};
+  }
+  if (options.stop.stop_requested()) {
+    return cancelled();
+  }
+  return rewrite(options.root, root_hint(*registry),
+                 [&](const std::string& text) -> Result<std::string> {
+                   return append_entries(text, entries);
+                 });
+}
+
+} // namespace
+
 Result<EditOutcome> register_repo(const RegisterRequest& request) {
   MR_TRY(check_tags(request));
   EditLocks locks;
   MR_TRY(locks.lock_dir_of(request.load.root));
   MR_TRY_VAR(registry, load(request.load));
   const auto new_tags = [&](const std::vector<std::string>& had) {
-    std::vector<std::string> out;
-    for (const auto& tag : request.tags) {
-      if (std::find(had.begin(), had.end(), tag) == had.end() &&
-          std::find(out.begin(), out.end(), tag) == out.end()) {
-        out.push_back(tag);
-      }
-    }
-    return out;
+    return tags_missing(request.tags, had);
   };
-  if (const Repo* existing = find_same(*registry, request.repo)) {
+  if (const Repo* existing = KnownRepos(*registry).find(request.repo)) {
     EditOutcome outcome{EditKind::unchanged, existing->location.file, existing->path,
                         existing->tags, new_tags(existing->tags)};
     outcome.tags.insert(outcome.tags.end(), outcome.tags_added.begin(), outcome.tags_added.end());
@@ -242,18 +367,32 @@ Result<EditOutcome> register_repo(const RegisterRequest& request) {
     outcome.kind = new_url ? EditKind::updated : EditKind::unchanged;
     return outcome;
   }
-  const auto key = key_for(request.repo, request.load.root, request.load.home);
-  MR_TRY(check_recordable(*registry, request.repo, key));
   const auto tags = new_tags({});
-  if (!util::is_valid_utf8(key) || (request.url && !util::is_valid_utf8(*request.url))) {
-    return fail("cannot register " + request.repo.logical.string() +
-                ": its path or url is not valid UTF-8, which a TOML file cannot hold");
-  }
-  MR_TRY(rewrite(
-      request.load.root, root_hint(*registry), [&](const std::string& text) -> Result<std::string> {
-        return text_edit::append_repo(text, key, request.url ? &*request.url : nullptr, tags);
-      }));
+  MR_TRY_VAR(entry, new_entry(*registry, request, tags));
+  MR_TRY(rewrite(request.load.root, root_hint(*registry),
+                 [&](const std::string& text) -> Result<std::string> {
+                   return append_entries(text, {&*entry, 1});
+                 }));
   return EditOutcome{EditKind::added, request.load.root, request.repo.logical, tags, tags};
+}
+
+RegisterManyResult register_new_repos(const std::vector<RegisterRequest>& requests, bool dry_run) {
+  RegisterManyResult result;
+  result.outcomes.assign(requests.size(), EditOutcome{EditKind::unchanged, {}, {}});
+  // The requests of each root file, in the order they came.
+  std::map<fs::path, std::vector<std::size_t>> by_root;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    by_root[requests[i].load.root].push_back(i);
+  }
+  for (const auto& [root, indices] : by_root) {
+    if (auto written = register_in_root(requests, indices, dry_run, result.outcomes); !written) {
+      for (const std::size_t i : indices) {
+        result.outcomes[i] = tl::unexpected(written.error());
+      }
+      result.file_errors.push_back(written.error());
+    }
+  }
+  return result;
 }
 
 Result<EditOutcome> unregister_repo(const LoadOptions& load_options, const util::Place& target,

@@ -368,7 +368,7 @@ Result<std::string> remove_value(std::string_view text, const std::filesystem::p
 }
 
 std::string append_repo(std::string_view text, std::string_view key, const std::string* url,
-                        const std::vector<std::string>& tags) {
+                        const std::vector<std::string>& tags, const std::string* branch) {
   std::string out(text);
   if (!out.empty() && out.back() != '\n') {
     out += '\n';
@@ -379,6 +379,9 @@ std::string append_repo(std::string_view text, std::string_view key, const std::
   out += "[repos." + toml_support::quote(key) + "]\n";
   if (url != nullptr) {
     out += "url = " + toml_support::quote(*url) + "\n";
+  }
+  if (branch != nullptr) {
+    out += "branch = " + toml_support::quote(*branch) + "\n";
   }
   if (!tags.empty()) {
     out += "tags = " + string_array(tags) + "\n";

@@ -14,10 +14,12 @@
 
 namespace mr::registry::text_edit {
 
-// Appends "\n[repos.KEY]\nurl = URL\ntags = [...]\n" (the url and tags lines only when
-// given), first adding a missing final newline; to an empty text, without the blank line.
+// Appends "\n[repos.KEY]\nurl = URL\nbranch = BRANCH\ntags = [...]\n" (the url, branch
+// and tags lines only when given), first adding a missing final newline; to an empty text,
+// without the blank line.
 std::string append_repo(std::string_view text, std::string_view key, const std::string* url,
-                        const std::vector<std::string>& tags = {});
+                        const std::vector<std::string>& tags = {},
+                        const std::string* branch = nullptr);
 
 // A table of the document, by its keys from the top: {"settings"}, {"repos", "src/a"},
 // {"repos", "src/a", "commands"}.

@@ -91,7 +91,8 @@ TEST_F(Options, AliasesAndPrefixes) {
   EXPECT_EQ(
       unknown.err,
       "mr: error: unknown action \"frob\" (known actions: checkout, ci, clean, co, commit, config, "
-      "diff, fetch, grep, import, list, ll, log, ls, push, record, register, run, show, status, "
+      "diff, discover, fetch, grep, import, list, ll, log, ls, push, record, register, run, show, "
+      "status, "
       "summary, unregister, update)\n");
 }
 
@@ -102,7 +103,8 @@ TEST_F(Options, AmbiguousPrefixListsTheMatches) {
   EXPECT_EQ(
       r.err,
       "mr: error: unknown action \"rx\" (known actions: checkout, ci, clean, co, commit, config, "
-      "diff, fetch, grep, import, list, ll, log, ls, push, record, register, report, run, status, "
+      "diff, discover, fetch, grep, import, list, ll, log, ls, push, record, register, report, "
+      "run, status, "
       "summary, unregister, update)\n");
   const auto amb = mr({"re"}, home());
   EXPECT_EQ(amb.exit_code, 2);

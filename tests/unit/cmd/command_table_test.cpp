@@ -30,6 +30,19 @@ TEST(CommandTable, BuiltinAliasesResolveAndDoNotMakePrefixesAmbiguous) {
   EXPECT_EQ(resolved("su"), "summary");
 }
 
+// Abbreviations that worked with myrepos keep their meaning although mr has more actions:
+// among several matches, myrepos' own (and the registry's) count first.
+TEST(CommandTable, AnAbbreviationMeansMyreposActionBeforeOneOnlyMrHas) {
+  EXPECT_EQ(resolved("di"), "diff");  // not discover
+  EXPECT_EQ(resolved("s"), "status"); // not summary
+  EXPECT_EQ(resolved("dis"), "discover");
+  EXPECT_EQ(resolved("im"), "import");
+  EXPECT_EQ(resolved("un"), "unregister");
+  registry::Registry reg;
+  reg.commands = {{"dist", "make dist"}};
+  EXPECT_EQ(resolved("di", reg), "error: ambiguous action \"di\" (matches: diff, discover, dist)");
+}
+
 TEST(CommandTable, RegistryCommandsAreActions) {
   registry::Registry reg;
   reg.commands = {{"pullr", "git pull --rebase"}, {"pre_status", "echo hook"}};
@@ -58,6 +71,7 @@ TEST(CommandTable, UnknownAndAmbiguousNamesListTheCandidates) {
   EXPECT_EQ(
       resolved("zz", reg),
       "error: unknown action \"zz\" (known actions: checkout, ci, clean, co, commit, config, diff, "
+      "discover, "
       "fetch, grep, import, list, ll, log, ls, push, record, register, rel, run, status, summary, "
       "unregister, update)");
 }

@@ -125,4 +125,84 @@ TEST_F(RegistryEdit, PathsThatAreNotUtf8AreRefusedNotMangled) {
   EXPECT_FALSE(fs::exists(root_file()));
 }
 
+// register_new_repos: many requests for one root file.
+class RegisterMany : public RegistryEdit {
+protected:
+  RegisterRequest request(const fs::path& p, std::optional<std::string> url,
+                          std::optional<std::string> branch = std::nullopt) {
+    return {options(), place(p), std::move(url), {"t"}, std::move(branch)};
+  }
+};
+
+TEST_F(RegisterMany, AddsTheNewOnesInOneWriteAndLeavesTheOthers) {
+  const std::string mine = "# mine\n[repos.\"src/a\"]\nurl = \"old\"\n";
+  test::write_file(root_file(), mine);
+  const auto result = register_new_repos({request(home() / "src/a", "new", "main"),
+                                          request(home() / "src/b", "ub", "main"),
+                                          request(home() / "src/c", std::nullopt)});
+  EXPECT_TRUE(result.file_errors.empty());
+  ASSERT_EQ(result.outcomes.size(), 3u);
+  ASSERT_TRUE(result.outcomes[0] && result.outcomes[1] && result.outcomes[2]);
+  EXPECT_EQ(result.outcomes[0]->kind, EditKind::unchanged);
+  EXPECT_EQ(result.outcomes[1]->kind, EditKind::added);
+  EXPECT_EQ(result.outcomes[1]->tags, std::vector<std::string>{"t"});
+  EXPECT_EQ(result.outcomes[2]->kind, EditKind::added);
+  EXPECT_EQ(test::read_file(root_file()),
+            mine + "\n[repos.\"src/b\"]\nurl = \"ub\"\nbranch = \"main\"\ntags = [\"t\"]\n\n"
+                   "[repos.\"src/c\"]\ntags = [\"t\"]\n");
+}
+
+TEST_F(RegisterMany, ARequestTheFileCannotHoldFailsAlone) {
+  const auto result = register_new_repos(
+      {request(home() / "a", "u"), request(home() / "b\nc", "u"), request(home() / "d", "u")});
+  ASSERT_EQ(result.outcomes.size(), 3u);
+  EXPECT_TRUE(result.outcomes[0]);
+  ASSERT_FALSE(result.outcomes[1]);
+  EXPECT_NE(result.outcomes[1].error().message.find("control character"), std::string::npos);
+  EXPECT_TRUE(result.outcomes[2]);
+  EXPECT_TRUE(result.file_errors.empty());
+  EXPECT_EQ(
+      test::read_file(root_file()),
+      "[repos.\"a\"]\nurl = \"u\"\ntags = [\"t\"]\n\n[repos.\"d\"]\nurl = \"u\"\ntags = [\"t\"]\n");
+}
+
+TEST_F(RegisterMany, AFileThatDoesNotLoadFailsEveryRequestOnceAndStaysAsItWas) {
+  const std::string bad = "[repos.a]\nbogus = 1\n";
+  test::write_file(root_file(), bad);
+  const auto result = register_new_repos({request(home() / "b", "u"), request(home() / "c", "u")});
+  ASSERT_EQ(result.file_errors.size(), 1u);
+  EXPECT_FALSE(result.outcomes[0]);
+  EXPECT_FALSE(result.outcomes[1]);
+  EXPECT_EQ(test::read_file(root_file()), bad);
+}
+
+TEST_F(RegisterMany, TheSameDirectoryTwiceIsAddedOnce) {
+  fs::create_directories(home() / "real");
+  fs::create_directory_symlink(home() / "real", home() / "link");
+  const auto result =
+      register_new_repos({request(home() / "real", "u"), request(home() / "link", "u")});
+  ASSERT_TRUE(result.outcomes[0] && result.outcomes[1]);
+  EXPECT_EQ(result.outcomes[0]->kind, EditKind::added);
+  EXPECT_EQ(result.outcomes[1]->kind, EditKind::unchanged);
+  EXPECT_EQ(test::read_file(root_file()), "[repos.\"real\"]\nurl = \"u\"\ntags = [\"t\"]\n");
+}
+
+TEST_F(RegisterMany, ADryRunAnswersAndWritesNothing) {
+  const auto result = register_new_repos({request(home() / "a", "u")}, /*dry_run=*/true);
+  ASSERT_TRUE(result.outcomes[0]);
+  EXPECT_EQ(result.outcomes[0]->kind, EditKind::added);
+  EXPECT_FALSE(fs::exists(root_file()));
+}
+
+TEST_F(RegisterMany, AStopBeforeTheWriteWritesNothing) {
+  std::stop_source stop;
+  stop.request_stop();
+  auto req = request(home() / "a", "u");
+  req.load.stop = stop.get_token();
+  const auto result = register_new_repos({req});
+  ASSERT_EQ(result.file_errors.size(), 1u);
+  EXPECT_TRUE(result.file_errors[0].cancelled());
+  EXPECT_FALSE(fs::exists(root_file()));
+}
+
 } // namespace mr::registry

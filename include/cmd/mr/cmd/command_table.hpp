@@ -59,6 +59,9 @@ struct CommandInfo {
   // The action that runs instead in a repository that is not there ("checkout" for update,
   // as myrepos); its block is headed with that action.
   std::string_view when_missing = {};
+  // An action myrepos does not have (summary, discover, ...). An abbreviation that matches
+  // one of myrepos' actions as well means myrepos' ("mr di" is diff, as it always was).
+  bool mr_only = false;
 
   // Whether a repository may be cloned by this action (itself, or its when_missing one).
   bool may_clone() const { return clones || !when_missing.empty(); }

@@ -33,10 +33,11 @@ struct EditOutcome {
 };
 
 struct RegisterRequest {
-  LoadOptions load;                   // new repos go to its root (registry::root_for picks it)
-  util::Place repo;                   // the repository's top directory
-  std::optional<std::string> url;     // nullopt: register without a url (an existing one stays)
-  std::vector<std::string> tags = {}; // added to the entry's tags (mr -g TAG register)
+  LoadOptions load;                       // new repos go to its root (registry::root_for picks it)
+  util::Place repo;                       // the repository's top directory
+  std::optional<std::string> url;         // nullopt: register without a url (an existing one stays)
+  std::vector<std::string> tags = {};     // added to the entry's tags (mr -g TAG register)
+  std::optional<std::string> branch = {}; // written only into a new entry (discover)
 };
 
 // Whether `repo` may be recorded under `key` in the root file of `registry`: refused (one
@@ -53,6 +54,25 @@ Result<void> check_recordable(const Registry& registry, const util::Place& repo,
 // the loader would refuse afterwards: a path with a control character, or (when the root
 // file is not trusted) one outside the root file's directory once symlinks are resolved.
 Result<EditOutcome> register_repo(const RegisterRequest& request);
+
+struct RegisterManyResult {
+  std::vector<Result<EditOutcome>> outcomes; // index-aligned with the requests
+  std::vector<Error> file_errors;            // each root file that failed, once
+};
+
+// Registers many repositories at once (discover): each one not registered yet (same path,
+// either form, as register_repo decides) is added with its url, branch and tags; one that
+// is already registered is left exactly as it is (EditKind::unchanged). The requests are
+// grouped by root file (RegisterRequest::load.root; they share the rest of `load`), and
+// each root file is written once: under its directory's lock, after the registry was
+// re-read there, so a concurrent register is never lost, and atomically, so a reader or a
+// crash sees the file before or after all of the additions. A request the file cannot
+// record (check_recordable, a tag or path it cannot hold) fails alone. A root file that
+// does not load, cannot be written, or would grow past k_max_file_size fails every request
+// for it and is one of `file_errors`; so is a stop requested (load.stop) before its write,
+// as a cancelled() error. With `dry_run`, the same answers and nothing written.
+RegisterManyResult register_new_repos(const std::vector<RegisterRequest>& requests,
+                                      bool dry_run = false);
 
 // Removes the repo registered at `target`, or the deepest one containing it. `work_tree`,
 // when known, is the top of the git work tree that contains `target`: a registered repo
