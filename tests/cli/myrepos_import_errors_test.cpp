@@ -167,4 +167,28 @@ TEST_F(ImportErrors, SkipFalseSkipsInMyreposSoTheImportKeepsThatOrSaysSo) {
   }
 }
 
+TEST_F(ImportErrors, AbsoluteAndChainedSectionsComeInMyreposOrder) {
+  // myrepos sorts by (order, directory of the defining file, section text): an absolute
+  // section sorts by its text among the relative ones, and a chained file's repositories
+  // come after all of ~/.mrconfig's. mr sorts by (order, path); the import must keep
+  // myrepos' order (with `order` values, say) or report where it cannot.
+  for (const char* name : {"src/a", "src/z", "abs/m", "proj", "proj/b"}) {
+    make_repo(home() / name);
+  }
+  write_file(ini(), "[src/z]\ncheckout = git clone 'u' 'z'\n\n"
+                    "[" +
+                        (home() / "abs/m").string() +
+                        "]\ncheckout = git clone 'u' 'm'\n\n"
+                        "[src/a]\ncheckout = git clone 'u' 'a'\n\n"
+                        "[proj]\ncheckout = git clone 'u' 'proj'\nchain = true\n");
+  write_file(home() / "proj/.mrconfig", "[b]\ncheckout = git clone 'u' 'b'\n");
+  const auto r = import({});
+  if (r.exit_code == 0) {
+    expect_same({"list"}, home());
+  } else {
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    check_report_lines(r);
+  }
+}
+
 } // namespace mr::test
