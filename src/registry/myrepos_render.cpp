@@ -83,6 +83,12 @@ public:
       }
     }
     m_trailer = std::move(pending);
+    for (const auto& r : m_conversion.repos) {
+      const auto& section = m_model.sections[ix(r.section)];
+      if (section.out == m_out) {
+        m_repos.emplace(key_of(section.header), &r); // the first, as a search would find
+      }
+    }
   }
 
   std::string run(bool with_includes) {
@@ -123,13 +129,8 @@ public:
 
 private:
   const RepoPlan* repo_at(const Origin& origin) const {
-    for (const auto& r : m_conversion.repos) {
-      const auto& header = m_model.sections[ix(r.section)].header;
-      if (m_model.sections[ix(r.section)].out == m_out && key_of(header) == key_of(origin)) {
-        return &r;
-      }
-    }
-    return nullptr;
+    const auto it = m_repos.find(key_of(origin));
+    return it == m_repos.end() ? nullptr : it->second;
   }
 
   void comment(const Origin& o) { m_text += entry_of(m_model, o).raw + "\n"; }
@@ -180,6 +181,7 @@ private:
   int m_out;
   const Output& m_output;
   std::map<Key, std::vector<Origin>> m_attached;
+  std::map<Key, const RepoPlan*> m_repos; // this output's repositories by their section's header
   std::vector<Origin> m_trailer;
   std::set<Key> m_used;
   std::string m_text;
