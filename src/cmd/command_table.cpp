@@ -74,7 +74,7 @@ constexpr std::array k_builtins{
                 .run = &run_config,
                 .min_args = 1},
     CommandInfo{.name = "discover",
-                .synopsis = "[--dry-run] [--nested] [--bare] [DIR]",
+                .synopsis = "[--dry-run] [--nested] [--bare] [-g TAG]... [DIR]",
                 .summary = "register every git repository below DIR (default: here)",
                 .kind = Kind::registry,
                 .run = &run_discover,
@@ -163,9 +163,11 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 17> k_action
     {"discover",
      "  DIR        where to look (default: the current directory); symbolic links\n"
      "             below it are not followed\n"
-     "  --dry-run  list PATH URL BRANCH of each repository it would add; write nothing\n"
+     "  --dry-run  list PATH URL BRANCH of each repository it would add (- when none; a\n"
+     "             field with a space, a quote or a control character quoted); write nothing\n"
      "  --nested   also look inside the repositories found (submodules, nested clones)\n"
-     "  --bare     also register bare repositories (which actions refuse)\n"},
+     "  --bare     also register bare repositories (which actions refuse)\n"
+     "  -g, --tag TAG  tag each repository added (repeatable; with mr's own -g, both)\n"},
     {"unregister", "  DIR  the repository (default: the current directory)\n"},
     {"config", "  REPO         a registered repository's path, or DEFAULT for [settings],\n"
                "               [commands] and [alias]\n"

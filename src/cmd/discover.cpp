@@ -15,6 +15,7 @@
 #include <mr/registry/edit.hpp>
 #include <mr/task/executor.hpp>
 #include <mr/task/task_group.hpp>
+#include <mr/util/quote.hpp>
 #include <mr/util/redact.hpp>
 #include <mr/util/test_point.hpp>
 
@@ -24,19 +25,53 @@ namespace mr::cmd {
 
 namespace {
 
-constexpr std::string_view k_discover_usage = "mr discover [--dry-run] [--nested] [--bare] [DIR]";
+constexpr std::string_view k_discover_usage =
+    "mr discover [--dry-run] [--nested] [--bare] [-g TAG]... [DIR]";
 
 struct DiscoverArgs {
   bool dry_run = false;
   bool nested = false;
   bool bare = false;
+  std::vector<std::string> tags; // -g TAG / --tag TAG after the action
   std::optional<std::string> dir;
 };
+
+// The tag of `-g TAG`, `-gTAG`, `--tag TAG` or `--tag=TAG` at args[i] (i moved past it);
+// nullopt when args[i] is no tag option.
+Result<std::optional<std::string>> tag_option(const std::vector<std::string>& args,
+                                              std::size_t& i) {
+  const auto& arg = args[i];
+  std::optional<std::string> tag;
+  if (arg == "-g" || arg == "--tag") {
+    if (i + 1 == args.size()) {
+      return fail(usage_text("discover: option " + arg + " needs a tag", k_discover_usage));
+    }
+    tag = args[++i];
+  } else if (arg.starts_with("--tag=")) {
+    tag = arg.substr(6);
+  } else if (arg.starts_with("-g")) {
+    tag = arg.substr(2);
+  } else {
+    return std::optional<std::string>();
+  }
+  if (tag->empty()) {
+    return fail(usage_text("discover: option -g needs a tag", k_discover_usage));
+  }
+  return tag;
+}
 
 Result<DiscoverArgs> parse_args(const std::vector<std::string>& args) {
   DiscoverArgs out;
   bool options_end = false;
-  for (const auto& arg : args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& arg = args[i];
+    if (!options_end) {
+      MR_TRY_VAR(tag, tag_option(args, i));
+      if (*tag) {
+        out.tags.push_back(std::move(**tag));
+        continue;
+      }
+    }
     if (!options_end && arg == "--") {
       options_end = true;
     } else if (!options_end && arg == "--dry-run") {
@@ -103,8 +138,25 @@ void read_all(const CommandContext& ctx, std::vector<Found>& found) {
   });
 }
 
+// Text from the repository (a path, a url, a branch) as a message shows it: escaped and
+// quoted when it holds a control character, which must not reach the terminal as it is.
+std::string shown(const std::string& text) {
+  return util::has_control_character(text) ? util::quote_string(text) : text;
+}
+
 std::string url_or(const std::optional<std::string>& url, std::string_view none) {
-  return url ? util::redact_url(*url) : std::string(none);
+  return url ? shown(util::redact_url(*url)) : std::string(none);
+}
+
+// One field of a --dry-run line: quoted and escaped (util::quote_string) when it holds a
+// space, a double quote or a control character, so that the line splits into its three.
+std::string field(const std::optional<std::string>& text) {
+  if (!text) {
+    return "-";
+  }
+  const bool plain = !text->empty() && text->find_first_of(" \"") == std::string::npos &&
+                     !util::has_control_character(*text);
+  return plain ? *text : util::quote_string(*text);
 }
 
 std::string bare_repositories(std::size_t n) {
@@ -138,10 +190,11 @@ public:
       ++m_added;
       m_bare_added += found.bare ? 1 : 0;
       if (m_dry_run) {
-        m_out.message(outcome->repo.string() + " " + url_or(info.url, "-") + " " +
-                      info.branch.value_or("-"));
+        m_out.message(field(outcome->repo.string()) + " " +
+                      field(info.url ? std::optional(util::redact_url(*info.url)) : std::nullopt) +
+                      " " + field(info.branch));
       } else {
-        m_out.message("mr discover: added " + outcome->repo.string() + " (" +
+        m_out.message("mr discover: added " + shown(outcome->repo.string()) + " (" +
                       url_or(info.url, "no remote, so no url") + ")");
       }
     } else {
@@ -154,7 +207,9 @@ public:
 
   // The last lines; the exit status: 0, unless a repository could not be registered and
   // nothing was (1), or a root file could not be written (2 when nothing was written at all).
-  int finish(std::size_t bare_skipped, bool err_color) {
+  // `refused_before`: repositories refused before the write (a url with a control character).
+  int finish(std::size_t bare_skipped, std::size_t refused_before, bool err_color) {
+    m_refused += refused_before;
     if (m_unsaid != 0) {
       m_out.warning(std::to_string(m_unsaid) + " more repositories not registered, for reasons " +
                     "like those above (--json lists each)");
@@ -164,7 +219,7 @@ public:
                     " left out (--bare registers them)");
     }
     if (m_bare_added != 0) {
-      m_out.warning(bare_repositories(m_bare_added) +
+      m_out.warning(bare_repositories(m_bare_added) + (m_dry_run ? " would be" : "") +
                     " registered: with no work tree, every action but list refuses them");
     }
     m_out.message("mr discover: " + std::to_string(m_added) +
@@ -246,16 +301,27 @@ int run_discover(CommandContext& ctx) {
   auto found = places_of(*dir, search->repos);
   read_all(ctx, found);
   util::test_point("discover.read");
+  auto tags = ctx.options().tags;
+  tags.insert(tags.end(), args->tags.begin(), args->tags.end());
   std::vector<registry::RegisterRequest> requests;
   std::vector<const Found*> requested;
+  std::size_t refused_before = 0;
   for (const auto& f : found) {
     if (!f.info) {
-      out.warning(f.place.logical.string() +
-                  ": not registered: " + util::redact_urls(f.info.error().message));
+      out.warning(shown(f.place.logical.string()) +
+                  ": not registered: " + shown(util::redact_urls(f.info.error().message)));
+      continue;
+    }
+    if (f.info->url && util::has_control_character(*f.info->url)) {
+      // The loader refuses it: said here, with the url escaped, rather than as its error.
+      ++refused_before;
+      out.warning(shown(f.place.logical.string()) + ": not registered: its url " +
+                  util::quote_string(util::redact_url(*f.info->url)) +
+                  " holds a control character (such as a newline), which a registry may not");
       continue;
     }
     requests.push_back({ctx.load_options(registry::root_for(ctx.roots, f.place)), f.place,
-                        f.info->url, ctx.options().tags, f.info->branch});
+                        f.info->url, tags, f.info->branch});
     requested.push_back(&f);
   }
   if (ctx.invocation.interrupt.stop_requested()) {
@@ -271,7 +337,7 @@ int run_discover(CommandContext& ctx) {
   for (std::size_t i = 0; i < requests.size(); ++i) {
     report.repository(*requested[i], result.outcomes[i]);
   }
-  return report.finish(search->bare_skipped, ctx.render.color_err);
+  return report.finish(search->bare_skipped, refused_before, ctx.render.color_err);
 }
 
 } // namespace mr::cmd

@@ -97,10 +97,22 @@ std::optional<std::string> current_branch(git_repository* repo) {
   if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) {
     return std::nullopt;
   }
-  const std::string_view target = git_reference_symbolic_target(head.get());
+  const std::string target = git_reference_symbolic_target(head.get());
   if (!is_branch_ref(target)) {
     return std::nullopt;
   }
+  // An unborn branch (no commit yet: a new or empty bare repository) is not recorded: a
+  // checkout elsewhere could not find it.
+  git_reference* branch_raw = nullptr;
+  if (git_reference_lookup(&branch_raw, repo, target.c_str()) != 0) {
+    return std::nullopt;
+  }
+  const RefPtr branch(branch_raw);
+  git_object* commit_raw = nullptr;
+  if (git_reference_peel(&commit_raw, branch.get(), GIT_OBJECT_COMMIT) != 0) {
+    return std::nullopt;
+  }
+  const ObjectPtr commit(commit_raw);
   return branch_name(target);
 }
 

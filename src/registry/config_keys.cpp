@@ -208,16 +208,20 @@ const toml::node* find(const toml::table& root, const text_edit::TablePath& path
   return table->get(name);
 }
 
+std::string dotted(const Key& key) {
+  std::string out;
+  for (const auto& part : key.table) {
+    out += part + ".";
+  }
+  return out + key.name;
+}
+
 Result<std::optional<std::filesystem::path>> defining_file(const Registry& registry,
                                                            const Key& key) {
-  std::optional<std::filesystem::path> found;
-  for (const auto& file : registry.files) {
-    MR_TRY_VAR(root, read_file(file));
-    if (find(*root, key.table, key.name) != nullptr) {
-      found = file;
-    }
+  if (const auto it = registry.defined_in.find(dotted(key)); it != registry.defined_in.end()) {
+    return it->second;
   }
-  return found;
+  return std::nullopt;
 }
 
 } // namespace config_keys

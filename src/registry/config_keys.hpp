@@ -48,8 +48,11 @@ Result<toml::table> read_file(const std::filesystem::path& file);
 const toml::node* find(const toml::table& root, const text_edit::TablePath& path,
                        std::string_view name);
 
-// The last file the registry loaded that sets the file-wide `key` (the one whose value
-// counts), or nullopt.
+// A file-wide key as Registry::defined_in names it: "settings.timeout", "commands.NAME".
+std::string dotted(const Key& key);
+
+// The file whose value of the file-wide `key` is in force (the last one the loader applied,
+// Registry::defined_in), or nullopt.
 Result<std::optional<std::filesystem::path>> defining_file(const Registry& registry,
                                                            const Key& key);
 

@@ -113,14 +113,18 @@ Result<std::string> config_table(const Registry& registry, const Repo* repo) {
     print_table(out, {"repos", repo->key}, *table);
     return out;
   }
-  // Each file-wide table as the registry sees it: a later file's value replaces an earlier's.
+  // Each file-wide table as the registry sees it: each key from the file whose value is in
+  // force (Registry::defined_in).
   for (const std::string name : {"settings", "commands", "alias"}) {
     toml::table merged;
     for (const auto& file : registry.files) {
       MR_TRY_VAR(root, config_keys::read_file(file));
       if (const auto* table = root->get_as<toml::table>(name)) {
         for (auto&& [key, value] : *table) {
-          value.visit([&](const auto& v) { merged.insert_or_assign(key, v); });
+          const auto in = registry.defined_in.find(name + "." + std::string(key.str()));
+          if (in != registry.defined_in.end() && in->second == file) {
+            value.visit([&](const auto& v) { merged.insert_or_assign(key, v); });
+          }
         }
       }
     }

@@ -339,6 +339,7 @@ private:
     }
     for (const auto& [k_ptr, v_ptr] : toml_support::in_source_order(*table)) {
       MR_TRY(setting(ctx, *k_ptr, *v_ptr));
+      m_registry.defined_in["settings." + std::string(k_ptr->str())] = ctx.file;
     }
     return {};
   }
@@ -470,7 +471,11 @@ private:
           error_at(ctx, node.source(),
                    "'" + what + "' must be a table, not " + toml_support::type_name(node)));
     }
-    return read_commands(ctx, *table, what, out, kind);
+    MR_TRY(read_commands(ctx, *table, what, out, kind));
+    for (const auto& [k, v] : *table) {
+      m_registry.defined_in[what + "." + std::string(k.str())] = ctx.file;
+    }
+    return {};
   }
 
   Result<void> load_repos(const FileContext& ctx, const toml::node& node) {

@@ -221,6 +221,17 @@ private:
                                "' must be a string, not " + toml_support::type_name(v));
   }
 
+  // A url or a branch is printed (discover, config, errors) and given to git: no control
+  // character, as in paths and tags.
+  Result<std::string> want_printable(const toml::node& v, std::string_view field) const {
+    MR_TRY_VAR(s, want_string(v, field));
+    if (toml_support::has_control_character(*s)) {
+      return bad(v.source(),
+                 "control character in the " + std::string(field) + " of repo '" + m_name + "'");
+    }
+    return s;
+  }
+
   // A tag is printed (--json list, register): no control character, as in paths.
   Result<void> add_tag(Repo& repo, const toml::node& v, const std::string& tag) const {
     if (toml_support::has_control_character(tag)) {
@@ -311,7 +322,7 @@ private:
   }
 
   Result<void> url(Repo& repo, const toml::key&, const toml::node& v) const {
-    MR_TRY_VAR(s, want_string(v, "url"));
+    MR_TRY_VAR(s, want_printable(v, "url"));
     if (!m_ctx.trusted && names_remote_helper(*s)) {
       // git runs git-remote-NAME for it (ext:: runs any command): git allows that only
       // for a url the user typed, never for one that came with a repository.
@@ -325,7 +336,7 @@ private:
   }
 
   Result<void> branch(Repo& repo, const toml::key&, const toml::node& v) const {
-    MR_TRY_VAR(s, want_string(v, "branch"));
+    MR_TRY_VAR(s, want_printable(v, "branch"));
     repo.branch = std::move(*s);
     return {};
   }

@@ -201,21 +201,7 @@ bool valid_action_name(std::string_view name) {
 }
 
 bool has_control_character(std::string_view s) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (byte(i) < 0x20 || byte(i) == 0x7f) {
-      return true;
-    }
-    if (byte(i) == 0xc2 && i + 1 < s.size() && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9f) {
-      return true; // C1
-    }
-    if (byte(i) == 0xe2 && i + 2 < s.size() &&
-        ((byte(i + 1) == 0x80 && byte(i + 2) >= 0xaa && byte(i + 2) <= 0xae) ||
-         (byte(i + 1) == 0x81 && byte(i + 2) >= 0xa6 && byte(i + 2) <= 0xa9))) {
-      return true; // bidirectional embedding, override or isolate
-    }
-  }
-  return false;
+  return util::has_control_character(s);
 }
 
 bool names_git_directory(std::string_view path) {

@@ -39,9 +39,9 @@ std::string type_name(const toml::node& node);
 // Command and alias names: a letter or digit, then letters, digits, '_', '-', '.'.
 bool valid_action_name(std::string_view name);
 
-// A byte below 0x20 or DEL, a C1 control (U+0080-U+009F: U+009B starts an escape sequence
-// on some terminals) or a bidirectional override (U+202A-U+202E, U+2066-U+2069, which
-// reorder what a terminal shows): refused in repository paths, which mr prints.
+// util::has_control_character: a byte below 0x20 or DEL, a C1 control (U+0080-U+009F: U+009B starts
+// an escape sequence on some terminals) or a bidirectional override (U+202A-U+202E, U+2066-U+2069,
+// which reorder what a terminal shows): refused in repository paths, which mr prints.
 bool has_control_character(std::string_view s);
 
 // Is one component of `path` git's own directory (".git", in any case)? A repository path

@@ -73,6 +73,24 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+bool has_control_character(std::string_view s) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (byte(i) < 0x20 || byte(i) == 0x7f) {
+      return true;
+    }
+    if (byte(i) == 0xc2 && i + 1 < s.size() && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9f) {
+      return true; // C1
+    }
+    if (byte(i) == 0xe2 && i + 2 < s.size() &&
+        ((byte(i + 1) == 0x80 && byte(i + 2) >= 0xaa && byte(i + 2) <= 0xae) ||
+         (byte(i + 1) == 0x81 && byte(i + 2) >= 0xa6 && byte(i + 2) <= 0xa9))) {
+      return true; // bidirectional embedding, override or isolate
+    }
+  }
+  return false;
+}
+
 std::string quote_string(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);

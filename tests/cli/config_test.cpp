@@ -267,4 +267,48 @@ TEST_F(Config, ACommandNamedConfigReplacesIt) {
             "mr config: " + (home() / "src/a").string() + "\nmine\n\nmr config: finished (1 ok)\n");
 }
 
+// A file's own [settings], [commands] and [alias] are applied after the files it includes,
+// so its values are the ones in force, whatever order the files were read in.
+TEST_F(Config, ADefaultKeyIsReadAndWrittenWhereItsValueIsInForce) {
+  const auto included = home() / "inc/x.toml";
+  const std::string inc = "[repos.\"~/src/c\"]\n[settings]\ntimeout = 100\n[commands]\n"
+                          "sl = \"sleep 1\"\n[alias]\nst = \"status\"\n";
+  write_file(included, inc);
+  write_file(registry(), "include = \"inc/x.toml\"\n[settings]\ntimeout = 1\n[commands]\n"
+                         "sl = \"sleep 3\"\n[alias]\nst = \"list\"\n");
+  auto r = mr({"config", "DEFAULT", "timeout", "commands.sl", "alias.st"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "1\nsleep 3\nlist\n");
+  r = mr({"config", "DEFAULT"}, home());
+  EXPECT_EQ(r.out, "[settings]\ntimeout = 1\n\n[commands]\nsl = \"sleep 3\"\n\n[alias]\n"
+                   "st = \"list\"\n");
+  r = mr({"config", "DEFAULT", "timeout=50", "commands.sl=sleep 4", "alias.st=diff"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(included), inc);
+  EXPECT_EQ(read_file(registry()), "include = \"inc/x.toml\"\n[settings]\ntimeout = 50\n"
+                                   "[commands]\nsl = \"sleep 4\"\n[alias]\nst = \"diff\"\n");
+}
+
+// What a url or a branch holds is printed and given to git: no control character, from
+// mr config as from a file written by hand; a value read back that holds one is escaped.
+TEST_F(Config, ControlCharactersAreRefusedInUrlAndBranchAndEscapedWhenPrinted) {
+  for (const std::string change : {"branch=\x1b]0;X\a\x1b[2J", "url=a\nb"}) {
+    const auto r = mr({"config", "src/a", change}, home());
+    EXPECT_EQ(r.exit_code, 2) << change;
+    EXPECT_NE(r.err.find(registry().string() + ":"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("control character in the "), std::string::npos) << r.err;
+    EXPECT_EQ(read_file(registry()), k_registry);
+  }
+  write_file(registry(), "[repos.\"src/a\"]\nbranch = \"x\\u001b[2J\"\n");
+  auto r = mr({"list"}, home());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(registry().string() + ":2:10: control character in the branch of repo"),
+            std::string::npos)
+      << r.err;
+  write_file(registry(), "[repos.\"src/a\".commands]\nx = \"a\\u001b[2Jb\"\ny = \"a\\n\\tb\"\n");
+  r = mr({"config", "src/a", "commands.x", "commands.y"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "\"a\\u001b[2Jb\"\na\n\tb\n");
+}
+
 } // namespace mr::test

@@ -117,13 +117,18 @@ TEST_F(Discover, BareRepositoriesOnlyWithBareAndActionsRefuseThem) {
             std::string::npos)
       << plain.out;
   EXPECT_EQ(registry_text().find("b.git"), std::string::npos);
+  const auto dry = mr({"discover", "--dry-run", "--bare"}, home());
+  EXPECT_EQ(dry.err, "mr discover: warning: 1 bare repository would be registered: with no work "
+                     "tree, every action but list refuses them\n");
   const auto bare = mr({"discover", "--bare"}, home());
   EXPECT_EQ(bare.exit_code, 0) << bare.err;
   EXPECT_EQ(bare.out, "mr discover: added " + (src() / "b.git").string() +
                           " (no remote, so no url)\nmr discover: 1 added, 1 already registered\n");
   EXPECT_EQ(bare.err, "mr discover: warning: 1 bare repository registered: with no work tree, "
                       "every action but list refuses them\n");
-  EXPECT_NE(registry_text().find("[repos.\"src/b.git\"]\nbranch = \"main\"\n"), std::string::npos);
+  // Empty: its branch has no commit, so none is recorded.
+  EXPECT_NE(registry_text().find("[repos.\"src/b.git\"]\n"), std::string::npos);
+  EXPECT_EQ(registry_text().find("branch"), registry_text().rfind("branch")); // src/a's only
   const auto status = mr({"status"}, src() / "b.git");
   EXPECT_EQ(status.exit_code, 1);
   EXPECT_NE(status.err.find("a bare repository"), std::string::npos) << status.err;
@@ -209,7 +214,7 @@ TEST_F(Discover, UsageErrors) {
        {std::vector<std::string>{"discover", "--bogus"}, {"discover", "a", "b"}}) {
     const auto r = mr(args, home());
     EXPECT_EQ(r.exit_code, 2) << args[1];
-    EXPECT_NE(r.err.find("usage: mr discover [--dry-run] [--nested] [--bare] [DIR]"),
+    EXPECT_NE(r.err.find("usage: mr discover [--dry-run] [--nested] [--bare] [-g TAG]... [DIR]"),
               std::string::npos)
         << r.err;
   }
@@ -235,6 +240,58 @@ TEST_F(Discover, AnUntrustedFileRefusesWhatLiesOutsideItTenLinesSayWhy) {
                        "like those above (--json lists each)");
   EXPECT_EQ(r.out, "mr discover: 0 added, 0 already registered\n");
   EXPECT_EQ(read_file(untrusted), "");
+}
+
+// A branch with no commit yet (a new repository, an empty bare one) is not recorded: a
+// checkout elsewhere would find no such branch.
+TEST_F(Discover, AnUnbornBranchIsNotRecorded) {
+  git(home(), {"init", "-q", "-b", "main", (src() / "new").string()});
+  git(home(), {"init", "-q", "--bare", "-b", "main", (src() / "empty.git").string()});
+  const auto r = mr({"discover", "--bare"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(registry_text(), "[repos.\"src/empty.git\"]\n\n[repos.\"src/new\"]\n");
+}
+
+// Text from a repository reaches the terminal escaped; a url with a control character is
+// not registered (a registry may not hold one), and counts as refused.
+TEST_F(Discover, AUrlWithAControlCharacterIsRefusedAndPrintedEscaped) {
+  const auto a = make_repo(src() / "a");
+  git(a, {"config", "remote.origin.url", "https://x/a\n\x1b[2J.git"});
+  for (const bool dry : {true, false}) {
+    const auto r = mr(dry ? std::vector<std::string>{"discover", "--dry-run"}
+                          : std::vector<std::string>{"discover"},
+                      home());
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "mr discover: warning: " + a.string() +
+                         ": not registered: its url \"https://x/a\\n\\u001b[2J.git\" holds a "
+                         "control character (such as a newline), which a registry may not\n");
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+    EXPECT_FALSE(fs::exists(registry()));
+  }
+}
+
+// --dry-run prints PATH URL BRANCH; a field holding a space, a double quote or a control
+// character is quoted and escaped, so the line still splits into three.
+TEST_F(Discover, DryRunQuotesAFieldWithASpace) {
+  const auto a = make_repo(src() / "my repo");
+  git(a, {"config", "remote.origin.url", "/x/my \"remote\""});
+  const auto r = mr({"discover", "--dry-run"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "\"" + a.string() + "\" \"/x/my \\\"remote\\\"\" main\n" +
+                       "mr discover: 1 to add, 0 already registered (dry run: nothing written)\n");
+}
+
+// -g TAG after the action, as after mr, tags what it registers (both together add up).
+TEST_F(Discover, TagOptionsAfterTheActionTagWhatItRegisters) {
+  make_repo(src() / "a", /*remote=*/false);
+  const auto r =
+      mr({"-g", "g", "discover", "-g", "one", "--tag=two", "--tag", "three", "src"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(registry_text(),
+            "[repos.\"src/a\"]\nbranch = \"main\"\ntags = [\"g\", \"one\", \"two\", \"three\"]\n");
+  const auto bad = mr({"discover", "-g"}, home());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("option -g needs a tag"), std::string::npos) << bad.err;
 }
 
 } // namespace mr::test

@@ -13,7 +13,8 @@ struct RegisterInfo {
   std::filesystem::path top;         // the work tree's top directory (physical)
   std::optional<std::string> remote; // the remote whose url was taken
   std::optional<std::string> url;    // as configured (remote.NAME.url), not rewritten
-  std::optional<std::string> branch; // the branch HEAD is on (inspect_found; none if detached)
+  std::optional<std::string> branch; // the branch HEAD is on (inspect_found), if it has a
+                                     // commit: none if detached or unborn
 };
 
 // Looks for a repository at `dir` or above it. The url comes from the current branch's

@@ -62,7 +62,7 @@ struct Repo {
   std::optional<std::string> url;
   std::optional<std::string> branch;
   std::vector<std::string> tags;
-  double order = 10;                         // myrepos' default; lower runs first
+  double order = 10; // myrepos' default; lower runs first
   // Within one `order`, repositories sort by this, byte by byte, as myrepos sorts by
   // (topdir, section): the top directory of the file listing it (a root or chained file's
   // own directory, an included file's includer's) with a trailing '/', a NUL, then the
@@ -111,8 +111,12 @@ struct Registry {
   std::string root_untrusted_hint;
   std::vector<fs::path> files; // every file loaded, in load order
   Settings settings;
-  CommandMap commands;     // [commands]: for every repo
-  CommandMap aliases;      // [alias]: name -> action
+  CommandMap commands; // [commands]: for every repo
+  CommandMap aliases;  // [alias]: name -> action
+  // The file whose value is in force for each file-wide key ("settings.timeout",
+  // "commands.NAME", "alias.NAME"): the last one applied. A file's own tables are applied
+  // after the files it includes, so this is not always the last in `files` that sets it.
+  std::map<std::string, fs::path, std::less<>> defined_in;
   std::vector<Repo> repos; // registry order: `order`, then Repo::sort_key
 
   // The repo whose registered path is `path` (compared lexically), if any.

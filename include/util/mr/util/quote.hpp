@@ -9,6 +9,11 @@ namespace mr::util {
 
 bool is_valid_utf8(std::string_view s);
 
+// A byte below 0x20 or DEL, a C1 control (U+0080-U+009F: U+009B starts an escape sequence
+// on some terminals) or a bidirectional override (U+202A-U+202E, U+2066-U+2069, which
+// reorder what a terminal shows): what must not reach a terminal unescaped.
+bool has_control_character(std::string_view s);
+
 // `s` quoted and escaped; invalid UTF-8 becomes U+FFFD (check is_valid_utf8 first where
 // that would lose information). Every control character is escaped (\uXXXX), the C1 ones
 // (U+0085) and the bidirectional overrides and isolates (U+202E) too, so a quoted string
