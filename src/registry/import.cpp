@@ -95,7 +95,12 @@ void dedupe(std::vector<ImportReport>& reports) {
 } // namespace
 
 std::string ImportReport::str() const {
-  return file.string() + ":" + std::to_string(line) + ": " + what + "; " + suggestion;
+  return file.string() + ":" + std::to_string(line) + ": " + (note ? "note: " : "") + what + "; " +
+         suggestion;
+}
+
+bool ImportPlan::partial() const {
+  return std::any_of(reports.begin(), reports.end(), [](const ImportReport& r) { return !r.note; });
 }
 
 fs::path default_import_output(const fs::path& input) {
