@@ -1,7 +1,9 @@
 // `mr import [FILE] [-o OUT] [--force] [--dry-run] [--run-includes]`: a myrepos registry
 // (default ~/.mrconfig) converted to mr's TOML registry (default: FILE.toml beside it, or
-// -c FILE). What could not be converted exactly is reported on stderr, one line each, and
-// the exit status is 1; a malformed or untrusted file, or an output that exists without
+// -c FILE). What could not be converted is reported on stderr, one line each, and the exit
+// status is 1 (partial); what was converted in another form, or approximately but
+// harmlessly, is a note on stderr (exit 0); a malformed or untrusted file, or an output that exists
+// without
 // --force, is an error (exit 2) and nothing is written.
 #include <mr/cmd/exit.hpp>
 #include <mr/proc/process.hpp>
@@ -126,7 +128,7 @@ int run_import(CommandContext& ctx) {
                          (f.repos == 1 ? " repository)\n" : " repositories)\n"));
     }
   }
-  return plan->reports.empty() ? k_exit_ok : k_exit_failed;
+  return plan->partial() ? k_exit_failed : k_exit_ok;
 }
 
 } // namespace mr::cmd

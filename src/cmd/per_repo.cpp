@@ -247,7 +247,20 @@ task::TaskResult perform(RepoTask& t, const CommandInfo* builtin, CheckoutOrder*
   }
   const Work w = work_for(t, a);
   if (!w.script && !w.native) {
-    return task::TaskResult::skipped("no defined action for git repository " +
+    // As myrepos, which enters the directory before it looks for a repository type: a
+    // missing directory fails to be entered, one of no type fails, one of a known type is
+    // skipped; the failures alone, with no header.
+    if (a.missing && !a.clones()) {
+      t.headerless = true;
+      return task::TaskResult::failed(enter_failure(t.repo.path).value_or(""));
+    }
+    const auto type = a.missing ? std::string("git") : repository_type(t.repo.path);
+    if (type.empty()) {
+      t.headerless = true;
+      return task::TaskResult::failed("unknown repository type and no defined " + a.name +
+                                      " command for " + t.repo.path.string());
+    }
+    return task::TaskResult::skipped("no defined action for " + type + " repository " +
                                      t.repo.path.string() + ", skipping");
   }
   const bool touches = !w.native || a.builtin->needs_directory; // not list

@@ -1,5 +1,6 @@
 #include "repo_guard.hpp"
 
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -56,6 +57,26 @@ Result<void> check_work_tree(const std::filesystem::path& path, bool own_dot_git
   }
   return fail("not a git repository (" + path.string() +
               " has no .git; mr acts only in the top directory of a git work tree)");
+}
+
+std::string repository_type(const std::filesystem::path& path) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> k_marks{{
+      {".git", "git"},
+      {".svn", "svn"},
+      {".bzr", "bzr"},
+      {"CVS", "cvs"},
+      {".hg", "hg"},
+      {"_darcs", "darcs"},
+      {"_FOSSIL_", "fossil"},
+      {".fslckout", "fossil"},
+      {".sgdrawer", "veracity"},
+  }};
+  for (const auto& [mark, type] : k_marks) {
+    if (util::exists(path / mark)) {
+      return std::string(type);
+    }
+  }
+  return looks_bare(path) ? "git_bare" : "";
 }
 
 std::vector<std::pair<std::string, std::string>> guard_env(const registry::Repo& repo) {

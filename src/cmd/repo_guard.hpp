@@ -37,6 +37,12 @@ std::vector<std::pair<std::string, std::string>> guard_env(const registry::Repo&
 // directory"); nullopt when it is a directory.
 std::optional<std::string> enter_failure(const std::filesystem::path& path);
 
+// The repository type myrepos sees in an existing directory, by the marks its built-in
+// tests look for ("git", "svn", "hg", "bzr", "cvs", "darcs", "fossil", "veracity"; a bare
+// repository "git_bare"); empty when none is there. For an action with no command,
+// myrepos skips a repository of a known type and fails one of no type.
+std::string repository_type(const std::filesystem::path& path);
+
 // An existing directory, not a symlink to one, with nothing in it: a checkout may clone
 // there.
 bool is_empty_directory(const std::filesystem::path& path);

@@ -1,9 +1,11 @@
 // `mr import`: planning (model, conversion, rendering, the check that each file loads) and
 // writing (see import.hpp).
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <set>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mr/registry/import.hpp>
@@ -11,6 +13,7 @@
 #include <mr/registry/trust.hpp>
 #include <mr/util/file_io.hpp>
 #include <mr/util/paths.hpp>
+#include <mr/util/strings.hpp>
 #include <mr/util/test_point.hpp>
 
 #include "edit_locks.hpp"
@@ -95,7 +98,12 @@ void dedupe(std::vector<ImportReport>& reports) {
 } // namespace
 
 std::string ImportReport::str() const {
-  return file.string() + ":" + std::to_string(line) + ": " + what + "; " + suggestion;
+  return file.string() + ":" + std::to_string(line) + ": " + (note ? "note: " : "") + what + "; " +
+         suggestion;
+}
+
+bool ImportPlan::partial() const {
+  return std::any_of(reports.begin(), reports.end(), [](const ImportReport& r) { return !r.note; });
 }
 
 fs::path default_import_output(const fs::path& input) {
@@ -137,13 +145,24 @@ Result<ImportPlan> plan_import(const ImportOptions& options) {
       !conversion.commands.empty() || !conversion.settings.empty() || !conversion.aliases.empty() ||
       std::any_of(conversion.repos.begin(), conversion.repos.end(),
                   [](const myrepos::RepoPlan& r) { return !r.commands.empty(); });
-  if (needs_trust && !trust->trusts(options.output) &&
+  // An untrusted registry file lists only repositories in its own directory (-t: the
+  // user reads it with -t too).
+  const bool leaves_dir =
+      !options.trust_all &&
+      std::any_of(conversion.repos.begin(), conversion.repos.end(),
+                  [&](const myrepos::RepoPlan& r) {
+                    return model->sections[myrepos::ix(r.section)].out == 0 &&
+                           !util::depth_below(r.path, options.output.parent_path());
+                  });
+  if ((needs_trust || leaves_dir) && !trust->trusts(options.output) &&
       util::physical_location(options.output) !=
           util::physical_location(options.home / k_file_name)) {
-    model->reports.push_back({options.input, 1,
-                              options.output.string() + " holds commands, which mr runs only from "
-                                                        "a trusted file",
-                              "list it in ~/.mrtrust"});
+    model->reports.push_back(
+        {options.input, 1,
+         options.output.string() + " holds " +
+             (needs_trust ? "commands" : "repositories outside its directory") +
+             ", which mr reads only from a trusted file",
+         "list it in ~/.mrtrust"});
   }
   plan.reports = std::move(model->reports);
   dedupe(plan.reports);
@@ -163,9 +182,31 @@ Result<void> check_import_outputs(const ImportPlan& plan, bool force) {
   return {};
 }
 
+namespace {
+
+// Creates the missing directories above `file` (mode 0700: a registry is the user's own),
+// as -o DIR/NEW/OUT asks.
+Result<void> make_parents(const fs::path& file) {
+  std::vector<fs::path> missing;
+  for (auto dir = file.parent_path(); !util::exists(dir) && dir != dir.parent_path();
+       dir = dir.parent_path()) {
+    missing.push_back(dir);
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST) {
+      return fail("cannot create " + it->string() + ": " + util::errno_text(errno));
+    }
+  }
+  return {};
+}
+
+} // namespace
+
 Result<void> write_import(const ImportPlan& plan, bool force) {
+  MR_TRY(check_import_outputs(plan, force)); // before any directory is made
   std::vector<fs::path> paths;
   for (const auto& f : plan.files) {
+    MR_TRY(make_parents(f.path));
     paths.push_back(f.path);
   }
   std::sort(paths.begin(), paths.end()); // one order for every writer: no deadlock

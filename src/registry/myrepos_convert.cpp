@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 
+#include <mr/util/file_io.hpp>
 #include <mr/util/paths.hpp>
 #include <mr/util/quote.hpp>
 
@@ -128,6 +129,11 @@ private:
   void report(const Origin& origin, std::string what, std::string suggestion) {
     m_model.reports.push_back(report_at(m_model, origin, std::move(what), std::move(suggestion)));
   }
+  // Converted so that mr behaves as myrepos, in another form: said, the import is whole.
+  void note(const Origin& origin, std::string what, std::string suggestion) {
+    m_model.reports.push_back(
+        report_at(m_model, origin, std::move(what), std::move(suggestion), true));
+  }
 
   void collect_actions() {
     auto add = [&](const SettingMap& map) {
@@ -181,12 +187,16 @@ private:
              "mr takes " + w.plan.path.string() + " as " + (guess.vcs.empty() ? "git" : guess.vcs));
     }
     if (!guess.others.empty()) {
-      report(s.header,
-             "[" + s.name + "] is both " + guess.vcs + " and " + guess.others.front() +
-                 " by myrepos' tests, so myrepos acts on it with no command",
-             "converted as " + guess.vcs);
+      note(s.header,
+           "[" + s.name + "] is both " + guess.vcs + " and " + guess.others.front() +
+               " by myrepos' tests, so myrepos acts on it with no command",
+           "converted as " + guess.vcs);
     }
-    const std::string vcs = guess.vcs.empty() ? "git" : guess.vcs;
+    // A directory no test holds for is of no type in myrepos: only ACTION and
+    // ACTION_default reach it (mr then fails an action with neither, as myrepos does).
+    const bool no_type =
+        guess.vcs.empty() && guess.unevaluated.empty() && util::is_directory(w.plan.path);
+    const std::string vcs = no_type ? "" : guess.vcs.empty() ? "git" : guess.vcs;
     checkout(w, s, vcs);
     commands(w, s.settings, vcs, s.header);
     predicates(w, s);
@@ -267,7 +277,7 @@ private:
       return;
     }
     const auto& v = it->second;
-    if (vcs == "git") {
+    if (vcs == "git" || vcs.empty()) {
       if (auto clone = parse_clone(v.text, w.plan.path)) {
         w.plan.fields.push_back({"url", toml_text(clone->url), v.origin});
         if (clone->branch) {
@@ -306,7 +316,7 @@ private:
       const bool typed = std::find(k_typed_actions.begin(), k_typed_actions.end(), action) !=
                          k_typed_actions.end();
       if (v == nullptr) {
-        if (typed && vcs != "git") {
+        if (typed && vcs != "git" && !vcs.empty()) {
           missing.push_back(action);
         }
         continue;
@@ -324,10 +334,10 @@ private:
     fixups(w, map);
     if (!missing.empty()) {
       m_missing[w.plan.section] = missing;
-      report(where,
-             "myrepos has no " + vcs + " command for " + join(missing) +
-                 " and skips the repository for them",
-             "mr skips it through skip");
+      note(where,
+           "myrepos has no " + vcs + " command for " + join(missing) +
+               " and skips the repository for them",
+           "mr skips it through skip");
     }
   }
 
@@ -378,10 +388,10 @@ private:
       if (text == "false" && v != nullptr && !v->origin.builtin()) {
         // myrepos 1.20180726 short-cuts `false` to a status of 1, which its test reads as
         // 0 (1 >> 8): the repository is skipped (or deleted), as with true.
-        report(v->origin,
-               name + " = false " + (name == "skip" ? "skips" : "marks as deleted") +
-                   " the repository in myrepos (its `false` shortcut counts as success)",
-               "written as " + name + " = true; write false if that was not meant");
+        note(v->origin,
+             name + " = false " + (name == "skip" ? "skips" : "marks as deleted") +
+                 " the repository in myrepos (its `false` shortcut counts as success)",
+             "written as " + name + " = true; write false if that was not meant");
         text = "true";
       }
       auto missing = m_missing.find(w.plan.section);

@@ -458,12 +458,13 @@ const IniEntry& entry_of(const Model& model, const Origin& origin) {
 }
 
 ImportReport report_at(const Model& model, const Origin& origin, std::string what,
-                       std::string suggestion) {
+                       std::string suggestion, bool note) {
   if (origin.builtin()) {
-    return {"(myrepos)", 0, std::move(what), std::move(suggestion)};
+    return {"(myrepos)", 0, std::move(what), std::move(suggestion), note};
   }
   const auto& in = model.inputs[ix(origin.file)];
-  return {in.ini.path, in.ini.entries[origin.entry].line, std::move(what), std::move(suggestion)};
+  return {in.ini.path, in.ini.entries[origin.entry].line, std::move(what), std::move(suggestion),
+          note};
 }
 
 Result<Model> build_model(const ModelOptions& options) {

@@ -115,6 +115,6 @@ Result<Model> build_model(const ModelOptions& options);
 const IniEntry& entry_of(const Model& model, const Origin& origin);
 // "FILE" and the line of an origin, for a report.
 ImportReport report_at(const Model& model, const Origin& origin, std::string what,
-                       std::string suggestion);
+                       std::string suggestion, bool note = false);
 
 } // namespace mr::registry::myrepos

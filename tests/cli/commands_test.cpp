@@ -34,6 +34,7 @@ TEST_F(Commands, PerRepoCommandsOverrideAndOthersAreSkipped) {
   write_file(registry(), "[commands]\nbuild = 'echo generic'\n"
                          "[repos.\"ws/a\"]\n[repos.\"ws/a\".commands]\nbuild = 'echo special'\n"
                          "test = 'echo testing a'\n[repos.\"ws/b\"]\n");
+  git(home() / "ws/b", {"init", "-q"}); // a repository: skipped when it has no command
   auto r = mr({"build"}, home());
   EXPECT_EQ(r.out, "mr build: " + a() + "\nspecial\n\nmr build: " + b() +
                        "\ngeneric\n\nmr build: finished (2 ok)\n");
@@ -45,6 +46,24 @@ TEST_F(Commands, PerRepoCommandsOverrideAndOthersAreSkipped) {
                        b() + "/)\n");
   EXPECT_EQ(r.err, "mr test: no defined action for git repository " + b() + ", skipping\n");
   EXPECT_EQ(mr({"-m", "test"}, home()).err, ""); // -m hides the skip notice
+}
+
+// As myrepos: with no command for the action, a directory of no repository type fails,
+// one that is missing fails to be entered, one of another type than git is skipped.
+TEST_F(Commands, NoCommandFailsWhereThereIsNoRepository) {
+  write_file(registry(), "[repos.\"ws/a\"]\n[repos.\"ws/a\".commands]\nhi = 'echo hi'\n"
+                         "[repos.\"ws/b\"]\n[repos.\"ws/c\"]\n[repos.\"ws/d\"]\n");
+  fs::create_directories(home() / "ws/d/.hg");
+  const auto r = mr({"-j1", "hi"}, home());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "mr hi: " + a() + "\nhi\n\n\n\nmr hi: finished (1 ok; 2 failed; 1 skipped)\n");
+  const auto c = (home() / "ws/c").string();
+  const auto d = (home() / "ws/d").string();
+  EXPECT_EQ(r.err, "mr hi: unknown repository type and no defined hi command for " + b() +
+                       "\nmr hi: failed to chdir to " + c +
+                       "/: No such file or directory\nmr hi: no defined action for hg "
+                       "repository " +
+                       d + ", skipping\n");
 }
 
 TEST_F(Commands, ARegistryCommandReplacesABuiltIn) {

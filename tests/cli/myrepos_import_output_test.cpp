@@ -50,6 +50,15 @@ TEST_F(ImportOutput, DefaultOutputIsBesideTheFile) {
 
 TEST_F(ImportOutput, OutputOptionAndConfigOption) {
   write_file(ini(), k_two);
+  // Outside ~/out, src/a is ~/src/a: a registry file lists that only when trusted (the
+  // directory out/ does not exist yet: import makes it).
+  const auto untrusted = import({"--dry-run", "-o", (home() / "out/a.toml").string()});
+  EXPECT_EQ(untrusted.exit_code, 1);
+  EXPECT_EQ(untrusted.err, "mr import: " + ini().string() +
+                               ":1: " + (home() / "out/a.toml").string() +
+                               " holds repositories outside its directory, which mr reads only "
+                               "from a trusted file; list it in ~/.mrtrust\n");
+  write_file(home() / ".mrtrust", "~/out/a.toml\n");
   expect_wrote(import({"-o", (home() / "out/a.toml").string()}), home() / "out/a.toml", 2);
   const auto r = mr({"-c", (home() / "c.toml").string(), "import"}, home());
   expect_wrote(r, home() / "c.toml", 2);

@@ -106,8 +106,9 @@ TEST_F(MyreposConvert, NonGitRepositoriesGetMyreposCommandsForTheirType) {
             std::string::npos)
       << text;
   EXPECT_EQ(reports(p), ini().string() +
-                            ":1: myrepos has no svn command for fetch, record and skips the "
-                            "repository for them; mr skips it through skip\n");
+                            ":1: note: myrepos has no svn command for fetch, record and skips "
+                            "the repository for them; mr skips it through skip\n");
+  EXPECT_FALSE(p.partial());
 }
 
 TEST_F(MyreposConvert, DefaultCopiesForwardAndSharedCommandsGoToCommands) {
@@ -149,14 +150,16 @@ TEST_F(MyreposConvert, SkipDeletedOrderChain) {
 TEST_F(MyreposConvert, FalseSkipsInMyreposAndIsReported) {
   const auto p = plan("[a]\nskip = false\ndeleted = false\n");
   EXPECT_EQ(p.files.back().text, "\n[repos.\"a\"]\nskip = true\ndeleted = true\n");
-  EXPECT_EQ(reports(p), ini().string() +
-                            ":2: skip = false skips the repository in myrepos (its `false` "
-                            "shortcut counts as success); written as skip = true; write false if "
-                            "that was not meant\n" +
-                            ini().string() +
-                            ":3: deleted = false marks as deleted the repository in myrepos (its "
-                            "`false` shortcut counts as success); written as deleted = true; write "
-                            "false if that was not meant\n");
+  EXPECT_EQ(reports(p),
+            ini().string() +
+                ":2: note: skip = false skips the repository in myrepos (its `false` "
+                "shortcut counts as success); written as skip = true; write false if "
+                "that was not meant\n" +
+                ini().string() +
+                ":3: note: deleted = false marks as deleted the repository in myrepos (its "
+                "`false` shortcut counts as success); written as deleted = true; write "
+                "false if that was not meant\n");
+  EXPECT_FALSE(p.partial()) << "it behaves as in myrepos: a note, the import is whole";
 }
 
 TEST_F(MyreposConvert, FixupsRunAfterCheckoutAndUpdate) {

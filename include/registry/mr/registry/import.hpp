@@ -28,14 +28,16 @@
 
 namespace mr::registry {
 
-// One thing converted approximately, or not at all.
+// One thing not converted (the import is partial), or converted in another form than
+// the INI's that behaves as myrepos does, or approximately in a harmless way (a note).
 struct ImportReport {
   std::filesystem::path file; // the INI file
   std::uint32_t line = 0;     // where the setting or section starts
   std::string what;
   std::string suggestion;
+  bool note = false; // converted; said for the user to know
 
-  std::string str() const; // "FILE:LINE: WHAT; SUGGESTION"
+  std::string str() const; // "FILE:LINE: WHAT; SUGGESTION", "FILE:LINE: note: ..." for a note
 };
 
 struct ImportedFile {
@@ -48,6 +50,9 @@ struct ImportedFile {
 struct ImportPlan {
   std::vector<ImportedFile> files; // in write order: the main output first
   std::vector<ImportReport> reports;
+
+  // Whether something was not converted (a report that is not a note).
+  bool partial() const;
 };
 
 // The output of a shell command (stdout), and its exit status (0: success).
