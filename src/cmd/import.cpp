@@ -106,11 +106,12 @@ int run_import(CommandContext& ctx) {
   };
   auto plan = registry::plan_import(options);
   if (!plan) {
-    return ctx.fatal(plan.error().message);
+    return plan.error().cancelled() ? k_exit_interrupted : ctx.fatal(plan.error().message);
   }
   if (!args->dry_run) {
-    if (auto written = registry::write_import(*plan, args->force); !written) {
-      return ctx.fatal(written.error().message);
+    auto written = registry::write_import(*plan, args->force, ctx.invocation.interrupt);
+    if (!written) {
+      return written.error().cancelled() ? k_exit_interrupted : ctx.fatal(written.error().message);
     }
   }
   for (const auto& r : plan->reports) {

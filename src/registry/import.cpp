@@ -127,10 +127,17 @@ Result<ImportPlan> plan_import(const ImportOptions& options) {
   mo.writable_dir = writable_dir;
   mo.stop = options.stop;
   MR_TRY_VAR(model, myrepos::build_model(mo));
+  util::test_point("import.plan");
+  if (options.stop.stop_requested()) {
+    return cancelled();
+  }
   const auto conversion = myrepos::convert(*model, options.home);
   ImportPlan plan;
   const auto outputs = static_cast<int>(model->outputs.size());
   for (int i = 0; i < outputs; ++i) {
+    if (options.stop.stop_requested()) {
+      return cancelled();
+    }
     const int out = (i + 1) % outputs; // the main file last: what it includes exists by then
     const auto& o = model->outputs[myrepos::ix(out)];
     ImportedFile f{o.path, o.source, myrepos::render(*model, conversion, out, true)};
@@ -141,10 +148,20 @@ Result<ImportPlan> plan_import(const ImportOptions& options) {
     MR_TRY(check_loads(myrepos::render(*model, conversion, out, false), o.path, options.home));
     plan.files.push_back(std::move(f));
   }
-  const bool needs_trust =
-      !conversion.commands.empty() || !conversion.settings.empty() || !conversion.aliases.empty() ||
+  // What in it mr reads only from a trusted file.
+  std::vector<std::string> held;
+  if (!conversion.commands.empty() ||
       std::any_of(conversion.repos.begin(), conversion.repos.end(),
-                  [](const myrepos::RepoPlan& r) { return !r.commands.empty(); });
+                  [](const myrepos::RepoPlan& r) { return !r.commands.empty(); })) {
+    held.emplace_back("commands");
+  }
+  if (!conversion.settings.empty()) {
+    held.emplace_back("[settings]");
+  }
+  if (!conversion.aliases.empty()) {
+    held.emplace_back("aliases");
+  }
+  const bool needs_trust = !held.empty();
   // An untrusted registry file lists only repositories in its own directory (-t: the
   // user reads it with -t too).
   const bool leaves_dir =
@@ -160,7 +177,7 @@ Result<ImportPlan> plan_import(const ImportOptions& options) {
     model->reports.push_back(
         {options.input, 1,
          options.output.string() + " holds " +
-             (needs_trust ? "commands" : "repositories outside its directory") +
+             (needs_trust ? util::join(held, " and ") : "repositories outside its directory") +
              ", which mr reads only from a trusted file",
          "list it in ~/.mrtrust"});
   }
@@ -170,6 +187,12 @@ Result<ImportPlan> plan_import(const ImportOptions& options) {
 }
 
 Result<void> check_import_outputs(const ImportPlan& plan, bool force) {
+  for (const auto& f : plan.files) {
+    if (auto kind = util::non_regular_kind(f.path)) {
+      return fail(f.path.string() + " is " + *kind +
+                  ", not a file mr import replaces; remove it, or write elsewhere with -o");
+    }
+  }
   if (force) {
     return {};
   }
@@ -202,7 +225,7 @@ Result<void> make_parents(const fs::path& file) {
 
 } // namespace
 
-Result<void> write_import(const ImportPlan& plan, bool force) {
+Result<void> write_import(const ImportPlan& plan, bool force, const std::stop_token& stop) {
   MR_TRY(check_import_outputs(plan, force)); // before any directory is made
   std::vector<fs::path> paths;
   for (const auto& f : plan.files) {
@@ -215,6 +238,9 @@ Result<void> write_import(const ImportPlan& plan, bool force) {
     MR_TRY(locks.lock_dir_of(p));
   }
   MR_TRY(check_import_outputs(plan, force));
+  if (stop.stop_requested()) {
+    return cancelled();
+  }
   for (const auto& f : plan.files) {
     util::remove_stale_temporaries(f.path);
     util::test_point("import.write");

@@ -49,7 +49,7 @@ bool is_perl(std::string_view value) {
 }
 
 std::string toml_text(std::string_view s) {
-  return toml_string(s).value_or("\"\"");
+  return toml_value(s);
 }
 
 // Perl's numeric reading of `order`, when the whole value is a number.
@@ -145,8 +145,13 @@ private:
       }
     };
     add(m_model.final_default);
+    const SettingMap* last = nullptr;
     for (const auto& s : m_model.sections) {
-      add(s.settings);
+      if (s.inherited && s.inherited.get() != last) { // shared by runs of sections
+        last = s.inherited.get();
+        add(*last);
+      }
+      add(s.own);
     }
     for (const auto a : k_typed_actions) {
       m_actions.insert(std::string(a));
@@ -181,7 +186,8 @@ private:
       return std::nullopt;
     }
     w.plan.key = *key;
-    const auto guess = detect_vcs(s.settings, w.plan.path);
+    const SettingMap settings = s.settings(); // this section's only: memory stays bounded
+    const auto guess = detect_vcs(settings, w.plan.path);
     for (const auto& o : guess.unevaluated) {
       report(o, "'" + entry_of_or(o) + "' decides a repository type with code mr cannot run",
              "mr takes " + w.plan.path.string() + " as " + (guess.vcs.empty() ? "git" : guess.vcs));
@@ -197,10 +203,10 @@ private:
     const bool no_type =
         guess.vcs.empty() && guess.unevaluated.empty() && util::is_directory(w.plan.path);
     const std::string vcs = no_type ? "" : guess.vcs.empty() ? "git" : guess.vcs;
-    checkout(w, s, vcs);
-    commands(w, s.settings, vcs, s.header);
-    predicates(w, s);
-    if (auto it = s.settings.find("order"); it != s.settings.end()) {
+    checkout(w, settings, vcs);
+    commands(w, settings, vcs, s.header);
+    predicates(w, s, settings);
+    if (auto it = settings.find("order"); it != settings.end()) {
       if (auto n = number(it->second.text)) {
         w.order = *n;
         if (!it->second.origin.builtin()) {
@@ -213,9 +219,9 @@ private:
       }
     }
     if (s.chained) {
-      w.plan.fields.push_back({"chain", "true", s.settings.at("chain").origin});
+      w.plan.fields.push_back({"chain", "true", settings.at("chain").origin});
     }
-    lib(w, s.settings);
+    lib(w, settings);
     return w;
   }
 
@@ -246,6 +252,12 @@ private:
              "section [" + s.name + "] names an unset variable, which myrepos makes empty",
              "written as " + path.string() + "; export the variable and write it back");
     }
+    if (plain && s.name.front() == '/') {
+      return s.name; // as written: myrepos (and mr) sort absolute sections by their text
+    }
+    if (!s.trusted && !confined(s, path, out_dir)) {
+      return std::nullopt;
+    }
     if (auto d = util::depth_below(path, out_dir)) {
       auto rel = *d == 0 ? std::string(".") : path.lexically_relative(out_dir).string();
       if (rel.front() == '~') {
@@ -264,6 +276,22 @@ private:
     return escape_dollars(path.string());
   }
 
+  // An untrusted file's repository must lead, symlinks followed, into the file's own
+  // directory, or mr refuses to load the file.
+  bool confined(const Section& s, const fs::path& path, const fs::path& out_dir) {
+    auto dir = util::resolve_path(out_dir);
+    auto resolved = dir ? util::resolve_path(path) : dir;
+    if (dir && resolved && util::depth_below(*resolved, *dir)) {
+      return true;
+    }
+    report(s.header,
+           "section [" + s.name + "] " +
+               (resolved ? "resolves to " + resolved->string() + ", outside " + dir->string()
+                         : "cannot be resolved: " + resolved.error().message),
+           "an untrusted file lists only repositories in its own directory; not converted");
+    return false;
+  }
+
   static std::string escape_dollars(std::string key) {
     for (auto i = key.find('$'); i != std::string::npos; i = key.find('$', i + 2)) {
       key.insert(i, 1, '\\');
@@ -271,9 +299,9 @@ private:
     return key;
   }
 
-  void checkout(RepoWork& w, const Section& s, const std::string& vcs) {
-    auto it = s.settings.find("checkout");
-    if (it == s.settings.end()) {
+  void checkout(RepoWork& w, const SettingMap& settings, const std::string& vcs) {
+    auto it = settings.find("checkout");
+    if (it == settings.end()) {
       return;
     }
     const auto& v = it->second;
@@ -381,9 +409,9 @@ private:
     }
   }
 
-  void predicates(RepoWork& w, const Section& s) {
+  void predicates(RepoWork& w, const Section& s, const SettingMap& settings) {
     for (const std::string name : {"skip", "deleted"}) {
-      const Value* v = find_command(s.settings, name, "");
+      const Value* v = find_command(settings, name, "");
       std::string text = v != nullptr ? v->text : "";
       if (text == "false" && v != nullptr && !v->origin.builtin()) {
         // myrepos 1.20180726 short-cuts `false` to a status of 1, which its test reads as

@@ -55,4 +55,8 @@ std::string render(const Model& model, const Conversion& conversion, int out, bo
 // exactly). nullopt: not UTF-8, which TOML cannot hold.
 std::optional<std::string> toml_string(std::string_view s);
 
+// toml_string() of a value known to be UTF-8: the model reports and leaves out every value
+// that is not (never an empty one in its place), so one here is a bug (std::logic_error).
+std::string toml_value(std::string_view s);
+
 } // namespace mr::registry::myrepos

@@ -9,6 +9,7 @@
 #include <mr/registry/registry.hpp>
 #include <mr/util/file_io.hpp>
 #include <mr/util/paths.hpp>
+#include <mr/util/quote.hpp>
 
 #include "include_glob.hpp"
 #include "myrepos_builtin.hpp"
@@ -33,6 +34,7 @@ bool all_digits(std::string_view s) {
 struct Context {
   fs::path dir; // absolute, lexically normal
   SettingMap defaults = {};
+  std::shared_ptr<const SettingMap> snapshot = {};       // of defaults, until they change
   std::map<std::string, int, std::less<>> sections = {}; // expanded name -> Model::sections
   int current = -1;                                      // the section lines go to
   bool trusted = true;
@@ -186,6 +188,11 @@ private:
       const IniEntry e = m_model.inputs[ix(input)].ini.entries[i]; // a copy: inputs may grow
       switch (e.kind) {
       case IniEntry::Kind::comment:
+        if (!util::is_valid_utf8(e.raw)) {
+          m_model.reports.push_back(report_at(m_model, origin, "a comment that is not UTF-8",
+                                              "left out: TOML holds only UTF-8", true));
+          break;
+        }
         m_model.outputs[ix(out)].events.push_back({Event::Kind::comment, origin});
         break;
       case IniEntry::Kind::section:
@@ -229,7 +236,10 @@ private:
     s.topdir = ctx.dir;
     s.out = out;
     s.header = origin;
-    s.settings = ctx.defaults; // "copy in defaults"
+    if (!ctx.snapshot) {
+      ctx.snapshot = std::make_shared<const SettingMap>(ctx.defaults);
+    }
+    s.inherited = ctx.snapshot; // "copy in defaults"
     s.trusted = ctx.trusted;
     s.dropped = ctx.trusted && e.name.find('$') != std::string::npos && !expand_section(e.name);
     m_model.sections.push_back(std::move(s));
@@ -253,6 +263,17 @@ private:
     return *expanded;
   }
 
+  // The key a setting changes: KEY for KEY_append and KEY_prepend.
+  static std::string combined_key(const std::string& key) {
+    if (ends_with(key, "_prepend") && key.size() > 8) {
+      return key.substr(0, key.size() - 8);
+    }
+    if (key != "lib" && ends_with(key, "_append") && key.size() > 7) {
+      return key.substr(0, key.size() - 7);
+    }
+    return key;
+  }
+
   static void assign(SettingMap& map, std::string key, const std::string& value,
                      const Origin& origin) {
     if (ends_with(key, "_prepend") && key.size() > 8) {
@@ -272,6 +293,14 @@ private:
 
   Result<void> on_setting(Context& ctx, const IniEntry& e, const Origin& origin, int out,
                           std::size_t depth) {
+    if (!util::is_valid_utf8(e.value) || !util::is_valid_utf8(e.name)) {
+      // TOML holds only UTF-8: the key is left out (never written empty), as if not there.
+      report(origin,
+             (util::is_valid_utf8(e.name) ? e.name : std::string("a setting")) +
+                 " has a value that is not UTF-8, which TOML cannot hold",
+             "write it in UTF-8; not converted");
+      return {};
+    }
     if (e.name == "include") {
       return include(ctx, e, origin, out, depth);
     }
@@ -292,9 +321,19 @@ private:
       m_model.aliases[e.name] = {e.value, origin};
       return {};
     }
-    auto& map =
-        ctx.current == k_in_default ? ctx.defaults : m_model.sections[ix(ctx.current)].settings;
-    assign(map, e.name, e.value, origin);
+    if (ctx.current == k_in_default) {
+      ctx.snapshot.reset();
+      assign(ctx.defaults, e.name, e.value, origin);
+    } else {
+      auto& section = m_model.sections[ix(ctx.current)];
+      const auto key = combined_key(e.name);
+      if (section.own.find(key) == section.own.end()) { // what _append/_prepend add to
+        if (auto it = section.inherited->find(key); it != section.inherited->end()) {
+          section.own.emplace(key, it->second);
+        }
+      }
+      assign(section.own, e.name, e.value, origin);
+    }
     if (e.name == "chain" && ctx.current >= 0) {
       MR_TRY(chain(ctx, e, origin));
     }
@@ -379,6 +418,11 @@ private:
       }
     } else {
       const auto path = util::absolute_normal(word, base);
+      if (auto kind = util::non_regular_kind(path)) {
+        report(origin, "included file " + path.string() + " is " + *kind + ", not a regular file",
+               "include a regular file; not converted");
+        return {};
+      }
       if (!util::is_regular_file(path)) {
         report(origin, "included file " + path.string() + " does not exist",
                "myrepos includes nothing for it; not converted");
@@ -452,6 +496,14 @@ private:
 };
 
 } // namespace
+
+SettingMap Section::settings() const {
+  SettingMap merged = inherited ? *inherited : SettingMap{};
+  for (const auto& [key, value] : own) {
+    merged.insert_or_assign(key, value);
+  }
+  return merged;
+}
 
 const IniEntry& entry_of(const Model& model, const Origin& origin) {
   return model.inputs[ix(origin.file)].ini.entries[origin.entry];

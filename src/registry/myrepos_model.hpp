@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -53,10 +54,16 @@ struct Section {
   fs::path topdir;      // the directory it is relative to
   int out = 0;          // index into Model::outputs
   Origin header;        // its first [NAME] line
-  SettingMap settings;  // what myrepos holds for it at the end
+  // What myrepos holds for it at the end: the [DEFAULT] it copied when it first appeared
+  // (one snapshot shared by every section that copied the same one: myrepos' built-in
+  // definitions alone are ~29 KB), overlaid by what its own lines made of it.
+  std::shared_ptr<const SettingMap> inherited;
+  SettingMap own;
   bool chained = false; // its own `chain` made myrepos read its .mrconfig
   bool trusted = true;  // from a trusted file
   bool dropped = false; // not converted (reported)
+
+  SettingMap settings() const; // inherited overlaid by own, made on demand
 };
 
 // One thing of an output file, in input order.

@@ -4,6 +4,7 @@
 // written per repository, a second [NAME] of a section), the comment stays where it was.
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include <mr/util/quote.hpp>
 
@@ -200,6 +201,14 @@ std::optional<std::string> toml_string(std::string_view s) {
     return "'''\n" + std::string(s) + "'''";
   }
   return multiline_basic(s);
+}
+
+std::string toml_value(std::string_view s) {
+  auto text = toml_string(s);
+  if (!text) {
+    throw std::logic_error("mr import: a value that is not UTF-8 reached the TOML output");
+  }
+  return std::move(*text);
 }
 
 std::string render(const Model& model, const Conversion& conversion, int out, bool with_includes) {

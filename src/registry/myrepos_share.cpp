@@ -15,7 +15,7 @@ namespace mr::registry::myrepos {
 namespace {
 
 std::string toml_text(std::string_view s) {
-  return toml_string(s).value_or("\"\"");
+  return toml_value(s);
 }
 
 bool same(const std::optional<Value>& a, const std::optional<Value>& b) {

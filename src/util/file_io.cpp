@@ -106,6 +106,30 @@ std::string size_text(std::size_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
+} // namespace
+
+std::optional<std::string> non_regular_kind(const fs::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  if (S_ISLNK(st.st_mode) && ::stat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) {
+      return std::nullopt;
+    }
+    std::error_code ec;
+    const auto target = fs::read_symlink(path, ec);
+    return "a symbolic link to " + (ec ? std::string("a missing file") : target.string()) +
+           ", which does not exist";
+  }
+  if (S_ISREG(st.st_mode)) {
+    return std::nullopt;
+  }
+  return std::string(kind_of(st.st_mode));
+}
+
+namespace {
+
 Result<RegularFile> not_regular(const fs::path& path, mode_t mode) {
   return fail(path.string() + ": not a regular file (" + kind_of(mode) + ")");
 }

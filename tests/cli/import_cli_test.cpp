@@ -1,5 +1,7 @@
 // `mr import` as a command: where it writes, --force, --dry-run, -o, -c, exit statuses, the
 // trust rules and -t, and what a converted registry then does.
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "cli_fixture.hpp"
@@ -131,6 +133,100 @@ TEST_F(ImportCli, AConvertedRegistryRunsTheSameCommands) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "mr hello: " + (home() / "src" / "b").string() +
                        "\nhi from b\n\nmr hello: finished (1 ok; 1 skipped)\n");
+}
+
+// TOML holds only UTF-8: such a value is reported and its key left out, never written empty
+// (an empty update would do nothing, and say "ok").
+TEST_F(ImportCli, AValueThatIsNotUtf8IsReportedAndLeftOut) {
+  write_ini("[a]\nupdate = git pull --rebase # caf\xe9\nhi = echo caf\xe9\nbye = echo bye\n");
+  const auto r = mr({"import"}, home());
+  EXPECT_EQ(r.exit_code, 1);
+  const auto what = " has a value that is not UTF-8, which TOML cannot hold; write it in UTF-8; "
+                    "not converted\n";
+  EXPECT_EQ(r.err, "mr import: " + ini().string() + ":2: update" + what +
+                       "mr import: " + ini().string() + ":3: hi" + what);
+  EXPECT_EQ(read_file(registry()), "\n[repos.\"a\"]\n[repos.\"a\".commands]\nbye = \"echo bye\"\n");
+}
+
+// --force replaces a file, never a FIFO, a device or what a dangling symlink names.
+TEST_F(ImportCli, AnOutputThatIsNotARegularFileIsRefusedEvenWithForce) {
+  write_ini("[a]\n");
+  const auto fifo = root() / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto r = mr({"import", "-o", fifo.string(), "--force"}, home());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "mr: error: " + fifo.string() +
+                       " is a FIFO, not a file mr import replaces; remove it, or write elsewhere "
+                       "with -o\n");
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  const auto link = root() / "link";
+  fs::create_symlink(root() / "missing", link);
+  r = mr({"import", "-o", link.string(), "--force"}, home());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(link.string() + " is a symbolic link to " + (root() / "missing").string() +
+                       ", which does not exist"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_FALSE(fs::exists(root() / "missing"));
+}
+
+TEST_F(ImportCli, AnIncludeOfWhatIsNotARegularFileSaysWhatItIs) {
+  fs::create_directories(home() / "d");
+  write_ini("include = cat ~/d\n[a]\n");
+  const auto r = mr({"import"}, home());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "mr import: " + ini().string() + ":1: included file " + (home() / "d").string() +
+                       " is a directory, not a regular file; include a regular file; not "
+                       "converted\n");
+}
+
+TEST_F(ImportCli, AnUntrustedOutputHoldingOnlySettingsSaysSo) {
+  const auto file = root() / "proj" / ".mrconfig";
+  write_file(file, "[DEFAULT]\nlib = x=1\n[a]\n");
+  const auto r = mr({"-t", "import", file.string()}, root());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(" holds [settings], which mr reads only from a trusted file"),
+            std::string::npos)
+      << r.err;
+}
+
+// A chained file is untrusted: a section that leads out of its directory through a
+// symlink is reported and left out, and what is written loads.
+TEST_F(ImportCli, AnUntrustedSectionThatEscapesThroughASymlinkIsLeftOut) {
+  make_repo(home() / "proj");
+  fs::create_directory_symlink("../..", home() / "proj" / "lnk");
+  write_ini("[proj]\ncheckout = git clone http://x/p proj\nchain = true\n");
+  write_file(home() / "proj" / ".mrconfig",
+             "[lnk/.ssh]\ncheckout = git clone 'http://x/s' '.ssh'\n");
+  const auto r = mr({"import"}, home());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(
+      r.err.find((home() / "proj" / ".mrconfig").string() + ":1: section [lnk/.ssh] resolves to "),
+      std::string::npos)
+      << r.err;
+  const auto list = mr({"list"}, home());
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+}
+
+// myrepos sorts absolute sections by their text, before relative ones: kept as written, mr
+// lists them in the same order.
+TEST_F(ImportCli, AbsoluteSectionsStayAbsolute) {
+  for (const auto* r : {"b", "c", "d", "e"}) {
+    make_repo(home() / "src" / r);
+  }
+  write_ini("[src/e]\ncheckout = git clone /x/e e\n[" + (home() / "src" / "d").string() +
+            "]\ncheckout = git clone /x/d d\n[src/c]\ncheckout = git clone /x/c c\n[" +
+            (home() / "src" / "b").string() + "]\ncheckout = git clone /x/b b\n");
+  ASSERT_EQ(mr({"import"}, home()).exit_code, 0);
+  EXPECT_NE(read_file(registry()).find("[repos.\"" + (home() / "src" / "d").string() + "\"]"),
+            std::string::npos);
+  const auto r = mr({"list"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto at = [&](const char* name) { return r.out.find((home() / "src" / name).string()); };
+  EXPECT_LT(at("b"), at("d"));
+  EXPECT_LT(at("d"), at("c"));
+  EXPECT_LT(at("c"), at("e"));
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // `mr import --force` killed while it replaces a registry leaves the old file or the new
 // one, never a part of either: each file is written atomically under the registry lock.
 #include <algorithm>
+#include <csignal>
 
 #include <gtest/gtest.h>
 
@@ -44,6 +45,19 @@ TEST_F(ImportWriteKill, KilledBeforeTheRenameLeavesTheOldFileAndTheNextImportCle
   }
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{".mrconfig", ".mrconfig.toml"}));
+}
+
+// Ctrl-C while the import is planned: nothing is written, exit 130.
+TEST_F(ImportWriteKill, InterruptedWhilePlanningWritesNothing) {
+  RunOptions options;
+  options.cwd = home();
+  options.env = env_for(home());
+  PausedRun run({mr_binary().string(), "import", "--force"}, options, "import.plan",
+                root() / "scratch");
+  ASSERT_TRUE(run.wait_paused());
+  ::kill(run.pid(), SIGINT);
+  EXPECT_EQ(run.resume().exit_code, 130);
+  EXPECT_EQ(read_file(registry()), "# the old registry\n");
 }
 
 } // namespace

@@ -78,14 +78,18 @@ struct ImportOptions {
 // any other NAME -> NAME.toml.
 std::filesystem::path default_import_output(const std::filesystem::path& input);
 
+// A cancelled() error once `options.stop` is requested (checked between its steps).
 Result<ImportPlan> plan_import(const ImportOptions& options);
 
-// "OUT exists; pass --force to replace it, or --dry-run to see the conversion" for the
-// first planned file that exists, unless `force`.
+// An error for the first planned file that exists and is not a regular file (or a symlink
+// to one: a FIFO, a device, a directory, a dangling symlink), --force or not; then, unless
+// `force`, "OUT exists; pass --force to replace it, or --dry-run to see the conversion" for
+// the first that exists.
 Result<void> check_import_outputs(const ImportPlan& plan, bool force);
 
 // Writes every planned file (checked again under the locks: an output that appeared
-// meanwhile refuses the whole import unless `force`).
-Result<void> write_import(const ImportPlan& plan, bool force);
+// meanwhile refuses the whole import unless `force`). Once `stop` is requested, before
+// the first file is written, nothing is: a cancelled() error.
+Result<void> write_import(const ImportPlan& plan, bool force, const std::stop_token& stop = {});
 
 } // namespace mr::registry

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,12 @@ bool exists(const fs::path& path);
 bool is_regular_file(const fs::path& path);
 // Is `path` a directory, or a symlink to one?
 bool is_directory(const fs::path& path);
+
+// What `path` is when it exists but is not a regular file (nor a symlink to one), for a
+// message: "a FIFO", "a directory", "a character device", ... (of what a symlink points to),
+// or "a symbolic link to TARGET, which does not exist". nullopt: a regular file, a symlink to
+// one, nothing at all, or what cannot be looked at (its use then says why).
+std::optional<std::string> non_regular_kind(const fs::path& path);
 
 // Makes a rename or creation in `dir` durable (fsync of the directory). Best effort: a file
 // system that cannot sync a directory changes nothing for the caller.
