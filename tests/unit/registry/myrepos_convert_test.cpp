@@ -264,7 +264,7 @@ TEST_F(MyreposConvert, CatIncludesWithQuotesAndVariables) {
   test::write_file(home() / "d" / "x", "[x]\n");
   ::setenv("MR_TEST_D", (home() / "d").c_str(), 1);
   ::unsetenv("MR_TEST_UNSET");
-  for (const std::string line : std::vector<std::string>{
+  for (const auto& line : std::vector<std::string>{
            "cat \"${MR_TEST_D}/x\"", "cat $MR_TEST_D/x", "cat '" + (home() / "d").string() + "'/x",
            "cat ${MR_TEST_UNSET:-$MR_TEST_D}/x", "cat ~/\"d\"/x"}) {
     const auto p = plan("include = " + line + "\n");
