@@ -77,8 +77,12 @@ Result<void> check_loads(const std::string& text, const fs::path& target, const 
   return {};
 }
 
+// The user's own directory: owned by the effective user and writable (as root, access()
+// says yes to anyone's directory, where a file of ours would be planted).
 bool writable_dir(const fs::path& dir) {
-  return ::access(dir.c_str(), W_OK) == 0;
+  struct stat st {};
+  return ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid() &&
+         ::access(dir.c_str(), W_OK) == 0;
 }
 
 void dedupe(std::vector<ImportReport>& reports) {
@@ -93,6 +97,59 @@ void dedupe(std::vector<ImportReport>& reports) {
     return a.file != b.file ? a.file < b.file : a.line < b.line;
   });
   reports = std::move(out);
+}
+
+// A converted file holding what mr reads only from a trusted file (commands, lib,
+// repositories outside its directory) that ~/.mrtrust does not list: the main output
+// and chained files (a trusted file's includes are trusted with it).
+void trust_reports(myrepos::Model& model, const myrepos::Conversion& conversion,
+                   const ImportOptions& options, const TrustList& trust) {
+  for (std::size_t out = 0; out < model.outputs.size(); ++out) {
+    const auto& o = model.outputs[out];
+    // -t: the user reads the chained files with -t too.
+    if ((out != 0 && (!o.chained || options.trust_all)) || trust.trusts(o.path) ||
+        util::physical_location(o.path) == util::physical_location(options.home / k_file_name)) {
+      continue;
+    }
+    // What in it mr reads only from a trusted file.
+    std::set<std::string> held;
+    if (out == 0) {
+      for (const auto& [what, table] : {std::pair{"commands", &conversion.commands},
+                                        std::pair{"[settings]", &conversion.settings},
+                                        std::pair{"aliases", &conversion.aliases}}) {
+        if (!table->empty()) {
+          held.insert(what);
+        }
+      }
+    }
+    bool leaves_dir = false;
+    for (const auto& r : conversion.repos) {
+      if (model.sections[myrepos::ix(r.section)].out != static_cast<int>(out)) {
+        continue;
+      }
+      if (!r.commands.empty()) {
+        held.insert("commands");
+      }
+      if (std::any_of(r.fields.begin(), r.fields.end(),
+                      [](const myrepos::TomlKey& k) { return k.name == "lib"; })) {
+        held.insert("lib");
+      }
+      // An untrusted registry file lists only repositories in its own directory (-t: the
+      // user reads it with -t too).
+      leaves_dir =
+          leaves_dir || (!options.trust_all && !util::depth_below(r.path, o.path.parent_path()));
+    }
+    if (!held.empty() || leaves_dir) {
+      model.reports.push_back(
+          {o.source, 1,
+           o.path.string() + " holds " +
+               (!held.empty()
+                    ? util::join(std::vector<std::string>(held.begin(), held.end()), " and ")
+                    : "repositories outside its directory") +
+               ", which mr reads only from a trusted file",
+           "list it in ~/.mrtrust"});
+    }
+  }
 }
 
 } // namespace
@@ -148,39 +205,7 @@ Result<ImportPlan> plan_import(const ImportOptions& options) {
     MR_TRY(check_loads(myrepos::render(*model, conversion, out, false), o.path, options.home));
     plan.files.push_back(std::move(f));
   }
-  // What in it mr reads only from a trusted file.
-  std::vector<std::string> held;
-  if (!conversion.commands.empty() ||
-      std::any_of(conversion.repos.begin(), conversion.repos.end(),
-                  [](const myrepos::RepoPlan& r) { return !r.commands.empty(); })) {
-    held.emplace_back("commands");
-  }
-  if (!conversion.settings.empty()) {
-    held.emplace_back("[settings]");
-  }
-  if (!conversion.aliases.empty()) {
-    held.emplace_back("aliases");
-  }
-  const bool needs_trust = !held.empty();
-  // An untrusted registry file lists only repositories in its own directory (-t: the
-  // user reads it with -t too).
-  const bool leaves_dir =
-      !options.trust_all &&
-      std::any_of(conversion.repos.begin(), conversion.repos.end(),
-                  [&](const myrepos::RepoPlan& r) {
-                    return model->sections[myrepos::ix(r.section)].out == 0 &&
-                           !util::depth_below(r.path, options.output.parent_path());
-                  });
-  if ((needs_trust || leaves_dir) && !trust->trusts(options.output) &&
-      util::physical_location(options.output) !=
-          util::physical_location(options.home / k_file_name)) {
-    model->reports.push_back(
-        {options.input, 1,
-         options.output.string() + " holds " +
-             (needs_trust ? util::join(held, " and ") : "repositories outside its directory") +
-             ", which mr reads only from a trusted file",
-         "list it in ~/.mrtrust"});
-  }
+  trust_reports(*model, conversion, options, *trust);
   plan.reports = std::move(model->reports);
   dedupe(plan.reports);
   return plan;

@@ -13,6 +13,7 @@
 
 #include "include_glob.hpp"
 #include "myrepos_builtin.hpp"
+#include "myrepos_cat.hpp"
 #include "myrepos_spelling.hpp"
 
 namespace mr::registry::myrepos {
@@ -41,48 +42,6 @@ struct Context {
   std::vector<std::pair<fs::path, fs::path>> to_load = {}; // chained file, its directory
 };
 
-// The words of an include that only cats files: "cat PATH..." with no option, quoting,
-// redirection or command substitution; ~ and $NAME expanded. nullopt: anything else.
-std::optional<std::vector<std::string>> cat_words(std::string_view value, const fs::path& home) {
-  std::vector<std::string> words;
-  std::size_t i = 0;
-  while (i < value.size()) {
-    while (i < value.size() && is_perl_space(value[i])) {
-      ++i;
-    }
-    auto end = i;
-    while (end < value.size() && !is_perl_space(value[end])) {
-      ++end;
-    }
-    if (end > i) {
-      words.emplace_back(value.substr(i, end - i));
-    }
-    i = end;
-  }
-  if (words.size() < 2 || words[0] != "cat") {
-    return std::nullopt;
-  }
-  words.erase(words.begin());
-  for (auto& word : words) {
-    if (word.front() == '-' || word.find_first_of("|;&<>()`\"'\\!{}") != std::string::npos) {
-      return std::nullopt;
-    }
-    if (word.front() == '~' && word.size() > 1 && word[1] != '/') {
-      return std::nullopt; // ~user
-    }
-    word = util::expand_user(word, home).string();
-    if (word.find('$') != std::string::npos) {
-      auto expanded =
-          expand_variables(word, [](const std::string& n) { return std::getenv(n.c_str()); });
-      if (!expanded) {
-        return std::nullopt;
-      }
-      word = std::move(*expanded);
-    }
-  }
-  return words;
-}
-
 class Builder {
 public:
   explicit Builder(const ModelOptions& options) : m_options(options) {}
@@ -98,6 +57,7 @@ public:
     ctx.trusted = m_model.inputs[ix(*input)].trusted;
     MR_TRY(load(ctx, *input, 0, 0));
     m_model.final_default = ctx.defaults;
+    check_included();
     return std::move(m_model);
   }
 
@@ -161,6 +121,7 @@ private:
       Context child{dir, parent_defaults(dir)};
       child.trusted = m_model.inputs[ix(*chained)].trusted;
       m_model.outputs.push_back({dir / k_file_name, file, child.trusted});
+      m_model.outputs.back().chained = true;
       MR_TRY(load(child, *chained, static_cast<int>(m_model.outputs.size() - 1), depth + 1));
     }
     return {};
@@ -374,7 +335,12 @@ private:
       return fail(where(origin) + ": includes and chains are nested more than " +
                   std::to_string(k_max_include_depth) + " files deep");
     }
-    if (auto words = cat_words(e.value, m_options.home)) {
+    const auto env = [](const std::string& n) { return std::getenv(n.c_str()); };
+    if (auto words = cat_words(e.value, m_options.home, env)) {
+      const auto base = file.parent_path();
+      for (const auto& word : *words) {
+        m_patterns.push_back(util::absolute_normal(word, base).string());
+      }
       for (const auto& word : *words) {
         MR_TRY(include_files(ctx, origin, word, out, depth));
       }
@@ -430,35 +396,57 @@ private:
       }
       files.push_back(path);
     }
-    const auto absolute = util::absolute_normal(word, base);
-    const auto dir = files.empty() ? absolute.parent_path() : files.front().parent_path();
-    const bool beside = m_options.writable_dir && m_options.writable_dir(dir);
+    const auto absolute = util::absolute_normal(word, base).string();
+    const auto target = include_target(absolute, files, m_patterns);
+    const bool beside = std::all_of(files.begin(), files.end(), [&](const fs::path& f) {
+      return yours(f.parent_path()) && yours(target.toml(f).parent_path());
+    });
     if (beside) {
       auto& o = m_model.outputs[ix(out)];
-      o.includes.push_back(pattern_for(o.path, absolute.string() + ".toml"));
+      o.includes.push_back(pattern_for(o.path, target.pattern));
       o.include_origins.push_back(origin);
     }
     for (const auto& f : files) {
       MR_TRY_VAR(in, read_input(f, ctx.trusted));
-      int target = out;
+      int target_out = out;
       if (beside) {
-        const fs::path toml = f.string() + ".toml";
+        const fs::path toml = target.toml(f);
         auto it = std::find_if(m_model.outputs.begin(), m_model.outputs.end(),
                                [&](const Output& o) { return o.path == toml; });
         if (it == m_model.outputs.end()) {
           m_model.outputs.push_back({toml, f, ctx.trusted});
+          m_included.push_back({toml, origin});
           it = m_model.outputs.end() - 1;
         }
-        target = static_cast<int>(it - m_model.outputs.begin());
+        target_out = static_cast<int>(it - m_model.outputs.begin());
       } else {
-        report(origin,
-               "included file " + f.string() + " is converted into " +
-                   m_model.outputs[ix(out)].path.string() + ", not beside it",
-               "its directory is not yours to write");
+        inline_here(*in, origin, out);
       }
-      MR_TRY(process(ctx, *in, target, depth + 1));
+      MR_TRY(process(ctx, *in, target_out, depth + 1));
     }
     return {};
+  }
+
+  // Whether a converted include may be written in `dir` (or, when it is still to be made,
+  // in the nearest directory above it that exists).
+  bool yours(fs::path dir) const {
+    while (!util::exists(dir) && dir != dir.parent_path()) {
+      dir = dir.parent_path();
+    }
+    return m_options.writable_dir && m_options.writable_dir(dir);
+  }
+
+  // An included file converted into the including output: under a comment naming it.
+  void inline_here(int input, const Origin& origin, int out) {
+    auto& ini = m_model.inputs[ix(input)].ini;
+    IniEntry heading;
+    heading.line = ini.entries.empty() ? 1 : ini.entries.front().line;
+    heading.raw = "# included from " + ini.path.string();
+    ini.entries.insert(ini.entries.begin(), heading);
+    note(origin,
+         "included file " + ini.path.string() + " is converted into " +
+             m_model.outputs[ix(out)].path.string() + ", not beside it",
+         "its directory is not yours to write");
   }
 
   // An include pattern as the TOML file at `file` names it: relative to its directory when
@@ -486,6 +474,24 @@ private:
   void report(const Origin& origin, std::string what, std::string suggestion) {
     m_model.reports.push_back(report_at(m_model, origin, std::move(what), std::move(suggestion)));
   }
+  void note(const Origin& origin, std::string what, std::string suggestion) {
+    m_model.reports.push_back(
+        report_at(m_model, origin, std::move(what), std::move(suggestion), true));
+  }
+
+  // A converted include that an INI include pattern read later still matches: myrepos,
+  // reading the INI files, would splice the TOML in.
+  void check_included() {
+    for (const auto& [toml, origin] : m_included) {
+      for (const auto& p : m_patterns) {
+        if (glob_matches(p, toml)) {
+          report(origin, "the conversion " + toml.string() + " is matched by include = cat " + p,
+                 "myrepos would read it as its own; write that include so it does not match");
+          break;
+        }
+      }
+    }
+  }
 
   const ModelOptions& m_options;
   Model m_model;
@@ -493,6 +499,8 @@ private:
   SettingMap m_builtin_default;
   std::map<fs::path, SettingMap> m_finished; // each context's [DEFAULT] once read
   std::set<fs::path> m_loaded;
+  std::vector<std::string> m_patterns;                 // every cat include's pattern, absolute
+  std::vector<std::pair<fs::path, Origin>> m_included; // converted includes, where included
 };
 
 } // namespace

@@ -87,6 +87,7 @@ struct Output {
   std::vector<Event> events = {};         // comments, sections and settings it shows
   std::vector<std::string> includes = {}; // TOML include patterns
   std::vector<Origin> include_origins = {};
+  bool chained = false; // a chained .mrconfig's: mr reads it trusted only from ~/.mrtrust
 };
 
 struct Model {

@@ -41,16 +41,22 @@ Shared share(std::vector<RepoWork>& repos, const RepoWork& defaults) {
     names.insert(name);
   }
   for (const auto& name : names) {
+    // Every repository has it, from [DEFAULT] or its own (which it keeps, overriding
+    // [commands], as only a trusted file may): repositories of untrusted chained files
+    // get it through [commands], which mr applies to every repository.
     const auto want = command_of(defaults, name);
-    const bool alike = std::all_of(repos.begin(), repos.end(), [&](const RepoWork& w) {
-      return same(command_of(w, name), want);
+    const bool everywhere = std::all_of(repos.begin(), repos.end(), [&](const RepoWork& w) {
+      const auto own = command_of(w, name);
+      return own && (w.trusted || same(own, want));
     });
-    if (!want || !alike) {
+    if (!want || !everywhere) {
       continue;
     }
     shared.commands.push_back({name, toml_text(want->text), want->origin});
     for (auto& w : repos) {
-      w.commands.erase(name);
+      if (same(command_of(w, name), want)) {
+        w.commands.erase(name);
+      }
     }
   }
   const bool lib_alike = std::all_of(repos.begin(), repos.end(),

@@ -24,8 +24,9 @@ struct Shared {
   std::vector<TomlKey> settings, commands;
 };
 
-// Takes out of `repos` every command (and the lib) that all of them and `defaults` (the
-// final [DEFAULT], as a repository) have alike: those go to [commands] and [settings].
+// Takes out of `repos` every command that `defaults` (the final [DEFAULT], as a
+// repository) has and every repository has too, alike or (a trusted one) its own, which
+// it keeps: those go to [commands]. The lib when all have it alike goes to [settings].
 Shared share(std::vector<RepoWork>& repos, const RepoWork& defaults);
 
 // The repository's commands and lib as TOML keys; in a file that is not trusted, which

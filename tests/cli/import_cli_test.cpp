@@ -45,11 +45,11 @@ TEST_F(ImportCli, DryRunPrintsEveryFileAndWritesNothing) {
   write_ini("include = cat ~/mr.d/*\n[a]\n");
   const auto r = mr({"import", "--dry-run"}, home());
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "# ==> " + (home() / "mr.d" / "x.toml").string() + " <==\n\n[repos.\"~/x\"]\n" +
-                       "# ==> " + registry().string() + " <==\ninclude = [\"mr.d/*.toml\"]\n\n" +
-                       "[repos.\"a\"]\n");
+  EXPECT_EQ(r.out, "# ==> " + (home() / "mr.d.toml" / "x.toml").string() +
+                       " <==\n\n[repos.\"~/x\"]\n" + "# ==> " + registry().string() +
+                       " <==\ninclude = [\"mr.d.toml/*.toml\"]\n\n" + "[repos.\"a\"]\n");
   EXPECT_FALSE(fs::exists(registry()));
-  EXPECT_FALSE(fs::exists(home() / "mr.d" / "x.toml"));
+  EXPECT_FALSE(fs::exists(home() / "mr.d.toml"));
 }
 
 TEST_F(ImportCli, OutputFromDashOAndDashC) {

@@ -88,9 +88,10 @@ TEST_F(ImportOutput, AnIncludedFilesConversionIsCheckedToo) {
   write_file(home() / ".config/mr/config.d/one", "[src/one]\ncheckout = git clone 'u' 'one'\n");
   write_file(home() / ".config/mr/config.d/two", "[src/two]\ncheckout = git clone 'u' 'two'\n");
   write_file(ini(), std::string("include = cat ~/.config/mr/config.d/*\n") + k_two);
-  write_file(home() / ".config/mr/config.d/two.toml", "# mine\n");
+  // config.d/* would match config.d/two.toml: the conversions go to config.d.toml/.
+  write_file(home() / ".config/mr/config.d.toml/two.toml", "# mine\n");
   const auto before = snapshot();
-  expect_exists_error(import({}), home() / ".config/mr/config.d/two.toml");
+  expect_exists_error(import({}), home() / ".config/mr/config.d.toml/two.toml");
   EXPECT_EQ(snapshot(), before) << "nothing is written when one output exists";
 
   const auto r = import({"--force"});

@@ -1,5 +1,7 @@
 // What `mr import` makes of each myrepos construct: the TOML text, byte for byte, and the
 // reports for what it could not convert exactly.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <mr/registry/import.hpp>
@@ -125,8 +127,9 @@ TEST_F(MyreposConvert, GitActionOverridesAppendPrependAndDefault) {
   const auto text = exact("[DEFAULT]\ngit_update = git pull --rebase\nhello_default = echo d\n"
                           "[a]\nstatus_append = echo x\nlog_prepend = echo first\n"
                           "[b]\nhello = echo b\n");
-  EXPECT_EQ(text, "\n[commands]\nupdate = \"git pull --rebase\"\n"
-                  "\n[repos.\"a\"]\n[repos.\"a\".commands]\nhello = \"echo d\"\n"
+  // Every repository has a hello: [DEFAULT]'s goes to [commands], b keeps its own.
+  EXPECT_EQ(text, "\n[commands]\nhello = \"echo d\"\nupdate = \"git pull --rebase\"\n"
+                  "\n[repos.\"a\"]\n[repos.\"a\".commands]\n"
                   "log = '''\necho first\n'''\nstatus = '''\n\necho x\n'''\n"
                   "\n[repos.\"b\"]\n[repos.\"b\".commands]\nhello = \"echo b\"\n");
 }
@@ -220,13 +223,101 @@ TEST_F(MyreposConvert, RunIncludesConvertsTheOutputInline) {
 TEST_F(MyreposConvert, CatIncludesBecomeTomlIncludes) {
   fs::create_directories(home() / "mr.d");
   test::write_file(home() / "mr.d" / "one", "[src/one]\ncheckout = git clone https://x/one one\n");
+  test::write_file(home() / "mr.d" / "two", "[src/two]\n");
+  const auto p = plan("include = cat ~/mr.d/two\n[a]\n");
+  EXPECT_EQ(reports(p), "");
+  ASSERT_EQ(p.files.size(), 2u);
+  EXPECT_EQ(p.files[0].path, home() / "mr.d" / "two.toml");
+  // Its paths were relative to ~ (where it is included): rewritten from its own directory.
+  EXPECT_EQ(p.files[0].text, "\n[repos.\"~/src/two\"]\n");
+  EXPECT_EQ(p.files[1].text, "include = [\"mr.d/two.toml\"]\n\n[repos.\"a\"]\n");
+}
+
+// myrepos would splice in whatever mr.d/* matches, a converted mr.d/one.toml too: the
+// conversions go to mr.d.toml/, for every pattern of the import that would match them.
+TEST_F(MyreposConvert, CatIncludesNeverMatchTheirOwnConversion) {
+  fs::create_directories(home() / "mr.d");
+  test::write_file(home() / "mr.d" / "one", "[src/one]\ncheckout = git clone https://x/one one\n");
   const auto p = plan("include = cat ~/mr.d/*\n[a]\n");
   EXPECT_EQ(reports(p), "");
   ASSERT_EQ(p.files.size(), 2u);
-  EXPECT_EQ(p.files[0].path, home() / "mr.d" / "one.toml");
-  // Its paths were relative to ~ (where it is included): rewritten from its own directory.
+  EXPECT_EQ(p.files[0].path, home() / "mr.d.toml" / "one.toml");
   EXPECT_EQ(p.files[0].text, "\n[repos.\"~/src/one\"]\nurl = \"https://x/one\"\n");
-  EXPECT_EQ(p.files[1].text, "include = [\"mr.d/*.toml\"]\n\n[repos.\"a\"]\n");
+  EXPECT_EQ(p.files[1].text, "include = [\"mr.d.toml/*.toml\"]\n\n[repos.\"a\"]\n");
+  // A file named on its own, which an earlier pattern of the import matches.
+  const auto q = plan("include = cat ~/mr.d/o*\ninclude = cat ~/mr.d/one\n");
+  ASSERT_EQ(q.files.size(), 2u) << reports(q);
+  EXPECT_EQ(q.files[0].path, home() / "mr.d.toml" / "one.toml");
+  EXPECT_EQ(q.files[1].text, "include = [\"mr.d.toml/o*.toml\", \"mr.d.toml/one.toml\"]\n");
+  // One that a later pattern matches is reported.
+  const auto r = plan("include = cat ~/mr.d/one\ninclude = cat ~/mr.d/*.toml\n");
+  EXPECT_EQ(reports(r),
+            ini().string() + ":1: the conversion " + (home() / "mr.d" / "one.toml").string() +
+                " is matched by include = cat " + (home() / "mr.d" / "*.toml").string() +
+                "; myrepos would read it as its own; write that include so it does "
+                "not match\n");
+}
+
+// ~, $NAME, ${NAME}, ${NAME:-DEFAULT} and quotes are all a cat include needs of the shell.
+TEST_F(MyreposConvert, CatIncludesWithQuotesAndVariables) {
+  fs::create_directories(home() / "d");
+  test::write_file(home() / "d" / "x", "[x]\n");
+  ::setenv("MR_TEST_D", (home() / "d").c_str(), 1);
+  ::unsetenv("MR_TEST_UNSET");
+  for (const auto& line : std::vector<std::string>{
+           "cat \"${MR_TEST_D}/x\"", "cat $MR_TEST_D/x", "cat '" + (home() / "d").string() + "'/x",
+           "cat ${MR_TEST_UNSET:-$MR_TEST_D}/x", "cat ~/\"d\"/x"}) {
+    const auto p = plan("include = " + line + "\n");
+    EXPECT_EQ(reports(p), "") << line;
+    ASSERT_EQ(p.files.size(), 2u) << line;
+    EXPECT_EQ(p.files[0].path, home() / "d" / "x.toml") << line;
+  }
+  for (const std::string line : {"cat $MR_TEST_UNSET/x", "cat \"$(pwd)/x\"", "cat -n d/x",
+                                 "cat d/x | head", "cat '~/d/*'", "cat ${MR_TEST_D%/d}/d/x"}) {
+    const auto p = plan("include = " + line + "\n");
+    EXPECT_NE(reports(p).find("needs a shell to evaluate"), std::string::npos) << line;
+  }
+  ::unsetenv("MR_TEST_D");
+}
+
+// An included file in a directory that is not the user's (another owner, or not writable)
+// is converted into the including file, under a comment naming it: nothing is planted there.
+TEST_F(MyreposConvert, IncludeFromADirectoryNotYoursIsConvertedInline) {
+  const auto dir = home() / "shared";
+  fs::create_directories(dir);
+  test::write_file(dir / "x", "# x's own\n[src/x]\n");
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(dir.c_str(), 65534, 65534), 0); // nobody's, as /usr/share/mr is root's
+  } else {
+    fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
+  }
+  const auto p = plan("include = cat ~/shared/x\n[a]\n");
+  fs::permissions(dir, fs::perms::owner_all);
+  ASSERT_EQ(p.files.size(), 1u);
+  EXPECT_EQ(p.files[0].text, "\n# included from " + (dir / "x").string() +
+                                 "\n# x's own\n[repos.\"src/x\"]\n\n[repos.\"a\"]\n");
+  EXPECT_EQ(reports(p), ini().string() + ":1: note: included file " + (dir / "x").string() +
+                            " is converted into " + (home() / ".mrconfig.toml").string() +
+                            ", not beside it; its directory is not yours to write\n");
+  EXPECT_FALSE(p.partial());
+}
+
+// A command [DEFAULT] gives every repository, those of an untrusted chained file too, goes
+// to [commands] (mr applies it to every repository); a trusted one's own stays its own.
+TEST_F(MyreposConvert, DefaultCommandsReachUntrustedChainedRepositories) {
+  fs::create_directories(home() / "c");
+  fs::create_directories(home() / "t");
+  test::write_file(home() / "c" / ".mrconfig", "[sub]\nchain = true\n");
+  test::write_file(home() / "t" / ".mrconfig", "[DEFAULT]\nhello = echo own\n[tsub]\n");
+  test::write_file(home() / ".mrtrust", "~/t/.mrconfig\n~/t/.mrconfig.toml\n");
+  const auto p = plan("[DEFAULT]\nhello = echo hi\n[c]\nchain = true\n[t]\nchain = true\n");
+  EXPECT_EQ(reports(p), "");
+  ASSERT_EQ(p.files.size(), 3u);
+  EXPECT_EQ(p.files[0].text, "\n[repos.\"sub\"]\nchain = true\n");
+  EXPECT_EQ(p.files[1].text,
+            "\n[repos.\"tsub\"]\n[repos.\"tsub\".commands]\nhello = \"echo own\"\n");
+  EXPECT_EQ(p.files[2].text, "\n[commands]\nhello = \"echo hi\"\n\n[repos.\"c\"]\nchain = "
+                             "true\n\n[repos.\"t\"]\nchain = true\n");
 }
 
 TEST_F(MyreposConvert, ChainedFilesAreConvertedBesideThemselves) {
