@@ -4,28 +4,14 @@
 #include <array>
 #include <optional>
 
+#include <mr/util/strings.hpp>
+
 namespace mr::registry::myrepos {
 
 namespace {
 
 bool is_word_char(char c) {
   return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-// The lines as Perl's <$in> gives them, without their "\n" (the last one may have none).
-std::vector<std::string_view> perl_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto end = text.find('\n', start);
-    if (end == std::string_view::npos) {
-      lines.push_back(text.substr(start));
-      break;
-    }
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
 }
 
 std::size_t skip_spaces(std::string_view s, std::size_t i) {
@@ -201,7 +187,7 @@ bool is_perl_space(char c) {
 Result<IniFile> parse_ini(std::string_view text, const std::filesystem::path& file) {
   IniFile out;
   out.path = file;
-  const auto lines = perl_lines(text);
+  const auto lines = util::split_lines(text); // as Perl's <$in> gives them, without "\n"
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto line = lines[i];
     IniEntry entry;
