@@ -113,6 +113,18 @@ TEST_F(MyreposConvert, NonGitRepositoriesGetMyreposCommandsForTheirType) {
   EXPECT_FALSE(p.partial());
 }
 
+// A type test of the user's own is code myrepos runs; mr cannot: reported (exit 1).
+TEST_F(MyreposConvert, AUserTypeTestIsReportedAsNotEvaluated) {
+  fs::create_directories(home() / "a/.git");
+  const auto p = plan("[DEFAULT]\nfoo_test = test -e .foo\n[a]\n");
+  const auto r = reports(p);
+  EXPECT_NE(r.find(ini().string() + ":2: 'foo_test = test -e .foo' decides a repository type with "
+                                    "code mr cannot run"),
+            std::string::npos)
+      << r;
+  EXPECT_TRUE(p.partial());
+}
+
 TEST_F(MyreposConvert, DefaultCopiesForwardAndSharedCommandsGoToCommands) {
   // pre_status reaches both sections and stays in [DEFAULT]: [commands]. hello is set
   // after [a]: only b has it, so it is b's alone.
