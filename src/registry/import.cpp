@@ -100,7 +100,7 @@ void dedupe(std::vector<ImportReport>& reports) {
 }
 
 // A converted file holding what mr reads only from a trusted file (commands, lib,
-// repositories outside its directory) that ~/.mrtrust does not list: the main output
+// include, repositories outside its directory) that ~/.mrtrust does not list: the main output
 // and chained files (a trusted file's includes are trusted with it).
 void trust_reports(myrepos::Model& model, const myrepos::Conversion& conversion,
                    const ImportOptions& options, const TrustList& trust) {
@@ -121,6 +121,9 @@ void trust_reports(myrepos::Model& model, const myrepos::Conversion& conversion,
           held.insert(what);
         }
       }
+    }
+    if (!o.includes.empty()) {
+      held.insert("include");
     }
     bool leaves_dir = false;
     for (const auto& r : conversion.repos) {

@@ -23,10 +23,11 @@ bool name_char(char c, bool first) {
 // One shell word of a cat include, read from `s` at `i` up to unquoted space.
 class WordReader {
 public:
-  WordReader(std::string_view s, const EnvLookup& env) : m_s(s), m_env(env) {}
+  WordReader(std::string_view s, const fs::path& home, const EnvLookup& env)
+      : m_s(s), m_home(home), m_env(env) {}
 
   // The word at `i` (advanced past it); nullopt when it needs more of the shell.
-  std::optional<std::string> word(std::size_t& i, const fs::path& home) {
+  std::optional<std::string> word(std::size_t& i) {
     std::string out;
     if (m_s[i] == '-') {
       return std::nullopt; // an option of cat
@@ -35,7 +36,7 @@ public:
       if (i + 1 < m_s.size() && m_s[i + 1] != '/' && !is_perl_space(m_s[i + 1])) {
         return std::nullopt; // ~user
       }
-      out = home.string();
+      out = m_home.string();
       ++i;
     }
     while (i < m_s.size() && !is_perl_space(m_s[i])) {
@@ -51,7 +52,7 @@ public:
           return std::nullopt;
         }
       } else if (c == '$') {
-        auto value = expansion(i);
+        auto value = expansion(i, false);
         if (!value || value->find_first_of(" \t\n*?[") != std::string::npos) {
           return std::nullopt; // the shell would split or glob it
         }
@@ -84,7 +85,7 @@ private:
     ++i;
     while (i < m_s.size() && m_s[i] != '"') {
       if (m_s[i] == '$') {
-        auto value = expansion(i);
+        auto value = expansion(i, true);
         if (!value || !literal(*value, out)) {
           return false;
         }
@@ -102,8 +103,9 @@ private:
   }
 
   // $NAME, ${NAME} or ${NAME:-DEFAULT} at `i` (advanced past it): its value, the default
-  // when it is unset or empty. nullopt: unset with no default, or another form.
-  std::optional<std::string> expansion(std::size_t& i) {
+  // when it is unset or empty. nullopt: unset with no default, or another form. Unquoted,
+  // a default starting with ~/ (or ~ alone) is from home, as sh expands it.
+  std::optional<std::string> expansion(std::size_t& i, bool quoted) {
     const bool braced = i + 1 < m_s.size() && m_s[i + 1] == '{';
     std::size_t end = i + (braced ? 2 : 1);
     const std::size_t start = end;
@@ -128,9 +130,16 @@ private:
     }
     i = end + 2;
     std::string fallback;
+    if (!quoted && i < m_s.size() && m_s[i] == '~') {
+      if (i + 1 < m_s.size() && m_s[i + 1] != '/' && m_s[i + 1] != '}') {
+        return std::nullopt; // ~user
+      }
+      fallback = m_home.string();
+      ++i;
+    }
     while (i < m_s.size() && m_s[i] != '}') {
       if (m_s[i] == '$') {
-        auto inner = expansion(i);
+        auto inner = expansion(i, quoted);
         if (!inner) {
           return std::nullopt;
         }
@@ -149,6 +158,7 @@ private:
   }
 
   std::string_view m_s;
+  const fs::path& m_home;
   const EnvLookup& m_env;
 };
 
@@ -167,10 +177,10 @@ std::optional<std::vector<std::string>> cat_words(std::string_view value, const 
     return std::nullopt;
   }
   i += 3;
-  WordReader reader(value, env);
+  WordReader reader(value, home, env);
   std::vector<std::string> words;
   for (skip_space(); i < value.size(); skip_space()) {
-    auto word = reader.word(i, home);
+    auto word = reader.word(i);
     if (!word) {
       return std::nullopt;
     }
@@ -180,6 +190,16 @@ std::optional<std::vector<std::string>> cat_words(std::string_view value, const 
     return std::nullopt;
   }
   return words;
+}
+
+fs::path cat_path(const std::string& word, const fs::path& base) {
+  const fs::path p(word);
+  auto resolved = util::resolve_path(p.is_absolute() ? p : base / p);
+  auto lexical = util::absolute_normal(p, base);
+  if (!resolved || util::physical(lexical) == *resolved) {
+    return lexical;
+  }
+  return *resolved;
 }
 
 bool glob_matches(const std::string& pattern, const fs::path& path) {
@@ -192,22 +212,40 @@ fs::path IncludeTarget::toml(const fs::path& file) const {
                  : file.parent_path() / name;
 }
 
+namespace {
+
+// `s` matched literally by an include glob ("\" quotes the next character).
+std::string glob_escape(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '*' || c == '?' || c == '[' || c == '\\') {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out;
+}
+
+} // namespace
+
 IncludeTarget include_target(const std::string& word, const std::vector<fs::path>& files,
-                             const std::vector<std::string>& patterns) {
+                             const std::vector<std::string>& patterns, bool literal) {
   const fs::path pattern(word);
   const auto last = pattern.filename().string();
   IncludeTarget target;
   // "DIR/*" matches whatever it is converted to, files or none yet.
-  target.sibling =
-      has_glob_magic(last) && ::fnmatch(last.c_str(), (last + ".toml").c_str(), FNM_PERIOD) == 0;
+  target.sibling = !literal && has_glob_magic(last) &&
+                   ::fnmatch(last.c_str(), (last + ".toml").c_str(), FNM_PERIOD) == 0;
   for (const auto& f : files) {
     target.sibling =
         target.sibling || std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
           return glob_matches(p, f.string() + ".toml");
         });
   }
-  target.pattern =
-      target.sibling ? pattern.parent_path().string() + ".toml/" + last + ".toml" : word + ".toml";
+  const auto esc = [&](const std::string& s) { return literal ? glob_escape(s) : s; };
+  target.pattern = target.sibling
+                       ? esc(pattern.parent_path().string() + ".toml") + "/" + esc(last) + ".toml"
+                       : esc(word) + ".toml";
   return target;
 }
 

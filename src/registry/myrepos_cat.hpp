@@ -22,6 +22,11 @@ using EnvLookup = std::function<const char*(const std::string&)>;
 std::optional<std::vector<std::string>>
 cat_words(std::string_view value, const std::filesystem::path& home, const EnvLookup& env);
 
+// The file cat opens for the literal path `word` (relative to `base`): ".." applied after
+// following the symlinks before it, as the kernel walks it; the lexically normal path
+// when that is the same file (or cannot be resolved).
+std::filesystem::path cat_path(const std::string& word, const std::filesystem::path& base);
+
 // Whether the absolute glob `pattern` (as sh matches it: "*" does not cross "/" nor match
 // a leading ".") matches `path`.
 bool glob_matches(const std::string& pattern, const std::filesystem::path& path);
@@ -37,9 +42,10 @@ struct IncludeTarget {
 // For the absolute include pattern `word` and the files it matched: beside them as
 // F.toml (included as WORD.toml), unless an include pattern of the import (`patterns`,
 // `word` among them) would match F.toml, which myrepos would then splice in as INI: then
-// in the sibling directory DIR.toml/ (included as DIR.toml/LAST.toml).
+// in the sibling directory DIR.toml/ (included as DIR.toml/LAST.toml). `literal`: `word`
+// is a file's path, its glob characters escaped in the TOML include.
 IncludeTarget include_target(const std::string& word,
                              const std::vector<std::filesystem::path>& files,
-                             const std::vector<std::string>& patterns);
+                             const std::vector<std::string>& patterns, bool literal = false);
 
 } // namespace mr::registry::myrepos

@@ -57,7 +57,7 @@ public:
     ctx.trusted = m_model.inputs[ix(*input)].trusted;
     MR_TRY(load(ctx, *input, 0, 0));
     m_model.final_default = ctx.defaults;
-    check_included();
+    MR_TRY(check_outputs());
     return std::move(m_model);
   }
 
@@ -339,7 +339,9 @@ private:
     if (auto words = cat_words(e.value, m_options.home, env)) {
       const auto base = file.parent_path();
       for (const auto& word : *words) {
-        m_patterns.push_back(util::absolute_normal(word, base).string());
+        m_patterns.push_back(has_glob_magic(word) ? util::absolute_normal(word, base).string()
+                                                  : cat_path(word, base).string());
+        m_pattern_origins.push_back(origin);
       }
       for (const auto& word : *words) {
         MR_TRY(include_files(ctx, origin, word, out, depth));
@@ -371,7 +373,9 @@ private:
                              std::size_t depth) {
     const auto base = m_model.inputs[ix(origin.file)].ini.path.parent_path();
     std::vector<fs::path> files;
-    if (has_glob_magic(word)) {
+    // sh passes a pattern that matches nothing to cat as written: a literal path.
+    bool literal = !has_glob_magic(word);
+    if (!literal) {
       auto matched =
           expand_include_glob(base, word, {k_max_glob_files, k_max_glob_visits, m_options.stop});
       if (!matched) {
@@ -382,8 +386,17 @@ private:
           files.push_back(util::absolute_normal(p, "/"));
         }
       }
-    } else {
-      const auto path = util::absolute_normal(word, base);
+      if (matched->empty()) {
+        if (!util::is_regular_file(cat_path(word, base))) {
+          note(origin, "include pattern " + word + " matches no file",
+               "myrepos' cat fails for it and includes nothing; nothing converted for it");
+          return {};
+        }
+        literal = true;
+      }
+    }
+    if (literal) {
+      const auto path = cat_path(word, base);
       if (auto kind = util::non_regular_kind(path)) {
         report(origin, "included file " + path.string() + " is " + *kind + ", not a regular file",
                "include a regular file; not converted");
@@ -396,8 +409,9 @@ private:
       }
       files.push_back(path);
     }
-    const auto absolute = util::absolute_normal(word, base).string();
-    const auto target = include_target(absolute, files, m_patterns);
+    const auto absolute =
+        literal ? files.front().string() : util::absolute_normal(word, base).string();
+    const auto target = include_target(absolute, files, m_patterns, literal);
     const bool beside = std::all_of(files.begin(), files.end(), [&](const fs::path& f) {
       return yours(f.parent_path()) && yours(target.toml(f).parent_path());
     });
@@ -415,7 +429,6 @@ private:
                                [&](const Output& o) { return o.path == toml; });
         if (it == m_model.outputs.end()) {
           m_model.outputs.push_back({toml, f, ctx.trusted});
-          m_included.push_back({toml, origin});
           it = m_model.outputs.end() - 1;
         }
         target_out = static_cast<int>(it - m_model.outputs.begin());
@@ -479,18 +492,24 @@ private:
         report_at(m_model, origin, std::move(what), std::move(suggestion), true));
   }
 
-  // A converted include that an INI include pattern read later still matches: myrepos,
-  // reading the INI files, would splice the TOML in.
-  void check_included() {
-    for (const auto& [toml, origin] : m_included) {
-      for (const auto& p : m_patterns) {
-        if (glob_matches(p, toml)) {
-          report(origin, "the conversion " + toml.string() + " is matched by include = cat " + p,
-                 "myrepos would read it as its own; write that include so it does not match");
-          break;
+  // An output that an INI include pattern of the import matches: myrepos, reading the INI
+  // files, would splice the TOML in. Refused before anything is written.
+  Result<void> check_outputs() const {
+    for (std::size_t o = 0; o < m_model.outputs.size(); ++o) {
+      const auto& path = m_model.outputs[o].path;
+      for (std::size_t p = 0; p < m_patterns.size(); ++p) {
+        if (!glob_matches(m_patterns[p], path)) {
+          continue;
         }
+        return fail(
+            where(m_pattern_origins[p]) + ": include = cat " + m_patterns[p] +
+            " matches the output " + path.string() +
+            ", which myrepos would then read as its own; " +
+            (o == 0 ? "write it elsewhere with -o" : "write that include so it does not match") +
+            "; nothing was written");
       }
     }
+    return {};
   }
 
   const ModelOptions& m_options;
@@ -499,8 +518,8 @@ private:
   SettingMap m_builtin_default;
   std::map<fs::path, SettingMap> m_finished; // each context's [DEFAULT] once read
   std::set<fs::path> m_loaded;
-  std::vector<std::string> m_patterns;                 // every cat include's pattern, absolute
-  std::vector<std::pair<fs::path, Origin>> m_included; // converted includes, where included
+  std::vector<std::string> m_patterns;   // every cat include's pattern, absolute
+  std::vector<Origin> m_pattern_origins; // where each of m_patterns is
 };
 
 } // namespace

@@ -229,5 +229,98 @@ TEST_F(ImportCli, AbsoluteSectionsStayAbsolute) {
   EXPECT_LT(at("c"), at("e"));
 }
 
+// sh expands a leading ~ in the default of ${VAR:-~/...}: the files there are converted.
+TEST_F(ImportCli, ATildeInAVariablesDefaultIsHome) {
+  make_repo(home() / "src" / "a");
+  fs::create_directories(home() / ".config" / "mr" / "config.d");
+  write_file(home() / ".config" / "mr" / "config.d" / "a", "[src/a]\ncheckout = git clone x a\n");
+  write_ini("[DEFAULT]\ninclude = cat ${XDG_CONFIG_HOME:-~/.config}/mr/config.d/*\n");
+  const auto r = mr({"import"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto list = mr({"list"}, home());
+  EXPECT_NE(list.out.find((home() / "src" / "a").string()), std::string::npos) << list.out;
+}
+
+// A pattern that matches nothing includes nothing in myrepos: said, not silently dropped.
+TEST_F(ImportCli, AnIncludePatternMatchingNothingIsNoted) {
+  write_ini("include = cat ~/none/*\n[a]\n");
+  const auto r = mr({"import"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(ini().string() + ":1: note: include pattern " +
+                       (home() / "none" / "*").string() + " matches no file"),
+            std::string::npos)
+      << r.err;
+}
+
+// Any output an INI include pattern matches is refused, nothing written: myrepos would
+// splice the TOML in.
+TEST_F(ImportCli, AnOutputMatchedByAnIncludePatternIsRefused) {
+  write_file(home() / ".mrconfig.local", "[src/l]\ncheckout = git clone x l\n");
+  write_ini("[src/x]\ncheckout = git clone x x\n[DEFAULT]\ninclude = cat ~/.mrconfig.*\n");
+  auto r = mr({"import"}, home());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(ini().string() + ":4: include = cat " + (home() / ".mrconfig.*").string() +
+                       " matches the output "),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(registry()));
+  fs::remove(home() / ".mrconfig.local");
+  fs::create_directories(home() / ".mr" / "p");
+  write_file(home() / ".mr" / "p" / "a", "[src/pa]\ncheckout = git clone x pa\n");
+  write_ini("[DEFAULT]\ninclude = cat ~/.mr/*/*\n");
+  r = mr({"import"}, home());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("matches the output " + (home() / ".mr" / "p.toml" / "a.toml").string()),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(home() / ".mr" / "p.toml"));
+  EXPECT_FALSE(fs::exists(registry()));
+}
+
+// A chained file's includes become an include in its untrusted conversion: said.
+TEST_F(ImportCli, AChainedOutputWithAnIncludeMustBeTrusted) {
+  make_repo(home() / "src" / "p");
+  write_file(home() / "src" / "p" / "inc", "[x]\ncheckout = git clone y x\n");
+  write_ini("[src/p]\ncheckout = git clone y p\nchain = true\n");
+  write_file(home() / "src" / "p" / ".mrconfig", "[DEFAULT]\ninclude = cat inc\n");
+  write_file(home() / ".mrtrust", (home() / "src" / "p" / ".mrconfig").string() + "\n");
+  const auto r = mr({"import"}, home());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find((home() / "src" / "p" / ".mrconfig.toml").string() +
+                       " holds include, which mr reads only from a trusted file; list it in "
+                       "~/.mrtrust"),
+            std::string::npos)
+      << r.err;
+}
+
+// cat opens ~/lnk/../x/b as the kernel walks it: ".." after following lnk.
+TEST_F(ImportCli, DotDotAfterASymlinkIsResolvedAsTheKernelDoes) {
+  fs::create_directories(root() / "far" / "in");
+  fs::create_directories(root() / "far" / "x");
+  write_file(root() / "far" / "x" / "b", "[far]\ncheckout = git clone y far\n");
+  fs::create_directories(home() / "x");
+  write_file(home() / "x" / "b", "[near]\ncheckout = git clone y near\n");
+  fs::create_directory_symlink(root() / "far" / "in", home() / "lnk");
+  write_ini("include = cat ~/lnk/../x/b\n");
+  const auto r = mr({"import", "--dry-run"}, home());
+  EXPECT_NE(r.out.find("far"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("near"), std::string::npos) << r.out;
+}
+
+// sh passes ~/cfg[1]/a literally when the glob matches nothing: the TOML include names
+// that file, its "[" escaped.
+TEST_F(ImportCli, ALiteralPathWithABracketIsIncludedLiterally) {
+  make_repo(home() / "src" / "b");
+  fs::create_directories(home() / "cfg[1]");
+  write_file(home() / "cfg[1]" / "a", "[src/b]\ncheckout = git clone y b\n");
+  write_ini("include = cat ~/cfg[1]/a\n");
+  const auto r = mr({"import"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(registry()), "include = [\"cfg\\\\[1]/a.toml\"]\n");
+  const auto list = mr({"list"}, home());
+  EXPECT_NE(list.out.find((home() / "src" / "b").string()), std::string::npos)
+      << list.out << list.err;
+}
+
 } // namespace
 } // namespace mr::test

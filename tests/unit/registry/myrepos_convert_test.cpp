@@ -261,13 +261,15 @@ TEST_F(MyreposConvert, CatIncludesNeverMatchTheirOwnConversion) {
   ASSERT_EQ(q.files.size(), 2u) << reports(q);
   EXPECT_EQ(q.files[0].path, home() / "mr.d.toml" / "one.toml");
   EXPECT_EQ(q.files[1].text, "include = [\"mr.d.toml/o*.toml\", \"mr.d.toml/one.toml\"]\n");
-  // One that a later pattern matches is reported.
-  const auto r = plan("include = cat ~/mr.d/one\ninclude = cat ~/mr.d/*.toml\n");
-  EXPECT_EQ(reports(r),
-            ini().string() + ":1: the conversion " + (home() / "mr.d" / "one.toml").string() +
-                " is matched by include = cat " + (home() / "mr.d" / "*.toml").string() +
-                "; myrepos would read it as its own; write that include so it does "
-                "not match\n");
+  // One that a later pattern matches is refused: nothing is planned.
+  test::write_file(ini(), "include = cat ~/mr.d/one\ninclude = cat ~/mr.d/*.toml\n");
+  const auto r = plan_import(options(home() / ".mrconfig.toml"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            ini().string() + ":2: include = cat " + (home() / "mr.d" / "*.toml").string() +
+                " matches the output " + (home() / "mr.d" / "one.toml").string() +
+                ", which myrepos would then read as its own; write that include so it does not "
+                "match; nothing was written");
 }
 
 // ~, $NAME, ${NAME}, ${NAME:-DEFAULT} and quotes are all a cat include needs of the shell.
