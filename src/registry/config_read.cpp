@@ -123,7 +123,9 @@ Result<std::string> config_table(const Registry& registry, const Repo* repo) {
         for (auto&& [key, value] : *table) {
           const auto in = registry.defined_in.find(name + "." + std::string(key.str()));
           if (in != registry.defined_in.end() && in->second == file) {
-            value.visit([&](const auto& v) { merged.insert_or_assign(key, v); });
+            // A copy of the binding: clang 14 cannot capture a structured binding.
+            const toml::key& k = key;
+            value.visit([&](const auto& v) { merged.insert_or_assign(k, v); });
           }
         }
       }
