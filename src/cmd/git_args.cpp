@@ -9,6 +9,7 @@
 
 #include <mr/cmd/exit.hpp>
 #include <mr/proc/process.hpp>
+#include <mr/util/file_io.hpp>
 #include <mr/util/strings.hpp>
 
 namespace mr::cmd {
@@ -18,52 +19,23 @@ namespace fs = std::filesystem;
 namespace {
 
 // A directory git takes for a repository (HEAD, objects/, refs/), removed when done.
-class ThrowawayRepository {
-public:
-  static Result<ThrowawayRepository> make() {
-    std::error_code ec;
-    fs::path dir = fs::temp_directory_path(ec); // $TMPDIR, when it is a directory
-    if (ec) {
-      dir = "/tmp";
-    }
-    std::string templ = (dir / "mr-git-options-XXXXXX").string();
-    if (::mkdtemp(templ.data()) == nullptr) {
-      return fail("cannot make a temporary directory in " + dir.string() + ": " +
-                  util::errno_text(errno));
-    }
-    ThrowawayRepository repo(templ);
-    fs::create_directory(repo.m_path / "objects", ec);
-    if (!ec) {
-      fs::create_directory(repo.m_path / "refs", ec);
-    }
-    if (ec) {
-      return fail("cannot make " + repo.m_path.string() + ": " + ec.message());
-    }
-    std::ofstream head(repo.m_path / "HEAD");
-    head << "ref: refs/heads/main\n";
-    if (!head.flush()) {
-      return fail("cannot write " + (repo.m_path / "HEAD").string());
-    }
-    return repo;
+Result<util::TemporaryDirectory> throwaway_repository() {
+  MR_TRY_VAR(dir, util::TemporaryDirectory::make("mr-git-options"));
+  std::error_code ec;
+  fs::create_directory(dir->path() / "objects", ec);
+  if (!ec) {
+    fs::create_directory(dir->path() / "refs", ec);
   }
-  ThrowawayRepository(ThrowawayRepository&& other) noexcept : m_path(std::move(other.m_path)) {
-    other.m_path.clear();
+  if (ec) {
+    return fail("cannot make " + dir->path().string() + ": " + ec.message());
   }
-  ThrowawayRepository(const ThrowawayRepository&) = delete;
-  ThrowawayRepository& operator=(const ThrowawayRepository&) = delete;
-  ThrowawayRepository& operator=(ThrowawayRepository&&) = delete;
-  ~ThrowawayRepository() {
-    if (!m_path.empty()) {
-      std::error_code ec;
-      fs::remove_all(m_path, ec);
-    }
+  std::ofstream head(dir->path() / "HEAD");
+  head << "ref: refs/heads/main\n";
+  if (!head.flush()) {
+    return fail("cannot write " + (dir->path() / "HEAD").string());
   }
-  const fs::path& path() const { return m_path; }
-
-private:
-  explicit ThrowawayRepository(fs::path path) : m_path(std::move(path)) {}
-  fs::path m_path;
-};
+  return std::move(*dir);
+}
 
 // Every spelling git accepts in full: the listed names, and each one's negation (or, for
 // a listed "no-X", X itself), mapped to whether it takes a value.
@@ -157,7 +129,7 @@ std::vector<std::string> listed_names(const std::string& list) {
 } // namespace
 
 Result<std::vector<std::string>> git_long_options(std::string_view command) {
-  MR_TRY_VAR(repo, ThrowawayRepository::make());
+  MR_TRY_VAR(repo, throwaway_repository());
   std::string out;
   std::string err;
   // --git-completion-helper-all (git 2.31) adds the hidden options to what it lists.

@@ -24,37 +24,9 @@ namespace mr::registry {
 
 namespace {
 
-// A directory of its own for checking a converted file with the loader, removed after.
-class ScratchDir {
-public:
-  static Result<ScratchDir> make() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/mr-import-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      return fail("cannot make a directory in " + fs::path(pattern).parent_path().string() +
-                  " to check the conversion");
-    }
-    return ScratchDir(pattern);
-  }
-  ScratchDir(ScratchDir&& other) noexcept : m_path(std::exchange(other.m_path, {})) {}
-  ScratchDir& operator=(ScratchDir&&) = delete;
-  ~ScratchDir() {
-    if (!m_path.empty()) {
-      std::error_code ec;
-      fs::remove_all(m_path, ec);
-    }
-  }
-  const fs::path& path() const { return m_path; }
-
-private:
-  explicit ScratchDir(fs::path path) : m_path(std::move(path)) {}
-  fs::path m_path;
-};
-
 // Loads `text` (a converted file without its includes) as mr would, from a scratch copy.
 Result<void> check_loads(const std::string& text, const fs::path& target, const fs::path& home) {
-  MR_TRY_VAR(scratch, ScratchDir::make());
+  MR_TRY_VAR(scratch, util::TemporaryDirectory::make("mr-import")); // removed after the check
   const auto file = scratch->path() / target.filename();
   // A plain write: the scratch copy needs no atomicity, and stays out of the test points
   // that stop the real write.

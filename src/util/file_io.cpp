@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 #include <mr/util/fd.hpp>
 #include <mr/util/file_io.hpp>
@@ -457,6 +458,29 @@ Result<DirectoryLock> DirectoryLock::acquire(const fs::path& dir) {
     }
   }
   return DirectoryLock(std::move(fd));
+}
+
+Result<TemporaryDirectory> TemporaryDirectory::make(std::string_view prefix) {
+  std::error_code ec;
+  fs::path dir = fs::temp_directory_path(ec); // $TMPDIR, when it is a directory
+  if (ec) {
+    dir = "/tmp";
+  }
+  std::string templ = (dir / (std::string(prefix) + "-XXXXXX")).string();
+  if (::mkdtemp(templ.data()) == nullptr) {
+    return fail("cannot make a temporary directory in " + dir.string() + ": " + errno_text(errno));
+  }
+  return TemporaryDirectory(fs::path(templ));
+}
+
+TemporaryDirectory::TemporaryDirectory(TemporaryDirectory&& other) noexcept
+    : m_path(std::exchange(other.m_path, {})) {}
+
+TemporaryDirectory::~TemporaryDirectory() {
+  if (!m_path.empty()) {
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+  }
 }
 
 } // namespace mr::util

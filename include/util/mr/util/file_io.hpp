@@ -100,4 +100,21 @@ private:
   FdGuard m_fd; // closing the last descriptor releases the flock
 };
 
+// A directory of its own under $TMPDIR (else /tmp), named PREFIX-XXXXXX by mkdtemp (so only
+// this user may enter it), removed with everything in it when this object is destroyed.
+class TemporaryDirectory {
+public:
+  static Result<TemporaryDirectory> make(std::string_view prefix);
+  TemporaryDirectory(TemporaryDirectory&& other) noexcept;
+  TemporaryDirectory(const TemporaryDirectory&) = delete;
+  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
+  TemporaryDirectory& operator=(TemporaryDirectory&&) = delete;
+  ~TemporaryDirectory();
+  const fs::path& path() const { return m_path; }
+
+private:
+  explicit TemporaryDirectory(fs::path path) : m_path(std::move(path)) {}
+  fs::path m_path;
+};
+
 } // namespace mr::util
