@@ -552,6 +552,7 @@ protected:
     }
     server = std::make_unique<SshServer>(root() / "sshd");
     fs::create_directories(home() / ".ssh");
+    unwind_fully_for_leak_reports();
   }
   void trust_host() { write_file(home() / ".ssh/known_hosts", server->known_hosts_line()); }
   std::string fingerprint() {

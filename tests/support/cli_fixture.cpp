@@ -78,6 +78,9 @@ std::map<std::string, std::string> CliTest::env_for(const fs::path& cwd) const {
       env[name] = value;
     }
   }
+  if (m_full_unwind && env.count("ASAN_OPTIONS") != 0) {
+    env["ASAN_OPTIONS"] += ":fast_unwind_on_malloc=0";
+  }
   return env;
 }
 

@@ -48,10 +48,16 @@ protected:
   // pointing at a bare repository under root()/remotes.
   fs::path make_repo(const fs::path& dir, bool remote = true);
 
+  // Under AddressSanitizer, mr unwinds every allocation's whole stack (slow) so that leak
+  // suppressions can match libgit2 frames below libraries built without frame pointers.
+  // Only the ssh tests need it: tests/lsan.supp's libgit2 ssh leak is matched that way.
+  void unwind_fully_for_leak_reports() { m_full_unwind = true; }
+
 private:
   TempDir m_tmp;
   fs::path m_home;
   long m_clock = 0;
+  bool m_full_unwind = false;
 };
 
 } // namespace mr::test
