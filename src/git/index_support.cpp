@@ -48,7 +48,9 @@ std::optional<std::string> index_libgit2_cannot_read(const std::filesystem::path
     return std::nullopt;
   }
   // Read as git reads it: a damaged index is refused here too, and libgit2's error stands.
-  const auto index = IndexFile::read(*dir / "index");
+  IndexReadOptions options;
+  options.split_entries = true;
+  const auto index = IndexFile::read(*dir / "index", options);
   if (!index) {
     return std::nullopt;
   }

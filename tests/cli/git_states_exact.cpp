@@ -65,6 +65,8 @@ std::vector<RepoState> exact_states() {
          t.g(r, {"add", "-A"});
          t.g(r, {"commit", "-q", "-m", "files to rename"});
          // Exact renames: the source with the destination's basename wins.
+         fs::create_directories(r / "c");
+         fs::create_directories(r / "d");
          t.g(r, {"mv", "a/x", "c/y"});
          t.g(r, {"mv", "b/y", "d/x"});
          // Equal scores: the same basename first.

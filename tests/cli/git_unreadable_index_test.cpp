@@ -23,6 +23,23 @@ TEST_F(UnreadableIndex, SplitIndexGoesToGitAndVerboseSaysWhy) {
   EXPECT_NE(run.err.find("status asks the git binary instead"), std::string::npos) << run.err;
 }
 
+TEST_F(UnreadableIndex, IndexWithoutChecksumGoesToGit) {
+  const auto r = cloned("skiphash");
+  put(r, "new.txt", "n\n");
+  g(r, {"add", "new.txt"});
+  register_only(r);
+  // What index.skipHash writes (git 2.40 and later): an all-zero trailer.
+  auto bytes = read_file(r / ".git/index");
+  bytes.replace(bytes.size() - 20, 20, std::string(20, '\0'));
+  write_file(r / ".git/index", bytes);
+  EXPECT_EQ(one_block({"status"}, r), git_status_text(r));
+  write_file(r / ".git/index", bytes); // git status wrote it again, with its checksum
+  const auto run = mr({"-v", "summary"}, r);
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("1 staged"), std::string::npos) << run.out;
+  EXPECT_NE(run.err.find("no checksum (index.skipHash)"), std::string::npos) << run.err;
+}
+
 TEST_F(UnreadableIndex, DamagedIndexFailsAndIsNotHandedToGit) {
   const auto r = cloned("damaged");
   g(r, {"update-index", "--split-index"});
