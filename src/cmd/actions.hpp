@@ -40,6 +40,11 @@ Result<ArgsRoute> check_summary_args(const std::vector<std::string>& args);
 // for --json); otherwise what `mr summary` shows (no log).
 Result<git::RepoStatus> read_repo_status(RepoTask& t, bool for_status);
 void add_status_fields(render::JsonObject& fields, const git::RepoStatus& st);
+// A repository whose index libgit2 cannot read and git can (a split or sparse index): the
+// reason, also logged under -v; the in-process actions then hand it to the git binary.
+std::optional<std::string> libgit2_cannot_read(RepoTask& t);
+// Runs the action's git definition (CommandInfo::git_shell) with the action's arguments.
+Result<proc::Outcome> run_git_definition(RepoTask& t, std::string_view action);
 std::string operation_label(git::Operation op);
 // The status line for an interrupted (or running) mr update.
 std::string update_line(const git::UpdateInProgress& u);

@@ -65,7 +65,8 @@ task::TaskResult repo_diff(RepoTask& t) {
   };
   auto result = git::diff(request, run_git, t.task.stop_token());
   if (!result) {
-    return result_of(result.error());
+    return libgit2_cannot_read(t) ? result_of(run_git_definition(t, "diff"))
+                                  : result_of(result.error());
   }
   t.task.output() += result->text;
   t.fields.add("files", result->files)

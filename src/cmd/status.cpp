@@ -4,6 +4,8 @@
 // `mr summary` (summary.cpp) shares the reading and the --json fields.
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include <mr/git/status.hpp>
 #include <mr/util/strings.hpp>
 
@@ -105,6 +107,43 @@ std::string operation_label(git::Operation op) {
   return std::string(operation_name(op));
 }
 
+std::optional<std::string> libgit2_cannot_read(RepoTask& t) {
+  if (t.task.stop_token().stop_requested()) {
+    return std::nullopt;
+  }
+  auto reason = git::index_libgit2_cannot_read(t.repo.path);
+  if (reason) {
+    spdlog::debug("{}: {}; {} asks the git binary instead", t.repo.path.string(), *reason,
+                  t.command.action);
+  }
+  return reason;
+}
+
+Result<proc::Outcome> run_git_definition(RepoTask& t, std::string_view action) {
+  const CommandInfo* builtin = find_builtin(action);
+  return run_shell(t, action, builtin->git_shell, t.command.invocation.args);
+}
+
+namespace {
+
+// `mr summary`'s facts from git itself, for a repository libgit2 cannot read.
+Result<git::RepoStatus> summary_through_git(RepoTask& t) {
+  const auto run_git = [&t](const std::vector<std::string>& argv) -> Result<std::string> {
+    task::OutputBuffer captured;
+    MR_TRY_VAR(outcome, run_argv(t, t.command.action, argv, captured));
+    std::string text = captured.str();
+    if (outcome->exit_code != 0) {
+      return fail(text.empty() ? argv[1] + " failed" : std::string(util::trim(text)));
+    }
+    return text;
+  };
+  MR_TRY_VAR(porcelain, run_git({"git", "status", "--porcelain=v2", "--branch"}));
+  MR_TRY_VAR(stashes, run_git({"git", "--no-pager", "stash", "list"}));
+  return git::status_from_porcelain_v2(*porcelain, *stashes);
+}
+
+} // namespace
+
 Result<git::RepoStatus> read_repo_status(RepoTask& t, bool for_status) {
   git::StatusRequest request;
   request.repo = t.repo.path;
@@ -115,7 +154,11 @@ Result<git::RepoStatus> read_repo_status(RepoTask& t, bool for_status) {
   if (auto mode = untracked_option(t.command.invocation.args); mode) {
     request.untracked = *mode;
   }
-  return git::read_status(request, t.task.stop_token());
+  auto st = git::read_status(request, t.task.stop_token());
+  if (!st && !for_status && libgit2_cannot_read(t)) {
+    return summary_through_git(t);
+  }
+  return st;
 }
 
 void add_status_fields(render::JsonObject& fields, const git::RepoStatus& st) {
@@ -155,7 +198,9 @@ void add_status_fields(render::JsonObject& fields, const git::RepoStatus& st) {
 task::TaskResult repo_status(RepoTask& t) {
   auto st = read_repo_status(t, true);
   if (!st) {
-    return result_of(st.error());
+    // As myrepos: git's own status, log and stash list.
+    return libgit2_cannot_read(t) ? result_of(run_git_definition(t, "status"))
+                                  : result_of(st.error());
   }
   if (st->update) {
     t.task.output() += update_line(*st->update) + "\n";

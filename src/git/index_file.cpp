@@ -152,6 +152,7 @@ Result<IndexFile> IndexFile::parse(std::string bytes, const std::string& name,
       return bad(name, "checksum mismatch");
     }
   }
+  index.m_split_entries = options.split_entries;
   MR_TRY(index.parse_entries(name));
   MR_TRY(index.parse_extensions(name, index.m_entries_end));
   return index;
@@ -256,11 +257,12 @@ Result<void> IndexFile::parse_entries(const std::string& name) {
     MR_TRY_VAR(entry_path, m_version == 4 ? parse_compressed_path(name, i, name_at, previous, *e)
                                           : parse_padded_path(name, i, name_at, *e));
     const std::size_t stored_len = e->flags & k_name_mask;
-    if (entry_path->empty() || entry_path->find('\0') != std::string_view::npos ||
+    if ((entry_path->empty() && !m_split_entries) ||
+        entry_path->find('\0') != std::string_view::npos ||
         (stored_len != k_name_mask && stored_len != entry_path->size())) {
       return bad(name, "entry " + std::to_string(i) + " has a bad path");
     }
-    if (!m_entries.empty()) {
+    if (!m_entries.empty() && !m_split_entries) {
       const auto& prev = m_entries.back();
       const int order = path(prev).compare(*entry_path);
       if (order > 0 || (order == 0 && prev.stage() >= e->stage())) {

@@ -75,6 +75,10 @@ struct IndexExtension {
 struct IndexReadOptions {
   std::size_t max_bytes = std::size_t{1} << 30; // a 1 GiB index is millions of files
   bool verify_checksum = true;
+  // A split index's own file names the entries it replaces in the shared index with an
+  // empty path and keeps them in the shared index's order: accepted when set (for reading
+  // the extensions; such entries are not looked up by path).
+  bool split_entries = false;
 };
 
 class IndexFile {
@@ -129,6 +133,7 @@ private:
   std::uint32_t m_entries_end = 0;
   bool m_on_disk = false;
   bool m_skip_hash = false;
+  bool m_split_entries = false;
   struct stat m_file_stat {};
 };
 

@@ -13,6 +13,7 @@
 #include "log.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <limits>
@@ -21,6 +22,7 @@
 
 #include "handles.hpp"
 #include "refs.hpp"
+#include "repository.hpp"
 #include "revision_walk.hpp"
 
 namespace mr::git {
@@ -56,6 +58,23 @@ std::vector<Ref> all_refs(git_repository* repo) {
   }
   std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.name < b.name; });
   return refs;
+}
+
+// Whether `git log --decorate` shows `refname`. Since git 2.38 it decorates only HEAD,
+// branches, tags, remote-tracking branches and refs/stash (a ref elsewhere under refs/,
+// symbolic or not, notes included, is no decoration and does not stop
+// --simplify-by-decoration from folding its commit away); log.initialDecorationSet=all
+// brings back every ref. refs/replace/ is handled apart (ref_decorations()).
+bool decorates(std::string_view refname, bool all_refs) {
+  if (refname.starts_with(k_replace)) {
+    return false;
+  }
+  if (all_refs || is_branch_ref(refname) || is_tag_ref(refname) || is_remote_ref(refname)) {
+    return true;
+  }
+  constexpr std::string_view k_stash = "refs/stash";
+  return refname.starts_with(k_stash) &&
+         (refname.size() == k_stash.size() || refname[k_stash.size()] == '/');
 }
 
 Decoration decoration_of(const std::string& refname) {
@@ -159,11 +178,26 @@ Result<std::vector<Node*>> unpushed_walk_starts(Walk& walk, const std::vector<Re
 
 using LogDecorations = std::unordered_map<git_oid, std::vector<Decoration>, OidHash, OidEq>;
 
-// Each commit's decorations as git log --decorate lists them: refs in reverse name order.
-LogDecorations ref_decorations(const std::vector<Ref>& refs) {
+// Each commit's decorations as git log --decorate lists them: refs in reverse name order;
+// a commit that a replace ref replaces is "replaced" (unless git is told not to use
+// replace refs: core.useReplaceRefs=false, GIT_NO_REPLACE_OBJECTS).
+LogDecorations ref_decorations(git_repository* repo, const std::vector<Ref>& refs) {
+  const Config config(repo);
+  const bool all = config.string("log.initialdecorationset") == "all";
+  const bool replace = config.boolean("core.usereplacerefs").value_or(true) &&
+                       std::getenv("GIT_NO_REPLACE_OBJECTS") == nullptr;
   LogDecorations decorations;
   for (auto it = refs.rbegin(); it != refs.rend(); ++it) {
-    if (it->has_commit) {
+    git_oid original{};
+    if (it->name.starts_with(k_replace)) {
+      const std::string hex = it->name.substr(k_replace.size());
+      git_commit* raw = nullptr;
+      if (replace && hex.size() == GIT_OID_HEXSZ && git_oid_fromstr(&original, hex.c_str()) == 0 &&
+          git_commit_lookup(&raw, repo, &original) == 0) {
+        const CommitPtr commit(raw);
+        decorations[original].push_back({Decoration::Kind::grafted, "replaced", {}});
+      }
+    } else if (it->has_commit && decorates(it->name, all)) {
       decorations[it->commit].push_back(decoration_of(it->name));
     }
   }
@@ -237,7 +271,7 @@ Result<std::vector<LogLine>> unpushed_log(git_repository* repo) {
   if (starts->empty()) {
     return std::vector<LogLine>{};
   }
-  LogDecorations decorations = ref_decorations(refs);
+  LogDecorations decorations = ref_decorations(repo, refs);
   decorate_head(repo, decorations);
   for (const auto& [id, list] : decorations) {
     walk.node(id)->decorated = !list.empty();

@@ -24,6 +24,7 @@ namespace mr::git {
 inline constexpr std::string_view k_heads = "refs/heads/";
 inline constexpr std::string_view k_remotes = "refs/remotes/";
 inline constexpr std::string_view k_tags = "refs/tags/";
+inline constexpr std::string_view k_replace = "refs/replace/";
 
 inline bool is_branch_ref(std::string_view ref) {
   return ref.starts_with(k_heads);

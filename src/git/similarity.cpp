@@ -13,14 +13,7 @@ namespace mr::git {
 namespace {
 
 constexpr std::uint32_t k_hash_base = 107927;
-constexpr long long k_max_score = 60000;
-constexpr long long k_minimum_score = 30000; // 50%, git's default rename threshold
-
-struct Signature {
-  std::map<std::uint32_t, std::uint64_t> spans; // hash -> bytes (diffcore-delta.c)
-  std::uint64_t size = 0;
-  bool regular = true;
-};
+using Signature = SimilaritySignature;
 
 bool looks_binary(const std::string& data) {
   // git's buffer_is_binary(): a NUL in the first 8000 bytes.
@@ -80,26 +73,8 @@ void free_signature(void* sig, void*) {
 
 // estimate_similarity() as a percentage.
 int similarity(int* score, void* a, void* b, void*) {
-  const auto* src = static_cast<const Signature*>(a);
-  const auto* dst = static_cast<const Signature*>(b);
-  *score = 0;
-  if (!src->regular || !dst->regular) {
-    return 0; // only exact renames of non-regular files
-  }
-  const long long max_size = static_cast<long long>(std::max(src->size, dst->size));
-  const long long base_size = static_cast<long long>(std::min(src->size, dst->size));
-  const long long delta_size = max_size - base_size;
-  if (max_size == 0 || max_size * (k_max_score - k_minimum_score) < delta_size * k_max_score) {
-    return 0;
-  }
-  std::uint64_t copied = 0;
-  for (const auto& [hash, count] : src->spans) {
-    const auto it = dst->spans.find(hash);
-    if (it != dst->spans.end()) {
-      copied += std::min(count, it->second);
-    }
-  }
-  const long long raw = static_cast<long long>(copied) * k_max_score / max_size;
+  const long long raw = similarity_score(*static_cast<const Signature*>(a),
+                                         *static_cast<const Signature*>(b), k_minimum_score);
   *score = static_cast<int>(raw * 100 / k_max_score);
   return 0;
 }
@@ -108,6 +83,37 @@ git_diff_similarity_metric g_metric{&file_signature, &buffer_signature, &free_si
                                     &similarity, nullptr};
 
 } // namespace
+
+SimilaritySignature similarity_signature(const char* data, std::size_t size, bool regular) {
+  auto sig = hash_chars(std::string(data, size));
+  sig.regular = regular;
+  return sig;
+}
+
+bool sizes_may_match(std::uint64_t a, std::uint64_t b, long long minimum_score) {
+  const auto max_size = static_cast<long long>(std::max(a, b));
+  const auto delta_size = max_size - static_cast<long long>(std::min(a, b));
+  return max_size != 0 && max_size * (k_max_score - minimum_score) >= delta_size * k_max_score;
+}
+
+long long similarity_score(const SimilaritySignature& src, const SimilaritySignature& dst,
+                           long long minimum_score) {
+  if (!src.regular || !dst.regular) {
+    return 0; // only exact renames of non-regular files
+  }
+  if (!sizes_may_match(src.size, dst.size, minimum_score)) {
+    return 0;
+  }
+  std::uint64_t copied = 0;
+  for (const auto& [hash, count] : src.spans) {
+    const auto it = dst.spans.find(hash);
+    if (it != dst.spans.end()) {
+      copied += std::min(count, it->second);
+    }
+  }
+  return static_cast<long long>(copied) * k_max_score /
+         static_cast<long long>(std::max(src.size, dst.size));
+}
 
 git_diff_similarity_metric* git_similarity_metric() {
   return &g_metric;

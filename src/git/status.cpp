@@ -16,6 +16,7 @@
 #include "refs.hpp"
 #include "repository.hpp"
 #include "status_entries.hpp"
+#include "status_renames.hpp"
 #include "status_settings.hpp"
 #include "update_journal.hpp"
 
@@ -200,12 +201,7 @@ unsigned status_flags(const Config& config, const StatusRequest& request) {
     flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
     break;
   }
-  const bool renames =
-      config.boolean("status.renames").value_or(config.boolean("diff.renames").value_or(true));
-  if (renames) {
-    flags |= GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
-  }
-  return flags;
+  return flags; // renames are paired as git pairs them (status_renames.hpp)
 }
 
 // The upstream, unpushed log and stashes, as the request asks.
@@ -261,7 +257,10 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
   if (git_repository_index(&index_raw, repo) == 0) {
     index.reset(index_raw);
   }
-  Scan scan{repo, index.get(), git_repository_workdir(repo), {}, {}};
+  Scan scan{repo, index.get(), git_repository_workdir(repo), {}, {}, true, {}};
+  if (status_renames_enabled(config)) {
+    scan.renames = find_status_renames(repo, list->get(), config);
+  }
   scan.untracked_in_submodules = untracked_mode(config, request.untracked) != Untracked::no;
   const std::size_t count = git_status_list_entrycount(list->get());
   for (std::size_t i = 0; i < count; ++i) {

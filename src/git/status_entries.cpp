@@ -64,6 +64,18 @@ char index_letter(unsigned s) {
   return ' ';
 }
 
+// The index column, with the renames git pairs: 'R' for a destination, nothing for its
+// source (its line is the destination's).
+char staged_letter(const Scan& scan, unsigned s, const std::string& path) {
+  if ((s & GIT_STATUS_INDEX_NEW) != 0 && scan.renames.from.count(path) != 0) {
+    return 'R';
+  }
+  if ((s & GIT_STATUS_INDEX_DELETED) != 0 && scan.renames.sources.count(path) != 0) {
+    return ' ';
+  }
+  return index_letter(s);
+}
+
 char worktree_letter(unsigned s) {
   if ((s & GIT_STATUS_WT_DELETED) != 0) {
     return 'D';
@@ -196,7 +208,7 @@ void add_entry(Scan& scan, const git_status_entry* e, RepoStatus& st) {
     untracked.index = untracked.worktree = '?';
     ++st.untracked_count;
     st.untracked.push_back(std::move(untracked));
-    if (index_letter(s) == ' ') {
+    if (staged_letter(scan, s, entry.path) == ' ') {
       return;
     }
   }
@@ -208,9 +220,10 @@ void add_entry(Scan& scan, const git_status_entry* e, RepoStatus& st) {
     st.changes.push_back(std::move(entry));
     return;
   }
-  entry.index = index_letter(s);
-  if (entry.index == 'R' && staged != nullptr) {
-    entry.from = staged->old_file.path;
+  entry.index = staged_letter(scan, s, entry.path);
+  if (const auto from = scan.renames.from.find(entry.path);
+      entry.index == 'R' && from != scan.renames.from.end()) {
+    entry.from = from->second;
   }
   entry.worktree = tracked_worktree_letter(scan, s, unstaged, entry.path);
   if ((extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0) {

@@ -13,6 +13,8 @@
 
 #include <mr/git/status.hpp>
 
+#include "status_renames.hpp"
+
 namespace mr::git {
 
 // A tracked file git may not look at, and lstat's errno for it.
@@ -31,6 +33,7 @@ struct Scan {
   // -uno (status.showUntrackedFiles=no): a submodule with only untracked content is not
   // listed either, as git passes the mode on to submodules.
   bool untracked_in_submodules = true;
+  StatusRenames renames; // staged deletions and additions git pairs
 };
 
 // One entry of libgit2's status list into `st`.

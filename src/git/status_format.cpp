@@ -97,6 +97,9 @@ std::string decorations(const LogLine& line, const StatusColors& c, bool color) 
     case Decoration::Kind::other:
       out += paint(d.name, c.stash, color);
       break;
+    case Decoration::Kind::grafted:
+      out += paint(d.name, c.grafted, color);
+      break;
     }
   }
   out += paint(")", c.commit, color);

@@ -26,6 +26,7 @@ constexpr std::pair<const char*, std::string StatusColors::*> k_slots[] = {
     {"color.decorate.remotebranch", &StatusColors::remote},
     {"color.decorate.tag", &StatusColors::tag},
     {"color.decorate.stash", &StatusColors::stash},
+    {"color.decorate.grafted", &StatusColors::grafted},
 };
 
 } // namespace

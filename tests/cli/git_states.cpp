@@ -97,7 +97,18 @@ void push_from_elsewhere(GitStates& t, const std::string& name, const std::strin
 
 } // namespace
 
+// The states libgit2 reads as git does by itself.
+static std::vector<RepoState> base_states();
+
 std::vector<RepoState> repo_states() {
+  auto states = base_states();
+  for (auto& s : exact_states()) {
+    states.push_back(std::move(s));
+  }
+  return states;
+}
+
+static std::vector<RepoState> base_states() {
   using T = GitStates;
   return {
       {"clean", [](T& t, const std::string& n) { return t.cloned(n); }},

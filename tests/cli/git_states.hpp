@@ -51,6 +51,8 @@ struct RepoState {
 };
 
 std::vector<RepoState> repo_states();
+// The states where libgit2 alone departs from git (git_states_exact.cpp), in repo_states().
+std::vector<RepoState> exact_states();
 
 // One JSON member's raw value in an NDJSON line ("42", "\"main\"", "null", "true").
 inline std::string json_value(const std::string& line, const std::string& key) {

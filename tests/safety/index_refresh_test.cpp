@@ -237,9 +237,12 @@ TEST_F(IndexRefresh, ASplitIndexIsNeverWritten) {
   const auto r = repo();
   git(r, {"update-index", "--split-index"});
   make_stale(r / "tracked.txt");
-  const auto before = read_file(r / ".git/index");
-  mr({"status"}, r); // libgit2 1.5 cannot read a split index: the result does not matter here
-  EXPECT_EQ(read_file(r / ".git/index"), before);
+  // libgit2 1.5 cannot read a split index, so mr hands the repository to git status, which
+  // refreshes the index itself as git does: still split (libgit2, or mr's own refresh,
+  // would have dropped the extension).
+  const auto st = mr({"status"}, r);
+  EXPECT_EQ(st.exit_code, 0) << st.out << st.err;
+  EXPECT_NE(read_file(r / ".git/index").find("link"), std::string::npos);
   expect_healthy(r);
 }
 

@@ -27,9 +27,9 @@ struct StatusEntry {
 };
 
 struct Decoration {
-  enum class Kind { head, branch, remote, tag, other };
+  enum class Kind { head, branch, remote, tag, other, grafted };
   Kind kind;
-  std::string name;   // as git prints it: "main", "origin/main", "v1.0", "refs/stash"
+  std::string name;   // as git prints it: "main", "origin/main", "v1.0", "refs/stash", "replaced"
   std::string target; // for "HEAD -> main": "main"; empty otherwise
 };
 
@@ -79,6 +79,7 @@ struct StatusColors {
   std::string remote = "\033[1;31m";         // color.decorate.remoteBranch
   std::string tag = "\033[1;33m";            // color.decorate.tag
   std::string stash = "\033[1;35m";          // color.decorate.stash
+  std::string grafted = "\033[1;34m";        // color.decorate.grafted
 };
 
 struct RepoStatus {
@@ -123,6 +124,19 @@ struct StatusRequest {
 // Everything in RepoStatus, or one line saying why the repository cannot be read (not a
 // repository, corrupt objects, a HEAD that names a missing commit, ...).
 Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_token& stop);
+
+// Why libgit2 cannot read the index of the repository whose top is `repo` while git can:
+// a required extension libgit2 1.5 does not know (a split index's "link", a sparse index's
+// "sdir") or no checksum (index.skipHash). nullopt when none of these, and when the index
+// is missing or damaged: then libgit2's own error stands. The actions that meet such a
+// repository hand it to the git binary.
+std::optional<std::string> index_libgit2_cannot_read(const std::filesystem::path& repo);
+
+// What `mr summary` shows, from `git status --porcelain=v2 --branch` and `git stash list`
+// (a repository libgit2 cannot read): branch, upstream, ahead and behind, the counts and
+// the stashes. The operation in progress is not part of git's output (Operation::none);
+// a detached HEAD is named by its first 7 hexadecimal digits.
+RepoStatus status_from_porcelain_v2(std::string_view porcelain, std::string_view stash_list);
 
 // The text `git status -s; git log ...; git stash list` prints (myrepos' `mr status`),
 // with paths relative to `prefix`, quoted as git quotes them. `color` is mr's choice for
