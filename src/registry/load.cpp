@@ -110,6 +110,7 @@ public:
     ctx.dir = file.parent_path();
     ctx.depth = origin.depth;
     ctx.top = origin.top.empty() ? ctx.dir : origin.top;
+    ctx.paths = &m_paths;
     const auto never = never_trusted_because(file, read);
     ctx.trusted = !never && (m_options.trust_all || origin.inherited_trust || m_trust.trusts(file));
     ctx.hint = never ? *never : ctx.trusted ? TrustList::k_hint : untrusted_hint(file);
@@ -526,6 +527,7 @@ private:
     std::size_t root_index; // which root file's load listed it
   };
   std::map<std::string, Seen> m_seen;
+  util::PathMemo m_paths; // for the confinement of untrusted files' repositories
   std::size_t m_root_index = 0;
   std::optional<std::pair<fs::path, std::string>> m_replaced;
 };

@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include <mr/registry/registry.hpp>
+#include <mr/util/path_memo.hpp>
 
 #include "myrepos_spelling.hpp"
 
@@ -27,6 +28,9 @@ struct FileContext {
   // myrepos' "topdir" of the file's repositories: its own directory for a root or chained
   // file, its includer's for an included one. Repositories sort by it (Repo::sort_key).
   fs::path top;
+  // The directories resolved so far while loading (for confined_to checks): shared by
+  // every file of one load, so repositories side by side cost one lstat each.
+  util::PathMemo* paths = nullptr;
 };
 
 // "FILE:LINE:COL: message".

@@ -199,7 +199,7 @@ private:
   // Resolved as a checkout would walk it: a symlink anywhere on the way (dangling or not)
   // is followed, so what it points to must be inside the file's directory too.
   Result<void> check_confined(const fs::path& path) const {
-    auto resolved = util::resolve_path(path);
+    auto resolved = m_ctx.paths != nullptr ? m_ctx.paths->resolve(path) : util::resolve_path(path);
     if (!resolved) {
       return bad(m_key.source(),
                  "cannot resolve repo path '" + m_name + "': " + resolved.error().message);
