@@ -45,6 +45,11 @@ Result<void> read_commands(const FileContext& ctx, const toml::table& table,
                            const std::string& what, CommandMap& out,
                            std::optional<CommandTable> kind = std::nullopt);
 
+// One key of [settings] (a trusted file's) into `settings`: an unknown key or a wrong
+// value is an error at its place in the file.
+Result<void> read_setting(const FileContext& ctx, const toml::key& key, const toml::node& value,
+                          Settings& settings);
+
 // One [repos."KEY"] table: the key's path rules (relative, no "..", no control characters;
 // absolute or "~" only when trusted; inside `ctx.confined_to` once symlinks are resolved)
 // and every field.
