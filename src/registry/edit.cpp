@@ -9,6 +9,7 @@
 #include <mr/registry/select.hpp>
 #include <mr/registry/trust.hpp>
 #include <mr/util/file_io.hpp>
+#include <mr/util/path_memo.hpp>
 #include <mr/util/paths.hpp>
 #include <mr/util/quote.hpp>
 #include <mr/util/test_point.hpp>
@@ -119,8 +120,9 @@ public:
       }
     }
     if (!m_physical_ready) {
+      util::PathMemo memo; // repos side by side share their directories' resolution
       for (const auto& repo : m_registry.repos) {
-        m_physical.emplace(util::physical(repo.path).native(), &repo);
+        m_physical.emplace(memo.physical(repo.path).native(), &repo);
       }
       m_physical_ready = true;
     }

@@ -4,14 +4,15 @@
 // mr::registry::Registry.
 #include <algorithm>
 #include <array>
+#include <numeric>
 #include <set>
 #include <unistd.h>
+#include <unordered_set>
 
 #include <toml++/toml.h>
 
 #include <mr/registry/registry.hpp>
 #include <mr/registry/trust.hpp>
-#include <mr/util/duration.hpp>
 #include <mr/util/file_io.hpp>
 #include <mr/util/paths.hpp>
 #include <mr/util/test_point.hpp>
@@ -110,6 +111,7 @@ public:
     ctx.dir = file.parent_path();
     ctx.depth = origin.depth;
     ctx.top = origin.top.empty() ? ctx.dir : origin.top;
+    ctx.paths = &m_paths;
     const auto never = never_trusted_because(file, read);
     ctx.trusted = !never && (m_options.trust_all || origin.inherited_trust || m_trust.trusts(file));
     ctx.hint = never ? *never : ctx.trusted ? TrustList::k_hint : untrusted_hint(file);
@@ -150,14 +152,27 @@ public:
     m_registry.root_untrusted_hint = TrustList::k_hint;
   }
 
+  // Registry order: `order`, then Repo::sort_key, stably. The repos are sorted as indices
+  // and moved into place once: a Repo is large, and sorting them in place moved each one
+  // about log2(n) times (a third of loading 100,000 repos).
   Registry take() {
-    std::stable_sort(m_registry.repos.begin(), m_registry.repos.end(),
-                     [](const Repo& a, const Repo& b) {
-                       if (a.order != b.order) {
-                         return a.order < b.order;
-                       }
-                       return a.sort_key < b.sort_key;
-                     });
+    auto& repos = m_registry.repos;
+    const auto before = [&](std::size_t a, std::size_t b) {
+      const Repo& x = repos[a];
+      const Repo& y = repos[b];
+      return x.order != y.order ? x.order < y.order : x.sort_key < y.sort_key;
+    };
+    std::vector<std::size_t> order(repos.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    if (!std::is_sorted(order.begin(), order.end(), before)) {
+      std::stable_sort(order.begin(), order.end(), before);
+      std::vector<Repo> sorted;
+      sorted.reserve(repos.size());
+      for (const auto i : order) {
+        sorted.push_back(std::move(repos[i]));
+      }
+      repos = std::move(sorted);
+    }
     return std::move(m_registry);
   }
 
@@ -338,125 +353,10 @@ private:
           ctx, node.source(), "'settings' must be a table, not " + toml_support::type_name(node)));
     }
     for (const auto& [k_ptr, v_ptr] : toml_support::in_source_order(*table)) {
-      MR_TRY(setting(ctx, *k_ptr, *v_ptr));
+      MR_TRY(read_setting(ctx, *k_ptr, *v_ptr, m_registry.settings));
       m_registry.defined_in["settings." + std::string(k_ptr->str())] = ctx.file;
     }
     return {};
-  }
-
-  Result<void> setting_jobs(const FileContext& ctx, const toml::node& v) {
-    const auto* i = v.as_integer();
-    if (i == nullptr || i->get() < 1 || i->get() > 4096) {
-      return tl::unexpected(
-          error_at(ctx, v.source(), "'settings.jobs' must be an integer from 1 to 4096"));
-    }
-    m_registry.settings.jobs = static_cast<unsigned>(i->get());
-    return {};
-  }
-
-  // A duration: a string such as "30s", or a number of seconds; zero only if `zero_ok`.
-  // `what` says what it must be, for the error.
-  static Result<std::chrono::milliseconds> duration_setting(const FileContext& ctx,
-                                                            const toml::node& v,
-                                                            std::string_view name, bool zero_ok,
-                                                            std::string_view what) {
-    std::optional<std::chrono::milliseconds> d;
-    if (const auto* s = v.as_string()) {
-      d = util::parse_duration(s->get());
-    } else if (const auto* i = v.as_integer(); i != nullptr && i->get() >= (zero_ok ? 0 : 1)) {
-      d = util::seconds_duration(static_cast<std::uint64_t>(i->get()));
-    }
-    if (!d || d->count() < (zero_ok ? 0 : 1)) {
-      return tl::unexpected(error_at(
-          ctx, v.source(), "'settings." + std::string(name) + "' must be " + std::string(what)));
-    }
-    if (*d > util::k_max_duration) {
-      return tl::unexpected(error_at(ctx, v.source(),
-                                     "'settings." + std::string(name) + "' may be at most \"" +
-                                         util::format_duration(util::k_max_duration) +
-                                         "\" (a year)"));
-    }
-    return *d;
-  }
-
-  Result<void> setting_timeout(const FileContext& ctx, const toml::node& v) {
-    MR_TRY_VAR(d, duration_setting(ctx, v, "timeout", false,
-                                   "a duration such as \"30s\", \"5m\" or \"1h\""));
-    m_registry.settings.timeout = *d;
-    return {};
-  }
-
-  Result<void> setting_stall_timeout(const FileContext& ctx, const toml::node& v) {
-    MR_TRY_VAR(d, duration_setting(ctx, v, "stall_timeout", true,
-                                   "a duration such as \"30s\" or \"2m\", or 0 for none"));
-    m_registry.settings.stall_timeout = *d;
-    return {};
-  }
-
-  Result<void> setting_transport(const FileContext& ctx, const toml::node& v) {
-    const auto* s = v.as_string();
-    const auto t = s != nullptr ? parse_transport(s->get()) : std::nullopt;
-    if (!t) {
-      return tl::unexpected(error_at(
-          ctx, v.source(), "'settings.transport' must be \"auto\", \"libgit2\" or \"git\""));
-    }
-    m_registry.settings.transport = *t;
-    return {};
-  }
-
-  Result<void> setting_connections(const FileContext& ctx, const toml::node& v) {
-    const auto* i = v.as_integer();
-    if (i == nullptr || i->get() < 1 || i->get() > 1024) {
-      return tl::unexpected(error_at(
-          ctx, v.source(), "'settings.connections_per_host' must be an integer from 1 to 1024"));
-    }
-    m_registry.settings.connections_per_host = static_cast<unsigned>(i->get());
-    return {};
-  }
-
-  // The keys [settings] may hold, each with what reads it (in the order the message for an
-  // unknown one lists them).
-  using SettingFn = Result<void> (Loader::*)(const FileContext&, const toml::node&);
-  struct Setting {
-    std::string_view key;
-    SettingFn read;
-  };
-  // Each file's lib adds to what the files loaded before it said, as myrepos appends them.
-  Result<void> setting_lib(const FileContext& ctx, const toml::node& v) {
-    const auto* s = v.as_string();
-    if (s == nullptr) {
-      return tl::unexpected(error_at(ctx, v.source(),
-                                     "'settings.lib' must be a string of shell code, not " +
-                                         toml_support::type_name(v)));
-    }
-    m_registry.settings.lib += s->get() + "\n";
-    return {};
-  }
-
-  static constexpr std::array<Setting, 6> k_settings{{
-      {"jobs", &Loader::setting_jobs},
-      {"timeout", &Loader::setting_timeout},
-      {"transport", &Loader::setting_transport},
-      {"connections_per_host", &Loader::setting_connections},
-      {"stall_timeout", &Loader::setting_stall_timeout},
-      {"lib", &Loader::setting_lib},
-  }};
-
-  Result<void> setting(const FileContext& ctx, const toml::key& k, const toml::node& v) {
-    const auto name = k.str();
-    std::string expected;
-    for (std::size_t i = 0; i < k_settings.size(); ++i) {
-      if (k_settings[i].key == name) {
-        return (this->*k_settings[i].read)(ctx, v);
-      }
-      expected += std::string(i == 0                       ? ""
-                              : i + 1 == k_settings.size() ? " or "
-                                                           : ", ") +
-                  std::string(k_settings[i].key);
-    }
-    return tl::unexpected(
-        error_at(ctx, k.source(),
-                 "unknown setting '" + std::string(name) + "' (expected " + expected + ")"));
   }
 
   Result<void> load_command_map(const FileContext& ctx, const toml::key& key,
@@ -485,22 +385,30 @@ private:
           ctx, node.source(), "'repos' must be a table, not " + toml_support::type_name(node)));
     }
     std::vector<std::pair<fs::path, const toml::key*>> chained;
-    for (const auto& [k, v] : toml_support::in_source_order(*table)) {
+    const auto members = toml_support::in_source_order(*table);
+    if (auto& repos = m_registry.repos; repos.size() + members.size() > repos.capacity()) {
+      repos.reserve(std::max(repos.size() + members.size(), 2 * repos.capacity()));
+    }
+    for (const auto& [k, v] : members) {
       MR_TRY_VAR(repo, read_repo(ctx, *k, *v, m_options.home));
-      if (auto it = m_seen.find(repo->path.native()); it != m_seen.end()) {
-        if (it->second.root_index != m_root_index) {
+      m_registry.repos.push_back(std::move(*repo));
+      m_root_of.push_back(m_root_index);
+      const auto [it, added] = m_seen.insert(m_registry.repos.size() - 1);
+      if (!added) {
+        m_registry.repos.pop_back();
+        m_root_of.pop_back();
+        if (m_root_of[*it] != m_root_index) {
           continue; // an earlier root file lists it: its entry stands (see load())
         }
+        const Repo& first = m_registry.repos[*it];
         return tl::unexpected(error_at(ctx, k->source(),
-                                       "duplicate repo '" + repo->path.string() +
-                                           "' (already defined at " + it->second.location.str() +
-                                           ")"));
+                                       "duplicate repo '" + first.path.string() +
+                                           "' (already defined at " + first.location.str() + ")"));
       }
-      m_seen.emplace(repo->path.native(), Seen{repo->location, m_root_index});
-      if (repo->chain) {
-        chained.emplace_back(repo->path / k_file_name, k);
+      const Repo& added_repo = m_registry.repos.back();
+      if (added_repo.chain) {
+        chained.emplace_back(added_repo.path / k_file_name, k);
       }
-      m_registry.repos.push_back(std::move(*repo));
     }
     for (const auto& [file, key] : chained) {
       if (!util::exists(file)) {
@@ -521,11 +429,21 @@ private:
   fs::path m_root_physical; // LoadOptions::root, symlinks resolved
   Registry m_registry;
   std::set<fs::path> m_loaded;
-  struct Seen {
-    SourceLocation location;
-    std::size_t root_index; // which root file's load listed it
+  // The repos loaded so far, as indices into m_registry.repos, told apart by their path
+  // (no copy of each path), and which root file's load listed each.
+  struct ByPath {
+    const std::vector<Repo>* repos;
+    std::size_t operator()(std::size_t i) const {
+      return std::hash<std::string>{}((*repos)[i].path.native());
+    }
+    bool operator()(std::size_t a, std::size_t b) const {
+      return (*repos)[a].path.native() == (*repos)[b].path.native();
+    }
   };
-  std::map<std::string, Seen> m_seen;
+  std::unordered_set<std::size_t, ByPath, ByPath> m_seen{0, ByPath{&m_registry.repos},
+                                                         ByPath{&m_registry.repos}};
+  std::vector<std::size_t> m_root_of;
+  util::PathMemo m_paths; // for the confinement of untrusted files' repositories
   std::size_t m_root_index = 0;
   std::optional<std::pair<fs::path, std::string>> m_replaced;
 };

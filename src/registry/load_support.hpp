@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include <mr/registry/registry.hpp>
+#include <mr/util/path_memo.hpp>
 
 #include "myrepos_spelling.hpp"
 
@@ -27,6 +28,9 @@ struct FileContext {
   // myrepos' "topdir" of the file's repositories: its own directory for a root or chained
   // file, its includer's for an included one. Repositories sort by it (Repo::sort_key).
   fs::path top;
+  // The directories resolved so far while loading (for confined_to checks): shared by
+  // every file of one load, so repositories side by side cost one lstat each.
+  util::PathMemo* paths = nullptr;
 };
 
 // "FILE:LINE:COL: message".
@@ -40,6 +44,11 @@ std::optional<Transport> parse_transport(std::string_view s);
 Result<void> read_commands(const FileContext& ctx, const toml::table& table,
                            const std::string& what, CommandMap& out,
                            std::optional<CommandTable> kind = std::nullopt);
+
+// One key of [settings] (a trusted file's) into `settings`: an unknown key or a wrong
+// value is an error at its place in the file.
+Result<void> read_setting(const FileContext& ctx, const toml::key& key, const toml::node& value,
+                          Settings& settings);
 
 // One [repos."KEY"] table: the key's path rules (relative, no "..", no control characters;
 // absolute or "~" only when trusted; inside `ctx.confined_to` once symlinks are resolved)

@@ -51,7 +51,7 @@ public:
     Repo repo;
     repo.key = m_name;
     MR_TRY_VAR(expanded, expanded_key());
-    repo.path = util::absolute_normal(*expanded, m_ctx.dir);
+    repo.path = absolute_path(*expanded);
     repo.sort_key = sort_key(*expanded, repo.path);
     repo.location = {m_ctx.file, table->source().begin.line, table->source().begin.column};
     if (table->source().begin.line == 0) {
@@ -105,9 +105,31 @@ private:
     if (expanded.is_absolute() && !from_home) {
       return key + expanded.native();
     }
+    const auto& top_text = top.native();
+    const auto& text = path.native();
+    if (top_text.size() > 1 && text.size() > top_text.size() + 1 && text.starts_with(top_text) &&
+        text[top_text.size()] == '/' && util::PathMemo::is_normal_absolute(text)) {
+      return key + text.substr(top_text.size() + 1); // what lexically_relative gives, faster
+    }
     const auto rel = path.lexically_relative(top);
     const bool below = !rel.empty() && *rel.begin() != "..";
     return key + (below ? rel.native() : path.native());
+  }
+
+  // util::absolute_normal(expanded, directory of the file), without its lexical pass when
+  // nothing in the key needs one (the usual case: a plain relative or absolute path).
+  fs::path absolute_path(const fs::path& expanded) const {
+    const auto& dir = m_ctx.dir.native();
+    const auto& key = expanded.native();
+    if (expanded.is_absolute()) {
+      if (util::PathMemo::is_normal_absolute(key)) {
+        return expanded;
+      }
+    } else if (!key.empty() && util::PathMemo::is_normal_absolute("/" + key) &&
+               util::PathMemo::is_normal_absolute(dir)) {
+      return fs::path(dir.size() == 1 ? dir + key : dir + "/" + key);
+    }
+    return util::absolute_normal(expanded, m_ctx.dir);
   }
 
   Result<fs::path> expanded_key() const {
@@ -199,7 +221,7 @@ private:
   // Resolved as a checkout would walk it: a symlink anywhere on the way (dangling or not)
   // is followed, so what it points to must be inside the file's directory too.
   Result<void> check_confined(const fs::path& path) const {
-    auto resolved = util::resolve_path(path);
+    auto resolved = m_ctx.paths != nullptr ? m_ctx.paths->resolve(path) : util::resolve_path(path);
     if (!resolved) {
       return bad(m_key.source(),
                  "cannot resolve repo path '" + m_name + "': " + resolved.error().message);

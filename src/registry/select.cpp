@@ -1,27 +1,49 @@
 #include <algorithm>
 
 #include <mr/registry/select.hpp>
+#include <mr/util/path_memo.hpp>
 
 namespace mr::registry {
 
 namespace {
 
-// A repo's path in both forms; the physical one is computed only when the cheap lexical
-// comparison did not already decide, so unrelated repos are rarely stat'ed.
-class RepoPaths {
+// Every repo's path in both forms; a physical one is computed only when the cheap lexical
+// comparison did not already decide, at most once per repo, and through a memo of the
+// directories resolved so far: repos side by side cost one lstat each, not a stat and a
+// readlink of every component of their path.
+class RegistryPaths {
 public:
-  explicit RepoPaths(const Repo& repo) : m_repo(repo) {}
-  const fs::path& logical() const { return m_repo.path; }
-  const fs::path& physical() {
-    if (!m_physical) {
-      m_physical = util::physical(m_repo.path);
+  explicit RegistryPaths(const Registry& registry) : m_physical(registry.repos.size()) {}
+
+  RegistryPaths(const RegistryPaths&) = delete;
+  RegistryPaths& operator=(const RegistryPaths&) = delete;
+
+  const fs::path& physical(std::size_t index, const Repo& repo) {
+    auto& known = m_physical[index];
+    if (!known) {
+      known = m_memo.physical(repo.path);
     }
-    return *m_physical;
+    return *known;
   }
 
 private:
+  util::PathMemo m_memo;
+  std::vector<std::optional<fs::path>> m_physical; // by index in Registry::repos
+};
+
+// One repo's two forms, the physical one asked for when needed.
+class RepoPaths {
+public:
+  RepoPaths(RegistryPaths& all, const Registry& registry, const Repo& repo)
+      : m_all(all), m_index(static_cast<std::size_t>(&repo - registry.repos.data())), m_repo(repo) {
+  }
+  const fs::path& logical() const { return m_repo.path; }
+  const fs::path& physical() { return m_all.physical(m_index, m_repo); }
+
+private:
+  RegistryPaths& m_all;
+  std::size_t m_index;
   const Repo& m_repo;
-  std::optional<fs::path> m_physical;
 };
 
 // Depth of the repo below `dir`, comparing every pairing of the two forms; the smallest
@@ -67,12 +89,13 @@ bool tag_matches(const Repo& repo, const std::vector<std::string>& tags) {
 } // namespace
 
 std::vector<Selected> select(const Registry& registry, const SelectOptions& options) {
+  RegistryPaths all(registry);
   std::vector<Selected> below;
   for (const auto& repo : registry.repos) {
     if (!tag_matches(repo, options.tags)) {
       continue;
     }
-    RepoPaths paths(repo);
+    RepoPaths paths(all, registry, repo);
     const auto depth = depth_of_repo_below(paths, options.directory);
     if (depth && (!options.max_depth || *depth <= *options.max_depth)) {
       below.push_back({&repo, std::nullopt});
@@ -88,7 +111,7 @@ std::vector<Selected> select(const Registry& registry, const SelectOptions& opti
     if (!tag_matches(repo, options.tags)) {
       continue;
     }
-    RepoPaths paths(repo);
+    RepoPaths paths(all, registry, repo);
     auto enclosing = repo_enclosing(paths, options.directory);
     if (enclosing && (!best_enclosing || enclosing->depth < best_enclosing->depth)) {
       best = &repo;
@@ -102,10 +125,11 @@ std::vector<Selected> select(const Registry& registry, const SelectOptions& opti
 }
 
 const Repo* find_enclosing(const Registry& registry, const util::Place& place) {
+  RegistryPaths all(registry);
   const Repo* best = nullptr;
   std::size_t best_depth = 0;
   for (const auto& repo : registry.repos) {
-    RepoPaths paths(repo);
+    RepoPaths paths(all, registry, repo);
     auto enclosing = repo_enclosing(paths, place);
     if (enclosing && (best == nullptr || enclosing->depth < best_depth)) {
       best = &repo;

@@ -9,6 +9,8 @@
 #include <mr/util/paths.hpp>
 #include <mr/util/strings.hpp>
 
+#include "path_walk.hpp"
+
 namespace mr::util {
 
 const Account& current_account() {
@@ -123,12 +125,9 @@ void push_front_components(std::deque<std::string>& todo, const fs::path& p) {
 
 } // namespace
 
-Result<fs::path> resolve_path(const fs::path& abs) {
+Result<void> walk_path(WalkState& state, const fs::path& rest, const fs::path& abs) {
   std::deque<std::string> todo;
-  push_front_components(todo, abs);
-  fs::path done = "/";
-  std::size_t missing = 0; // trailing components of `done` that do not exist
-  int links = 0;
+  push_front_components(todo, rest);
   while (!todo.empty()) {
     const std::string part = std::move(todo.front());
     todo.pop_front();
@@ -136,34 +135,40 @@ Result<fs::path> resolve_path(const fs::path& abs) {
       continue;
     }
     if (part == "..") {
-      done = done.parent_path(); // `done` holds no symlink, so this is what the kernel does
-      missing -= missing > 0 ? 1 : 0;
+      state.done = state.done.parent_path(); // no symlink in `done`: what the kernel does
+      state.missing -= state.missing > 0 ? 1 : 0;
       continue;
     }
-    const fs::path next = done / part;
+    fs::path next = state.done / part;
     struct stat st {};
-    if (missing > 0) {
-      ++missing;
+    if (state.missing > 0) {
+      ++state.missing;
     } else if (::lstat(next.c_str(), &st) != 0) {
       if (errno != ENOENT && errno != ENOTDIR) {
         return fail(next.string() + ": " + errno_text(errno));
       }
-      missing = 1;
+      state.missing = 1;
     } else if (S_ISLNK(st.st_mode)) {
-      if (++links > k_max_symlinks) {
+      if (++state.links > k_max_symlinks) {
         return fail(abs.string() + ": " + errno_text(ELOOP));
       }
       MR_TRY_VAR(target, read_link(next, static_cast<std::size_t>(st.st_size)));
       const fs::path t(*target);
       if (t.is_absolute()) {
-        done = "/";
+        state.done = "/";
       }
       push_front_components(todo, t);
       continue;
     }
-    done = next;
+    state.done = std::move(next);
   }
-  return done;
+  return {};
+}
+
+Result<fs::path> resolve_path(const fs::path& abs) {
+  WalkState state;
+  MR_TRY(walk_path(state, abs, abs));
+  return std::move(state.done);
 }
 
 Result<fs::path> resolve_within(const fs::path& abs, const fs::path& dir) {

@@ -94,6 +94,34 @@ TEST(Select, SymlinkedParentsWorkFromEitherSide) {
   EXPECT_EQ(select(via_real, at({tmp.path() / "home/code", storage})).size(), 1u);
 }
 
+// Repositories side by side share their parent's resolution; one that is itself a
+// symlink, or lies below a symlinked sibling directory, is still resolved on its own.
+TEST(Select, ASymlinkedRepositoryAmongPlainOnesIsFoundFromWhereItLeads) {
+  test::TempDir tmp;
+  const auto ws = tmp.path() / "ws";
+  const auto elsewhere = tmp.path() / "elsewhere";
+  fs::create_directories(ws / "a");
+  fs::create_directories(ws / "c");
+  fs::create_directories(elsewhere / "b/sub");
+  fs::create_directories(elsewhere / "group/d");
+  fs::create_directory_symlink(elsewhere / "b", ws / "b");          // a symlinked repository
+  fs::create_directory_symlink("../elsewhere/group", ws / "group"); // a symlinked parent
+  Registry reg;
+  reg.repos = {repo_at(ws / "a"), repo_at(ws / "b"), repo_at(ws / "c"), repo_at(ws / "group/d"),
+               repo_at(ws / "missing")};
+  const auto p = [&](const fs::path& x) { return x.string(); };
+  EXPECT_EQ(paths_of(select(reg, at(plain(elsewhere)))),
+            (std::vector<std::string>{p(ws / "b"), p(ws / "group/d")}));
+  EXPECT_EQ(paths_of(select(reg, at(plain(elsewhere / "b/sub")))),
+            (std::vector<std::string>{p(ws / "b") + " (sub)"}));
+  EXPECT_EQ(paths_of(select(reg, at(plain(elsewhere / "group")))),
+            (std::vector<std::string>{p(ws / "group/d")}));
+  EXPECT_EQ(paths_of(select(reg, at(plain(elsewhere / "group/d/x")))),
+            (std::vector<std::string>{p(ws / "group/d") + " (x)"}));
+  EXPECT_EQ(find_enclosing(reg, plain(elsewhere / "b/sub"))->path, ws / "b");
+  EXPECT_TRUE(select(reg, at(plain(tmp.path() / "none"))).empty());
+}
+
 TEST(Select, FindEnclosingPrefersTheExactRepo) {
   Registry reg;
   reg.repos = {repo_at("/h"), repo_at("/h/a")};
