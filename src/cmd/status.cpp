@@ -3,8 +3,10 @@
 // options of git status make it run myrepos' definition instead, through the git binary.
 // `mr summary` (summary.cpp) shares the reading and the --json fields.
 #include <algorithm>
+#include <cstdlib>
 
 #include <mr/git/status.hpp>
+#include <mr/task/parallel.hpp>
 #include <mr/util/strings.hpp>
 
 #include "actions.hpp"
@@ -78,6 +80,15 @@ std::string_view operation_name(git::Operation op) {
   return "";
 }
 
+// MR_STATUS_SLOW=1 turns the fast path off (benchmarks and tests compare both paths).
+bool slow_status_forced() {
+  static const bool forced = [] {
+    const char* v = std::getenv("MR_STATUS_SLOW");
+    return v != nullptr && *v != '\0' && std::string_view(v) != "0";
+  }();
+  return forced;
+}
+
 } // namespace
 
 Result<ArgsRoute> check_status_args(const std::vector<std::string>& args) {
@@ -115,6 +126,11 @@ Result<git::RepoStatus> read_repo_status(RepoTask& t, bool for_status) {
   if (auto mode = untracked_option(t.command.invocation.args); mode) {
     request.untracked = *mode;
   }
+  request.fast_path = !slow_status_forced();
+  request.parallel = [&executor = t.task.executor()](std::size_t n,
+                                                     const std::function<void(std::size_t)>& body) {
+    task::parallel_for(executor, n, body);
+  };
   return git::read_status(request, t.task.stop_token());
 }
 

@@ -70,6 +70,7 @@ bool RefStore::load_packed() {
       return m_packed_ok = false;
     }
     const auto name = line.substr(space + 1);
+    m_packed_stash = m_packed_stash || name == "refs/stash";
     if (is_branch_ref(name) || is_remote_ref(name)) {
       m_packed.emplace(std::string(name), id);
     }
@@ -128,25 +129,36 @@ std::optional<git_oid> RefStore::resolve(const std::string& name) {
   return std::nullopt; // a loop of symbolic refs
 }
 
-std::optional<std::vector<std::pair<std::string, git_oid>>> RefStore::branches() {
+std::optional<bool> RefStore::has_stash() {
+  struct stat st {};
+  if (::lstat((m_dir + "refs/stash").c_str(), &st) == 0) {
+    return true;
+  }
+  if (errno != ENOENT || !load_packed()) {
+    return std::nullopt;
+  }
+  return m_packed_stash;
+}
+
+std::optional<std::vector<std::pair<std::string, git_oid>>> RefStore::under(std::string_view top) {
   struct stat st {};
   if (::stat((m_dir + "reftable").c_str(), &st) == 0 || !load_packed()) {
     return std::nullopt; // not the files backend, or a packed-refs we do not understand
   }
   std::map<std::string, git_oid> found;
   for (const auto& [name, id] : m_packed) {
-    if (is_branch_ref(name)) {
+    if (name.starts_with(top)) {
       found.emplace(name, id);
     }
   }
-  // Loose refs below refs/heads/, recursively; they win over packed ones.
-  std::vector<std::string> pending = {std::string(k_heads)};
+  // Loose refs below the prefix, recursively; they win over packed ones.
+  std::vector<std::string> pending = {std::string(top)};
   while (!pending.empty()) {
     const std::string prefix = std::move(pending.back());
     pending.pop_back();
     DIR* dir = ::opendir((m_dir + prefix).c_str());
     if (dir == nullptr) {
-      if (errno == ENOENT && prefix == k_heads) {
+      if (errno == ENOENT && prefix == top) {
         continue;
       }
       return std::nullopt;
@@ -191,10 +203,14 @@ std::optional<std::string> upstream_ref(git_repository* repo, const std::string&
   if (git_repository_config(&raw, repo) != 0) { // a snapshot already (read_status)
     return std::nullopt;
   }
-  ConfigPtr cfg(raw);
+  const ConfigPtr cfg(raw);
+  return upstream_ref(cfg.get(), branch);
+}
+
+std::optional<std::string> upstream_ref(git_config* cfg, const std::string& branch) {
   const auto get = [&](const std::string& key) -> std::optional<std::string> {
     Buf value;
-    if (git_config_get_string_buf(&value.buf, cfg.get(), key.c_str()) != 0) {
+    if (git_config_get_string_buf(&value.buf, cfg, key.c_str()) != 0) {
       return std::nullopt;
     }
     return value.str();
@@ -213,7 +229,7 @@ std::optional<std::string> upstream_ref(git_repository* repo, const std::string&
   } search{&*merge, std::nullopt};
   const std::string key = "remote." + *remote + ".fetch";
   git_config_get_multivar_foreach(
-      cfg.get(), key.c_str(), nullptr,
+      cfg, key.c_str(), nullptr,
       [](const git_config_entry* entry, void* payload) {
         auto* s = static_cast<Search*>(payload);
         git_refspec* spec_raw = nullptr;
