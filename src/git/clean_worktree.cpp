@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <mr/util/dir_entries.hpp>
 #include <mr/util/fd.hpp>
 
 namespace mr::git {
@@ -135,7 +136,7 @@ public:
       }
     }
     if (m_check.untracked != Untracked::no) {
-      list_names(dir, fd.release());
+      list_names(dir, fd.get());
     }
   }
 
@@ -157,33 +158,23 @@ private:
 
   // Every name in the directory the index does not hold must be ignored.
   void list_names(const Dir& dir, int fd) {
-    DIR* stream = ::fdopendir(fd);
-    if (stream == nullptr) {
-      ::close(fd);
-      return fail(std::string(dir.path) + ": cannot be listed");
-    }
-    errno = 0;
-    while (const dirent* d = ::readdir(stream)) {
-      const std::string_view name = d->d_name;
-      if (name == "." || name == ".." || (dir.path.empty() && name == ".git") ||
+    const int error = util::for_each_entry(fd, [&](std::string_view name, unsigned char type) {
+      if ((dir.path.empty() && name == ".git") ||
           std::binary_search(dir.names.begin(), dir.names.end(), name)) {
-        continue;
+        return true;
       }
-      unsigned char type = d->d_type;
       struct stat st {};
       if (type == DT_UNKNOWN &&
-          ::fstatat(::dirfd(stream), d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+          ::fstatat(fd, std::string(name).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
         type = S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
       }
       std::string path = std::string(dir.path) + std::string(name) + (type == DT_DIR ? "/" : "");
       if (!ignored(path)) {
-        ::closedir(stream);
-        return fail(path + ": not in the index and not ignored");
+        fail(path + ": not in the index and not ignored");
+        return false;
       }
-      errno = 0;
-    }
-    const int error = errno;
-    ::closedir(stream);
+      return true;
+    });
     if (error != 0) {
       fail(std::string(dir.path) + ": cannot be listed");
     }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mr/util/dir_entries.hpp>
 #include <mr/util/fd.hpp>
 
 #include "clean_worktree.hpp"
@@ -37,19 +38,14 @@ constexpr std::string_view k_doubtful_names[] = {
 
 // The names in the git directory (one listing instead of a stat per file asked about).
 std::optional<std::set<std::string>> names_in(int dir_fd) {
-  const int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  DIR* stream = fd >= 0 ? ::fdopendir(fd) : nullptr;
-  if (stream == nullptr) {
-    if (fd >= 0) {
-      ::close(fd);
-    }
+  const util::FdGuard fd(::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  std::set<std::string> names;
+  if (!fd.open() || util::for_each_entry(fd.get(), [&](std::string_view name, unsigned char) {
+                      names.emplace(name);
+                      return true;
+                    }) != 0) {
     return std::nullopt;
   }
-  std::set<std::string> names;
-  while (const dirent* d = ::readdir(stream)) {
-    names.emplace(d->d_name);
-  }
-  ::closedir(stream);
   return names;
 }
 
