@@ -10,6 +10,7 @@
 // It also names git's ref namespaces once, and the short names git prints for refs in them.
 #pragma once
 
+#include <fcntl.h>
 #include <map>
 #include <optional>
 #include <string>
@@ -70,6 +71,9 @@ public:
   // `common_dir`: the repository's common git directory, with a trailing slash
   // (git_repository_commondir()).
   explicit RefStore(std::string common_dir) : m_dir(std::move(common_dir)) {}
+  // The same, relative to a descriptor of the common git directory the caller keeps open
+  // (each lookup then walks one path component, not the whole absolute path).
+  explicit RefStore(int common_dir_fd) : m_fd(common_dir_fd) {}
 
   // Every local branch (full name, commit), from the loose files and packed-refs.
   std::optional<std::vector<std::pair<std::string, git_oid>>> branches() { return under(k_heads); }
@@ -90,6 +94,7 @@ private:
   bool load_packed();
   std::optional<Value> loose(const std::string& name);
 
+  int m_fd = AT_FDCWD; // m_dir is relative to it
   std::string m_dir;
   bool m_packed_loaded = false;
   bool m_packed_ok = false;

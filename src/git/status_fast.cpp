@@ -12,6 +12,7 @@
 #include <mr/util/fd.hpp>
 
 #include "clean_worktree.hpp"
+#include "commit_tree.hpp"
 #include "handles.hpp"
 #include "index_file.hpp"
 #include "index_tree.hpp"
@@ -135,30 +136,6 @@ std::optional<std::string> head_branch(int git_fd) {
   return branch_name(t);
 }
 
-// The tree HEAD's commit names (20 raw bytes), read from the object database.
-std::optional<std::string> commit_tree(const std::string& gitdir, const git_oid& commit) {
-  git_odb* odb_raw = nullptr;
-  if (git_odb_open(&odb_raw, (gitdir + "objects").c_str()) != 0) {
-    return std::nullopt;
-  }
-  const OdbPtr odb(odb_raw);
-  git_odb_object* obj = nullptr;
-  if (git_odb_read(&obj, odb.get(), &commit) != 0) {
-    return std::nullopt;
-  }
-  std::optional<std::string> tree;
-  const std::string_view data(static_cast<const char*>(git_odb_object_data(obj)),
-                              git_odb_object_size(obj));
-  git_oid id{};
-  if (git_odb_object_type(obj) == GIT_OBJECT_COMMIT && data.starts_with("tree ") &&
-      data.size() > 5 + GIT_OID_HEXSZ && data[5 + GIT_OID_HEXSZ] == '\n' &&
-      git_oid_fromstrn(&id, data.data() + 5, GIT_OID_HEXSZ) == 0) {
-    tree = std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
-  }
-  git_odb_object_free(obj);
-  return tree;
-}
-
 // Nothing unpushed: every branch sits on its upstream, or on some remote-tracking branch.
 std::optional<std::string>
 unpushed_doubt(RefStore& store, git_config* cfg,
@@ -264,7 +241,7 @@ private:
 
   // The branch, stash, upstream and unpushed commits, from the ref files.
   tl::expected<void, Doubt> refs_doubt(const Config& config, RepoStatus& st) {
-    RefStore store(m_gitdir);
+    RefStore store(m_git.get());
     const auto branches = store.branches();
     if (!branches) {
       return doubt("the branches cannot be read");
@@ -309,7 +286,7 @@ private:
       return doubt(*why);
     }
     const auto staged = index_tree_id(*index);
-    if (!staged || commit_tree(m_gitdir, m_head) != staged) {
+    if (!staged || commit_tree(m_git.get(), m_gitdir, m_head) != staged) {
       return doubt("the index differs from HEAD");
     }
     WorktreeCheck check;
