@@ -10,6 +10,8 @@
 #   scdoc                  find_program: the man pages are built only when it is there
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
+# zlib: status reads HEAD's commit straight from a loose object or a pack (src/git/commit_tree.cpp).
+find_package(ZLIB REQUIRED)
 # src/git/net_stream.cpp mirrors a private structure of libgit2 1.5 (checked there too).
 if(LIBGIT2_VERSION VERSION_GREATER_EQUAL 1.6)
   message(FATAL_ERROR "mr needs libgit2 1.5.x, found ${LIBGIT2_VERSION}: src/git/net_stream.cpp "

@@ -4,7 +4,7 @@
 set -eu
 
 packages="g++ cmake ninja-build pkg-config git ca-certificates
-libgit2-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libexpected-dev
+libgit2-dev zlib1g-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libexpected-dev
 libgtest-dev scdoc util-linux myrepos bash-completion zsh fish openssh-client openssh-server
 clang-14 libclang-rt-14-dev"
 

@@ -3,10 +3,12 @@
 // options of git status make it run myrepos' definition instead, through the git binary.
 // `mr summary` (summary.cpp) shares the reading and the --json fields.
 #include <algorithm>
+#include <cstdlib>
 
 #include <spdlog/spdlog.h>
 
 #include <mr/git/status.hpp>
+#include <mr/task/parallel.hpp>
 #include <mr/util/strings.hpp>
 
 #include "actions.hpp"
@@ -78,6 +80,15 @@ std::string_view operation_name(git::Operation op) {
     return "am";
   }
   return "";
+}
+
+// MR_STATUS_SLOW=1 turns the fast path off (benchmarks and tests compare both paths).
+bool slow_status_forced() {
+  static const bool forced = [] {
+    const char* v = std::getenv("MR_STATUS_SLOW");
+    return v != nullptr && *v != '\0' && std::string_view(v) != "0";
+  }();
+  return forced;
 }
 
 } // namespace
@@ -154,6 +165,11 @@ Result<git::RepoStatus> read_repo_status(RepoTask& t, bool for_status) {
   if (auto mode = untracked_option(t.command.invocation.args); mode) {
     request.untracked = *mode;
   }
+  request.fast_path = !slow_status_forced();
+  request.parallel = [&executor = t.task.executor()](std::size_t n,
+                                                     const std::function<void(std::size_t)>& body) {
+    task::parallel_for(executor, n, body);
+  };
   auto st = git::read_status(request, t.task.stop_token());
   if (!st && !for_status && libgit2_cannot_read(t)) {
     return summary_through_git(t);

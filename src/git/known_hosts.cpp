@@ -19,8 +19,8 @@ struct Entry {
   std::string key; // base64
 };
 
-std::mutex g_mutex;
-std::map<std::string, std::vector<Entry>>& cache() {
+std::mutex g_known_hosts_mutex;
+std::map<std::string, std::vector<Entry>>& known_hosts_cache() {
   static std::map<std::string, std::vector<Entry>> entries;
   return entries;
 }
@@ -55,8 +55,8 @@ std::optional<std::vector<Entry>> entries_for(const SshTarget& target, const std
     key += "\n" + f.string();
   }
   {
-    std::lock_guard lock(g_mutex);
-    if (const auto found = cache().find(key); found != cache().end()) {
+    std::lock_guard lock(g_known_hosts_mutex);
+    if (const auto found = known_hosts_cache().find(key); found != known_hosts_cache().end()) {
       return found->second;
     }
   }
@@ -73,8 +73,8 @@ std::optional<std::vector<Entry>> entries_for(const SshTarget& target, const std
       parse_found(r->out, entries);
     }
   }
-  std::lock_guard lock(g_mutex);
-  cache().emplace(key, entries);
+  std::lock_guard lock(g_known_hosts_mutex);
+  known_hosts_cache().emplace(key, entries);
   return entries;
 }
 

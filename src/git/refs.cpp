@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mr/util/dir_entries.hpp>
 #include <mr/util/fd.hpp>
 #include <mr/util/strings.hpp>
 
@@ -50,7 +51,7 @@ bool RefStore::load_packed() {
     return m_packed_ok;
   }
   m_packed_loaded = true;
-  const auto text = slurp(AT_FDCWD, (m_dir + "packed-refs").c_str());
+  const auto text = slurp(m_fd, (m_dir + "packed-refs").c_str());
   if (!text) {
     m_packed_ok = errno == ENOENT;
     return m_packed_ok;
@@ -70,6 +71,7 @@ bool RefStore::load_packed() {
       return m_packed_ok = false;
     }
     const auto name = line.substr(space + 1);
+    m_packed_stash = m_packed_stash || name == "refs/stash";
     if (is_branch_ref(name) || is_remote_ref(name)) {
       m_packed.emplace(std::string(name), id);
     }
@@ -79,7 +81,7 @@ bool RefStore::load_packed() {
 
 // A loose ref file: "<hex>\n" or "ref: <name>\n". nullopt with errno ENOENT when absent.
 std::optional<RefStore::Value> RefStore::loose(const std::string& name) {
-  auto text = slurp(AT_FDCWD, (m_dir + name).c_str());
+  auto text = slurp(m_fd, (m_dir + name).c_str());
   if (!text) {
     return std::nullopt;
   }
@@ -128,58 +130,66 @@ std::optional<git_oid> RefStore::resolve(const std::string& name) {
   return std::nullopt; // a loop of symbolic refs
 }
 
-std::optional<std::vector<std::pair<std::string, git_oid>>> RefStore::branches() {
+std::optional<bool> RefStore::has_stash() {
   struct stat st {};
-  if (::stat((m_dir + "reftable").c_str(), &st) == 0 || !load_packed()) {
+  if (::fstatat(m_fd, (m_dir + "refs/stash").c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    return true;
+  }
+  if (errno != ENOENT || !load_packed()) {
+    return std::nullopt;
+  }
+  return m_packed_stash;
+}
+
+std::optional<std::vector<std::pair<std::string, git_oid>>> RefStore::under(std::string_view top) {
+  struct stat st {};
+  if (::fstatat(m_fd, (m_dir + "reftable").c_str(), &st, 0) == 0 || !load_packed()) {
     return std::nullopt; // not the files backend, or a packed-refs we do not understand
   }
   std::map<std::string, git_oid> found;
   for (const auto& [name, id] : m_packed) {
-    if (is_branch_ref(name)) {
+    if (name.starts_with(top)) {
       found.emplace(name, id);
     }
   }
-  // Loose refs below refs/heads/, recursively; they win over packed ones.
-  std::vector<std::string> pending = {std::string(k_heads)};
+  // Loose refs below the prefix, recursively; they win over packed ones.
+  std::vector<std::string> pending = {std::string(top)};
   while (!pending.empty()) {
     const std::string prefix = std::move(pending.back());
     pending.pop_back();
-    DIR* dir = ::opendir((m_dir + prefix).c_str());
-    if (dir == nullptr) {
-      if (errno == ENOENT && prefix == k_heads) {
+    const util::FdGuard dir(
+        ::openat(m_fd, (m_dir + prefix).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir.open()) {
+      if (errno == ENOENT && prefix == top) {
         continue;
       }
       return std::nullopt;
     }
     bool ok = true;
-    while (const dirent* e = ::readdir(dir)) {
-      const std::string_view entry = e->d_name;
-      if (entry == "." || entry == ".." ||
-          (entry.size() >= 5 && entry.substr(entry.size() - 5) == ".lock")) {
-        continue; // a .lock file is a ref being written: git ignores it too
-      }
-      const std::string name = prefix + e->d_name;
-      unsigned char type = e->d_type;
-      if (type == DT_UNKNOWN || type == DT_LNK) {
-        if (::stat((m_dir + name).c_str(), &st) != 0) {
-          ok = false;
-          break;
-        }
-        type = S_ISDIR(st.st_mode) ? DT_DIR : (S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN);
-      }
-      if (type == DT_DIR) {
-        pending.push_back(name + "/");
-      } else if (type == DT_REG) {
-        const auto id = resolve(name);
-        if (!id) {
-          ok = false; // broken, or symbolic to something we cannot place: libgit2 judges
-          break;
-        }
-        found[name] = *id;
-      }
-    }
-    ::closedir(dir);
-    if (!ok) {
+    const int error =
+        util::for_each_entry(dir.get(), [&](std::string_view entry, unsigned char type) {
+          if (entry.ends_with(".lock")) {
+            return true; // a ref being written: git ignores it too
+          }
+          const std::string name = prefix + std::string(entry);
+          if (type == DT_UNKNOWN || type == DT_LNK) {
+            if (::fstatat(m_fd, (m_dir + name).c_str(), &st, 0) != 0) {
+              return ok = false;
+            }
+            type = S_ISDIR(st.st_mode) ? DT_DIR : (S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN);
+          }
+          if (type == DT_DIR) {
+            pending.push_back(name + "/");
+          } else if (type == DT_REG) {
+            const auto id = resolve(name);
+            if (!id) {
+              return ok = false; // broken, or symbolic to something we cannot place: libgit2 judges
+            }
+            found[name] = *id;
+          }
+          return true;
+        });
+    if (!ok || error != 0) {
       return std::nullopt;
     }
   }
@@ -191,10 +201,14 @@ std::optional<std::string> upstream_ref(git_repository* repo, const std::string&
   if (git_repository_config(&raw, repo) != 0) { // a snapshot already (read_status)
     return std::nullopt;
   }
-  ConfigPtr cfg(raw);
+  const ConfigPtr cfg(raw);
+  return upstream_ref(cfg.get(), branch);
+}
+
+std::optional<std::string> upstream_ref(git_config* cfg, const std::string& branch) {
   const auto get = [&](const std::string& key) -> std::optional<std::string> {
     Buf value;
-    if (git_config_get_string_buf(&value.buf, cfg.get(), key.c_str()) != 0) {
+    if (git_config_get_string_buf(&value.buf, cfg, key.c_str()) != 0) {
       return std::nullopt;
     }
     return value.str();
@@ -213,7 +227,7 @@ std::optional<std::string> upstream_ref(git_repository* repo, const std::string&
   } search{&*merge, std::nullopt};
   const std::string key = "remote." + *remote + ".fetch";
   git_config_get_multivar_foreach(
-      cfg.get(), key.c_str(), nullptr,
+      cfg, key.c_str(), nullptr,
       [](const git_config_entry* entry, void* payload) {
         auto* s = static_cast<Search*>(payload);
         git_refspec* spec_raw = nullptr;

@@ -10,6 +10,7 @@
 // It also names git's ref namespaces once, and the short names git prints for refs in them.
 #pragma once
 
+#include <fcntl.h>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,9 +72,16 @@ public:
   // `common_dir`: the repository's common git directory, with a trailing slash
   // (git_repository_commondir()).
   explicit RefStore(std::string common_dir) : m_dir(std::move(common_dir)) {}
+  // The same, relative to a descriptor of the common git directory the caller keeps open
+  // (each lookup then walks one path component, not the whole absolute path).
+  explicit RefStore(int common_dir_fd) : m_fd(common_dir_fd) {}
 
   // Every local branch (full name, commit), from the loose files and packed-refs.
-  std::optional<std::vector<std::pair<std::string, git_oid>>> branches();
+  std::optional<std::vector<std::pair<std::string, git_oid>>> branches() { return under(k_heads); }
+  // Every ref below `prefix` (k_heads or k_remotes), symbolic ones resolved.
+  std::optional<std::vector<std::pair<std::string, git_oid>>> under(std::string_view prefix);
+  // Whether refs/stash exists, loose or packed; nullopt when that cannot be told.
+  std::optional<bool> has_stash();
 
   // What the ref `name` ("refs/remotes/origin/main") points at, symbolic refs followed;
   // nullopt when it does not exist or cannot be read.
@@ -87,9 +95,11 @@ private:
   bool load_packed();
   std::optional<Value> loose(const std::string& name);
 
+  int m_fd = AT_FDCWD; // m_dir is relative to it
   std::string m_dir;
   bool m_packed_loaded = false;
   bool m_packed_ok = false;
+  bool m_packed_stash = false;
   std::map<std::string, git_oid> m_packed;
 };
 
@@ -97,5 +107,7 @@ private:
 // branch.NAME.merge mapped through the remote's fetch refspecs ("refs/remotes/origin/x");
 // for `remote = .`, the local branch it names. nullopt without an upstream.
 std::optional<std::string> upstream_ref(git_repository* repo, const std::string& branch);
+// The same from a configuration already at hand.
+std::optional<std::string> upstream_ref(git_config* cfg, const std::string& branch);
 
 } // namespace mr::git

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <mr/util/result.hpp>
 
@@ -25,6 +26,9 @@ Result<RepoPtr> open_repository(const std::filesystem::path& path, OpenOptions o
 class Config {
 public:
   explicit Config(git_repository* repo);
+  // A configuration built without a repository (the status fast path's).
+  explicit Config(ConfigPtr config) : m_snapshot(std::move(config)) {}
+  git_config* get() const { return m_snapshot.get(); }
   std::optional<std::string> string(const char* name) const;
   std::optional<bool> boolean(const char* name) const;
   std::optional<long long> integer(const char* name) const;

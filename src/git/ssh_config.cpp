@@ -60,8 +60,8 @@ std::vector<std::string> words(std::string_view s) {
   return out;
 }
 
-std::mutex g_mutex;
-std::map<std::string, SshTarget>& cache() {
+std::mutex g_ssh_config_mutex;
+std::map<std::string, SshTarget>& ssh_config_cache() {
   static std::map<std::string, SshTarget> entries;
   return entries;
 }
@@ -173,8 +173,8 @@ SshTarget resolve_ssh(const std::string& host, const std::string& user, const st
                       const NetContext& net) {
   const std::string key = host + "\n" + user + "\n" + port;
   {
-    std::lock_guard lock(g_mutex);
-    if (const auto found = cache().find(key); found != cache().end()) {
+    std::lock_guard lock(g_ssh_config_mutex);
+    if (const auto found = ssh_config_cache().find(key); found != ssh_config_cache().end()) {
       return found->second;
     }
   }
@@ -204,8 +204,8 @@ SshTarget resolve_ssh(const std::string& host, const std::string& user, const st
   if (target.user.empty()) {
     target.user = util::current_account().name.empty() ? "git" : util::current_account().name;
   }
-  std::lock_guard lock(g_mutex);
-  cache().emplace(key, target);
+  std::lock_guard lock(g_ssh_config_mutex);
+  ssh_config_cache().emplace(key, target);
   return target;
 }
 

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include <git2/sys/diff.h>
+#include <spdlog/spdlog.h>
 
 #include <mr/git/status.hpp>
 #include <mr/util/strings.hpp>
@@ -16,6 +17,7 @@
 #include "refs.hpp"
 #include "repository.hpp"
 #include "status_entries.hpp"
+#include "status_fast.hpp"
 #include "status_renames.hpp"
 #include "status_settings.hpp"
 #include "update_journal.hpp"
@@ -46,20 +48,6 @@ Operation operation_of(int state) {
   default:
     return Operation::none;
   }
-}
-
-Untracked untracked_mode(const Config& config, const std::optional<Untracked>& requested) {
-  if (requested) {
-    return *requested;
-  }
-  const auto setting = config.string("status.showuntrackedfiles");
-  if (setting == "no") {
-    return Untracked::no;
-  }
-  if (setting == "all") {
-    return Untracked::all;
-  }
-  return Untracked::normal;
 }
 
 // `head` is HEAD's tree, null on an unborn branch (libgit2 would look HEAD up again).
@@ -227,6 +215,15 @@ Result<void> read_extras(git_repository* repo, const StatusRequest& request,
 } // namespace
 
 Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_token& stop) {
+  if (request.fast_path) {
+    std::string doubt;
+    if (auto clean = read_clean_status(request, stop, doubt)) {
+      spdlog::debug("{}: status: clean (proven from the index and stat data)",
+                    request.repo.string());
+      return std::move(*clean);
+    }
+    spdlog::debug("{}: status through libgit2: {}", request.repo.string(), doubt);
+  }
   MR_TRY_VAR(opened, open_repository(request.repo, {.read_only_config = true}));
   git_repository* repo = opened->get();
   const Config config(repo);

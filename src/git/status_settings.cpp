@@ -31,6 +31,20 @@ constexpr std::pair<const char*, std::string StatusColors::*> k_slots[] = {
 
 } // namespace
 
+Untracked untracked_mode(const Config& config, const std::optional<Untracked>& requested) {
+  if (requested) {
+    return *requested;
+  }
+  const auto setting = config.string("status.showuntrackedfiles");
+  if (setting == "no") {
+    return Untracked::no;
+  }
+  if (setting == "all") {
+    return Untracked::all;
+  }
+  return Untracked::normal;
+}
+
 void read_status_settings(const Config& config, RepoStatus& st) {
   st.quote_path = config.boolean("core.quotepath").value_or(true);
   st.relative_paths = config.boolean("status.relativepaths").value_or(true);

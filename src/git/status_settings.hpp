@@ -13,4 +13,7 @@ namespace mr::git {
 
 void read_status_settings(const Config& config, RepoStatus& st);
 
+// git status's untracked files mode: the request's (-u), else status.showUntrackedFiles.
+Untracked untracked_mode(const Config& config, const std::optional<Untracked>& requested);
+
 } // namespace mr::git

@@ -139,8 +139,14 @@ protected:
     return r.out + r.err + log.out + log.err + stash.out + stash.err;
   }
 
+  // Both of status's paths: the fast one (a clean repository proven so from the index) and
+  // libgit2's (MR_STATUS_SLOW=1).
   void compare_status(const fs::path& cwd, const std::map<std::string, std::string>& env) {
-    EXPECT_EQ(one_block({"status"}, cwd, env), git_status_text(cwd, env)) << "mr status";
+    const auto theirs = git_status_text(cwd, env);
+    EXPECT_EQ(one_block({"status"}, cwd, env), theirs) << "mr status";
+    auto slow = env;
+    slow["MR_STATUS_SLOW"] = "1";
+    EXPECT_EQ(one_block({"status"}, cwd, slow), theirs) << "mr status (libgit2's path)";
   }
 
   // mr diff ARGS against git diff ARGS: git succeeds (one_block checks that mr does), and
@@ -194,6 +200,8 @@ protected:
     const auto r = mr({"--json", "summary"}, cwd);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     const auto line = lines_of(r.out).front();
+    const auto slow = mr({"--json", "summary"}, cwd, {{"MR_STATUS_SLOW", "1"}});
+    EXPECT_EQ(lines_of(slow.out).front(), line) << "libgit2's path";
     EXPECT_EQ(json_value(line, "branch"), git.branch) << line;
     const auto track =
         git_result(cwd, {"for-each-ref", "--format=%(upstream:track)",

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -111,6 +112,12 @@ struct RepoStatus {
 
 enum class Untracked { no, normal, all }; // git status -u<mode>
 
+// Runs body(i) for every i in [0, n), possibly on several threads at once, and returns when
+// every call has returned (the caller's executor lends its idle workers; see
+// mr/task/parallel.hpp). Empty: the caller runs the loop itself.
+using ParallelFor =
+    std::function<void(std::size_t n, const std::function<void(std::size_t)>& body)>;
+
 struct StatusRequest {
   std::filesystem::path repo;         // the work tree's top
   std::string prefix;                 // where mr runs, relative to the top ("" or "sub/dir/")
@@ -119,6 +126,11 @@ struct StatusRequest {
   bool upstream = true;               // upstream, ahead and behind
   bool operation = true;              // the operation in progress (merge, rebase, ...)
   std::optional<Untracked> untracked; // override of status.showUntrackedFiles
+  // The fast path: a repository proven clean (every tracked file's stat data matches the
+  // index, nothing untracked, every branch on a remote-tracking branch, no stash, no
+  // operation) is answered without libgit2's status machinery. Off: libgit2 always.
+  bool fast_path = true;
+  ParallelFor parallel; // lends idle workers to the stat work of a big repository
 };
 
 // Everything in RepoStatus, or one line saying why the repository cannot be read (not a
