@@ -70,7 +70,8 @@ make_big() {
 if [ "${SKIP_BIG:-0}" != 1 ]; then
   big="$BENCH_DIR/big-3-100000"
   make_big "$big" big 3 100000
-  echo "== 3 repositories of 100,000 files ($big)" | tee /dev/stderr
+  heading="== 3 repositories of 100,000 files ($big)"
+  echo "$heading" && echo "$heading" >&2
   mr="'$MR_BIN' -c '$big/ws/.mrconfig.toml'"
   RUNS=$BIG_RUNS time_rows "$big/results" "$big/ws" \
     "floor (lstat+readdir, 1 thread)" "'$FLOOR_BIN' '$big/ws' '$big/lists'" \
@@ -86,8 +87,8 @@ fi
 if [ "${SKIP_UNTRACKED:-0}" != 1 ]; then
   untracked="$BENCH_DIR/untracked-100000"
   make_big "$untracked" untracked 100000
-  echo "== 100,000 untracked files in one directory, 100,000 in an untracked tree ($untracked)" |
-    tee /dev/stderr
+  heading="== 100,000 untracked files in one directory, 100,000 in an untracked tree ($untracked)"
+  echo "$heading" && echo "$heading" >&2
   mr="'$MR_BIN' -c '$untracked/ws/.mrconfig.toml'"
   RUNS=$BIG_RUNS time_rows "$untracked/results" "$untracked/ws" \
     "git status -s" "git -C repo1 status -s" \
