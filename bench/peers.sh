@@ -7,7 +7,8 @@
 #   ONLY (.)          a regular expression: only the rows whose name matches it
 #   SKIP_UPDATE (0)   1: leave out the update rows
 #   TAG               results go to WORKSPACE/results-TAG (else WORKSPACE/results)
-#   MR_BIN            this mr: adds its rows, run with -c ws/.mrconfig.toml
+#   MR_BIN            this mr: adds its rows, run with -c ws/.mrconfig.toml (one of them
+#                     with MR_STATUS_SLOW=1, which keeps status off its fast path)
 #   FLOOR_BIN         where bench/floor.c is compiled (default /tmp/mr-bench/floor)
 # myrepos is /usr/bin/mr. Each run is timed by a nanosecond clock around /usr/bin/time,
 # which also reports the peak RSS (of the largest single process of the tree, as wait4
@@ -145,6 +146,9 @@ row "vcs status (2 workers=default)" status "$WS" "vcs status"
 if [ -n "$mr_new" ]; then
   row "new mr status" status "$WS" "$mr_new '$WS/.mrconfig.toml' status"
   row "new mr -j2 status" status "$WS" "$mr_new '$WS/.mrconfig.toml' -j2 status"
+  # The same, kept off the proven-clean fast path: every repository through libgit2.
+  row "new mr status, slow path" status "$WS" \
+    "MR_STATUS_SLOW=1 $mr_new '$WS/.mrconfig.toml' status"
   row "new mr summary" status "$WS" "$mr_new '$WS/.mrconfig.toml' summary"
 fi
 
