@@ -14,7 +14,7 @@ scripts/install-deps.sh
 # orphans, bounded output and write errors, and the command-line suites that run many
 # repositories at once, cancel, or talk to servers. The rest run one repository in one task
 # (their races are between processes, on files), and run in the plain and ASan builds.
-tsan_tests='^(unit\.|safety\.(CancelSafety|Orphans|OutputBound|WriteError)\.|cli\.(Run|Cancel|ConcurrentRegister|Network|NetworkLimits|Ssh|SshInput|Http|Helpers|Secrets|List|BrokenRepos|CheckoutNested|ShellDefaults)\.)'
+tsan_tests='^(unit\.|safety\.(CancelSafety|Orphans|OutputBound|WriteError)\.|cli\.(StatusFastPath|Run|Cancel|ConcurrentRegister|Network|NetworkLimits|Ssh|SshInput|Http|Helpers|Secrets|List|BrokenRepos|CheckoutNested|ShellDefaults)\.)'
 # Each step says how long it took, so that a slow step shows in CI's log.
 started=$(date +%s)
 step() {

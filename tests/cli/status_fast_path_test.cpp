@@ -219,6 +219,27 @@ TEST_F(StatusFastPath, ATrackedDirectoryReplacedByALinkIsHandedOver) {
   EXPECT_NE(taken.find("src/: cannot be opened"), std::string::npos) << taken;
 }
 
+// An index this big is stat'ed on idle workers too (-j2): the same answers, clean or not.
+TEST_F(StatusFastPath, ABigIndexIsCheckedOnSeveralThreads) {
+  const auto dir = cloned("big");
+  for (int d = 0; d < 60; ++d) {
+    for (int f = 0; f < 50; ++f) {
+      put(dir, "d" + std::to_string(d) + "/f" + std::to_string(f), std::to_string(d * f) + "\n");
+    }
+  }
+  g(dir, {"add", "."});
+  g(dir, {"commit", "-q", "-m", "many files"});
+  g(dir, {"push", "-q", "origin", "main"});
+  age_files(dir);
+  register_only(dir);
+  EXPECT_EQ(path_taken(dir), "clean");
+  expect_git_output(dir);
+  put(dir, "d59/f49", "changed\n");
+  const auto taken = path_taken(dir);
+  EXPECT_NE(taken.find("d59/f49: "), std::string::npos) << taken;
+  expect_git_output(dir);
+}
+
 // The split index is handed over before libgit2 is asked (which of the two paths then
 // answers as git does is the differential suite's business).
 TEST_F(StatusFastPath, ASplitIndexIsHandedOver) {
