@@ -60,9 +60,11 @@ std::vector<Dir> directories_of(const IndexFile& index) {
   return dirs;
 }
 
-bool older(std::uint32_t sec, std::uint32_t nsec, const timespec& than) {
-  const auto than_sec = static_cast<std::uint32_t>(than.tv_sec);
-  return sec < than_sec || (sec == than_sec && nsec < static_cast<std::uint32_t>(than.tv_nsec));
+// In whole seconds, as git built without USE_NSEC (Debian's) decides raciness: a file
+// modified earlier in the second the index was written is still racy there, and git reads
+// it. The stricter rule is the safe one whatever git the user runs.
+bool older(std::uint32_t sec, const timespec& than) {
+  return sec < static_cast<std::uint32_t>(than.tv_sec);
 }
 
 // Whether git would take the file with status `st` for entry `e` unchanged without reading
@@ -92,7 +94,7 @@ std::optional<std::string> stat_doubt(const IndexFile& index, const IndexEntry& 
   if (!same) {
     return "stat data differs";
   }
-  if (!older(was.mtime_sec, was.mtime_nsec, index.file_stat().st_mtim)) {
+  if (!older(was.mtime_sec, index.file_stat().st_mtim)) {
     return "racily clean";
   }
   return std::nullopt;

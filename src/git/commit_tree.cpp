@@ -22,6 +22,7 @@ namespace {
 constexpr std::size_t k_fanout = 256 * 4;
 constexpr std::size_t k_idx_header = 8;
 constexpr unsigned k_commit_type = 1;
+constexpr unsigned k_tree_type = 2;
 // An .idx range larger than this (objects sharing a first byte) is left to libgit2.
 constexpr std::size_t k_max_range = std::size_t{1} << 20;
 
@@ -68,8 +69,15 @@ std::optional<std::string> tree_of(std::string_view commit) {
 
 enum class Found { yes, no, unsure };
 
-// A loose object: "commit SIZE\0tree ...", deflated.
-Found loose(int git_fd, const std::string& hex, std::optional<std::string>& tree) {
+// The start of an object as stored: its type and the first bytes of its content (for a
+// deltified pack entry, the type only: 6 or 7, and no content).
+struct ObjectStart {
+  unsigned type = 0; // git's: 1 commit, 2 tree, 3 blob, 4 tag, 6 and 7 deltas
+  std::string content;
+};
+
+// A loose object: "TYPE SIZE\0CONTENT", deflated.
+Found loose(int git_fd, const std::string& hex, ObjectStart& out) {
   const std::string name = "objects/" + hex.substr(0, 2) + "/" + hex.substr(2);
   const util::FdGuard fd(::openat(git_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd.open()) {
@@ -79,11 +87,19 @@ Found loose(int git_fd, const std::string& hex, std::optional<std::string>& tree
   const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
   const auto text = n > 0 ? inflate_start(buf.data(), static_cast<std::size_t>(n)) : std::nullopt;
   const auto nul = text ? text->find('\0') : std::string::npos;
-  if (nul == std::string::npos || !text->starts_with("commit ")) {
+  if (nul == std::string::npos) {
     return Found::unsure;
   }
-  tree = tree_of(std::string_view(*text).substr(nul + 1));
-  return tree ? Found::yes : Found::unsure;
+  const std::string_view header = std::string_view(*text).substr(0, nul);
+  if (header.starts_with("commit ")) {
+    out.type = k_commit_type;
+  } else if (header.starts_with("tree ")) {
+    out.type = k_tree_type;
+  } else {
+    return Found::unsure;
+  }
+  out.content = text->substr(nul + 1);
+  return Found::yes;
 }
 
 // Where `id` is in the pack of this version-2 index, if it is there.
@@ -132,28 +148,34 @@ Found pack_offset(int idx_fd, const git_oid& id, std::uint64_t& offset) {
   return Found::no;
 }
 
-// The commit at `offset` of a pack: its type and size header, then the deflated body.
-// A deltified entry is left to libgit2.
-std::optional<std::string> packed_commit_tree(int pack_fd, std::uint64_t offset) {
+// The entry at `offset` of a pack: its type and size header, then (unless it is a delta)
+// the deflated content.
+Found packed_entry(int pack_fd, std::uint64_t offset, ObjectStart& out) {
   std::array<unsigned char, 512> buf{};
   const ssize_t n = ::pread(pack_fd, buf.data(), buf.size(), static_cast<off_t>(offset));
   if (n < 2) {
-    return std::nullopt;
+    return Found::unsure;
   }
   std::size_t at = 0;
-  const unsigned type = (buf[0] >> 4) & 7;
+  out.type = (buf[0] >> 4) & 7;
   while (at < static_cast<std::size_t>(n) && (buf[at] & 0x80) != 0) {
     ++at; // the size's continuation bytes
   }
   ++at;
-  if (type != k_commit_type || at >= static_cast<std::size_t>(n)) {
-    return std::nullopt;
+  if (out.type == 0 || out.type == 5 || at >= static_cast<std::size_t>(n)) {
+    return Found::unsure;
   }
-  const auto text = inflate_start(buf.data() + at, static_cast<std::size_t>(n) - at);
-  return text ? tree_of(*text) : std::nullopt;
+  if (out.type < 5) {
+    const auto text = inflate_start(buf.data() + at, static_cast<std::size_t>(n) - at);
+    if (!text) {
+      return Found::unsure;
+    }
+    out.content = *text;
+  }
+  return Found::yes;
 }
 
-Found packed(int git_fd, const git_oid& id, std::optional<std::string>& tree) {
+Found packed(int git_fd, const git_oid& id, ObjectStart& out) {
   const util::FdGuard dir(::openat(git_fd, "objects/pack", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir.open()) {
     return errno == ENOENT ? Found::no : Found::unsure;
@@ -179,8 +201,7 @@ Found packed(int git_fd, const git_oid& id, std::optional<std::string>& tree) {
     }
     const std::string pack = idx.substr(0, idx.size() - 4) + ".pack";
     const util::FdGuard pack_fd(::openat(dir.get(), pack.c_str(), O_RDONLY | O_CLOEXEC));
-    tree = pack_fd.open() ? packed_commit_tree(pack_fd.get(), offset) : std::nullopt;
-    return tree ? Found::yes : Found::unsure;
+    return pack_fd.open() ? packed_entry(pack_fd.get(), offset, out) : Found::unsure;
   }
   return Found::no;
 }
@@ -207,19 +228,46 @@ std::optional<std::string> through_libgit2(const std::string& git_dir, const git
 
 } // namespace
 
+namespace {
+
+Found object_start(int git_fd, const git_oid& id, ObjectStart& out) {
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &id);
+  const Found found = loose(git_fd, hex, out);
+  return found == Found::no ? packed(git_fd, id, out) : found;
+}
+
+} // namespace
+
 std::optional<std::string> commit_tree(int git_dir_fd, const std::string& git_dir,
                                        const git_oid& commit) {
-  std::optional<std::string> tree;
-  char hex[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(hex, sizeof hex, &commit);
-  Found found = loose(git_dir_fd, hex, tree);
-  if (found == Found::no) {
-    found = packed(git_dir_fd, commit, tree);
-  }
-  if (found == Found::yes) {
-    return tree;
+  ObjectStart start;
+  if (object_start(git_dir_fd, commit, start) == Found::yes && start.type == k_commit_type) {
+    if (auto tree = tree_of(start.content)) {
+      return tree;
+    }
   }
   return through_libgit2(git_dir, commit);
+}
+
+bool tree_present(int git_dir_fd, const std::string& git_dir, const std::string& tree) {
+  git_oid id{};
+  git_oid_fromraw(&id, reinterpret_cast<const unsigned char*>(tree.data()));
+  ObjectStart start;
+  switch (object_start(git_dir_fd, id, start)) {
+  case Found::yes:
+    return start.type == k_tree_type || start.type == 6 || start.type == 7;
+  case Found::unsure:
+    return false;
+  case Found::no:
+    break;
+  }
+  git_odb* odb_raw = nullptr; // alternates
+  if (git_odb_open(&odb_raw, (git_dir + "objects").c_str()) != 0) {
+    return false;
+  }
+  const OdbPtr odb(odb_raw);
+  return git_odb_exists(odb.get(), &id) != 0;
 }
 
 } // namespace mr::git

@@ -17,4 +17,10 @@ namespace mr::git {
 std::optional<std::string> commit_tree(int git_dir_fd, const std::string& git_dir,
                                        const git_oid& commit);
 
+// Whether the tree object `tree` (20 raw bytes) is there: a loose object whose header says
+// tree, or a pack entry that is a tree or a delta (git reports a missing HEAD tree as "bad
+// tree object"; the fast path must not answer clean for such a repository). Its content
+// and its subtrees are not checked.
+bool tree_present(int git_dir_fd, const std::string& git_dir, const std::string& tree);
+
 } // namespace mr::git

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -366,28 +365,6 @@ std::optional<std::size_t> IndexFile::find(std::string_view p, int stage) const 
     }
   }
   return std::nullopt;
-}
-
-std::optional<std::string> cache_tree_root(const IndexFile& index) {
-  const IndexExtension* tree = index.extension("TREE");
-  if (tree == nullptr) {
-    return std::nullopt;
-  }
-  // The root comes first: an empty path, NUL, "ENTRIES SUBTREES\n", then its object id
-  // when ENTRIES is not -1.
-  const std::string_view data = index.data(*tree);
-  const auto lf = data.find('\n');
-  if (data.empty() || data[0] != '\0' || lf == std::string_view::npos ||
-      data.size() < lf + 1 + k_oid_bytes) {
-    return std::nullopt;
-  }
-  const std::string_view counts = data.substr(1, lf - 1);
-  long entries = -1;
-  if (std::from_chars(counts.data(), counts.data() + counts.size(), entries).ec != std::errc{} ||
-      entries < 0 || static_cast<std::size_t>(entries) != index.entries().size()) {
-    return std::nullopt;
-  }
-  return std::string(data.substr(lf + 1, k_oid_bytes));
 }
 
 } // namespace mr::git

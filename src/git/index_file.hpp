@@ -137,11 +137,6 @@ private:
   struct stat m_file_stat {};
 };
 
-// The tree the index's cache tree (its TREE extension) records for the whole index, as 20
-// raw bytes: nullopt when there is no TREE extension, its root is invalidated (an entry
-// changed since it was computed) or it does not cover every entry.
-std::optional<std::string> cache_tree_root(const IndexFile& index);
-
 // Big-endian fields, as every number in the index is stored.
 std::uint32_t load_be32(std::string_view bytes, std::size_t at);
 void store_be32(std::string& bytes, std::size_t at, std::uint32_t value);

@@ -21,11 +21,16 @@ namespace mr::git {
 
 namespace {
 
-// Times as git compares them: 32-bit seconds and nanoseconds.
+// Times as git decides raciness with them: whole 32-bit seconds. git built without
+// USE_NSEC (Debian's) takes an entry whose mtime is in the index file's second as racy,
+// even when the nanoseconds say the file is older; were mr to compare nanoseconds, it could
+// write an index in which such an entry, changed in that second, is neither smudged nor
+// racy any more, and git would trust its stat data and miss the change. Comparing seconds is
+// the stricter rule, so it is the safe one for every git.
 struct Tick {
   std::uint32_t sec = 0;
   std::uint32_t nsec = 0;
-  bool operator<(const Tick& o) const { return sec < o.sec || (sec == o.sec && nsec < o.nsec); }
+  bool operator<(const Tick& o) const { return sec < o.sec; }
 };
 
 Tick tick(const timespec& t) {

@@ -73,9 +73,6 @@ private:
 } // namespace
 
 std::optional<std::string> index_tree_id(const IndexFile& index) {
-  if (auto cached = cache_tree_root(index)) {
-    return cached;
-  }
   return TreeHasher(index).hash(0, index.entries().size(), 0);
 }
 

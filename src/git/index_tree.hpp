@@ -10,9 +10,10 @@
 
 namespace mr::git {
 
-// The root tree's object id (20 raw bytes): the index's cache tree when it is valid for the
-// whole index, else computed from the entries (each directory's tree serialised as git
-// serialises it and hashed by libgit2). Precondition: every entry is at stage 0 and none is
+// The root tree's object id (20 raw bytes), computed from the entries: each directory's
+// tree serialised as git serialises it and hashed by libgit2. The index's own cache tree
+// (its TREE extension) is not trusted: a tool that rewrites entries may leave it stale, and
+// git status does not use it either. Precondition: every entry is at stage 0 and none is
 // intent-to-add (index_entries_doubt() found nothing). nullopt if an entry's path is not one
 // a tree can hold (empty components, a trailing '/').
 std::optional<std::string> index_tree_id(const IndexFile& index);

@@ -289,6 +289,9 @@ private:
     if (!staged || commit_tree(m_git.get(), m_gitdir, m_head) != staged) {
       return doubt("the index differs from HEAD");
     }
+    if (!tree_present(m_git.get(), m_gitdir, *staged)) {
+      return doubt("HEAD's tree object is missing");
+    }
     WorktreeCheck check;
     check.rules.trust_ctime = config.boolean("core.trustctime").value_or(true);
     check.rules.check_stat_minimal = config.string("core.checkstat") == "minimal";

@@ -240,6 +240,38 @@ TEST_F(StatusFastPath, ABigIndexIsCheckedOnSeveralThreads) {
   expect_git_output(dir);
 }
 
+// With core.checkStat=minimal only the mtime's seconds and the size are compared: a file
+// rewritten to the same size in the second the index was written, its mtime put back, is
+// racy, and git reads it. The fast path decides raciness in whole seconds as git does
+// (a hostile test found it saying clean where git shows the change).
+TEST_F(StatusFastPath, AnEntryRacyOnlyByTheSecondIsHandedOver) {
+  const auto dir = clean("r");
+  g(dir, {"config", "core.checkStat", "minimal"});
+  const timespec recorded[2] = {{1'600'000'000, 100'000'000}, {1'600'000'000, 100'000'000}};
+  ::utimensat(AT_FDCWD, (dir / "README").c_str(), recorded, 0);
+  g(dir, {"update-index", "-q", "--really-refresh"});
+  put(dir, "README", std::string(fs::file_size(dir / "README"), 'z'));
+  ::utimensat(AT_FDCWD, (dir / "README").c_str(), recorded, 0);
+  const timespec index_time[2] = {{1'600'000'000, 900'000'000}, {1'600'000'000, 900'000'000}};
+  ::utimensat(AT_FDCWD, (dir / ".git/index").c_str(), index_time, 0);
+  expect_handed_over(dir, "README: racily clean");
+}
+
+// HEAD's tree object missing: git fails ("bad tree object"), and so does mr, on both paths.
+TEST_F(StatusFastPath, AMissingHeadTreeIsHandedOverAndFails) {
+  const auto dir = clean("r");
+  commit_change(dir, "README", "local\n", "local");
+  g(dir, {"push", "-q", "origin", "main"});
+  age_files(dir);
+  ASSERT_EQ(path_taken(dir), "clean");
+  auto tree = g(dir, {"rev-parse", "HEAD^{tree}"});
+  tree.pop_back();
+  fs::remove(dir / ".git/objects" / tree.substr(0, 2) / tree.substr(2));
+  EXPECT_NE(path_taken(dir).find("HEAD's tree object is missing"), std::string::npos);
+  EXPECT_NE(mr({"status"}, dir).exit_code, 0);
+  EXPECT_NE(mr({"status"}, dir, {{"MR_STATUS_SLOW", "1"}}).exit_code, 0);
+}
+
 // The split index is handed over before libgit2 is asked (which of the two paths then
 // answers as git does is the differential suite's business).
 TEST_F(StatusFastPath, ASplitIndexIsHandedOver) {
