@@ -141,7 +141,10 @@ std::optional<std::string>
 unpushed_doubt(RefStore& store, git_config* cfg,
                const std::vector<std::pair<std::string, git_oid>>& branches) {
   std::optional<std::vector<std::pair<std::string, git_oid>>> remotes;
-  for (const auto& [ref, id] : branches) {
+  for (const auto& branch : branches) {
+    const std::string& ref = branch.first;
+    const git_oid& id =
+        branch.second; // a reference, not a structured binding: clang 14 cannot capture one
     const auto up = upstream_ref(cfg, branch_name(ref));
     if (up && is_remote_ref(*up)) {
       if (const auto up_id = store.resolve(*up); up_id && git_oid_equal(&*up_id, &id) != 0) {

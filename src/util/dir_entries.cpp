@@ -40,7 +40,7 @@ int for_each_entry(int fd, const std::function<bool(std::string_view, unsigned c
       }
       const char* name = buf + at + k_name_at;
       const std::string_view entry(name, ::strnlen(name, reclen - k_name_at));
-      const auto type = static_cast<unsigned char>(buf[at + k_type_at]);
+      const auto type = static_cast<unsigned char>(buf[static_cast<std::size_t>(at) + k_type_at]);
       at += reclen;
       if (entry == "." || entry == "..") {
         continue;
