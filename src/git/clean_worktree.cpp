@@ -95,7 +95,7 @@ std::optional<std::string> stat_doubt(const IndexFile& index, const IndexEntry& 
     return "stat data differs";
   }
   if (!older(was.mtime_sec, index.file_stat().st_mtim)) {
-    return "racily clean";
+    return std::string(k_racily_clean.substr(2));
   }
   return std::nullopt;
 }

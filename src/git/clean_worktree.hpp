@@ -54,6 +54,10 @@ std::optional<std::string> index_entries_doubt(const IndexFile& index, bool syml
 std::optional<std::string> worktree_doubt(int top_fd, const IndexFile& index,
                                           const WorktreeCheck& check);
 
+// How a doubt about a racily clean entry ends ("PATH: racily clean"): read_status then
+// refreshes the index even though libgit2 hashed nothing.
+inline constexpr std::string_view k_racily_clean = ": racily clean";
+
 // Entries at least this many are checked on idle workers too (WorktreeCheck::parallel).
 inline constexpr std::size_t k_parallel_entries = 2048;
 

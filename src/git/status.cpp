@@ -12,6 +12,7 @@
 #include <mr/git/status.hpp>
 #include <mr/util/strings.hpp>
 
+#include "clean_worktree.hpp"
 #include "index_refresh.hpp"
 #include "log.hpp"
 #include "refs.hpp"
@@ -236,6 +237,11 @@ void sort_by_path(std::vector<StatusEntry>& entries) {
 } // namespace
 
 Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_token& stop) {
+  // The fast path stopped at an entry as old as the index's second (a fresh clone or
+  // checkout writes its files and its index in the same second): libgit2 judges raciness
+  // by nanoseconds and hashes nothing, so without a refresh the index would keep those
+  // timestamps, and the fast path would hand this repository over on every run.
+  bool racy = false;
   if (request.fast_path) {
     std::string doubt;
     if (auto clean = read_clean_status(request, stop, doubt)) {
@@ -244,6 +250,7 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
       return std::move(*clean);
     }
     spdlog::debug("{}: status through libgit2: {}", request.repo.string(), doubt);
+    racy = doubt.ends_with(k_racily_clean);
   }
   MR_TRY_VAR(opened, open_repository(request.repo, {.read_only_config = true}));
   git_repository* repo = opened->get();
@@ -286,10 +293,11 @@ Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_tok
     add_entry(scan, git_status_byindex(list->get(), i), st);
   }
   // A status that hashed no file found every entry's stat data matching: nothing to
-  // refresh (see index_refresh.hpp).
+  // refresh (see index_refresh.hpp), unless racy entries are known to be there.
   git_diff_perfdata perf = GIT_DIFF_PERFDATA_INIT;
   if (index && !stop.stop_requested() &&
-      (git_status_list_get_perfdata(&perf, list->get()) != 0 || perf.oid_calculations > 0)) {
+      (racy || git_status_list_get_perfdata(&perf, list->get()) != 0 ||
+       perf.oid_calculations > 0)) {
     const git_oid* checksum = git_index_checksum(index.get());
     refresh.finish(repo,
                    std::string_view(reinterpret_cast<const char*>(checksum->id), GIT_OID_RAWSZ),

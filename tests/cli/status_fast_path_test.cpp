@@ -257,6 +257,25 @@ TEST_F(StatusFastPath, AnEntryRacyOnlyByTheSecondIsHandedOver) {
   expect_handed_over(dir, "README: racily clean");
 }
 
+// Files and index written in the same second, as a clone or checkout writes them: racily
+// clean, so handed over once; that run refreshes the index (libgit2 alone would hash
+// nothing and leave it), and the next run is fast.
+TEST_F(StatusFastPath, AFreshCheckoutIsHandedOverOnceThenFast) {
+  const auto dir = clean("r");
+  const timespec files[2] = {{1'600'000'000, 100'000'000}, {1'600'000'000, 100'000'000}};
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.path().string().find("/.git") == std::string::npos && !e.is_symlink()) {
+      ::utimensat(AT_FDCWD, e.path().c_str(), files, 0);
+    }
+  }
+  g(dir, {"update-index", "-q", "--really-refresh"});
+  const timespec index_time[2] = {{1'600'000'000, 900'000'000}, {1'600'000'000, 900'000'000}};
+  ::utimensat(AT_FDCWD, (dir / ".git/index").c_str(), index_time, 0);
+  EXPECT_NE(path_taken(dir).find("racily clean"), std::string::npos);
+  EXPECT_EQ(path_taken(dir), "clean");
+  expect_git_output(dir);
+}
+
 // HEAD's tree object missing: git fails ("bad tree object"), and so does mr, on both paths.
 TEST_F(StatusFastPath, AMissingHeadTreeIsHandedOverAndFails) {
   const auto dir = clean("r");
