@@ -71,8 +71,11 @@ bool older(std::uint32_t sec, const timespec& than) {
 // it (git's match_stat_data and the type and executable-bit checks before it), and the
 // entry is not racily clean: its mtime is older than the index file's, so a change made in
 // the same clock tick as the index was written cannot hide behind equal stat data.
-std::optional<std::string> stat_doubt(const IndexFile& index, const IndexEntry& e,
-                                      const struct stat& st, const StatRules& rules) {
+constexpr const char* k_racy = "racily clean";
+
+// nullptr when the entry is unchanged and not racy, else why (k_racy for a racy entry).
+const char* stat_doubt(const IndexFile& index, const IndexEntry& e, const struct stat& st,
+                       const StatRules& rules) {
   const bool type_ok = e.mode == k_symlink ? S_ISLNK(st.st_mode) : S_ISREG(st.st_mode);
   if (!type_ok) {
     return "type changed";
@@ -95,9 +98,9 @@ std::optional<std::string> stat_doubt(const IndexFile& index, const IndexEntry& 
     return "stat data differs";
   }
   if (!older(was.mtime_sec, index.file_stat().st_mtim)) {
-    return std::string(k_racily_clean.substr(2));
+    return k_racy;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
 // The directory `path` below `top_fd` ("." for the top), reached without following any
@@ -133,8 +136,8 @@ public:
       if (::fstatat(fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         return fail(std::string(path) + ": cannot be looked at");
       }
-      if (auto why = stat_doubt(m_index, e, st, m_check.rules)) {
-        return fail(std::string(path) + ": " + *why);
+      if (const char* why = stat_doubt(m_index, e, st, m_check.rules)) {
+        return fail(std::string(path) + ": " + why, why == k_racy);
       }
     }
     if (m_check.untracked != Untracked::no) {
@@ -142,18 +145,18 @@ public:
     }
   }
 
-  std::optional<std::string> doubt() const {
+  std::optional<WorktreeDoubt> doubt() const {
     if (m_check.stop.stop_requested() && !m_reason) {
-      return "cancelled";
+      return WorktreeDoubt{"cancelled"};
     }
     return m_reason;
   }
 
 private:
-  void fail(std::string why) {
+  void fail(std::string why, bool racy = false) {
     const std::lock_guard lock(m_mutex);
     if (!m_reason) {
-      m_reason = std::move(why);
+      m_reason = WorktreeDoubt{std::move(why), racy};
     }
     m_failed = true;
   }
@@ -196,7 +199,7 @@ private:
   std::atomic<bool> m_failed = false;
   std::mutex m_mutex;
   std::mutex m_ignore_mutex;
-  std::optional<std::string> m_reason;
+  std::optional<WorktreeDoubt> m_reason;
 };
 
 } // namespace
@@ -226,8 +229,8 @@ std::optional<std::string> index_entries_doubt(const IndexFile& index, bool syml
   return std::nullopt;
 }
 
-std::optional<std::string> worktree_doubt(int top_fd, const IndexFile& index,
-                                          const WorktreeCheck& check) {
+std::optional<WorktreeDoubt> worktree_doubt(int top_fd, const IndexFile& index,
+                                            const WorktreeCheck& check) {
   const std::vector<Dir> dirs = directories_of(index);
   Checker checker(top_fd, index, check);
   const auto body = [&](std::size_t i) { checker.run(dirs[i]); };

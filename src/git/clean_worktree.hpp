@@ -48,15 +48,16 @@ struct WorktreeCheck {
 // core.symlinks is off, unknown modes. nullopt when there is none, else why.
 std::optional<std::string> index_entries_doubt(const IndexFile& index, bool symlinks);
 
+struct WorktreeDoubt {
+  std::string why;   // a short phrase for -v ("d/f: stat data differs")
+  bool racy = false; // an entry was racily clean: the index is worth refreshing
+};
+
 // nullopt when the work tree under `top_fd` (the repository's top directory) provably
 // matches `index`: no tracked file changed, none missing, no untracked file git would show.
-// Else the first doubt found, as a short phrase for -v ("d/f: stat data differs").
-std::optional<std::string> worktree_doubt(int top_fd, const IndexFile& index,
-                                          const WorktreeCheck& check);
-
-// How a doubt about a racily clean entry ends ("PATH: racily clean"): read_status then
-// refreshes the index even though libgit2 hashed nothing.
-inline constexpr std::string_view k_racily_clean = ": racily clean";
+// Else the first doubt found.
+std::optional<WorktreeDoubt> worktree_doubt(int top_fd, const IndexFile& index,
+                                            const WorktreeCheck& check);
 
 // Entries at least this many are checked on idle workers too (WorktreeCheck::parallel).
 inline constexpr std::size_t k_parallel_entries = 2048;

@@ -12,7 +12,6 @@
 #include <mr/git/status.hpp>
 #include <mr/util/strings.hpp>
 
-#include "clean_worktree.hpp"
 #include "index_refresh.hpp"
 #include "log.hpp"
 #include "refs.hpp"
@@ -237,20 +236,17 @@ void sort_by_path(std::vector<StatusEntry>& entries) {
 } // namespace
 
 Result<RepoStatus> read_status(const StatusRequest& request, const std::stop_token& stop) {
-  // The fast path stopped at an entry as old as the index's second (a fresh clone or
-  // checkout writes its files and its index in the same second): libgit2 judges raciness
-  // by nanoseconds and hashes nothing, so without a refresh the index would keep those
-  // timestamps, and the fast path would hand this repository over on every run.
+  // Set when the fast path stopped at a racily clean entry (FastPathDoubt::racy).
   bool racy = false;
   if (request.fast_path) {
-    std::string doubt;
+    FastPathDoubt doubt;
     if (auto clean = read_clean_status(request, stop, doubt)) {
       spdlog::debug("{}: status: clean (proven from the index and stat data)",
                     request.repo.string());
       return std::move(*clean);
     }
-    spdlog::debug("{}: status through libgit2: {}", request.repo.string(), doubt);
-    racy = doubt.ends_with(k_racily_clean);
+    spdlog::debug("{}: status through libgit2: {}", request.repo.string(), doubt.why);
+    racy = doubt.racy;
   }
   MR_TRY_VAR(opened, open_repository(request.repo, {.read_only_config = true}));
   git_repository* repo = opened->get();

@@ -26,9 +26,7 @@ namespace mr::git {
 namespace {
 
 // A doubt: the reason is kept for -v, and the caller asks libgit2.
-struct Doubt {
-  std::string why;
-};
+using Doubt = FastPathDoubt;
 
 // Names in .git that mean an operation in progress (git_repository_state's files), an
 // interrupted mr update, or a layout the fast path does not read (a linked worktree's
@@ -77,8 +75,14 @@ tl::expected<Config, Doubt> load_config(const std::string& gitdir) {
       add_shared_config(cfg.get()) != 0) {
     return tl::unexpected(Doubt{"the configuration cannot be read"});
   }
+  // Only the repository's own file: the shared levels were judged when they were loaded.
+  git_config* local_raw = nullptr;
+  if (git_config_open_level(&local_raw, cfg.get(), GIT_CONFIG_LEVEL_LOCAL) != 0) {
+    return tl::unexpected(Doubt{"the configuration cannot be listed"});
+  }
+  const ConfigPtr local(local_raw);
   git_config_iterator* it_raw = nullptr;
-  if (git_config_iterator_new(&it_raw, cfg.get()) != 0) {
+  if (git_config_iterator_new(&it_raw, local.get()) != 0) {
     return tl::unexpected(Doubt{"the configuration cannot be listed"});
   }
   const ConfigIteratorPtr it(it_raw);
@@ -303,8 +307,8 @@ private:
     check.parallel = m_request.parallel;
     check.stop = m_stop;
     check.ignored = [this](const std::string& path) { return ignored(path); };
-    if (auto why = worktree_doubt(m_top.get(), *index, check)) {
-      return doubt(*why);
+    if (auto found = worktree_doubt(m_top.get(), *index, check)) {
+      return tl::unexpected(Doubt{std::move(found->why), found->racy});
     }
     return {};
   }
@@ -337,10 +341,10 @@ private:
 } // namespace
 
 std::optional<RepoStatus> read_clean_status(const StatusRequest& request,
-                                            const std::stop_token& stop, std::string& doubt) {
+                                            const std::stop_token& stop, FastPathDoubt& doubt) {
   auto st = FastStatus(request, stop).read();
   if (!st) {
-    doubt = std::move(st.error().why);
+    doubt = std::move(st.error());
     return std::nullopt;
   }
   return std::move(*st);

@@ -22,9 +22,16 @@
 
 namespace mr::git {
 
-// The status of a repository proven clean, or nullopt with `doubt` saying (for -v) why the
-// proof stopped.
+// Why the proof stopped: a phrase for -v, and whether it stopped at a racily clean entry
+// (libgit2, which judges raciness by nanoseconds, then hashes nothing; read_status refreshes
+// the index anyway, or a fresh clone would be handed over on every run).
+struct FastPathDoubt {
+  std::string why;
+  bool racy = false;
+};
+
+// The status of a repository proven clean, or nullopt with `doubt` saying why not.
 std::optional<RepoStatus> read_clean_status(const StatusRequest& request,
-                                            const std::stop_token& stop, std::string& doubt);
+                                            const std::stop_token& stop, FastPathDoubt& doubt);
 
 } // namespace mr::git

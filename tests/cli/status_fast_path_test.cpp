@@ -163,6 +163,11 @@ TEST_F(StatusFastPath, AnythingElseIsHandedToLibgit2) {
          g(d, {"status", "-s"});
        },
        "index extension UNTR"},
+      {"include_if",
+       [&](const fs::path& d) {
+         g(d, {"config", "includeIf.gitdir:/nowhere/.path", "/nowhere/config"});
+       },
+       "includeIf"},
       {"fsmonitor",
        [&](const fs::path& d) {
          g(d, {"config", "core.fsmonitor", "true"});
