@@ -4,9 +4,11 @@
 
 #include <mr/cmd/command_table.hpp>
 #include <mr/cmd/exit.hpp>
+#include <mr/util/quote.hpp>
 #include <mr/util/strings.hpp>
 
 #include "actions.hpp"
+#include "manual.hpp"
 
 namespace mr::cmd {
 
@@ -207,6 +209,41 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 4> k_builtin
     {"ll", "summary"},
 }};
 
+// A command's shell code as `mr help` shows it, indented under its heading; quoted and
+// escaped when it holds a control character other than a newline or a tab.
+std::string shown_code(const std::string& code) {
+  std::string rest = code;
+  std::erase_if(rest, [](char c) { return c == '\n' || c == '\t'; });
+  if (util::has_control_character(rest)) {
+    return "    " + util::quote_string(code) + "\n";
+  }
+  std::string out;
+  for (const auto line : util::split_lines(code)) {
+    out += line.empty() ? "\n" : "    " + std::string(line) + "\n";
+  }
+  return out;
+}
+
+// What the registry defines under `name`: the file-wide command, where it comes from, and
+// each repository's own (`mr help NAME`).
+std::string command_text(const std::string& name, const registry::Registry& registry) {
+  std::string text;
+  if (const auto it = registry.commands.find(name); it != registry.commands.end()) {
+    const auto from = registry.defined_in.find("commands." + name);
+    text += "\nIn " +
+            (from != registry.defined_in.end() ? util::shown(from->second.string())
+                                               : std::string("the registry")) +
+            " ([commands]):\n" + shown_code(it->second);
+  }
+  for (const auto& repo : registry.repos) {
+    if (const auto own = repo.commands.find(name); own != repo.commands.end()) {
+      text += "\nFor " + util::shown(repo.path.string()) + " (" +
+              util::shown(repo.location.file.string()) + "):\n" + shown_code(own->second);
+    }
+  }
+  return text;
+}
+
 bool user_command(std::string_view name, const registry::Registry& registry) {
   if (registry.commands.count(name) != 0) {
     return true;
@@ -283,13 +320,16 @@ bool asks_for_help(const std::vector<std::string>& args) {
   return (!args.empty() && args.front() == "--help") || (args.size() == 1 && args.front() == "-h");
 }
 
-std::string action_help(const Resolution& resolution, const registry::Registry& registry) {
+std::string action_help(const Resolution& resolution, const registry::Registry& registry,
+                        bool manual) {
   const CommandInfo* builtin = resolution.builtin;
   const std::string& name = resolution.action;
   if (builtin == nullptr || replaced_by_registry(resolution, registry)) {
-    return "Usage: mr [OPTIONS] " + name + " [ARGS...]\n" + name +
-           " is a command of the registry: its shell code runs in each selected repository,\n"
-           "with ARGS as \"$@\" (see mrconfig.toml(5)).\n";
+    std::string text =
+        "Usage: mr [OPTIONS] " + name + " [ARGS...]\n" + name +
+        " is a command of the registry: its shell code runs in each selected repository,\n"
+        "with ARGS as \"$@\" (see mrconfig.toml(5)).\n";
+    return manual ? text + command_text(name, registry) : text;
   }
   std::string text = "Usage: mr [OPTIONS] " + name +
                      (builtin->synopsis.empty() ? "" : " " + std::string(builtin->synopsis)) +
@@ -298,7 +338,11 @@ std::string action_help(const Resolution& resolution, const registry::Registry& 
   for (const auto& [action, help] : k_action_help) {
     own = action == name ? help : own;
   }
-  return text.append(own) + "\nThe global options (mr --help) go before the action.\n";
+  text.append(own).append("\nThe global options (mr --help) go before the action.\n");
+  if (const auto entry = manual_entry(man_page_source(), name); manual && !entry.empty()) {
+    text += "\nFrom mr(1):\n\n" + entry;
+  }
+  return text;
 }
 
 std::vector<std::string> known_actions(const registry::Registry& registry) {

@@ -100,7 +100,7 @@ int help(const std::vector<std::string>& args, const registry::Registry& registr
   if (!resolution) {
     return exit_error(resolution.error().message, err_color);
   }
-  render::print_text(action_help(*resolution, registry));
+  render::print_text(action_help(*resolution, registry, true));
   return k_exit_ok;
 }
 
@@ -181,8 +181,14 @@ int run(const Invocation& invocation) {
     return help(invocation.args, loaded ? *loaded : registry::Registry{}, err_color);
   }
   if (!loaded) {
-    // An action that does not read the registry (import) runs whatever is there.
+    // An action that does not read the registry (import) runs whatever is there, and a
+    // built-in's --help needs none (a broken registry is what one may want help with).
     auto standalone = resolve_action(invocation.action, registry::Registry{});
+    if (standalone && standalone->builtin != nullptr && asks_for_help(invocation.args) &&
+        !invocation.interrupt.stop_requested()) {
+      render::print_text(action_help(*standalone, registry::Registry{}));
+      return k_exit_ok;
+    }
     if (standalone && standalone->builtin != nullptr && !standalone->builtin->reads_registry &&
         !invocation.interrupt.stop_requested()) {
       loaded = registry::Registry{};

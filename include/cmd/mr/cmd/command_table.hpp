@@ -89,8 +89,11 @@ Result<ArgsRoute> check_arguments(const Resolution& resolution,
 // replaces the built-in (its arguments, --help included, go to that command).
 bool replaced_by_registry(const Resolution& resolution, const registry::Registry& registry);
 
-// What `mr help ACTION` prints: usage, summary, and the action's own arguments and options.
-std::string action_help(const Resolution& resolution, const registry::Registry& registry);
+// What `mr ACTION --help` prints: usage, summary, and the action's own arguments and
+// options. With `manual` (`mr help ACTION`), then the action's entry in mr(1); for a command
+// of the registry, its shell code and the file defining it, and each repository's own.
+std::string action_help(const Resolution& resolution, const registry::Registry& registry,
+                        bool manual = false);
 
 // Whether the action's arguments ask for its help: a first argument --help, or a lone -h
 // (`mr grep -h PATTERN` is git grep's -h).
