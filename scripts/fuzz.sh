@@ -10,12 +10,12 @@
 # which means no time limit). $MR_FUZZ_SANITIZERS=undefined builds the targets without
 # AddressSanitizer (into build-fuzz-undefined/, sharing build-fuzz/corpus): about 2.5 times
 # as many inputs a second, for long runs on a small machine.
-#   scripts/fuzz.sh [SECONDS [TARGET...]]      targets: registry edit cli select
+#   scripts/fuzz.sh [SECONDS [TARGET...]]      targets: registry edit cli select import
 set -eu
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 [ $# -gt 0 ] && shift
-targets="${*:-registry edit cli select}"
+targets="${*:-registry edit cli select import}"
 
 sanitizers="${MR_FUZZ_SANITIZERS:-address,undefined}"
 if [ "$sanitizers" = "address,undefined" ]; then
@@ -24,7 +24,8 @@ if [ "$sanitizers" = "address,undefined" ]; then
 else
   build="build-fuzz-$(echo "$sanitizers" | tr ',' '-')"
   cmake --preset fuzz -B "$build" -DMR_FUZZ_SANITIZERS="$sanitizers" >/dev/null
-  cmake --build "$build" --target mr_fuzz_registry mr_fuzz_edit mr_fuzz_cli mr_fuzz_select
+  cmake --build "$build" --target mr_fuzz_registry mr_fuzz_edit mr_fuzz_cli mr_fuzz_select \
+    mr_fuzz_import
 fi
 
 # The targets write their scratch files here (a tmpfs: they write on every input).
@@ -38,7 +39,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 max_len() {
   case "$1" in
-  registry | edit) echo 8192 ;; # registries are small
+  registry | edit | import) echo 8192 ;; # registries are small
   select) echo 1024 ;;
   *) echo 512 ;;
   esac
@@ -53,7 +54,7 @@ dict() {
 
 for t in $targets; do
   bin="$build/fuzz/mr_fuzz_$t"
-  [ -x "$bin" ] || { echo "error: no fuzz target '$t' (registry, edit, cli, select)" >&2; exit 2; }
+  [ -x "$bin" ] || { echo "error: no fuzz target '$t' (registry, edit, cli, select, import)" >&2; exit 2; }
   mkdir -p "build-fuzz/corpus/$t" "build-fuzz/artifacts/$t"
   if [ -d "fuzz/regressions/$t" ]; then
     echo "== $t: replay fuzz/regressions/$t" >&2

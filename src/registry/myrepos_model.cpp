@@ -154,6 +154,14 @@ private:
                                               "left out: TOML holds only UTF-8", true));
           break;
         }
+        if (std::any_of(e.raw.begin(), e.raw.end(), [](char c) {
+              return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == '\x7f';
+            })) {
+          // Found by fuzzing: the conversion did not load, and nothing was written.
+          m_model.reports.push_back(report_at(m_model, origin, "a comment with a control character",
+                                              "left out: a TOML comment cannot hold one", true));
+          break;
+        }
         m_model.outputs[ix(out)].events.push_back({Event::Kind::comment, origin});
         break;
       case IniEntry::Kind::section:

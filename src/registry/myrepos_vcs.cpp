@@ -99,6 +99,11 @@ std::string vcs_of_checkout(std::string_view command) {
            std::string_view(" \t\n;&|()").find(command[end]) == std::string_view::npos) {
       ++end;
     }
+    if (end == i) {
+      // A ')' the first loop does not skip: step over it (found by fuzzing: "x )" hung).
+      ++i;
+      continue;
+    }
     const auto word = command.substr(i, end - i);
     static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> k_programs{{
         {"git", "git"},

@@ -148,6 +148,29 @@ TEST_F(ImportCli, AValueThatIsNotUtf8IsReportedAndLeftOut) {
   EXPECT_EQ(read_file(registry()), "\n[repos.\"a\"]\n[repos.\"a\".commands]\nbye = \"echo bye\"\n");
 }
 
+// TOML comments may not hold a control character but a tab: such a comment is left out with
+// a note (found by fuzzing: the whole conversion failed to load, and nothing was written).
+TEST_F(ImportCli, ACommentWithAControlCharacterIsLeftOutWithANote) {
+  write_ini("# tab\tok\n# bell\x07here\n# del\x7f\n[a]\nchain = false\n");
+  const auto r = mr({"import"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto what = ": note: a comment with a control character; left out: a TOML comment "
+                    "cannot hold one\n";
+  EXPECT_EQ(r.err, "mr import: " + ini().string() + ":2" + what + "mr import: " + ini().string() +
+                       ":3" + what);
+  EXPECT_EQ(read_file(registry()), "# tab\tok\n\n[repos.\"a\"]\n");
+  EXPECT_EQ(mr({"list"}, home()).exit_code, 1); // it loads (a is not checked out)
+}
+
+// A checkout command with a ')' where a word could start made the guess of its version
+// control system loop forever (found by fuzzing). The ctest TIMEOUT ends a hang.
+TEST_F(ImportCli, ACheckoutWithAClosingParenthesisDoesNotHang) {
+  write_ini("[a]\ncheckout = echo )\n[b]\ncheckout = ( git clone https://example.org/b.git b )\n");
+  const auto r = mr({"import", "--dry-run"}, home());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("[repos.\"b\"]\n"), std::string::npos) << r.out;
+}
+
 // --force replaces a file, never a FIFO, a device or what a dangling symlink names.
 TEST_F(ImportCli, AnOutputThatIsNotARegularFileIsRefusedEvenWithForce) {
   write_ini("[a]\n");
