@@ -12,9 +12,9 @@ set(MR_PACKAGING_BINARY_DIR ${PROJECT_BINARY_DIR}/packaging)
 # The changelog's newest entry must name the version being packaged: checked here, so a
 # version bump without a changelog entry fails at configure time, not after a release.
 file(STRINGS ${MR_PACKAGING_DIR}/changelog mr_changelog_head LIMIT_COUNT 1)
-set(mr_deb_version "${PROJECT_VERSION}-${MR_DEB_RELEASE}")
-if(NOT mr_changelog_head MATCHES "^mr \\(${mr_deb_version}\\) ")
-  message(FATAL_ERROR "packaging/changelog: the newest entry must be for mr ${mr_deb_version} "
+set(MR_DEB_VERSION "${PROJECT_VERSION}-${MR_DEB_RELEASE}")
+if(NOT mr_changelog_head MATCHES "^mr \\(${MR_DEB_VERSION}\\) ")
+  message(FATAL_ERROR "packaging/changelog: the newest entry must be for mr ${MR_DEB_VERSION} "
                       "(project version ${PROJECT_VERSION}), found: ${mr_changelog_head}")
 endif()
 
