@@ -1,10 +1,11 @@
 # The Debian package: `cpack -G DEB` in the build directory makes mr_VERSION-1_ARCH.deb from
 # the install() rules, plus what Debian asks of every package: a machine-readable copyright
 # file, a gzipped Debian changelog, and maintainer scripts (packaging/) that divert
-# myrepos' /usr/bin/mr and mr(1) to mr.myrepos while this package is installed.
+# myrepos' /usr/bin/mr and mr(1) to mr.myrepos, and bash-completion's completion of
+# myrepos' mr to mr.distrib, while this package is installed.
 # The version is 0.1.0-1, not 0.1.0: the package is upstream's release packaged for Debian
-# (revision 1), so its changelog is changelog.Debian.gz; a native version would make
-# lintian ask for changelog.gz instead.
+# (revision 1), so its changelog is changelog.Debian.gz; with a native version lintian
+# warns wrong-name-for-changelog-of-native-package (it wants changelog.gz).
 set(MR_DEB_RELEASE 1)
 set(MR_PACKAGING_DIR ${PROJECT_SOURCE_DIR}/packaging)
 set(MR_PACKAGING_BINARY_DIR ${PROJECT_BINARY_DIR}/packaging)
@@ -68,11 +69,12 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_RELEASE ${MR_DEB_RELEASE})
 set(CPACK_DEBIAN_PACKAGE_SECTION vcs)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-set(MR_PACKAGE_MAINTAINER "The mr developers <mr@example.org>"
-    CACHE STRING "Maintainer field of the Debian package")
-set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${MR_PACKAGE_MAINTAINER}")
+# As in packaging/changelog's trailer. The project has no mail address yet: example.org is
+# the reserved placeholder domain, to be replaced by a real address.
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "The mr developers <mr@example.org>")
 # The shared libraries' packages come from dpkg-shlibdeps; git is the one dependency it
-# cannot see: mr runs the git binary (run's shell defaults, options it hands to git).
+# cannot see: mr runs the git binary (commit, push, log, grep, clean, and the options of
+# status, diff, fetch and update it hands to git).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS git)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${MR_PACKAGING_DIR}/preinst ${MR_PACKAGING_DIR}/postrm)
