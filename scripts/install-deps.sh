@@ -1,12 +1,15 @@
 #!/bin/sh
 # Installs the Debian 12 packages mr needs to build, test and demo, skipping those already
 # installed (so it costs nothing on a prepared machine). Run as root, or with sudo available.
+# The last line is for the package test (tests/package/deb_test.sh): cpack's dependency
+# list (dpkg-shlibdeps), lintian, `man -w` and `file`.
 set -eu
 
 packages="g++ cmake ninja-build pkg-config git ca-certificates
 libgit2-dev zlib1g-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libexpected-dev
 libgtest-dev scdoc util-linux myrepos bash-completion zsh fish openssh-client openssh-server
-clang-14 libclang-rt-14-dev"
+clang-14 libclang-rt-14-dev
+dpkg-dev lintian man-db file"
 
 missing=""
 for p in $packages; do
