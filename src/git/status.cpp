@@ -218,7 +218,8 @@ void reserve_entries(git_status_list* list, RepoStatus& st) {
   const std::size_t count = git_status_list_entrycount(list);
   std::size_t untracked = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    untracked += (git_status_byindex(list, i)->status & GIT_STATUS_WT_NEW) != 0 ? 1 : 0;
+    untracked += (git_status_byindex(list, i)->status & GIT_STATUS_WT_NEW) != 0 ? std::size_t{1}
+                                                                                : std::size_t{0};
   }
   st.untracked.reserve(untracked);
   st.changes.reserve(count - untracked);

@@ -102,7 +102,8 @@ TEST_F(RegistryConfig, ManyAtOnceLoseNothing) {
   }
   std::vector<int> pids;
   for (int i = 0; i < k_each; ++i) {
-    pids.push_back(spawn({mr_binary().string(), "register"}, options_in(repos[i])));
+    pids.push_back(
+        spawn({mr_binary().string(), "register"}, options_in(repos[static_cast<std::size_t>(i)])));
     pids.push_back(
         spawn({mr_binary().string(), "config", "DEFAULT", "alias.a" + std::to_string(i) + "=list"},
               options_in(home())));
@@ -111,7 +112,9 @@ TEST_F(RegistryConfig, ManyAtOnceLoseNothing) {
     EXPECT_EQ(wait_for(pid), 0);
   }
   for (int i = 0; i < k_each; ++i) {
-    EXPECT_EQ(mr({"config", repos[i].string(), "url"}, home()).exit_code, 0) << i;
+    EXPECT_EQ(mr({"config", repos[static_cast<std::size_t>(i)].string(), "url"}, home()).exit_code,
+              0)
+        << i;
     EXPECT_EQ(mr({"config", "DEFAULT", "alias.a" + std::to_string(i)}, home()).out, "list\n") << i;
   }
 }
