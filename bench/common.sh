@@ -161,3 +161,29 @@ for arg in sys.argv[1:]:
                       f"{m[mine][1]:7.1f} MB / {m[other][1]:5.1f} MB")
 PY
 }
+
+# make_registry N: $BENCH_DIR/reg-N/ws/.mrconfig.toml, made once and reused: N tables
+# [repos."gGGG/repoK"] (1,000 repositories per group directory) with a url, every third
+# with tags, every fifth with a branch; each directory exists, empty.
+make_registry() { # N: $BENCH_DIR/reg-N, reused when complete
+  local n=$1 dir="$BENCH_DIR/reg-$1"
+  [ -f "$dir/READY" ] && return 0
+  rm -rf "$dir"
+  mkdir -p "$dir/ws" "$dir/home"
+  python3 - "$dir" "$n" <<'PY'
+import os, sys
+dir, n = sys.argv[1], int(sys.argv[2])
+with open(f"{dir}/ws/.mrconfig.toml", "w") as out:
+    out.write(f"# bench/registry-load.sh: {n} repositories\n")
+    for k in range(1, n + 1):
+        path = f"g{(k - 1) // 1000:03d}/repo{k}"
+        os.makedirs(f"{dir}/ws/{path}")
+        out.write(f'[repos."{path}"]\nurl = "https://git.example.invalid/group/repo{k}.git"\n')
+        if k % 3 == 0:
+            out.write(f'tags = ["bench", "t{k % 7}"]\n')
+        if k % 5 == 0:
+            out.write('branch = "main"\n')
+        out.write("\n")
+PY
+  touch "$dir/READY"
+}

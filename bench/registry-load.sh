@@ -2,10 +2,8 @@
 # Loading a large registry: `mr list` (reads the registry, checks each directory is there,
 # prints one line per repository) on registries of 1,000, 10,000 and 100,000 repositories.
 #   bench/registry-load.sh [SIZES...]        (default: 1000 10000 100000; needs build/mr)
-# Each registry is $BENCH_DIR/reg-N/ws/.mrconfig.toml, made once and reused: N tables
-# [repos."gGGG/repoK"] (1,000 repositories per group directory) with a url, every third
-# with tags, every fifth with a branch. list opens no repository but does stat each
-# directory, so the directories exist, as plain empty ones.
+# Each registry is common.sh's make_registry N. list opens no repository but does stat
+# each directory, so the directories exist, as plain empty ones.
 # Two rows per size: the registry trusted (listed in ~/.mrtrust) and not trusted (each
 # repository's path is then resolved, symlinks followed, to check it stays inside).
 # Prints the median of RUNS (default 5) runs: wall time, CPU time (user + system: the wall
@@ -14,29 +12,6 @@
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
 runs=${RUNS:-5}
-
-make_registry() { # N: $BENCH_DIR/reg-N, reused when complete
-  local n=$1 dir="$BENCH_DIR/reg-$1"
-  [ -f "$dir/READY" ] && return 0
-  rm -rf "$dir"
-  mkdir -p "$dir/ws" "$dir/home"
-  python3 - "$dir" "$n" <<'PY'
-import os, sys
-dir, n = sys.argv[1], int(sys.argv[2])
-with open(f"{dir}/ws/.mrconfig.toml", "w") as out:
-    out.write(f"# bench/registry-load.sh: {n} repositories\n")
-    for k in range(1, n + 1):
-        path = f"g{(k - 1) // 1000:03d}/repo{k}"
-        os.makedirs(f"{dir}/ws/{path}")
-        out.write(f'[repos."{path}"]\nurl = "https://git.example.invalid/group/repo{k}.git"\n')
-        if k % 3 == 0:
-            out.write(f'tags = ["bench", "t{k % 7}"]\n')
-        if k % 5 == 0:
-            out.write('branch = "main"\n')
-        out.write("\n")
-PY
-  touch "$dir/READY"
-}
 
 # time_list N TRUSTED: the median wall time and peak RSS of `mr list` over $runs runs.
 time_list() {

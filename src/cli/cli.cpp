@@ -60,7 +60,7 @@ struct RawOptions {
   std::vector<std::string> tags;
   bool quiet = false, minimal = false, stats = false, force = false, trust_all = false,
        verbose = false, fail_fast = false, json = false, force_env = false, interactive = false,
-       path = false;
+       path = false, complete = false;
 };
 
 // As myrepos (Getopt::Long), a repeated option takes its last value: `alias mr='mr -j4'`
@@ -109,6 +109,8 @@ void define_options(CLI::App& app, RawOptions& raw) {
   app.add_flag("--force-env", raw.force_env, "Run although GIT_DIR or the like is set");
   app.add_flag("-p,--path", raw.path,
                "Ignored (myrepos' old option; its behaviour is the default)");
+  // The shell completions' query (cmd/complete.hpp): not for people, so not in the help.
+  app.add_flag("--complete", raw.complete, "")->group("");
   app.footer(actions_footer());
 }
 
@@ -297,8 +299,9 @@ ParsedCommandLine parse(const std::vector<std::string>& args) {
       return usage_error(options.error().message);
     }
     parsed.invocation.options = std::move(*options);
+    parsed.invocation.complete = raw.complete;
     if (split.rest.empty()) {
-      return usage_error("no action given");
+      return usage_error(raw.complete ? "--complete needs a query" : "no action given");
     }
   } catch (const CLI::CallForHelp&) {
     parsed.outcome = Outcome::help;
@@ -315,7 +318,7 @@ ParsedCommandLine parse(const std::vector<std::string>& args) {
                        "'");
   }
   // `mr help` and `mr help help`: help itself is no action, its help is the general one.
-  if (split.rest.front() == "help" &&
+  if (!raw.complete && split.rest.front() == "help" &&
       (split.rest.size() == 1 || (split.rest.size() == 2 && split.rest[1] == "help"))) {
     parsed.outcome = Outcome::help;
     parsed.text = app.help();

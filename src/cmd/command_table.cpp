@@ -328,6 +328,18 @@ std::vector<std::string> known_actions(const registry::Registry& registry) {
   return {names.begin(), names.end()};
 }
 
+std::string action_description(std::string_view name, const registry::Registry& registry) {
+  if (const auto target = alias_target(name, registry); !target.empty()) {
+    return "alias for " + target;
+  }
+  if (user_command(name, registry)) {
+    return find_builtin(name) != nullptr ? "command of the registry (replaces the built-in)"
+                                         : "command of the registry";
+  }
+  const auto* builtin = find_builtin(name);
+  return builtin != nullptr ? std::string(builtin->summary) : std::string();
+}
+
 Result<Resolution> resolve_action(std::string_view typed, const registry::Registry& registry) {
   const auto via_alias = [&](std::string_view name) -> Result<Resolution> {
     const auto target = alias_target(name, registry);

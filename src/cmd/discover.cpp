@@ -138,14 +138,8 @@ void read_all(const CommandContext& ctx, std::vector<Found>& found) {
   });
 }
 
-// Text from the repository (a path, a url, a branch) as a message shows it: escaped and
-// quoted when it holds a control character, which must not reach the terminal as it is.
-std::string shown(const std::string& text) {
-  return util::has_control_character(text) ? util::quote_string(text) : text;
-}
-
 std::string url_or(const std::optional<std::string>& url, std::string_view none) {
-  return url ? shown(util::redact_url(*url)) : std::string(none);
+  return url ? util::shown(util::redact_url(*url)) : std::string(none);
 }
 
 // One field of a --dry-run line: quoted and escaped (util::quote_string) when it holds a
@@ -194,7 +188,7 @@ public:
                       field(info.url ? std::optional(util::redact_url(*info.url)) : std::nullopt) +
                       " " + field(info.branch));
       } else {
-        m_out.message("mr discover: added " + shown(outcome->repo.string()) + " (" +
+        m_out.message("mr discover: added " + util::shown(outcome->repo.string()) + " (" +
                       url_or(info.url, "no remote, so no url") + ")");
       }
     } else {
@@ -308,14 +302,14 @@ int run_discover(CommandContext& ctx) {
   std::size_t refused_before = 0;
   for (const auto& f : found) {
     if (!f.info) {
-      out.warning(shown(f.place.logical.string()) +
-                  ": not registered: " + shown(util::redact_urls(f.info.error().message)));
+      out.warning(util::shown(f.place.logical.string()) +
+                  ": not registered: " + util::shown(util::redact_urls(f.info.error().message)));
       continue;
     }
     if (f.info->url && util::has_control_character(*f.info->url)) {
       // The loader refuses it: said here, with the url escaped, rather than as its error.
       ++refused_before;
-      out.warning(shown(f.place.logical.string()) + ": not registered: its url " +
+      out.warning(util::shown(f.place.logical.string()) + ": not registered: its url " +
                   util::quote_string(util::redact_url(*f.info->url)) +
                   " holds a control character (such as a newline), which a registry may not");
       continue;

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <mr/cmd/command_table.hpp>
+#include <mr/cmd/complete.hpp>
 #include <mr/cmd/context.hpp>
 #include <mr/cmd/exit.hpp>
 #include <mr/cmd/invocation.hpp>
@@ -139,7 +140,8 @@ int run(const Invocation& invocation) {
   };
 
   const auto dangerous = dangerous_variables();
-  if (!options.force_env && refuse_environment(dangerous, err_color)) {
+  // A completion only reads the registry: GIT_DIR and the like do not matter to it.
+  if (!options.force_env && !invocation.complete && refuse_environment(dangerous, err_color)) {
     return k_exit_usage;
   }
   const auto home = util::home_dir();
@@ -170,6 +172,10 @@ int run(const Invocation& invocation) {
   const auto& root = registry::root_for(roots, directory);
   auto loaded = registry::load({root.path, home, options.trust_all || roots.inherited_trust_all,
                                 root.owner_only, invocation.interrupt, roots.files});
+  if (invocation.complete) {
+    return complete({invocation.action, invocation.args, *cwd, home},
+                    loaded ? *loaded : registry::Registry{});
+  }
   if (invocation.action == "help") {
     // Without a registry that loads, the built-ins and their aliases still have their help.
     return help(invocation.args, loaded ? *loaded : registry::Registry{}, err_color);

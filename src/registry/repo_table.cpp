@@ -11,6 +11,7 @@
 
 #include <mr/registry/trust.hpp>
 #include <mr/util/paths.hpp>
+#include <mr/util/quote.hpp>
 
 #include "load_support.hpp"
 #include "myrepos_spelling.hpp"
@@ -470,7 +471,7 @@ Result<void> read_commands(const FileContext& ctx, const toml::table& table,
     const auto name = k.str();
     if (!toml_support::valid_action_name(name)) {
       return tl::unexpected(error_at(ctx, k.source(),
-                                     "invalid name '" + std::string(name) + "' in " + what +
+                                     "invalid name '" + util::shown(name) + "' in " + what +
                                          " (use letters, digits, '_', '-' and '.')"));
     }
     if (const auto myrepos = kind ? myrepos_command_name(name, *kind) : std::nullopt) {

@@ -151,4 +151,8 @@ std::string quote_string(std::string_view s) {
   return out;
 }
 
+std::string shown(std::string_view s) {
+  return has_control_character(s) ? quote_string(s) : std::string(s);
+}
+
 } // namespace mr::util

@@ -99,6 +99,10 @@ bool asks_for_help(const std::vector<std::string>& args);
 // Every name `resolve_action` accepts as a target, sorted (for messages and completion).
 std::vector<std::string> known_actions(const registry::Registry& registry);
 
+// What an action name in known_actions() is, in a few words (for the completions): a
+// built-in's summary, "alias for TARGET", or that the registry defines it.
+std::string action_description(std::string_view name, const registry::Registry& registry);
+
 // pre_ACTION, post_ACTION and skip are hooks, not actions.
 bool is_hook_name(std::string_view name);
 

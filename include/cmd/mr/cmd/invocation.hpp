@@ -42,6 +42,8 @@ struct Invocation {
   std::vector<std::string> args;     // everything after the action
   std::vector<std::string> switches; // the option words before the action, as typed
   std::stop_token interrupt;         // fires on Ctrl-C / SIGTERM / SIGHUP: cancel, exit 130
+  // --complete (hidden): `action` is the query and `args` its word (cmd/complete.hpp).
+  bool complete = false;
 };
 
 // Runs the invocation and returns the process exit status (0, 1, 2 or 130).

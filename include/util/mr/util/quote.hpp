@@ -20,4 +20,8 @@ bool has_control_character(std::string_view s);
 // printed in a message cannot hide or reorder what follows it.
 std::string quote_string(std::string_view s);
 
+// Text from a file or a repository (a name, a path, a url) as a message shows it: as it is,
+// or quote_string()'d when it holds a control character, which must not reach a terminal.
+std::string shown(std::string_view s);
+
 } // namespace mr::util
