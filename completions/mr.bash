@@ -85,6 +85,7 @@ _mr_repos_as_filenames() {
     ((${#_mr_lines[@]} == 0)) || compopt -o filenames
 }
 
+# The value of global option $1 (the word being completed).
 _mr_global_value() {
     case $1 in
         -d | --directory)
@@ -102,6 +103,7 @@ _mr_global_value() {
     esac
 }
 
+# The arguments of built-in action $1, whose first argument is word $2.
 _mr_action_args() {
     local name=$1 first=$2
     case $name in
@@ -164,7 +166,7 @@ _mr_action_args() {
                 _mr_offer url branch tags order skip deleted lib chain transport jobs \
                     timeout connections_per_host stall_timeout commands. alias.
             fi
-            # A key that ends in a dot or takes a value goes on without a space.
+            # commands. and alias. go on without a space.
             [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *[.=] ]] && compopt -o nospace
             ;;
         run)
@@ -253,7 +255,8 @@ _mr() {
 
     if [[ -n $action ]]; then
         _mr_unquote "$action" value
-        _mr_query action "$value"
+        # `help` is answered before any action (exactly that word); mr resolves the rest.
+        [[ $value == help ]] && _mr_lines=(help$'\t'builtin) || _mr_query action "$value"
         local resolved=${_mr_lines[0]-}
         if [[ ${resolved#*$'\t'} == builtin ]]; then
             _mr_action_args "${resolved%%$'\t'*}" $((action_at + 1))

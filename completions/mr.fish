@@ -239,7 +239,9 @@ function __mr_complete
     end
 
     if test -n "$action"
-        set -l resolved (__mr_query action $action | string split \t)
+        # `help` is answered before any action (exactly that word); mr resolves the rest.
+        set -l resolved help builtin
+        test "$action" = help; or set resolved (__mr_query action $action | string split \t)
         set -l args
         test $first -le $n; and set args $tokens[$first..$n]
         if test "$resolved[2]" = builtin
