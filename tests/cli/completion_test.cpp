@@ -1,115 +1,296 @@
-// The shell completions: they parse in their shells, they know every action and option
-// that `mr --help` lists, and bash's completes what it should.
-#include <regex>
-#include <set>
+// The shell completions in bash, zsh and fish (completions/), each driven in its real shell
+// (completion_shells.hpp) with a real registry: ~/.mrconfig.toml with an include, the
+// nearest .mrconfig.toml below $HOME, files named with -c and $MR_CONFIG. Every case checks
+// the exact candidates each shell offers, so a list that does not come from the registry
+// the line would use (mr --complete) shows up as a missing or an extra name.
+#include <iostream>
+#include <optional>
 
-#include "cli_fixture.hpp"
+#include "completion_shells.hpp"
 
 namespace mr::test {
 
 namespace {
 
-const fs::path k_completions = fs::path(MR_SOURCE_DIR) / "completions";
+using completion::Offer;
+using completion::Shell;
+using Words = std::set<std::string>;
 
-class Completion : public CliTest {
+const Words k_builtins{"checkout", "ci",       "clean",  "co",      "commit",     "config",
+                       "diff",     "discover", "fetch",  "grep",    "help",       "import",
+                       "list",     "ll",       "log",    "ls",      "push",       "record",
+                       "register", "run",      "status", "summary", "unregister", "update"};
+
+Words operator+(Words a, const Words& b) {
+  a.insert(b.begin(), b.end());
+  return a;
+}
+
+// A line and what it offers; `bash` when bash differs (after `--opt=`, readline replaces
+// only what follows the `=`, so bash's candidates leave it out).
+struct Case {
+  Case(std::string line_, Words expected_, std::optional<Words> bash_ = std::nullopt)
+      : line(std::move(line_)), expected(std::move(expected_)), bash(std::move(bash_)) {}
+  std::string line;
+  Words expected;
+  std::optional<Words> bash;
+};
+
+class ShellCompletion : public CliTest {
 protected:
-  // Actions and long options, as `mr --help` lists them.
-  void SetUp() override {
-    const auto help = mr({"--help"}, home()).out;
-    const auto options_part = help.substr(0, help.find("Actions"));
-    const std::regex option(R"((--[a-z][a-z-]+))");
-    for (auto it = std::sregex_iterator(options_part.begin(), options_part.end(), option);
-         it != std::sregex_iterator(); ++it) {
-      m_options.insert((*it)[1]);
+  ShellCompletion() : m_shells(root(), env_for(home())) {
+    for (const auto* dir : {"src/a", "src/b", "proj/sub"}) {
+      fs::create_directories(home() / dir);
     }
-    const auto actions_at = help.find("Actions");
-    std::istringstream lines(help.substr(actions_at));
-    std::string line;
-    std::getline(lines, line);
-    while (std::getline(lines, line) && line.rfind("  ", 0) == 0) {
-      m_actions.insert(line.substr(2, line.find(' ', 2) - 2));
+    write_file(registry(), "include = [\"~/.config/mr/*.toml\"]\n"
+                           "[commands]\nhello = \"echo hi\"\npre_status = \"true\"\n"
+                           "[alias]\nup = \"update\"\n"
+                           "[repos.\"src/a\"]\ntags = [\"work\", \"fun\"]\n"
+                           "[repos.\"src/b\"]\ntags = [\"home\"]\n");
+    write_file(home() / ".config/mr/inc.toml", "[commands]\nincluded = \"true\"\n");
+    write_file(home() / "proj/.mrconfig.toml",
+               "[commands]\nnear = \"true\"\n[repos.sub]\ntags = [\"near\"]\n");
+    write_file(home() / "mine.toml", "[commands]\ntilde = \"true\"\n");
+    write_file(other(), "[commands]\nhey = \"true\"\n[repos.o]\ntags = [\"othertag\"]\n");
+    write_file(root() / "env.toml", "[commands]\nfromenv = \"true\"\n");
+    write_file(root() / "log.toml", "[commands]\ndiff = \"echo mine\"\n");
+    // Commands load only from trusted files, for the completion as for the action.
+    std::string trusted;
+    for (const auto& file : {home() / "proj/.mrconfig.toml", home() / "mine.toml", other(),
+                             root() / "env.toml", root() / "log.toml"}) {
+      trusted += file.string() + "\n";
     }
-    ASSERT_GE(m_actions.size(), 8u);
-    ASSERT_GE(m_options.size(), 15u);
+    write_file(home() / ".mrtrust", trusted);
+    // Where files are completed: *.toml, another file, a directory.
+    write_file(files() / "a.toml", "");
+    write_file(files() / "b.txt", "");
+    fs::create_directories(files() / "sub");
+    write_file(root() / "texts/b.txt", "");
   }
 
-  std::string bash_complete(const std::string& line, const fs::path& registry_file) {
-    const std::string script =
-        "source /usr/share/bash-completion/bash_completion; source \"$1\"; line=\"$2\"; "
-        "COMP_LINE=\"$line\"; COMP_POINT=${#line}; read -ra COMP_WORDS <<< \"$line\"; "
-        "[[ \"$line\" == *' ' ]] && COMP_WORDS+=(''); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); "
-        "_mr; printf '%s\\n' \"${COMPREPLY[@]}\" | sort | tr '\\n' ' '";
-    RunOptions options;
-    options.cwd = home();
-    options.env = env_for(home());
-    options.env["MR_CONFIG"] = registry_file.string();
-    const auto r =
-        run({"bash", "-c", script, "bash", (k_completions / "mr.bash").string(), line}, options);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
+  fs::path other() const { return root() / "other.toml"; }
+  fs::path files() const { return root() / "files"; }
+
+  // The shells to drive: all three; one that is missing fails the test, unless allowed.
+  std::vector<Shell> shells() const {
+    std::vector<Shell> out;
+    for (const auto shell : {Shell::bash, Shell::zsh, Shell::fish}) {
+      const auto missing = m_shells.missing(shell);
+      if (missing.empty()) {
+        out.push_back(shell);
+      } else if (completion::missing_shells_allowed()) {
+        std::cout << "[ NOTE     ] " << missing << " is not installed: not checked\n";
+      } else {
+        ADD_FAILURE() << missing << " is not installed (scripts/install-deps.sh installs it; "
+                      << "MR_TEST_ALLOW_MISSING_SHELLS=1 skips it)";
+      }
+    }
+    return out;
   }
 
-  std::set<std::string> m_actions;
-  std::set<std::string> m_options;
+  std::vector<Offer> complete(Shell shell, const std::vector<std::string>& lines,
+                              const fs::path& cwd,
+                              const std::map<std::string, std::string>& env = {}) const {
+    return m_shells.complete(shell, lines, cwd, env);
+  }
+
+  // In each shell, every line offers exactly what its case expects.
+  void expect_offers(const std::vector<Case>& cases, const fs::path& cwd,
+                     const std::map<std::string, std::string>& env = {}) const {
+    std::vector<std::string> lines;
+    for (const auto& c : cases) {
+      lines.push_back(c.line);
+    }
+    for (const auto shell : shells()) {
+      const auto offers = complete(shell, lines, cwd, env);
+      for (std::size_t i = 0; i < cases.size(); ++i) {
+        const auto& expected =
+            shell == Shell::bash && cases[i].bash ? *cases[i].bash : cases[i].expected;
+        EXPECT_EQ(offers[i].words, expected) << completion::name(shell) << ": " << cases[i].line;
+      }
+    }
+  }
+
+private:
+  completion::ShellRunner m_shells;
 };
 
 } // namespace
 
-TEST_F(Completion, EveryFileKnowsEveryActionAndOption) {
-  for (const char* file : {"mr.bash", "_mr", "mr.fish"}) {
-    const auto text = read_file(k_completions / file);
-    for (const auto& action : m_actions) {
-      EXPECT_NE(text.find(action), std::string::npos) << file << " lacks action " << action;
+TEST_F(ShellCompletion, ActionsAreThoseOfTheRegistryTheLineWouldUse) {
+  const auto o = other().string();
+  const Words mine{"hello", "included", "up"}; // ~/.mrconfig.toml and its include; no hook
+  expect_offers({{"mr ", k_builtins + mine},
+                 {"mr he", {"hello", "help"}},
+                 {"mr -- he", {"hello", "help"}},
+                 {"mr -q -j 3 in", {"included"}},
+                 {"mr -j in", {"included"}},
+                 // -c names the registry alone; ~/ is expanded for it; -t goes along.
+                 {"mr -c " + o + " he", {"help", "hey"}},
+                 {"mr -c ~/mine.toml t", {"tilde"}},
+                 {"mr -tc ~/mine.toml t", {"tilde"}},
+                 {"mr --config=" + o + " he", {"help", "hey"}},
+                 {"mr -c '" + o + "' he", {"help", "hey"}},
+                 // A registry that does not load leaves the built-ins.
+                 {"mr -c /nonexistent/x.toml he", {"help"}}},
+                home());
+  // The nearest file below $HOME adds its own.
+  expect_offers({{"mr ne", {"near"}}, {"mr -c ~/mine.toml ", k_builtins + Words{"tilde"}}},
+                home() / "proj/sub");
+  // $MR_CONFIG is the registry alone, as for the action.
+  expect_offers({{"mr he", {"help"}}, {"mr f", {"fetch", "fromenv"}}}, home(),
+                {{"MR_CONFIG", (root() / "env.toml").string()}});
+}
+
+TEST_F(ShellCompletion, EachActionOffersItsOwnOptionsEvenAbbreviated) {
+  const auto log = (root() / "log.toml").string();
+  expect_offers({{"mr st -u", {"-u", "-uall", "-uno", "-unormal"}},
+                 {"mr status --", {"--short", "--untracked-files="}},
+                 {"mr st --untracked-files=n",
+                  {"--untracked-files=no", "--untracked-files=normal"},
+                  Words{"no", "normal"}},
+                 {"mr summary --d", {"--dirty"}},
+                 {"mr ll ", {"--dirty"}},
+                 {"mr clean ", {"-f"}},
+                 {"mr di -", {"--", "--cached", "--staged", "--stat"}},
+                 {"mr imp --", {"--dry-run", "--force", "--output", "--run-includes"}},
+                 {"mr disc -", {"--bare", "--dry-run", "--nested", "--tag", "-g"}},
+                 {"mr discover -g ", {"fun", "home", "work"}},
+                 {"mr help st", {"status"}},
+                 {"mr help he", {"hello", "help"}},
+                 {"mr list ", {}},
+                 {"mr co ", {}},
+                 // Never the global options after the action, nor options of another.
+                 {"mr up -", {}},
+                 {"mr hello -", {}},
+                 // A command that replaces a built-in takes none of the built-in's options.
+                 {"mr -c " + log + " diff -", {}}},
+                home());
+}
+
+TEST_F(ShellCompletion, GlobalOptionsAndTheirValues) {
+  const auto o = other().string();
+  expect_offers({{"mr --co", {"--color", "--config"}},
+                 {"mr --color ", {"always", "auto", "never"}},
+                 {"mr --color=a", {"--color=always", "--color=auto"}, Words{"always", "auto"}},
+                 {"mr --order ", {"completion", "registry"}},
+                 {"mr -g ", {"fun", "home", "work"}},
+                 {"mr -qg ", {"fun", "home", "work"}},
+                 {"mr --tag w", {"work"}},
+                 {"mr -c " + o + " -g ", {"othertag"}},
+                 {"mr -d s", {"src", "src/a", "src/b"}},
+                 {"mr -d ~/s", {"~/src", "~/src/a", "~/src/b"}},
+                 {"mr --timeout ", {}},
+                 {"mr -j 4", {}}},
+                home());
+  // *.toml and directories for -c; any file when there is none.
+  expect_offers({{"mr -c ", {"a.toml", "sub"}}}, files());
+  expect_offers({{"mr -c ", {"b.txt"}}}, root() / "texts");
+}
+
+TEST_F(ShellCompletion, ConfigOffersRepositoriesDefaultAndKeys) {
+  expect_offers({{"mr config ", {"DEFAULT", "src/a", "src/b"}},
+                 {"mr conf ~/s", {"~/src/a", "~/src/b"}},
+                 {"mr config DEFAULT commands.",
+                  {"commands.hello", "commands.included", "commands.pre_status"}},
+                 {"mr config src/a or", {"order"}},
+                 {"mr config DEFAULT c", {"chain", "commands.", "connections_per_host"}},
+                 {"mr config DEFAULT url=", {}},
+                 {"mr unregister s", {"src", "src/a", "src/b"}},
+                 {"mr register s", {"src"}}},
+                home());
+  expect_offers({{"mr config ", {"DEFAULT", "sub"}}}, home() / "proj");
+}
+
+TEST_F(ShellCompletion, OtherArgumentsAreFiles) {
+  const Words all{"a.toml", "b.txt", "sub"};
+  expect_offers({{"mr hello ", all},
+                 {"mr diff -- ", all},
+                 {"mr diff --stat -- -", {}},
+                 {"mr log ", all},
+                 {"mr import ", all},
+                 {"mr import -o ", all},
+                 {"mr run echo ", all},
+                 {"mr discover ", {"sub"}},
+                 {"mr nosuchaction ", all}},
+                files());
+  for (const auto shell : shells()) {
+    const auto offers = complete(shell, {"mr run ech"}, files());
+    EXPECT_EQ(offers[0].words.count("echo"), 1u) << completion::name(shell);
+  }
+}
+
+TEST_F(ShellCompletion, WhatIsInsertedIsQuotedForTheLine) {
+  for (const auto shell : shells()) {
+    const auto offers = complete(shell, {"mr summary --d", "mr config DEFAULT comm"}, home());
+    if (shell == Shell::zsh) {
+      EXPECT_EQ(offers[0].buffer, "mr summary --dirty ");
+      EXPECT_EQ(offers[1].buffer, "mr config DEFAULT commands.");
     }
-    for (const auto& option : m_options) {
-      // fish spells long options without their dashes (-l name).
-      const auto name = std::string(file) == "mr.fish" ? "-l " + option.substr(2) : option;
-      EXPECT_NE(text.find(name), std::string::npos) << file << " lacks option " << option;
+    if (shell == Shell::bash) {
+      EXPECT_EQ(offers[1].options, " -o nospace"); // a key that goes on after its dot
     }
   }
 }
 
-TEST_F(Completion, TheFilesParseInTheirShells) {
+TEST_F(ShellCompletion, HostileNamesAreQuotedAndNeverRun) {
+  // Repository paths and tags may hold anything but control characters; command names
+  // are refused by the loader, and then only the built-ins complete.
+  const auto dir = root() / "hostile";
+  write_file(dir / "reg.toml", "[repos.\"dir with space/x\"]\n"
+                               "tags = [\"t a g\", \"$(touch PWNED)\", \"q'uote\", \"*\"]\n"
+                               "[repos.\"q'uote/*\"]\n"
+                               "[repos.\"semi;colon/`touch PWNED`\"]\n"
+                               "[repos.\"amp&(paren)\"]\n");
+  write_file(dir / "bad.toml", "[commands]\n\"$(touch PWNED)\" = \"true\"\n\"a b\" = \"true\"\n");
+  const std::map<std::string, std::string> env{{"MR_CONFIG", (dir / "reg.toml").string()}};
+  const Words paths{"dir with space/x", "q'uote/*", "semi;colon/`touch PWNED`", "amp&(paren)"};
+  const Words tags{"t a g", "$(touch PWNED)", "q'uote", "*"};
+  for (const auto shell : shells()) {
+    const auto offers =
+        complete(shell, {"mr config ", "mr -g ", "mr config d", "mr -g t", "mr -g q"}, dir, env);
+    // bash is given them as they must stand on the line, and so is zsh the paths (which
+    // keep a leading ~ unquoted); fish and zsh's compadd quote the rest themselves.
+    const Words quoted_paths{"DEFAULT", "dir\\ with\\ space/x", "q\\'uote/\\*",
+                             "semi\\;colon/\\`touch\\ PWNED\\`", "amp\\&\\(paren\\)"};
+    const Words quoted_tags{"t\\ a\\ g", "\\$\\(touch\\ PWNED\\)", "q\\'uote", "\\*"};
+    EXPECT_EQ(offers[0].words, shell == Shell::fish ? Words{"DEFAULT"} + paths : quoted_paths)
+        << completion::name(shell);
+    EXPECT_EQ(offers[1].words, shell == Shell::bash ? quoted_tags : tags)
+        << completion::name(shell);
+    if (shell == Shell::zsh) {
+      EXPECT_EQ(offers[2].buffer, "mr config dir\\ with\\ space/x ");
+      EXPECT_EQ(offers[3].buffer, "mr -g t\\ a\\ g ");
+      EXPECT_EQ(offers[4].buffer, "mr -g q\\'uote ");
+    }
+    const auto refused =
+        complete(shell, {"mr ", "mr -c \"$(touch PWNED)\" he", "mr -d '`touch PWNED`' he"}, dir,
+                 {{"MR_CONFIG", (dir / "bad.toml").string()}});
+    EXPECT_EQ(refused[0].words, k_builtins) << completion::name(shell);
+    // What the line names for -c or -d reaches mr as the words, unexpanded.
+    EXPECT_EQ(refused[1].words, Words{"help"}) << completion::name(shell);
+    EXPECT_EQ(refused[2].words, Words{"help"}) << completion::name(shell);
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(root())) {
+    EXPECT_NE(entry.path().filename(), "PWNED") << entry.path();
+  }
+}
+
+TEST_F(ShellCompletion, TheFilesParseInTheirShells) {
+  const auto completions = fs::path(MR_SOURCE_DIR) / "completions";
   RunOptions options;
   options.cwd = home();
   options.env = env_for(home());
-  EXPECT_EQ(run({"bash", "-n", (k_completions / "mr.bash").string()}, options).exit_code, 0);
-  // Each shell that is installed checks its file; one missing shell skips only itself.
-  std::vector<std::string> missing;
-  for (const auto& [shell, file] : {std::pair{"zsh", "_mr"}, std::pair{"fish", "mr.fish"}}) {
-    if (run({"sh", "-c", std::string("command -v ") + shell}, options).exit_code != 0) {
-      missing.emplace_back(shell);
-      continue;
+  EXPECT_EQ(run({"bash", "-n", (completions / "mr.bash").string()}, options).exit_code, 0);
+  for (const auto shell : shells()) {
+    if (shell == Shell::zsh) {
+      const auto r = run({"zsh", "-n", (completions / "_mr").string()}, options);
+      EXPECT_EQ(r.exit_code, 0) << r.err;
+    } else if (shell == Shell::fish) {
+      const auto r = run({"fish", "-n", (completions / "mr.fish").string()}, options);
+      EXPECT_EQ(r.exit_code, 0) << r.err;
     }
-    const auto r = run({shell, "-n", (k_completions / file).string()}, options);
-    EXPECT_EQ(r.exit_code, 0) << shell << ": " << r.err;
   }
-  if (!missing.empty()) {
-    std::cout << "[ NOTE     ] not installed, so not checked:";
-    for (const auto& shell : missing) {
-      std::cout << " " << shell;
-    }
-    std::cout << "\n";
-  }
-}
-
-TEST_F(Completion, BashCompletesActionsOptionsValuesAndRegistryCommands) {
-  if (!fs::exists("/usr/share/bash-completion/bash_completion")) {
-    GTEST_SKIP() << "bash-completion is not installed";
-  }
-  const auto reg = root() / "reg.toml";
-  write_file(reg, "[commands]\nhello = 'x'\npre_run = 'y'\n[alias]\nup = \"update\"\n[repos.a]\n");
-  EXPECT_EQ(bash_complete("mr he", reg), "hello help ");
-  EXPECT_EQ(bash_complete("mr u", reg), "unregister up update ");
-  EXPECT_EQ(bash_complete("mr --co", reg), "--color --config ");
-  EXPECT_EQ(bash_complete("mr --color a", reg), "always auto ");
-  EXPECT_EQ(bash_complete("mr -j 4 c", reg), "checkout ci clean co commit config ");
-  EXPECT_EQ(bash_complete("mr -j c", reg), "checkout ci clean co commit config ");
-  EXPECT_EQ(bash_complete("mr config DE", reg), "DEFAULT ");
-  EXPECT_EQ(bash_complete("mr config . or", reg), "order ");
-  EXPECT_EQ(bash_complete("mr --order ", reg), "completion registry ");
-  EXPECT_EQ(bash_complete("mr clean ", reg), "-f ");
-  EXPECT_EQ(bash_complete("mr pre", reg), " "); // hooks are not actions: no match
 }
 
 } // namespace mr::test
