@@ -14,8 +14,10 @@
 
 namespace mr::test {
 
-// Where Debian installs myrepos.
-inline const fs::path k_myrepos_binary = "/usr/bin/mr";
+// Where Debian installs myrepos; while mr's own package is installed, myrepos' mr is
+// diverted to mr.myrepos (README, Install), and the suite still compares against it.
+inline const fs::path k_myrepos_binary =
+    fs::exists("/usr/bin/mr.myrepos") ? "/usr/bin/mr.myrepos" : "/usr/bin/mr";
 
 class MyreposTest : public CliTest {
 protected:
