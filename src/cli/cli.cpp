@@ -257,14 +257,17 @@ Result<cmd::GlobalOptions> validate(const CLI::App& app, const RawOptions& raw) 
   return o;
 }
 
-void setup_logging(bool verbose) {
+// `silent`: the completions' query, whose stderr would land in the shell's prompt.
+void setup_logging(bool verbose, bool silent) {
   auto logger = spdlog::stderr_logger_mt("mr");
   logger->set_pattern("mr: %l: %v");
   auto level = spdlog::level::warn;
-  if (const char* env = std::getenv("MR_LOG"); env != nullptr && *env != '\0') {
+  if (silent) {
+    level = spdlog::level::off;
+  } else if (const char* env = std::getenv("MR_LOG"); env != nullptr && *env != '\0') {
     level = spdlog::level::from_str(env);
   }
-  if (verbose && level > spdlog::level::debug) {
+  if (verbose && !silent && level > spdlog::level::debug) {
     level = spdlog::level::debug;
   }
   logger->set_level(level);
@@ -345,7 +348,7 @@ int run_invocation(int argc, char** argv, const SignalGuard& signals, bool err_c
   case ParsedCommandLine::Outcome::run:
     break;
   }
-  setup_logging(parsed.invocation.options.verbose);
+  setup_logging(parsed.invocation.options.verbose, parsed.invocation.complete);
   parsed.invocation.interrupt = signals.token();
   return cmd::run(parsed.invocation);
 }

@@ -91,14 +91,19 @@ Result<ArgsRoute> route_with_environment(const Resolution& resolution, ArgsRoute
               (set.size() == 1 ? "it" : "them") + ", or use mr run git ...");
 }
 
-// `mr help ACTION` (cli/ prints the general help for a bare `mr help`).
-int help(const std::vector<std::string>& args, const registry::Registry& registry, bool err_color) {
+// `mr help ACTION` (cli/ prints the general help for a bare `mr help`). Without a registry
+// that loads, the built-ins still have their help; any other name gets the registry's error,
+// which is why it is unknown.
+int help(const std::vector<std::string>& args, const Result<registry::Registry>& loaded,
+         bool err_color) {
   if (args.size() != 1) {
     return exit_error(usage_text("help takes one action", "mr help [ACTION]"), err_color);
   }
+  const registry::Registry none;
+  const auto& registry = loaded ? *loaded : none;
   auto resolution = resolve_action(args.front(), registry);
   if (!resolution) {
-    return exit_error(resolution.error().message, err_color);
+    return exit_error(loaded ? resolution.error() : loaded.error(), err_color);
   }
   render::print_text(action_help(*resolution, registry, true));
   return k_exit_ok;
@@ -146,6 +151,11 @@ int run(const Invocation& invocation) {
   }
   const auto home = util::home_dir();
   auto cwd = util::current_place();
+  if (!cwd && invocation.complete) {
+    // A deleted current directory: no registry to find, but the built-ins still complete.
+    return complete({invocation.action, invocation.args, util::Place{"/", "/"}, home},
+                    registry::Registry{});
+  }
   if (!cwd) {
     return fatal(cwd.error().message);
   }
@@ -178,7 +188,7 @@ int run(const Invocation& invocation) {
   }
   if (invocation.action == "help") {
     // Without a registry that loads, the built-ins and their aliases still have their help.
-    return help(invocation.args, loaded ? *loaded : registry::Registry{}, err_color);
+    return help(invocation.args, loaded, err_color);
   }
   if (!loaded) {
     // An action that does not read the registry (import) runs whatever is there, and a

@@ -157,8 +157,12 @@ private:
     }
     if (expanded->empty() || toml_support::has_control_character(*expanded) ||
         toml_support::names_git_directory(*expanded)) {
-      return bad(m_key.source(), "repo path '" + m_name + "' expands to '" + *expanded +
-                                     "', which is not a path mr can use");
+      // What a variable brought in is shown escaped: it may hold an escape sequence.
+      return bad(m_key.source(),
+                 "repo path '" + m_name + "' expands to " +
+                     (util::has_control_character(*expanded) ? util::quote_string(*expanded)
+                                                             : "'" + *expanded + "'") +
+                     ", which is not a path mr can use");
     }
     if (expanded->front() != '/' && has_dot_dot(*expanded)) { // as check_key() for a literal
       return bad(m_key.source(), "repo path '" + m_name + "' expands to '" + *expanded +

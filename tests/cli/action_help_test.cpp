@@ -156,6 +156,16 @@ TEST_F(ActionHelp, HelpHelpIsTheGeneralHelp) {
   EXPECT_EQ(r.err, "");
 }
 
+// Without a registry that loads, a name that is no built-in gets the registry's error (it
+// said "unknown action", naming only the built-ins, when the command was in that registry).
+TEST_F(ActionHelp, ARegistryCommandsHelpNamesTheRegistrysError) {
+  write_file(registry(), "[commands]\nhello = \"echo hi\"\n[oops\n");
+  const auto r = mr({"help", "hello"}, home());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("mr: error: " + registry().string() + ":3:", 0), 0u) << r.err;
+  EXPECT_EQ(mr({"help", "status"}, home()).exit_code, 0);
+}
+
 TEST_F(ActionHelp, WorksWithoutARegistry) {
   std::filesystem::remove(registry());
   EXPECT_EQ(mr({"help", "status"}, home()).out.rfind(k_status_help, 0), 0u);

@@ -141,4 +141,17 @@ TEST_F(BadRegistry, UntrustedFileWithCommands) {
   EXPECT_EQ(mr({"list"}, root() / "proj").exit_code, 0);
 }
 
+// A variable that brings a control character into a repository's path is refused, and the
+// message shows what it expanded to escaped: raw, an escape sequence would reach the terminal
+// (found by a hostile review).
+TEST_F(BadRegistry, APathAVariableFillsWithAControlCharacterIsShownEscaped) {
+  write_file(registry(), "[repos.\"src/${MR_TEST_EVIL}x\"]\n");
+  const auto r = mr({"list"}, home(), {{"MR_TEST_EVIL", "a\nb\x1b[31m"}});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "mr: error: " + registry().string() +
+                ":1:8: repo path 'src/${MR_TEST_EVIL}x' expands to \"src/a\\nb\\u001b[31mx\", "
+                "which is not a path mr can use\n");
+}
+
 } // namespace mr::test

@@ -179,4 +179,24 @@ TEST_F(CompleteQuery, AQueryTheCompletionsNeverSendIsAUsageError) {
   EXPECT_EQ(mr({"--help"}, home()).out.find("--complete"), std::string::npos);
 }
 
+// Found by a hostile review: -v and MR_LOG wrote debug lines to stderr, and a deleted
+// current directory gave an error and no action at all.
+TEST_F(CompleteQuery, NothingOnStderrEvenWithDiagnosticsOrWithoutACurrentDirectory) {
+  EXPECT_EQ(ask({"-v", "--complete", "action", "st"}, home()), Lines{"status\tbuiltin"});
+  EXPECT_EQ(ask({"--complete", "tags"}, home(), 0, {{"MR_LOG", "debug"}}),
+            (Lines{"dot", "fromincl", "mine"}));
+  const auto gone = root() / "gone";
+  fs::create_directories(gone);
+  RunOptions options;
+  options.cwd = gone;
+  options.env = env_for(gone);
+  // The directory is removed by the shell mr runs in, before mr starts.
+  const auto r =
+      run({"sh", "-c", "rmdir \"$PWD\" && exec \"$0\" --complete action st", mr_binary().string()},
+          options);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "status\tbuiltin\n");
+  EXPECT_EQ(r.err, "");
+}
+
 } // namespace mr::test
