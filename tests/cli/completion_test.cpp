@@ -261,6 +261,22 @@ TEST_F(ShellCompletion, HostileNamesAreQuotedAndNeverRun) {
   }
 }
 
+TEST_F(ShellCompletion, OnlyMrsOwnTildeSpellingStaysUnquoted) {
+  // A directory literally named ~only is no user's home: the line must quote its ~ (mr's
+  // ~/... spelling keeps its ~ unquoted, GlobalOptionsAndTheirValues).
+  const auto dir = root() / "tilde";
+  write_file(dir / "reg.toml", "[repos.\"sub/~only\"]\n");
+  fs::create_directories(dir / "sub/~only");
+  const std::map<std::string, std::string> env{{"MR_CONFIG", (dir / "reg.toml").string()}};
+  for (const auto shell : shells()) {
+    // (Only from an empty word: mr reads a typed ~ as the home directory.)
+    const auto offers = complete(shell, {"mr config "}, dir / "sub", env);
+    // fish quotes what it inserts itself; bash and zsh are given it quoted.
+    const Words only{shell == Shell::fish ? "~only" : "\\~only"};
+    EXPECT_EQ(offers[0].words, Words{"DEFAULT"} + only) << completion::name(shell);
+  }
+}
+
 TEST_F(ShellCompletion, TheFilesParseInTheirShells) {
   const auto completions = fs::path(MR_SOURCE_DIR) / "completions";
   RunOptions options;
