@@ -162,9 +162,14 @@ _mr_action_args() {
             elif [[ $_mr_cur == commands.* ]]; then
                 _mr_query commands
                 _mr_offer "${_mr_lines[@]/#/commands.}"
-            elif [[ $_mr_cur != *=* ]]; then
-                _mr_offer url branch tags order skip deleted lib chain transport jobs \
-                    timeout connections_per_host stall_timeout commands. alias.
+            elif [[ $_mr_cur == *=* ]]; then
+                : # a value
+            elif _mr_unquote "${words[first]}" value && [[ $value == DEFAULT ]]; then
+                # The keys of the file-wide tables (mr(1)), not a repository's.
+                _mr_offer jobs timeout transport connections_per_host stall_timeout lib \
+                    commands. alias.
+            else
+                _mr_offer url branch tags order skip deleted lib chain transport commands.
             fi
             # commands. and alias. go on without a space.
             [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *[.=] ]] && compopt -o nospace

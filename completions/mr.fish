@@ -145,10 +145,15 @@ function __mr_action_args
                 __mr_describe DEFAULT\t'The file-wide tables'
                 __mr_repos
             else if string match -q -- 'commands.*' $cur
-                __mr_query commands | string replace -r '^' commands.
-            else if not string match -q -- '*=*' $cur
-                printf '%s\n' url branch tags order skip deleted lib chain transport jobs \
-                    timeout connections_per_host stall_timeout commands. alias.
+                __mr_query commands | string replace -r -- '^' commands.
+            else if string match -q -- '*=*' $cur
+                # a value
+            else if test "$args[1]" = DEFAULT
+                # The keys of the file-wide tables (mr(1)), not a repository's.
+                printf '%s\n' jobs timeout transport connections_per_host stall_timeout lib \
+                    commands. alias.
+            else
+                printf '%s\n' url branch tags order skip deleted lib chain transport commands.
             end
         case run
             if test $is_first = 1
