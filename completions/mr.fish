@@ -74,11 +74,12 @@ function __mr_global_value
                 printf '%s\n' $files
             end
         case -g --tag
-            __mr_query tags | string replace -r '^' "$argv[2]"
+            # -- before the text: "--tag=" is no option of string's.
+            __mr_query tags | string replace -r -- '^' "$argv[2]"
         case --order
-            printf "$argv[2]%s\n" completion registry
+            printf '%s\n' $argv[2]completion $argv[2]registry
         case --color
-            printf "$argv[2]%s\n" always auto never
+            printf '%s\n' $argv[2]always $argv[2]auto $argv[2]never
     end
 end
 

@@ -155,19 +155,23 @@ TEST_F(ShellCompletion, EachActionOffersItsOwnOptionsEvenAbbreviated) {
 
 TEST_F(ShellCompletion, GlobalOptionsAndTheirValues) {
   const auto o = other().string();
-  expect_offers({{"mr --co", {"--color", "--config"}},
-                 {"mr --color ", {"always", "auto", "never"}},
-                 {"mr --color=a", {"--color=always", "--color=auto"}, Words{"always", "auto"}},
-                 {"mr --order ", {"completion", "registry"}},
-                 {"mr -g ", {"fun", "home", "work"}},
-                 {"mr -qg ", {"fun", "home", "work"}},
-                 {"mr --tag w", {"work"}},
-                 {"mr -c " + o + " -g ", {"othertag"}},
-                 {"mr -d s", {"src", "src/a", "src/b"}},
-                 {"mr -d ~/s", {"~/src", "~/src/a", "~/src/b"}},
-                 {"mr --timeout ", {}},
-                 {"mr -j 4", {}}},
-                home());
+  expect_offers(
+      {{"mr --co", {"--color", "--config"}},
+       {"mr --color ", {"always", "auto", "never"}},
+       {"mr --color=a", {"--color=always", "--color=auto"}, Words{"always", "auto"}},
+       {"mr --order ", {"completion", "registry"}},
+       {"mr -g ", {"fun", "home", "work"}},
+       {"mr -qg ", {"fun", "home", "work"}},
+       {"mr --tag w", {"work"}},
+       // The option's text goes to fish's `string` after --, not as an option.
+       {"mr --tag=", {"--tag=fun", "--tag=home", "--tag=work"}, Words{"fun", "home", "work"}},
+       {"mr --tag=wo", {"--tag=work"}, Words{"work"}},
+       {"mr -c " + o + " -g ", {"othertag"}},
+       {"mr -d s", {"src", "src/a", "src/b"}},
+       {"mr -d ~/s", {"~/src", "~/src/a", "~/src/b"}},
+       {"mr --timeout ", {}},
+       {"mr -j 4", {}}},
+      home());
   // *.toml and directories for -c; any file when there is none.
   expect_offers({{"mr -c ", {"a.toml", "sub"}}}, files());
   expect_offers({{"mr -c ", {"b.txt"}}}, root() / "texts");
