@@ -85,6 +85,29 @@ _mr_repos_as_filenames() {
     ((${#_mr_lines[@]} == 0)) || compopt -o filenames
 }
 
+# The executables on PATH that start with the word being completed: mr runs the word
+# without a shell, so no function, alias or builtin (which compgen -c would offer). The
+# word is quoted in the pattern, so it matches only as itself.
+_mr_executables() {
+    local -a dirs names=()
+    local -A seen=()
+    local dir file globs
+    globs=$(shopt -p nullglob failglob nocaseglob dotglob)
+    shopt -s nullglob
+    shopt -u failglob nocaseglob dotglob
+    IFS=: read -r -a dirs <<<"$PATH"
+    for dir in "${dirs[@]}"; do
+        [[ -n $dir ]] || continue
+        for file in "$dir/$_mr_cur"*; do
+            [[ -f $file && -x $file && -z ${seen[${file##*/}]-} ]] || continue
+            seen[${file##*/}]=1
+            names+=("${file##*/}")
+        done
+    done
+    eval "$globs"
+    _mr_offer "${names[@]}"
+}
+
 # The value of global option $1 (the word being completed).
 _mr_global_value() {
     case $1 in
@@ -176,9 +199,7 @@ _mr_action_args() {
             ;;
         run)
             if ((cword == first)); then
-                local -a commands
-                mapfile -t commands < <(compgen -c -- "$_mr_cur" | sort -u)
-                _mr_offer "${commands[@]}"
+                _mr_executables
             else
                 _filedir
             fi

@@ -158,7 +158,11 @@ function __mr_action_args
             end
         case run
             if test $is_first = 1
-                __fish_complete_command
+                # mr runs the word without a shell: only executables on $PATH can run, and
+                # the token is never handed to `complete -C` (which would evaluate a
+                # command substitution in it). fish keeps those that match the token.
+                set -l candidates (string match -v -- '' $PATH)/*
+                path filter -fx -- $candidates | path basename # (fish drops repeats)
             else
                 __mr_files
             end

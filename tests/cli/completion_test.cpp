@@ -3,8 +3,10 @@
 // nearest .mrconfig.toml below $HOME, files named with -c and $MR_CONFIG. Every case checks
 // the exact candidates each shell offers, so a list that does not come from the registry
 // the line would use (mr --complete) shows up as a missing or an extra name.
+#include <algorithm>
 #include <iostream>
 #include <optional>
+#include <unistd.h>
 
 #include "completion_shells.hpp"
 
@@ -215,6 +217,64 @@ TEST_F(ShellCompletion, OtherArgumentsAreFiles) {
   for (const auto shell : shells()) {
     const auto offers = complete(shell, {"mr run ech"}, files());
     EXPECT_EQ(offers[0].words.count("echo"), 1u) << completion::name(shell);
+  }
+}
+
+TEST_F(ShellCompletion, RunOffersOnlyExecutablesOnPathAndEvaluatesNothing) {
+  // mr runs the word after `run` without a shell: only an executable file on PATH can run,
+  // never a function or builtin of the shell completing, a plain file or a directory.
+  const auto tools = root() / "tools";
+  for (const auto* name : {"mrtool-a", "mrtool-b", "mrtool-c"}) {
+    write_file(tools / name, "#!/bin/sh\n");
+  }
+  for (const auto* name : {"mrtool-a", "mrtool-b"}) {
+    fs::permissions(tools / name, fs::perms::owner_exec, fs::perm_options::add);
+  }
+  fs::create_directories(tools / "mrtool-d");
+  const std::vector<fs::path> path{tools, root() / "bin", "/usr/bin", "/bin"};
+  std::string path_var;
+  for (const auto& dir : path) {
+    path_var += (path_var.empty() ? "" : ":") + dir.string();
+  }
+  // Only the tools, mr and the shells (with timeout(1)) on PATH for the exact lists: fish
+  // offers any command in which the word's letters occur in order when none starts with it.
+  const auto shells_dir = root() / "shells";
+  fs::create_directories(shells_dir);
+  for (const auto* program : {"timeout", "bash", "zsh", "fish"}) {
+    for (const fs::path dir : {"/usr/bin", "/bin"}) {
+      if (fs::exists(dir / program) && !fs::exists(shells_dir / program)) {
+        fs::create_symlink(dir / program, shells_dir / program);
+      }
+    }
+  }
+  const std::map<std::string, std::string> tools_only{
+      {"PATH", tools.string() + ":" + (root() / "bin").string() + ":" + shells_dir.string()}};
+  expect_offers({{"mr run mrtool", {"mrtool-a", "mrtool-b"}},
+                 {"mr run _mr", {}},     // the completion's own functions
+                 {"mr run compg", {}},   // bash's builtin
+                 {"mr run __fish", {}}}, // fish's functions
+                files(), tools_only);
+  const std::map<std::string, std::string> env{{"PATH", path_var}};
+  for (const auto shell : shells()) {
+    const auto offers = complete(shell, {"mr run gi", "mr run _mr", "mr run compg"}, files(), env);
+    EXPECT_EQ(offers[0].words.count("git"), 1u) << completion::name(shell);
+    for (const auto& offer : offers) {
+      for (const auto& word : offer.words) {
+        const bool runs = std::any_of(path.begin(), path.end(), [&](const fs::path& dir) {
+          return fs::is_regular_file(dir / word) && access((dir / word).c_str(), X_OK) == 0;
+        });
+        EXPECT_TRUE(runs) << completion::name(shell) << ": " << word;
+      }
+    }
+  }
+  // fish: a command substitution typed after `run` is not evaluated.
+  for (const auto shell : shells()) {
+    if (shell == Shell::fish) {
+      complete(shell, {"mr run (touch PWNRUN)", "mr run (touch PWNRUN"}, files(), env);
+    }
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(root())) {
+    EXPECT_NE(entry.path().filename(), "PWNRUN") << entry.path();
   }
 }
 
