@@ -85,6 +85,29 @@ _mr_repos_as_filenames() {
     ((${#_mr_lines[@]} == 0)) || compopt -o filenames
 }
 
+# The executables on PATH that start with the word being completed: mr runs the word
+# without a shell, so no function, alias or builtin (which compgen -c would offer). The
+# word is quoted in the pattern, so it matches only as itself.
+_mr_executables() {
+    local -a dirs names=()
+    local -A seen=()
+    local dir file globs
+    globs=$(shopt -p nullglob failglob nocaseglob dotglob)
+    shopt -s nullglob
+    shopt -u failglob nocaseglob dotglob
+    IFS=: read -r -a dirs <<<"$PATH"
+    for dir in "${dirs[@]}"; do
+        [[ -n $dir ]] || continue
+        for file in "$dir/$_mr_cur"*; do
+            [[ -f $file && -x $file && -z ${seen[${file##*/}]-} ]] || continue
+            seen[${file##*/}]=1
+            names+=("${file##*/}")
+        done
+    done
+    eval "$globs"
+    _mr_offer "${names[@]}"
+}
+
 # The value of global option $1 (the word being completed).
 _mr_global_value() {
     case $1 in
@@ -162,18 +185,21 @@ _mr_action_args() {
             elif [[ $_mr_cur == commands.* ]]; then
                 _mr_query commands
                 _mr_offer "${_mr_lines[@]/#/commands.}"
-            elif [[ $_mr_cur != *=* ]]; then
-                _mr_offer url branch tags order skip deleted lib chain transport jobs \
-                    timeout connections_per_host stall_timeout commands. alias.
+            elif [[ $_mr_cur == *=* ]]; then
+                : # a value
+            elif _mr_unquote "${words[first]}" value && [[ $value == DEFAULT ]]; then
+                # The keys of the file-wide tables (mr(1)), not a repository's.
+                _mr_offer jobs timeout transport connections_per_host stall_timeout lib \
+                    commands. alias.
+            else
+                _mr_offer url branch tags order skip deleted lib chain transport commands.
             fi
             # commands. and alias. go on without a space.
             [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *[.=] ]] && compopt -o nospace
             ;;
         run)
             if ((cword == first)); then
-                local -a commands
-                mapfile -t commands < <(compgen -c -- "$_mr_cur" | sort -u)
-                _mr_offer "${commands[@]}"
+                _mr_executables
             else
                 _filedir
             fi

@@ -74,11 +74,12 @@ function __mr_global_value
                 printf '%s\n' $files
             end
         case -g --tag
-            __mr_query tags | string replace -r '^' "$argv[2]"
+            # -- before the text: "--tag=" is no option of string's.
+            __mr_query tags | string replace -r -- '^' "$argv[2]"
         case --order
-            printf "$argv[2]%s\n" completion registry
+            printf '%s\n' $argv[2]completion $argv[2]registry
         case --color
-            printf "$argv[2]%s\n" always auto never
+            printf '%s\n' $argv[2]always $argv[2]auto $argv[2]never
     end
 end
 
@@ -145,14 +146,23 @@ function __mr_action_args
                 __mr_describe DEFAULT\t'The file-wide tables'
                 __mr_repos
             else if string match -q -- 'commands.*' $cur
-                __mr_query commands | string replace -r '^' commands.
-            else if not string match -q -- '*=*' $cur
-                printf '%s\n' url branch tags order skip deleted lib chain transport jobs \
-                    timeout connections_per_host stall_timeout commands. alias.
+                __mr_query commands | string replace -r -- '^' commands.
+            else if string match -q -- '*=*' $cur
+                # a value
+            else if test "$args[1]" = DEFAULT
+                # The keys of the file-wide tables (mr(1)), not a repository's.
+                printf '%s\n' jobs timeout transport connections_per_host stall_timeout lib \
+                    commands. alias.
+            else
+                printf '%s\n' url branch tags order skip deleted lib chain transport commands.
             end
         case run
             if test $is_first = 1
-                __fish_complete_command
+                # mr runs the word without a shell: only executables on $PATH can run, and
+                # the token is never handed to `complete -C` (which would evaluate a
+                # command substitution in it). fish keeps those that match the token.
+                set -l candidates (string match -v -- '' $PATH)/*
+                path filter -fx -- $candidates | path basename # (fish drops repeats)
             else
                 __mr_files
             end

@@ -3,8 +3,10 @@
 // nearest .mrconfig.toml below $HOME, files named with -c and $MR_CONFIG. Every case checks
 // the exact candidates each shell offers, so a list that does not come from the registry
 // the line would use (mr --complete) shows up as a missing or an extra name.
+#include <algorithm>
 #include <iostream>
 #include <optional>
+#include <unistd.h>
 
 #include "completion_shells.hpp"
 
@@ -155,19 +157,23 @@ TEST_F(ShellCompletion, EachActionOffersItsOwnOptionsEvenAbbreviated) {
 
 TEST_F(ShellCompletion, GlobalOptionsAndTheirValues) {
   const auto o = other().string();
-  expect_offers({{"mr --co", {"--color", "--config"}},
-                 {"mr --color ", {"always", "auto", "never"}},
-                 {"mr --color=a", {"--color=always", "--color=auto"}, Words{"always", "auto"}},
-                 {"mr --order ", {"completion", "registry"}},
-                 {"mr -g ", {"fun", "home", "work"}},
-                 {"mr -qg ", {"fun", "home", "work"}},
-                 {"mr --tag w", {"work"}},
-                 {"mr -c " + o + " -g ", {"othertag"}},
-                 {"mr -d s", {"src", "src/a", "src/b"}},
-                 {"mr -d ~/s", {"~/src", "~/src/a", "~/src/b"}},
-                 {"mr --timeout ", {}},
-                 {"mr -j 4", {}}},
-                home());
+  expect_offers(
+      {{"mr --co", {"--color", "--config"}},
+       {"mr --color ", {"always", "auto", "never"}},
+       {"mr --color=a", {"--color=always", "--color=auto"}, Words{"always", "auto"}},
+       {"mr --order ", {"completion", "registry"}},
+       {"mr -g ", {"fun", "home", "work"}},
+       {"mr -qg ", {"fun", "home", "work"}},
+       {"mr --tag w", {"work"}},
+       // The option's text goes to fish's `string` after --, not as an option.
+       {"mr --tag=", {"--tag=fun", "--tag=home", "--tag=work"}, Words{"fun", "home", "work"}},
+       {"mr --tag=wo", {"--tag=work"}, Words{"work"}},
+       {"mr -c " + o + " -g ", {"othertag"}},
+       {"mr -d s", {"src", "src/a", "src/b"}},
+       {"mr -d ~/s", {"~/src", "~/src/a", "~/src/b"}},
+       {"mr --timeout ", {}},
+       {"mr -j 4", {}}},
+      home());
   // *.toml and directories for -c; any file when there is none.
   expect_offers({{"mr -c ", {"a.toml", "sub"}}}, files());
   expect_offers({{"mr -c ", {"b.txt"}}}, root() / "texts");
@@ -179,7 +185,16 @@ TEST_F(ShellCompletion, ConfigOffersRepositoriesDefaultAndKeys) {
                  {"mr config DEFAULT commands.",
                   {"commands.hello", "commands.included", "commands.pre_status"}},
                  {"mr config src/a or", {"order"}},
-                 {"mr config DEFAULT c", {"chain", "commands.", "connections_per_host"}},
+                 // A repository's keys after a repository, DEFAULT's after DEFAULT (mr(1)).
+                 {"mr config src/a ",
+                  {"url", "branch", "tags", "order", "skip", "deleted", "lib", "chain", "transport",
+                   "commands."}},
+                 {"mr config DEFAULT ",
+                  {"jobs", "timeout", "transport", "connections_per_host", "stall_timeout", "lib",
+                   "commands.", "alias."}},
+                 {"mr config DEFAULT c", {"commands.", "connections_per_host"}},
+                 {"mr config src/a c", {"chain", "commands."}},
+                 {"mr config src/a commands.h", {"commands.hello"}},
                  {"mr config DEFAULT url=", {}},
                  {"mr unregister s", {"src", "src/a", "src/b"}},
                  {"mr register s", {"src"}}},
@@ -202,6 +217,64 @@ TEST_F(ShellCompletion, OtherArgumentsAreFiles) {
   for (const auto shell : shells()) {
     const auto offers = complete(shell, {"mr run ech"}, files());
     EXPECT_EQ(offers[0].words.count("echo"), 1u) << completion::name(shell);
+  }
+}
+
+TEST_F(ShellCompletion, RunOffersOnlyExecutablesOnPathAndEvaluatesNothing) {
+  // mr runs the word after `run` without a shell: only an executable file on PATH can run,
+  // never a function or builtin of the shell completing, a plain file or a directory.
+  const auto tools = root() / "tools";
+  for (const auto* name : {"mrtool-a", "mrtool-b", "mrtool-c"}) {
+    write_file(tools / name, "#!/bin/sh\n");
+  }
+  for (const auto* name : {"mrtool-a", "mrtool-b"}) {
+    fs::permissions(tools / name, fs::perms::owner_exec, fs::perm_options::add);
+  }
+  fs::create_directories(tools / "mrtool-d");
+  const std::vector<fs::path> path{tools, root() / "bin", "/usr/bin", "/bin"};
+  std::string path_var;
+  for (const auto& dir : path) {
+    path_var += (path_var.empty() ? "" : ":") + dir.string();
+  }
+  // Only the tools, mr and the shells (with timeout(1)) on PATH for the exact lists: fish
+  // offers any command in which the word's letters occur in order when none starts with it.
+  const auto shells_dir = root() / "shells";
+  fs::create_directories(shells_dir);
+  for (const auto* program : {"timeout", "bash", "zsh", "fish"}) {
+    for (const fs::path dir : {"/usr/bin", "/bin"}) {
+      if (fs::exists(dir / program) && !fs::exists(shells_dir / program)) {
+        fs::create_symlink(dir / program, shells_dir / program);
+      }
+    }
+  }
+  const std::map<std::string, std::string> tools_only{
+      {"PATH", tools.string() + ":" + (root() / "bin").string() + ":" + shells_dir.string()}};
+  expect_offers({{"mr run mrtool", {"mrtool-a", "mrtool-b"}},
+                 {"mr run _mr", {}},     // the completion's own functions
+                 {"mr run compg", {}},   // bash's builtin
+                 {"mr run __fish", {}}}, // fish's functions
+                files(), tools_only);
+  const std::map<std::string, std::string> env{{"PATH", path_var}};
+  for (const auto shell : shells()) {
+    const auto offers = complete(shell, {"mr run gi", "mr run _mr", "mr run compg"}, files(), env);
+    EXPECT_EQ(offers[0].words.count("git"), 1u) << completion::name(shell);
+    for (const auto& offer : offers) {
+      for (const auto& word : offer.words) {
+        const bool runs = std::any_of(path.begin(), path.end(), [&](const fs::path& dir) {
+          return fs::is_regular_file(dir / word) && access((dir / word).c_str(), X_OK) == 0;
+        });
+        EXPECT_TRUE(runs) << completion::name(shell) << ": " << word;
+      }
+    }
+  }
+  // fish: a command substitution typed after `run` is not evaluated.
+  for (const auto shell : shells()) {
+    if (shell == Shell::fish) {
+      complete(shell, {"mr run (touch PWNRUN)", "mr run (touch PWNRUN"}, files(), env);
+    }
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(root())) {
+    EXPECT_NE(entry.path().filename(), "PWNRUN") << entry.path();
   }
 }
 
@@ -258,6 +331,22 @@ TEST_F(ShellCompletion, HostileNamesAreQuotedAndNeverRun) {
   }
   for (const auto& entry : fs::recursive_directory_iterator(root())) {
     EXPECT_NE(entry.path().filename(), "PWNED") << entry.path();
+  }
+}
+
+TEST_F(ShellCompletion, OnlyMrsOwnTildeSpellingStaysUnquoted) {
+  // A directory literally named ~only is no user's home: the line must quote its ~ (mr's
+  // ~/... spelling keeps its ~ unquoted, GlobalOptionsAndTheirValues).
+  const auto dir = root() / "tilde";
+  write_file(dir / "reg.toml", "[repos.\"sub/~only\"]\n");
+  fs::create_directories(dir / "sub/~only");
+  const std::map<std::string, std::string> env{{"MR_CONFIG", (dir / "reg.toml").string()}};
+  for (const auto shell : shells()) {
+    // (Only from an empty word: mr reads a typed ~ as the home directory.)
+    const auto offers = complete(shell, {"mr config "}, dir / "sub", env);
+    // fish quotes what it inserts itself; bash and zsh are given it quoted.
+    const Words only{shell == Shell::fish ? "~only" : "\\~only"};
+    EXPECT_EQ(offers[0].words, Words{"DEFAULT"} + only) << completion::name(shell);
   }
 }
 
