@@ -79,12 +79,13 @@ void check_repo(const mr::registry::Registry& r, const mr::registry::Repo& repo)
 void check_loaded(const mr::registry::Registry& r) {
   require(r.root_exists && !r.files.empty() && r.files.front() == r.root,
           "the root file is the first file loaded");
+  // myrepos' order (Repo::sort_key): not the path's, once a key leaves its file's directory
+  // ("../x" sorts before "/abs" within the same file).
   require(std::is_sorted(r.repos.begin(), r.repos.end(),
                          [](const auto& a, const auto& b) {
-                           return a.order != b.order ? a.order < b.order
-                                                     : a.path.native() < b.path.native();
+                           return a.order != b.order ? a.order < b.order : a.sort_key < b.sort_key;
                          }),
-          "repos are in registry order: order, then path");
+          "repos are in registry order: order, then sort key");
   std::set<fs::path> paths;
   for (const auto& repo : r.repos) {
     check_repo(r, repo);
