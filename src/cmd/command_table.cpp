@@ -209,16 +209,12 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 4> k_builtin
     {"ll", "summary"},
 }};
 
-// A command's shell code as `mr help` shows it, indented under its heading; quoted and
-// escaped when it holds a control character other than a newline or a tab.
+// A command's shell code as `mr help` shows it (util::shown_lines), indented under its
+// heading.
 std::string shown_code(const std::string& code) {
-  std::string rest = code;
-  std::erase_if(rest, [](char c) { return c == '\n' || c == '\t'; });
-  if (util::has_control_character(rest)) {
-    return "    " + util::quote_string(code) + "\n";
-  }
+  const std::string shown = util::shown_lines(code); // outlives the views split_lines makes
   std::string out;
-  for (const auto line : util::split_lines(code)) {
+  for (const auto line : util::split_lines(shown)) {
     out += line.empty() ? "\n" : "    " + std::string(line) + "\n";
   }
   return out;
@@ -339,7 +335,10 @@ std::string action_help(const Resolution& resolution, const registry::Registry& 
     own = action == name ? help : own;
   }
   text.append(own).append("\nThe global options (mr --help) go before the action.\n");
-  if (const auto entry = manual_entry(man_page_source(), name); manual && !entry.empty()) {
+  if (!manual) {
+    return text;
+  }
+  if (const auto entry = manual_entry(man_page_source(), name); !entry.empty()) {
     text += "\nFrom mr(1):\n\n" + entry;
   }
   return text;

@@ -5,6 +5,7 @@
 // A candidate holding a control character is left out: the shell would insert it into
 // the command line being edited.
 #include <algorithm>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,10 +24,12 @@ namespace {
 namespace fs = std::filesystem;
 using Lines = std::vector<std::string>;
 
-void add(Lines& out, std::string line) {
-  if (!util::has_control_character(line)) {
-    out.push_back(std::move(line));
-  }
+// The names, sorted, but those holding a control character.
+Lines printable(const std::set<std::string>& names) {
+  Lines out;
+  std::copy_if(names.begin(), names.end(), std::back_inserter(out),
+               [](const std::string& n) { return !util::has_control_character(n); });
+  return out;
 }
 
 // NAME<TAB>DESCRIPTION per action.
@@ -86,11 +89,7 @@ Lines repos(const std::string& word, const registry::Registry& registry, const u
       paths.insert(std::move(spelled));
     }
   }
-  Lines out;
-  for (auto& p : paths) {
-    add(out, p);
-  }
-  return out;
+  return printable(paths);
 }
 
 Lines tags(const registry::Registry& registry) {
@@ -98,11 +97,7 @@ Lines tags(const registry::Registry& registry) {
   for (const auto& repo : registry.repos) {
     all.insert(repo.tags.begin(), repo.tags.end());
   }
-  Lines out;
-  for (const auto& t : all) {
-    add(out, t);
-  }
-  return out;
+  return printable(all);
 }
 
 // Every command name the registry defines, hooks included (`mr config DEFAULT commands.X`).
@@ -116,11 +111,7 @@ Lines commands(const registry::Registry& registry) {
       all.insert(name);
     }
   }
-  Lines out;
-  for (const auto& n : all) {
-    add(out, n);
-  }
-  return out;
+  return printable(all);
 }
 
 } // namespace

@@ -42,15 +42,6 @@ Result<ConfigArgs> parse_args(const std::vector<std::string>& words, bool repo) 
   return args;
 }
 
-// A value as printed: as it is, unless it holds a control character that could change what
-// the terminal shows (an escape sequence, a carriage return); then quoted and escaped, as
-// messages quote values. A newline or a tab (a command of several lines) is printed as is.
-std::string printable(const std::string& value) {
-  std::string rest = value;
-  std::erase_if(rest, [](char c) { return c == '\n' || c == '\t'; });
-  return util::has_control_character(rest) ? util::quote_string(value) : value;
-}
-
 // Prints each value asked for; a key that is not set ends the run (exit status 1), as in
 // myrepos, before anything is changed.
 int print_values(CommandContext& ctx, const std::string& repo_arg, const registry::Repo* repo,
@@ -65,7 +56,7 @@ int print_values(CommandContext& ctx, const std::string& repo_arg, const registr
       out.notice("mr config: " + repo_arg + " " + key + " not set");
       return k_exit_failed;
     }
-    render::print_text(printable(**value) + "\n");
+    render::print_text(util::shown_lines(**value) + "\n");
   }
   return k_exit_ok;
 }

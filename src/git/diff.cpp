@@ -428,7 +428,8 @@ Result<DiffOutput> diff(const DiffRequest& request, const GitRunner& run_git,
   req.color = git_colors(color_setting(config, "color.diff"), request.color);
 
   git_index* index_raw = nullptr;
-  if (const int rc = git_repository_index(&index_raw, repo); rc != 0) {
+  if (const int rc = read_index_retrying([&] { return git_repository_index(&index_raw, repo); });
+      rc != 0) {
     return fail("cannot read the index: " + last_error(rc));
   }
   IndexPtr index(index_raw);

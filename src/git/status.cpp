@@ -51,30 +51,17 @@ Operation operation_of(int state) {
 }
 
 // `head` is HEAD's tree, null on an unborn branch (libgit2 would look HEAD up again).
-// libgit2 sizes its read of the index by stat()ing the path before it opens the file, so
-// an index that git replaces in between (a `git add` beside `mr status`) is read torn:
-// "invalid data in index - invalid entry", or "failed to read descriptor". git replaces
-// the index whole, by rename, so a second read gets one whole file; a damaged index fails
-// every attempt and is reported.
-constexpr int k_index_read_attempts = 3;
-
 Result<StatusListPtr> status_list(git_repository* repo, git_tree* head, unsigned flags) {
   git_status_options opts = GIT_STATUS_OPTIONS_INIT;
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   opts.flags = flags;
   opts.baseline = head;
-  for (int attempt = 1;; ++attempt) {
-    git_status_list* raw = nullptr;
-    const int rc = git_status_list_new(&raw, repo, &opts);
-    if (rc == 0) {
-      return StatusListPtr(raw);
-    }
-    const git_error* e = git_error_last();
-    const bool torn = e != nullptr && (e->klass == GIT_ERROR_INDEX || e->klass == GIT_ERROR_OS);
-    if (!torn || attempt == k_index_read_attempts) {
-      return fail(last_error(rc));
-    }
+  git_status_list* raw = nullptr;
+  const int rc = read_index_retrying([&] { return git_status_list_new(&raw, repo, &opts); });
+  if (rc != 0) {
+    return fail(last_error(rc));
   }
+  return StatusListPtr(raw);
 }
 
 void read_upstream(git_repository* repo, RepoStatus& st) {

@@ -155,4 +155,10 @@ std::string shown(std::string_view s) {
   return has_control_character(s) ? quote_string(s) : std::string(s);
 }
 
+std::string shown_lines(std::string_view s) {
+  std::string rest(s);
+  std::erase_if(rest, [](char c) { return c == '\n' || c == '\t'; });
+  return has_control_character(rest) ? quote_string(s) : std::string(s);
+}
+
 } // namespace mr::util

@@ -24,4 +24,8 @@ std::string quote_string(std::string_view s);
 // or quote_string()'d when it holds a control character, which must not reach a terminal.
 std::string shown(std::string_view s);
 
+// The same for text of several lines (a command's shell code): a newline or a tab does not
+// make it quoted, any other control character does.
+std::string shown_lines(std::string_view s);
+
 } // namespace mr::util
